@@ -1,0 +1,70 @@
+# Routing Groups. `make run` and `make test` do every set-up step on a fresh machine.
+SHELL := /bin/bash
+PY := .venv/bin/python
+PIP := .venv/bin/pip
+export LITELLM_LOCAL_MODEL_COST_MAP := True
+HOST ?= 127.0.0.1
+PORT ?= 4000
+CONFIG ?= examples/demo-config.yaml
+
+.PHONY: run dev test lint bench install ui chromium test-py test-ui test-e2e schema codegen clean
+
+.venv/.installed: pyproject.toml constraints.txt
+	python3 -m venv .venv
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -c constraints.txt -e '.[dev]'
+	touch $@
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+frontend/dist/index.html: frontend/node_modules/.installed $(shell find frontend/src frontend/index.html frontend/graphiql.html frontend/vite.config.ts -type f 2>/dev/null)
+	cd frontend && npm run build
+
+install: .venv/.installed frontend/node_modules/.installed
+
+ui: frontend/dist/index.html
+
+run: install ui
+	$(PY) -m gql_server --host $(HOST) --port $(PORT) --config $(CONFIG)
+
+dev: install
+	@echo "API on :$(PORT) (reload), UI dev server on :5173 (proxying /graphql and /v1)"
+	( $(PY) -m uvicorn gql_server.app:dev_app --factory --reload --host $(HOST) --port $(PORT) & \
+	  cd frontend && npm run dev -- --host $(HOST) ; kill %1 )
+
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	else echo "Browser tests need Debian's chromium: run 'sudo apt-get install -y chromium' (or make test as root)." >&2; exit 1; fi
+
+schema: .venv/.installed
+	$(PY) -m schema.export > schema.graphql
+
+codegen: frontend/node_modules/.installed
+	cd frontend && npm run codegen
+
+lint: install
+	.venv/bin/ruff format --check .
+	.venv/bin/ruff check .
+	.venv/bin/mypy
+	.venv/bin/lint-imports
+	cd frontend && npm run lint && npm run typecheck && npm run codegen:check
+
+test-py: .venv/.installed
+	$(PY) -m pytest
+
+test-ui: frontend/node_modules/.installed
+	cd frontend && npm test
+
+test-e2e: install ui chromium
+	$(PY) -m pytest tests/e2e -p no:cacheprovider --override-ini="addopts=" -v
+
+test: install ui chromium lint test-py test-ui test-e2e
+
+bench: install ui chromium
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf .venv frontend/node_modules frontend/dist data

@@ -1,0 +1,1 @@
+"""Domain core: no web, GraphQL or database framework imports here."""

@@ -1,0 +1,217 @@
+"""Routing groups, deployments and their invariants.
+
+Field paths in validation errors use the public (GraphQL, camelCase) names so clients can put
+each message beside the field it names.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from gql_server.core.errors import FieldError, ValidationError
+
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$")
+MAX_DESCRIPTION = 2000
+MAX_FALLBACKS_LIMIT = 20
+ENV_REFERENCE_PREFIX = "os.environ/"
+
+
+class Strategy(enum.StrEnum):
+    PRIORITY_FAILOVER = "PRIORITY_FAILOVER"
+    SIMPLE_SHUFFLE = "SIMPLE_SHUFFLE"
+    WEIGHTED = "WEIGHTED"
+    LEAST_BUSY = "LEAST_BUSY"
+    LATENCY_BASED = "LATENCY_BASED"
+    COST_BASED = "COST_BASED"
+    USAGE_BASED = "USAGE_BASED"
+
+
+class ErrorKind(enum.StrEnum):
+    RATE_LIMIT = "RATE_LIMIT"
+    TIMEOUT = "TIMEOUT"
+    SERVER_ERROR = "SERVER_ERROR"
+    CONTEXT_WINDOW = "CONTEXT_WINDOW"
+    CONTENT_POLICY = "CONTENT_POLICY"
+    AUTH = "AUTH"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Deployment(_Frozen):
+    """One entry of the model registry (a LiteLLM `model_list` item).
+
+    `api_key` is either a literal secret or an `os.environ/NAME` reference; it is never
+    returned by the API. `extra_params` holds the remaining `litellm_params`
+    (api_version, mock_response, ...).
+    """
+
+    model_id: str
+    model_name: str
+    litellm_model: str
+    provider: str
+    display_name: str | None = None
+    api_base: str | None = None
+    api_key: str | None = Field(default=None, repr=False)
+    rpm: int | None = None
+    tpm: int | None = None
+    input_cost_per_token: float | None = None
+    output_cost_per_token: float | None = None
+    extra_params: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def has_mock_response(self) -> bool:
+        return "mock_response" in self.extra_params
+
+
+class GroupDeployment(_Frozen):
+    model_id: str
+    priority: int | None = None
+    weight: int | None = None
+    display_name: str | None = None
+
+
+class RetryConfig(_Frozen):
+    num_retries: int = 0
+
+
+class CooldownConfig(_Frozen):
+    allowed_fails: int = 3
+    cooldown_time_seconds: float = 60.0
+
+
+class GroupSettings(_Frozen):
+    max_fallbacks: int = 5
+    timeout_seconds: float | None = None
+
+
+class RoutingGroupSpec(_Frozen):
+    """Everything a user configures; what create takes and update patches."""
+
+    name: str
+    description: str | None = None
+    strategy: Strategy
+    deployments: tuple[GroupDeployment, ...]
+    retry: RetryConfig = RetryConfig()
+    cooldown: CooldownConfig = CooldownConfig()
+    settings: GroupSettings = GroupSettings()
+    assigned_team_ids: tuple[str, ...] = ()
+    assigned_key_ids: tuple[str, ...] = ()
+    is_active: bool = True
+
+
+class RoutingGroup(RoutingGroupSpec):
+    """A saved routing group."""
+
+    group_id: str
+    version: int
+    created_at: datetime
+    created_by: str
+    updated_at: datetime
+    updated_by: str
+
+    @property
+    def spec(self) -> RoutingGroupSpec:
+        return RoutingGroupSpec.model_validate(
+            self.model_dump(include=set(RoutingGroupSpec.model_fields))
+        )
+
+
+def provider_of(litellm_model: str) -> str:
+    """`nebius/meta-llama/...` -> `nebius`; a bare model name is OpenAI's."""
+    head, sep, _ = litellm_model.partition("/")
+    return head if sep else "openai"
+
+
+def validate_spec(spec: RoutingGroupSpec, known_model_ids: Collection[str]) -> None:
+    """Raise ValidationError listing every problem with `spec`; return None when it is sound."""
+    errors: list[FieldError] = []
+    errors.extend(_name_errors(spec.name))
+    if spec.description is not None and len(spec.description) > MAX_DESCRIPTION:
+        errors.append(
+            FieldError("description", f"must be at most {MAX_DESCRIPTION} characters")
+        )
+    errors.extend(_deployment_errors(spec, known_model_ids))
+    if spec.retry.num_retries < 0:
+        errors.append(FieldError("retryConfig.numRetries", "must be 0 or more"))
+    if spec.cooldown.allowed_fails < 0:
+        errors.append(FieldError("cooldownConfig.allowedFails", "must be 0 or more"))
+    if spec.cooldown.cooldown_time_seconds < 0:
+        errors.append(FieldError("cooldownConfig.cooldownTimeSeconds", "must be 0 or more"))
+    if not 0 <= spec.settings.max_fallbacks <= MAX_FALLBACKS_LIMIT:
+        errors.append(
+            FieldError("settings.maxFallbacks", f"must be between 0 and {MAX_FALLBACKS_LIMIT}")
+        )
+    timeout = spec.settings.timeout_seconds
+    if timeout is not None and timeout <= 0:
+        errors.append(FieldError("settings.timeoutSeconds", "must be greater than 0"))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _name_errors(name: str) -> list[FieldError]:
+    if not name.strip():
+        return [FieldError("routingGroupName", "must not be empty")]
+    if not NAME_PATTERN.match(name):
+        return [
+            FieldError(
+                "routingGroupName",
+                "must be 1-64 characters: letters, digits and . _ : / -, "
+                "starting with a letter or digit",
+            )
+        ]
+    return []
+
+
+def _deployment_errors(spec: RoutingGroupSpec, known: Collection[str]) -> list[FieldError]:
+    if not spec.deployments:
+        return [FieldError("deployments", "add at least one deployment")]
+    errors: list[FieldError] = []
+    seen: set[str] = set()
+    priorities: dict[int, int] = {}
+    for i, dep in enumerate(spec.deployments):
+        where = f"deployments[{i}]"
+        if dep.model_id not in known:
+            errors.append(FieldError(f"{where}.modelId", f"unknown deployment {dep.model_id!r}"))
+        if dep.model_id in seen:
+            errors.append(
+                FieldError(f"{where}.modelId", f"deployment {dep.model_id!r} is listed twice")
+            )
+        seen.add(dep.model_id)
+        if spec.strategy is Strategy.PRIORITY_FAILOVER:
+            errors.extend(_priority_errors(dep, where, priorities, i))
+        if spec.strategy is Strategy.WEIGHTED:
+            if dep.weight is None:
+                errors.append(FieldError(f"{where}.weight", "required for weighted routing"))
+            elif dep.weight < 0:
+                errors.append(FieldError(f"{where}.weight", "must be 0 or more"))
+    if spec.strategy is Strategy.WEIGHTED and not errors:
+        if all((d.weight or 0) == 0 for d in spec.deployments):
+            errors.append(FieldError("deployments", "at least one weight must be above 0"))
+    return errors
+
+
+def _priority_errors(
+    dep: GroupDeployment, where: str, priorities: dict[int, int], index: int
+) -> list[FieldError]:
+    if dep.priority is None:
+        return [FieldError(f"{where}.priority", "required for priority failover")]
+    if dep.priority < 1:
+        return [FieldError(f"{where}.priority", "must be 1 or more")]
+    if dep.priority in priorities:
+        first = priorities[dep.priority]
+        return [
+            FieldError(
+                f"{where}.priority",
+                f"priority {dep.priority} is already used by deployments[{first}]",
+            )
+        ]
+    priorities[dep.priority] = index
+    return []
