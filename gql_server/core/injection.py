@@ -1,0 +1,30 @@
+"""What a tester or simulator asks to inject, per deployment. `failures.py` carries it out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from gql_server.core.models import ErrorKind
+
+
+@dataclass(frozen=True)
+class FailureRule:
+    failure_rate: float  # 0..1, drawn per attempt
+    error_kind: ErrorKind = ErrorKind.SERVER_ERROR
+
+
+@dataclass(frozen=True)
+class LatencyRule:
+    mean_ms: float
+    jitter_ms: float = 0.0
+
+
+@dataclass(frozen=True)
+class InjectionPlan:
+    """Per-deployment (by model_id) failure and latency. `seed` makes every draw reproducible:
+    a draw depends only on (seed, request index, deployment, attempt number), never on timing."""
+
+    failures: Mapping[str, FailureRule] = field(default_factory=dict)
+    latency: Mapping[str, LatencyRule] = field(default_factory=dict)
+    seed: int | None = None

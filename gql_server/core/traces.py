@@ -1,0 +1,41 @@
+"""What happened to a request: one AttemptTrace per deployment call, in the order they ran."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from gql_server.core.models import ErrorKind
+
+
+class TraceStatus(StrEnum):
+    SUCCESS = "SUCCESS"
+    ERROR = "ERROR"
+
+
+@dataclass(frozen=True)
+class AttemptTrace:
+    deployment_id: str
+    deployment_name: str
+    provider: str
+    latency_ms: float
+    status: TraceStatus
+    retry_index: int = 0  # 0 = first try on this tier, n = n-th retry of the Router
+    fallback_depth: int = 0  # 0 = the entry tier, n = n-th fallback
+    error_kind: ErrorKind | None = None
+    error_message: str | None = None
+
+    @property
+    def was_fallback(self) -> bool:
+        return self.fallback_depth > 0
+
+
+@dataclass(frozen=True)
+class RequestTrace:
+    request_index: int
+    success: bool
+    latency_ms: float
+    final_deployment_id: str | None
+    attempts: tuple[AttemptTrace, ...] = field(default_factory=tuple)
+    response_text: str | None = None
+    error_message: str | None = None

@@ -1,0 +1,1 @@
+"""Use cases. Each mutation is one unit of work (one transaction)."""

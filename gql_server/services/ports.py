@@ -1,0 +1,145 @@
+"""What the services need from persistence. `gql_server.store` implements these.
+
+Every method runs inside the unit of work's single transaction; nothing is visible to other
+units of work until `commit()`. Leaving the `async with` without commit rolls back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Protocol
+
+from gql_server.core.models import Deployment, RoutingGroup
+
+
+@dataclass(frozen=True)
+class Revision:
+    revision_id: str
+    routing_group_id: str
+    version: int  # the group's version after the change (for delete: the last version)
+    action: str  # "create" | "update" | "delete"
+    changed_by: str
+    changed_at: datetime
+    before: dict[str, Any] | None  # RoutingGroup.model_dump(mode="json") or None on create
+    after: dict[str, Any] | None  # None on delete
+
+
+@dataclass(frozen=True)
+class Team:
+    team_id: str
+    team_alias: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ApiKeyRecord:
+    key_id: str
+    key_hash: str
+    key_prefix: str
+    key_alias: str | None
+    team_id: str | None
+    created_at: datetime
+    revoked_at: datetime | None
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+@dataclass(frozen=True)
+class SimulationRecord:
+    simulation_id: str
+    routing_group_id: str
+    created_at: datetime
+    created_by: str
+    input: dict[str, Any]
+    summary: dict[str, Any]
+
+
+class DeploymentRepository(Protocol):
+    async def list(self) -> list[Deployment]: ...
+    async def get_many(self, model_ids: list[str]) -> dict[str, Deployment]: ...
+    async def get(self, model_id: str) -> Deployment | None: ...
+    async def add(self, deployment: Deployment) -> None:
+        """Raise DuplicateKey when model_id exists."""
+
+    async def upsert(self, deployment: Deployment) -> None: ...
+
+
+class RoutingGroupRepository(Protocol):
+    async def list(self, offset: int, limit: int) -> list[RoutingGroup]: ...
+    async def list_all(self) -> list[RoutingGroup]: ...
+    async def count(self) -> int: ...
+    async def get(self, group_id: str) -> RoutingGroup | None: ...
+    async def get_by_name(self, name: str) -> RoutingGroup | None: ...
+    async def add(self, group: RoutingGroup) -> None:
+        """Raise DuplicateKey when the name is taken."""
+
+    async def update(self, group: RoutingGroup, expected_version: int) -> bool:
+        """Write `group` (whose version is expected_version + 1) only if the stored version is
+        still `expected_version`; return False when it is not (a concurrent change won).
+        Raise DuplicateKey when the new name is taken."""
+
+    async def delete(self, group_id: str) -> bool: ...
+
+
+class RevisionRepository(Protocol):
+    async def add(self, revision: Revision) -> None: ...
+    async def for_group(self, group_id: str) -> list[Revision]:
+        """Newest first."""
+
+
+class TeamRepository(Protocol):
+    async def list(self) -> list[Team]: ...
+    async def get(self, team_id: str) -> Team | None: ...
+    async def add(self, team: Team) -> None:
+        """Raise DuplicateKey when the alias is taken."""
+
+    async def delete(self, team_id: str) -> bool: ...
+
+
+class ApiKeyRepository(Protocol):
+    async def list(self) -> list[ApiKeyRecord]: ...
+    async def get(self, key_id: str) -> ApiKeyRecord | None: ...
+    async def get_by_hash(self, key_hash: str) -> ApiKeyRecord | None: ...
+    async def add(self, key: ApiKeyRecord) -> None: ...
+    async def revoke(self, key_id: str, when: datetime) -> bool: ...
+    async def delete(self, key_id: str) -> bool: ...
+
+
+class SimulationRepository(Protocol):
+    async def add(self, record: SimulationRecord) -> None: ...
+    async def for_group(self, group_id: str) -> list[SimulationRecord]:
+        """Newest first."""
+
+
+class UnitOfWork(Protocol):
+    deployments: DeploymentRepository
+    groups: RoutingGroupRepository
+    revisions: RevisionRepository
+    teams: TeamRepository
+    keys: ApiKeyRepository
+    simulations: SimulationRepository
+
+    async def __aenter__(self) -> UnitOfWork: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    async def commit(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> UnitOfWork: ...
+
+
+class DuplicateKey(Exception):
+    """A unique constraint was violated; `field` names the column's public name."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
