@@ -1,0 +1,183 @@
+"""Teams, API keys and authentication."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from gql_server.auth import (
+    Principal,
+    generate_key,
+    hash_key,
+    is_master_key,
+    master_principal,
+    visible_prefix,
+)
+from gql_server.core.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from gql_server.core.models import RoutingGroup
+from gql_server.events import GROUPS_CHANNEL, KEYS_CHANNEL, EventBus
+from gql_server.services.common import make_revision, new_id, require_admin, utcnow
+from gql_server.services.ports import (
+    ApiKeyRecord,
+    DuplicateKey,
+    Team,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+
+MAX_ALIAS = 100
+
+
+@dataclass(frozen=True)
+class GeneratedKey:
+    record: ApiKeyRecord
+    key: str  # shown once, never stored
+
+
+class AccessService:
+    def __init__(self, uow: UnitOfWorkFactory, bus: EventBus, master_key: str) -> None:
+        self._uow = uow
+        self._bus = bus
+        self._master_key = master_key
+
+    async def authenticate(self, token: str | None) -> Principal | None:
+        """The caller behind a bearer token, or None for no, unknown or revoked keys."""
+        if not token:
+            return None
+        if is_master_key(token, self._master_key):
+            return master_principal()
+        async with self._uow() as uow:
+            record = await uow.keys.get_by_hash(hash_key(token))
+        if record is None or record.revoked:
+            return None
+        return principal_for(record)
+
+    async def is_still_valid(self, who: Principal) -> bool:
+        if who.key_id is None:
+            return True
+        async with self._uow() as uow:
+            record = await uow.keys.get(who.key_id)
+        return record is not None and not record.revoked
+
+    async def teams(self, who: Principal) -> list[Team]:
+        async with self._uow() as uow:
+            teams = await uow.teams.list()
+        return teams if who.is_admin else [t for t in teams if t.team_id == who.team_id]
+
+    async def keys(self, who: Principal) -> list[ApiKeyRecord]:
+        async with self._uow() as uow:
+            keys = await uow.keys.list()
+        return keys if who.is_admin else [k for k in keys if k.key_id == who.key_id]
+
+    async def create_team(self, who: Principal, alias: str) -> Team:
+        require_admin(who, "create teams")
+        alias = alias.strip()
+        _check_alias("teamAlias", alias, required=True)
+        team = Team(team_id=new_id(), team_alias=alias, created_at=utcnow())
+        async with self._uow() as uow:
+            try:
+                await uow.teams.add(team)
+            except DuplicateKey as exc:
+                raise ConflictError(f"a team named {alias!r} already exists") from exc
+            await uow.commit()
+        return team
+
+    async def generate_key(
+        self, who: Principal, alias: str | None, team_id: str | None
+    ) -> GeneratedKey:
+        require_admin(who, "generate keys")
+        if alias is not None:
+            _check_alias("keyAlias", alias.strip(), required=False)
+        key = generate_key()
+        record = ApiKeyRecord(
+            key_id=new_id(),
+            key_hash=hash_key(key),
+            key_prefix=visible_prefix(key),
+            key_alias=alias.strip() if alias else None,
+            team_id=team_id,
+            created_at=utcnow(),
+            revoked_at=None,
+        )
+        async with self._uow() as uow:
+            if team_id is not None and await uow.teams.get(team_id) is None:
+                raise NotFoundError(f"no team with id {team_id!r}")
+            await uow.keys.add(record)
+            await uow.commit()
+        return GeneratedKey(record=record, key=key)
+
+    async def revoke_key(self, who: Principal, key_id: str) -> ApiKeyRecord:
+        require_admin(who, "revoke keys")
+        when = utcnow()
+        async with self._uow() as uow:
+            record = await uow.keys.get(key_id)
+            if record is None:
+                raise NotFoundError(f"no key with id {key_id!r}")
+            if not record.revoked:
+                await uow.keys.revoke(key_id, when)
+                record = replace(record, revoked_at=when)
+            await uow.commit()
+        await self._bus.publish(KEYS_CHANNEL, {"keyId": key_id, "action": "revoke"})
+        return record
+
+    async def delete_team(self, who: Principal, team_id: str) -> list[str]:
+        """Delete a team and take it off every group. Returns the ids of the groups changed."""
+        require_admin(who, "delete teams")
+        async with self._uow() as uow:
+            if not await uow.teams.delete(team_id):
+                raise NotFoundError(f"no team with id {team_id!r}")
+            changed = await _unassign(uow, who, team_id=team_id)
+            await uow.commit()
+        await self._announce(changed)
+        return changed
+
+    async def delete_key(self, who: Principal, key_id: str) -> list[str]:
+        require_admin(who, "delete keys")
+        async with self._uow() as uow:
+            if not await uow.keys.delete(key_id):
+                raise NotFoundError(f"no key with id {key_id!r}")
+            changed = await _unassign(uow, who, key_id=key_id)
+            await uow.commit()
+        await self._bus.publish(KEYS_CHANNEL, {"keyId": key_id, "action": "delete"})
+        await self._announce(changed)
+        return changed
+
+    async def _announce(self, group_ids: list[str]) -> None:
+        for group_id in group_ids:
+            await self._bus.publish(GROUPS_CHANNEL, {"groupId": group_id, "action": "upsert"})
+
+
+def principal_for(record: ApiKeyRecord) -> Principal:
+    label = record.key_alias or record.key_prefix
+    return Principal(
+        identity=f"key:{label}", is_admin=False, key_id=record.key_id, team_id=record.team_id
+    )
+
+
+def _check_alias(field: str, alias: str, *, required: bool) -> None:
+    if required and not alias:
+        raise ValidationError([FieldError(field, "must not be empty")])
+    if len(alias) > MAX_ALIAS:
+        raise ValidationError([FieldError(field, f"must be at most {MAX_ALIAS} characters")])
+
+
+async def _unassign(
+    uow: UnitOfWork, who: Principal, *, team_id: str | None = None, key_id: str | None = None
+) -> list[str]:
+    changed: list[str] = []
+    for group in await uow.groups.list_all():
+        if team_id not in group.assigned_team_ids and key_id not in group.assigned_key_ids:
+            continue
+        updated = RoutingGroup.model_validate(
+            {
+                **group.model_dump(),
+                "assigned_team_ids": tuple(t for t in group.assigned_team_ids if t != team_id),
+                "assigned_key_ids": tuple(k for k in group.assigned_key_ids if k != key_id),
+                "version": group.version + 1,
+                "updated_at": utcnow(),
+                "updated_by": who.identity,
+            }
+        )
+        if not await uow.groups.update(updated, expected_version=group.version):
+            raise ConflictError("a routing group changed meanwhile; try again")
+        await uow.revisions.add(make_revision(updated, "update", who, group, updated))
+        changed.append(group.group_id)
+    return changed

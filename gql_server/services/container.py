@@ -1,0 +1,20 @@
+"""The use cases, wired together once by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gql_server.services.access import AccessService
+from gql_server.services.deployments import DeploymentService
+from gql_server.services.routing_groups import RoutingGroupService
+from gql_server.services.simulations import SimulationService
+from gql_server.services.testing import TestingService
+
+
+@dataclass(frozen=True)
+class Services:
+    groups: RoutingGroupService
+    deployments: DeploymentService
+    access: AccessService
+    testing: TestingService
+    simulations: SimulationService

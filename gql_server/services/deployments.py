@@ -1,0 +1,102 @@
+"""The model registry: deployments that routing groups are built from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from gql_server.auth import Principal
+from gql_server.core.errors import ConflictError, FieldError, ValidationError
+from gql_server.core.models import Deployment, provider_of
+from gql_server.services.common import require_admin
+from gql_server.services.ports import DuplicateKey, UnitOfWorkFactory
+
+_KNOWN_PARAMS = {
+    "model",
+    "api_base",
+    "api_key",
+    "rpm",
+    "tpm",
+    "input_cost_per_token",
+    "output_cost_per_token",
+}
+
+
+class DeploymentService:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def list(self, who: Principal) -> list[Deployment]:
+        async with self._uow() as uow:
+            return await uow.deployments.list()
+
+    async def create(self, who: Principal, deployment: Deployment) -> Deployment:
+        require_admin(who, "add deployments")
+        _check(deployment)
+        async with self._uow() as uow:
+            try:
+                await uow.deployments.add(deployment)
+            except DuplicateKey as exc:
+                raise ConflictError(
+                    f"a deployment with id {deployment.model_id!r} already exists"
+                ) from exc
+            await uow.commit()
+        return deployment
+
+    async def import_model_list(self, entries: Iterable[dict[str, Any]]) -> list[str]:
+        """Upsert LiteLLM `model_list` entries by `model_info.id`, in one transaction."""
+        deployments = [deployment_from_config(e, i) for i, e in enumerate(entries)]
+        async with self._uow() as uow:
+            for d in deployments:
+                await uow.deployments.upsert(d)
+            await uow.commit()
+        return [d.model_id for d in deployments]
+
+
+def deployment_from_config(entry: dict[str, Any], index: int) -> Deployment:
+    """One `model_list` item -> Deployment. `os.environ/NAME` values stay references."""
+    where = f"model_list[{index}]"
+    params = dict(entry.get("litellm_params") or {})
+    info = dict(entry.get("model_info") or {})
+    model_id = info.get("id")
+    model = params.get("model")
+    if not model_id or not model or not entry.get("model_name"):
+        raise ValidationError(
+            [FieldError(where, "needs model_name, litellm_params.model and model_info.id")]
+        )
+    deployment = Deployment(
+        model_id=str(model_id),
+        model_name=str(entry["model_name"]),
+        litellm_model=str(model),
+        provider=str(info.get("provider") or params.get("custom_llm_provider") or provider_of(model)),
+        display_name=info.get("display_name"),
+        api_base=params.get("api_base"),
+        api_key=params.get("api_key"),
+        rpm=params.get("rpm"),
+        tpm=params.get("tpm"),
+        input_cost_per_token=params.get("input_cost_per_token"),
+        output_cost_per_token=params.get("output_cost_per_token"),
+        extra_params={k: v for k, v in params.items() if k not in _KNOWN_PARAMS},
+    )
+    _check(deployment, where)
+    return deployment
+
+
+def _check(d: Deployment, where: str = "") -> None:
+    prefix = f"{where}." if where else ""
+    errors: list[FieldError] = []
+    if not d.model_id.strip():
+        errors.append(FieldError(f"{prefix}modelId", "must not be empty"))
+    if not d.litellm_model.strip():
+        errors.append(FieldError(f"{prefix}modelName", "must not be empty"))
+    for name, value in (("rpm", d.rpm), ("tpm", d.tpm)):
+        if value is not None and value < 0:
+            errors.append(FieldError(f"{prefix}{name}", "must be 0 or more"))
+    for name, cost in (
+        ("inputCostPerToken", d.input_cost_per_token),
+        ("outputCostPerToken", d.output_cost_per_token),
+    ):
+        if cost is not None and cost < 0:
+            errors.append(FieldError(f"{prefix}{name}", "must be 0 or more"))
+    if errors:
+        raise ValidationError(errors)

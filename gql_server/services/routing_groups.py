@@ -1,0 +1,235 @@
+"""Create, read, update and delete routing groups; keep the live Routers in step."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from gql_server.auth import Principal
+from gql_server.core.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from gql_server.core.models import Deployment, RoutingGroup, RoutingGroupSpec, validate_spec
+from gql_server.core.registry import RouterRegistry
+from gql_server.events import GROUPS_CHANNEL, EventBus
+from gql_server.services.common import can_see, make_revision, new_id, require_admin, utcnow
+from gql_server.services.ports import DuplicateKey, Revision, UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[RoutingGroup]
+    total: int
+    page: int
+    size: int
+
+
+MAX_PAGE_SIZE = 100
+
+
+class RoutingGroupService:
+    def __init__(self, uow: UnitOfWorkFactory, registry: RouterRegistry, bus: EventBus) -> None:
+        self._uow = uow
+        self._registry = registry
+        self._bus = bus
+
+    async def list(self, who: Principal, page: int, size: int) -> Page:
+        if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
+            raise ValidationError(
+                [FieldError("page" if page < 1 else "size", "out of range")],
+            )
+        offset = (page - 1) * size
+        async with self._uow() as uow:
+            if who.is_admin:
+                total = await uow.groups.count()
+                items = await uow.groups.list(offset, size)
+            else:
+                visible = [g for g in await uow.groups.list_all() if can_see(who, g)]
+                total, items = len(visible), visible[offset : offset + size]
+        return Page(items=items, total=total, page=page, size=size)
+
+    async def get(
+        self, who: Principal, group_id: str | None = None, name: str | None = None
+    ) -> RoutingGroup | None:
+        async with self._uow() as uow:
+            group = await _find(uow, group_id, name)
+        if group is None or not can_see(who, group):
+            return None
+        return group
+
+    async def get_visible(self, who: Principal, group_id: str) -> RoutingGroup:
+        """The group, or NotFoundError when it does not exist or `who` may not see it."""
+        group = await self.get(who, group_id=group_id)
+        if group is None:
+            raise NotFoundError(f"no routing group with id {group_id!r}")
+        return group
+
+    async def deployments_of(self, group: RoutingGroup) -> dict[str, Deployment]:
+        async with self._uow() as uow:
+            return await uow.deployments.get_many([d.model_id for d in group.deployments])
+
+    async def revisions(self, who: Principal, group_id: str) -> list[Revision]:
+        await self.get_visible(who, group_id)
+        async with self._uow() as uow:
+            return await uow.revisions.for_group(group_id)
+
+    async def create(self, who: Principal, spec: RoutingGroupSpec) -> RoutingGroup:
+        require_admin(who, "create routing groups")
+        now = utcnow()
+        group = RoutingGroup(
+            **spec.model_dump(),
+            group_id=new_id(),
+            version=1,
+            created_at=now,
+            created_by=who.identity,
+            updated_at=now,
+            updated_by=who.identity,
+        )
+        async with self._uow() as uow:
+            deployments = await _validated(uow, group)
+            try:
+                await uow.groups.add(group)
+            except DuplicateKey as exc:
+                raise _name_taken(spec.name) from exc
+            await uow.revisions.add(make_revision(group, "create", who, None, group))
+            await uow.commit()
+        await self._go_live(group, deployments)
+        return group
+
+    async def update(
+        self,
+        who: Principal,
+        group_id: str,
+        changes: Mapping[str, Any],
+        expected_version: int | None,
+    ) -> RoutingGroup:
+        require_admin(who, "change routing groups")
+        async with self._uow() as uow:
+            current = await uow.groups.get(group_id)
+            if current is None:
+                raise NotFoundError(f"no routing group with id {group_id!r}")
+            base = current.version if expected_version is None else expected_version
+            if base != current.version:
+                raise _stale(current.version)
+            updated = RoutingGroup.model_validate(
+                {
+                    **current.model_dump(),
+                    **changes,
+                    "version": base + 1,
+                    "updated_at": utcnow(),
+                    "updated_by": who.identity,
+                }
+            )
+            deployments = await _validated(uow, updated)
+            try:
+                won = await uow.groups.update(updated, expected_version=base)
+            except DuplicateKey as exc:
+                raise _name_taken(updated.name) from exc
+            if not won:
+                latest = await uow.groups.get(group_id)
+                raise _stale(latest.version if latest else None)
+            await uow.revisions.add(make_revision(updated, "update", who, current, updated))
+            await uow.commit()
+        if current.name != updated.name:
+            self._registry.remove(group_id)
+        await self._go_live(updated, deployments)
+        return updated
+
+    async def delete(self, who: Principal, group_id: str) -> str:
+        require_admin(who, "delete routing groups")
+        async with self._uow() as uow:
+            current = await uow.groups.get(group_id)
+            if current is None or not await uow.groups.delete(group_id):
+                raise NotFoundError(f"no routing group with id {group_id!r}")
+            await uow.revisions.add(make_revision(current, "delete", who, current, None))
+            await uow.commit()
+        self._registry.remove(group_id)
+        await self._bus.publish(GROUPS_CHANNEL, {"groupId": group_id, "action": "delete"})
+        return group_id
+
+    async def load_all_live(self) -> int:
+        """Build a Router for every active group (start-up). Returns how many went live."""
+        async with self._uow() as uow:
+            groups = [g for g in await uow.groups.list_all() if g.is_active]
+            wanted = {d.model_id for g in groups for d in g.deployments}
+            registry = await uow.deployments.get_many(sorted(wanted))
+        for group in groups:
+            deps = {d.model_id: registry[d.model_id] for d in group.deployments}
+            try:
+                await self._registry.put(group, deps)
+            except Exception:
+                log.exception("routing group %r could not go live", group.name)
+        return len(groups)
+
+    async def refresh(self, group_id: str) -> None:
+        """Bring this instance's Router for `group_id` in line with the database."""
+        async with self._uow() as uow:
+            group = await uow.groups.get(group_id)
+            deps = await uow.deployments.get_many(
+                [d.model_id for d in group.deployments] if group else []
+            )
+        if group is None or not group.is_active:
+            self._registry.remove(group_id)
+        else:
+            await self._registry.put(group, deps)
+
+    async def _go_live(self, group: RoutingGroup, deployments: dict[str, Deployment]) -> None:
+        if group.is_active:
+            await self._registry.put(group, deployments)
+        else:
+            self._registry.remove(group.group_id)
+        await self._bus.publish(GROUPS_CHANNEL, {"groupId": group.group_id, "action": "upsert"})
+
+
+async def _find(uow: UnitOfWork, group_id: str | None, name: str | None) -> RoutingGroup | None:
+    if group_id is not None:
+        return await uow.groups.get(group_id)
+    if name is not None:
+        return await uow.groups.get_by_name(name)
+    return None
+
+
+async def _validated(uow: UnitOfWork, group: RoutingGroup) -> dict[str, Deployment]:
+    ids = [d.model_id for d in group.deployments]
+    deployments = await uow.deployments.get_many(ids)
+    problems: list[FieldError] = []
+    try:
+        validate_spec(group, deployments.keys())
+    except ValidationError as exc:
+        problems.extend(exc.field_errors)
+    problems.extend(await _assignment_errors(uow, group))
+    if problems:
+        raise ValidationError(problems)
+    return deployments
+
+
+async def _assignment_errors(uow: UnitOfWork, group: RoutingGroup) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if group.assigned_team_ids:
+        teams = {t.team_id for t in await uow.teams.list()}
+        errors += [
+            FieldError("assignedTeamIds", f"unknown team {t!r}")
+            for t in group.assigned_team_ids
+            if t not in teams
+        ]
+    if group.assigned_key_ids:
+        keys = {k.key_id for k in await uow.keys.list() if not k.revoked}
+        errors += [
+            FieldError("assignedKeyIds", f"unknown or revoked key {k!r}")
+            for k in group.assigned_key_ids
+            if k not in keys
+        ]
+    return errors
+
+
+def _name_taken(name: str) -> ConflictError:
+    return ConflictError(f"a routing group named {name!r} already exists")
+
+
+def _stale(current_version: int | None) -> ConflictError:
+    return ConflictError(
+        "the routing group was changed by someone else; reload and try again",
+        current_version=current_version,
+    )

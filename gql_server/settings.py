@@ -1,0 +1,38 @@
+"""Configuration from the environment (and `.env`), validated once at start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_PLACEHOLDERS = {"changeme", "change-me", "secret", "sk-1234", "master", "password"}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///./data/routing-groups.db"
+    redis_url: str | None = None
+    master_key: SecretStr | None = None
+    host: str = "127.0.0.1"
+    port: int = 4000
+    config_path: Path | None = None
+    # Mock mode: deployments are routed by the real Router but never call a provider.
+    mock_mode: bool = False
+    ui_dist: Path = Path(__file__).resolve().parent.parent / "frontend" / "dist"
+    max_simulations_per_key: int = Field(default=2, ge=1)
+    log_level: str = "INFO"
+
+    @field_validator("master_key")
+    @classmethod
+    def _refuse_placeholder(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        secret = value.get_secret_value()
+        if secret.lower() in _PLACEHOLDERS:
+            raise ValueError("MASTER_KEY is a well-known placeholder; set a real secret")
+        if len(secret) < 8:
+            raise ValueError("MASTER_KEY must be at least 8 characters")
+        return value

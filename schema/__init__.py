@@ -1,0 +1,1 @@
+"""GraphQL: Strawberry types, inputs, result unions and thin resolvers."""

@@ -1,0 +1,215 @@
+"""Input types and their translation to domain objects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from gql_server.core import models
+from gql_server.core.injection import FailureRule, LatencyRule
+from schema.enums import ErrorKind, RoutingStrategy
+
+_DEFAULT_RETRY = models.RetryConfig()
+_DEFAULT_COOLDOWN = models.CooldownConfig()
+_DEFAULT_SETTINGS = models.GroupSettings()
+
+
+@strawberry.input
+class RoutingGroupDeploymentInput:
+    model_id: strawberry.ID
+    priority: int | None = None
+    weight: int | None = None
+    display_name: str | None = None
+
+    def to_domain(self) -> models.GroupDeployment:
+        return models.GroupDeployment(
+            model_id=str(self.model_id),
+            priority=self.priority,
+            weight=self.weight,
+            display_name=self.display_name,
+        )
+
+
+@strawberry.input
+class RetryConfigInput:
+    num_retries: int = _DEFAULT_RETRY.num_retries
+
+    def to_domain(self) -> models.RetryConfig:
+        return models.RetryConfig(num_retries=self.num_retries)
+
+
+@strawberry.input
+class CooldownConfigInput:
+    allowed_fails: int = _DEFAULT_COOLDOWN.allowed_fails
+    cooldown_time_seconds: float = _DEFAULT_COOLDOWN.cooldown_time_seconds
+
+    def to_domain(self) -> models.CooldownConfig:
+        return models.CooldownConfig(
+            allowed_fails=self.allowed_fails, cooldown_time_seconds=self.cooldown_time_seconds
+        )
+
+
+@strawberry.input
+class RoutingGroupSettingsInput:
+    max_fallbacks: int = _DEFAULT_SETTINGS.max_fallbacks
+    timeout_seconds: float | None = None
+
+    def to_domain(self) -> models.GroupSettings:
+        return models.GroupSettings(
+            max_fallbacks=self.max_fallbacks, timeout_seconds=self.timeout_seconds
+        )
+
+
+@strawberry.input
+class RoutingGroupInput:
+    routing_group_name: str
+    routing_strategy: RoutingStrategy
+    deployments: list[RoutingGroupDeploymentInput]
+    description: str | None = None
+    retry_config: RetryConfigInput | None = None
+    cooldown_config: CooldownConfigInput | None = None
+    settings: RoutingGroupSettingsInput | None = None
+    assigned_team_ids: list[strawberry.ID] | None = None
+    assigned_key_ids: list[strawberry.ID] | None = None
+    is_active: bool | None = True
+
+    def to_domain(self) -> models.RoutingGroupSpec:
+        return models.RoutingGroupSpec(
+            name=self.routing_group_name.strip(),
+            description=self.description,
+            strategy=models.Strategy(self.routing_strategy),
+            deployments=tuple(d.to_domain() for d in self.deployments),
+            retry=(self.retry_config or RetryConfigInput()).to_domain(),
+            cooldown=(self.cooldown_config or CooldownConfigInput()).to_domain(),
+            settings=(self.settings or RoutingGroupSettingsInput()).to_domain(),
+            assigned_team_ids=tuple(str(t) for t in self.assigned_team_ids or ()),
+            assigned_key_ids=tuple(str(k) for k in self.assigned_key_ids or ()),
+            is_active=True if self.is_active is None else self.is_active,
+        )
+
+
+@strawberry.input(description="Only the fields given change; the rest stay as they are.")
+class RoutingGroupPatch:
+    routing_group_name: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    routing_strategy: RoutingStrategy | None = strawberry.UNSET
+    deployments: list[RoutingGroupDeploymentInput] | None = strawberry.UNSET
+    retry_config: RetryConfigInput | None = strawberry.UNSET
+    cooldown_config: CooldownConfigInput | None = strawberry.UNSET
+    settings: RoutingGroupSettingsInput | None = strawberry.UNSET
+    assigned_team_ids: list[strawberry.ID] | None = strawberry.UNSET
+    assigned_key_ids: list[strawberry.ID] | None = strawberry.UNSET
+    is_active: bool | None = strawberry.UNSET
+
+    def changes(self) -> dict[str, Any]:
+        """Domain field -> new value, for the fields that were given (null clears description)."""
+        out: dict[str, Any] = {}
+        if _given(self.routing_group_name):
+            out["name"] = self.routing_group_name.strip()
+        if self.description is not strawberry.UNSET:
+            out["description"] = self.description
+        if _given(self.routing_strategy):
+            out["strategy"] = models.Strategy(self.routing_strategy)
+        if _given(self.deployments):
+            out["deployments"] = tuple(d.to_domain() for d in self.deployments)
+        if _given(self.retry_config):
+            out["retry"] = self.retry_config.to_domain()
+        if _given(self.cooldown_config):
+            out["cooldown"] = self.cooldown_config.to_domain()
+        if _given(self.settings):
+            out["settings"] = self.settings.to_domain()
+        if _given(self.assigned_team_ids):
+            out["assigned_team_ids"] = tuple(str(t) for t in self.assigned_team_ids)
+        if _given(self.assigned_key_ids):
+            out["assigned_key_ids"] = tuple(str(k) for k in self.assigned_key_ids)
+        if _given(self.is_active):
+            out["is_active"] = self.is_active
+        return out
+
+
+def _given(value: object) -> bool:
+    return value is not strawberry.UNSET and value is not None
+
+
+@strawberry.input(description="apiKey is write-only: it is stored and never returned.")
+class DeploymentInput:
+    model_id: strawberry.ID
+    model_name: str = strawberry.field(description="The litellm model, e.g. openai/gpt-4o")
+    provider: str | None = None
+    display_name: str | None = None
+    api_base: str | None = None
+    api_key: str | None = None
+    rpm: int | None = None
+    tpm: int | None = None
+    input_cost_per_token: float | None = None
+    output_cost_per_token: float | None = None
+    public_model_name: str | None = None
+    mock_response: str | None = strawberry.field(
+        default=None, description="Answer with this text instead of calling the provider"
+    )
+
+    def to_domain(self) -> models.Deployment:
+        extra = {"mock_response": self.mock_response} if self.mock_response is not None else {}
+        return models.Deployment(
+            model_id=str(self.model_id).strip(),
+            model_name=self.public_model_name or self.model_name,
+            litellm_model=self.model_name.strip(),
+            provider=self.provider or models.provider_of(self.model_name),
+            display_name=self.display_name,
+            api_base=self.api_base,
+            api_key=self.api_key,
+            rpm=self.rpm,
+            tpm=self.tpm,
+            input_cost_per_token=self.input_cost_per_token,
+            output_cost_per_token=self.output_cost_per_token,
+            extra_params=extra,
+        )
+
+
+@strawberry.input
+class TeamInput:
+    team_alias: str
+
+
+@strawberry.input
+class GenerateKeyInput:
+    key_alias: str | None = None
+    team_id: strawberry.ID | None = None
+
+
+@strawberry.input
+class ChatMessageInput:
+    role: str
+    content: str
+
+
+@strawberry.input
+class DeploymentFailureInput:
+    model_id: strawberry.ID
+    failure_rate: float
+    error_kind: ErrorKind = models.ErrorKind.SERVER_ERROR
+
+    def to_domain(self) -> tuple[str, FailureRule]:
+        return str(self.model_id), FailureRule(self.failure_rate, models.ErrorKind(self.error_kind))
+
+
+@strawberry.input
+class DeploymentLatencyInput:
+    model_id: strawberry.ID
+    mean_ms: float
+    jitter_ms: float = 0.0
+
+    def to_domain(self) -> tuple[str, LatencyRule]:
+        return str(self.model_id), LatencyRule(self.mean_ms, self.jitter_ms)
+
+
+@strawberry.input
+class SimulationInput:
+    num_requests: int
+    concurrency: int
+    mock: bool = True
+    seed: int | None = None
+    failure_injection: list[DeploymentFailureInput] | None = None
+    latency: list[DeploymentLatencyInput] | None = None
+    messages: list[ChatMessageInput] | None = None

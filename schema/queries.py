@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import strawberry
+
+from schema.context import Info
+from schema.simulation_types import SimulationRun
+from schema.types import (
+    ApiKey,
+    Deployment,
+    Me,
+    RoutingGroup,
+    RoutingGroupList,
+    RoutingGroupRevision,
+    Team,
+)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Routing groups the caller may see, newest first.")
+    async def routing_groups(self, info: Info, page: int = 1, size: int = 25) -> RoutingGroupList:
+        ctx = info.context
+        result = await ctx.services.groups.list(ctx.who, page, size)
+        registry = await ctx.deployment_registry()
+        return RoutingGroupList(
+            items=[RoutingGroup.from_domain(g, registry) for g in result.items],
+            total=result.total,
+            page=result.page,
+            size=result.size,
+        )
+
+    @strawberry.field(description="One routing group by id or by name; null when not visible.")
+    async def routing_group(
+        self, info: Info, id: strawberry.ID | None = None, name: str | None = None
+    ) -> RoutingGroup | None:
+        ctx = info.context
+        group = await ctx.services.groups.get(
+            ctx.who, group_id=str(id) if id is not None else None, name=name
+        )
+        if group is None:
+            return None
+        return RoutingGroup.from_domain(group, await ctx.deployment_registry())
+
+    @strawberry.field(description="The model registry.")
+    async def deployments(self, info: Info) -> list[Deployment]:
+        registry = await info.context.deployment_registry()
+        return [Deployment.from_domain(d) for d in registry.values()]
+
+    @strawberry.field(description="Every saved change to a routing group, newest first.")
+    async def routing_group_revisions(
+        self, info: Info, routing_group_id: strawberry.ID
+    ) -> list[RoutingGroupRevision]:
+        ctx = info.context
+        revisions = await ctx.services.groups.revisions(ctx.who, str(routing_group_id))
+        return [RoutingGroupRevision.from_domain(r) for r in revisions]
+
+    @strawberry.field
+    async def teams(self, info: Info) -> list[Team]:
+        ctx = info.context
+        return [Team.from_domain(t) for t in await ctx.services.access.teams(ctx.who)]
+
+    @strawberry.field
+    async def keys(self, info: Info) -> list[ApiKey]:
+        ctx = info.context
+        return [ApiKey.from_domain(k) for k in await ctx.services.access.keys(ctx.who)]
+
+    @strawberry.field(description="Saved simulations of a routing group, newest first.")
+    async def simulations(self, info: Info, routing_group_id: strawberry.ID) -> list[SimulationRun]:
+        ctx = info.context
+        runs = await ctx.services.simulations.history(ctx.who, str(routing_group_id))
+        return [SimulationRun.from_record(r) for r in runs]
+
+    @strawberry.field(description="Who the caller is.")
+    def me(self, info: Info) -> Me:
+        return Me.from_domain(info.context.who)

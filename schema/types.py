@@ -1,0 +1,285 @@
+"""Output types. Each maps from a domain object; none exposes a secret."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.scalars import JSON
+
+from gql_server.auth import Principal
+from gql_server.core import models
+from gql_server.core.traces import AttemptTrace, RequestTrace
+from gql_server.services.ports import ApiKeyRecord, Revision
+from gql_server.services.ports import Team as TeamRecord
+from schema.enums import ErrorKind, RoutingStrategy, TraceStatus
+
+
+@strawberry.type(description="A model deployment from the registry. Never carries an API key.")
+class Deployment:
+    model_id: strawberry.ID
+    model_name: str = strawberry.field(description="The litellm model, e.g. nebius/meta-llama/...")
+    public_model_name: str = strawberry.field(description="The config's model_name alias")
+    provider: str
+    display_name: str | None
+    api_base: str | None
+    rpm: int | None
+    tpm: int | None
+    input_cost_per_token: float | None
+    output_cost_per_token: float | None
+    mock: bool = strawberry.field(description="Answers with a mock response, never a provider")
+
+    @classmethod
+    def from_domain(cls, d: models.Deployment) -> Deployment:
+        api_base = d.api_base
+        return cls(
+            model_id=strawberry.ID(d.model_id),
+            model_name=d.litellm_model,
+            public_model_name=d.model_name,
+            provider=d.provider,
+            display_name=d.display_name,
+            # A literal api_base is fine to show; an env reference shows as the reference.
+            api_base=api_base,
+            rpm=d.rpm,
+            tpm=d.tpm,
+            input_cost_per_token=d.input_cost_per_token,
+            output_cost_per_token=d.output_cost_per_token,
+            mock=d.has_mock_response,
+        )
+
+
+@strawberry.type
+class RoutingGroupDeployment:
+    model_id: strawberry.ID
+    model_name: str
+    provider: str
+    priority: int | None
+    weight: int | None
+    display_name: str | None
+
+
+@strawberry.type
+class RetryConfig:
+    num_retries: int
+
+
+@strawberry.type
+class CooldownConfig:
+    allowed_fails: int
+    cooldown_time_seconds: float
+
+
+@strawberry.type
+class RoutingGroupSettings:
+    max_fallbacks: int
+    timeout_seconds: float | None
+
+
+@strawberry.type
+class RoutingGroup:
+    routing_group_id: strawberry.ID
+    routing_group_name: str
+    description: str | None
+    routing_strategy: RoutingStrategy
+    deployments: list[RoutingGroupDeployment]
+    retry_config: RetryConfig
+    cooldown_config: CooldownConfig
+    settings: RoutingGroupSettings
+    assigned_team_ids: list[strawberry.ID]
+    assigned_key_ids: list[strawberry.ID]
+    is_active: bool
+    version: int
+    created_at: datetime
+    created_by: str
+    updated_at: datetime
+    updated_by: str
+
+    @classmethod
+    def from_domain(
+        cls, g: models.RoutingGroup, registry: dict[str, models.Deployment]
+    ) -> RoutingGroup:
+        return cls(
+            routing_group_id=strawberry.ID(g.group_id),
+            routing_group_name=g.name,
+            description=g.description,
+            routing_strategy=g.strategy,
+            deployments=[_member(d, registry.get(d.model_id)) for d in g.deployments],
+            retry_config=RetryConfig(num_retries=g.retry.num_retries),
+            cooldown_config=CooldownConfig(
+                allowed_fails=g.cooldown.allowed_fails,
+                cooldown_time_seconds=g.cooldown.cooldown_time_seconds,
+            ),
+            settings=RoutingGroupSettings(
+                max_fallbacks=g.settings.max_fallbacks,
+                timeout_seconds=g.settings.timeout_seconds,
+            ),
+            assigned_team_ids=[strawberry.ID(t) for t in g.assigned_team_ids],
+            assigned_key_ids=[strawberry.ID(k) for k in g.assigned_key_ids],
+            is_active=g.is_active,
+            version=g.version,
+            created_at=g.created_at,
+            created_by=g.created_by,
+            updated_at=g.updated_at,
+            updated_by=g.updated_by,
+        )
+
+
+def _member(m: models.GroupDeployment, d: models.Deployment | None) -> RoutingGroupDeployment:
+    return RoutingGroupDeployment(
+        model_id=strawberry.ID(m.model_id),
+        model_name=d.litellm_model if d else m.model_id,
+        provider=d.provider if d else "unknown",
+        priority=m.priority,
+        weight=m.weight,
+        display_name=m.display_name or (d.display_name if d else None),
+    )
+
+
+@strawberry.type
+class RoutingGroupList:
+    items: list[RoutingGroup]
+    total: int
+    page: int
+    size: int
+
+
+@strawberry.type
+class DeleteSuccess:
+    routing_group_id: strawberry.ID
+
+
+@strawberry.type
+class RoutingGroupRevision:
+    revision_id: strawberry.ID
+    routing_group_id: strawberry.ID
+    version: int
+    action: str
+    changed_by: str
+    changed_at: datetime
+    before: JSON | None
+    after: JSON | None
+
+    @classmethod
+    def from_domain(cls, r: Revision) -> RoutingGroupRevision:
+        return cls(
+            revision_id=strawberry.ID(r.revision_id),
+            routing_group_id=strawberry.ID(r.routing_group_id),
+            version=r.version,
+            action=r.action,
+            changed_by=r.changed_by,
+            changed_at=r.changed_at,
+            before=r.before,
+            after=r.after,
+        )
+
+
+@strawberry.type
+class Team:
+    team_id: strawberry.ID
+    team_alias: str
+    created_at: datetime
+
+    @classmethod
+    def from_domain(cls, t: TeamRecord) -> Team:
+        return cls(team_id=strawberry.ID(t.team_id), team_alias=t.team_alias, created_at=t.created_at)
+
+
+@strawberry.type
+class ApiKey:
+    key_id: strawberry.ID
+    key_alias: str | None
+    team_id: strawberry.ID | None
+    key_prefix: str
+    created_at: datetime
+    revoked: bool
+
+    @classmethod
+    def from_domain(cls, k: ApiKeyRecord) -> ApiKey:
+        return cls(
+            key_id=strawberry.ID(k.key_id),
+            key_alias=k.key_alias,
+            team_id=strawberry.ID(k.team_id) if k.team_id else None,
+            key_prefix=k.key_prefix,
+            created_at=k.created_at,
+            revoked=k.revoked,
+        )
+
+
+@strawberry.type(description="The only time a key is shown. Store it now.")
+class GeneratedKey:
+    key_id: strawberry.ID
+    key: str
+    key_alias: str | None
+    team_id: strawberry.ID | None
+
+
+@strawberry.type
+class Me:
+    identity: str
+    is_admin: bool
+    key_id: strawberry.ID | None
+    team_id: strawberry.ID | None
+
+    @classmethod
+    def from_domain(cls, p: Principal) -> Me:
+        return cls(
+            identity=p.identity,
+            is_admin=p.is_admin,
+            key_id=strawberry.ID(p.key_id) if p.key_id else None,
+            team_id=strawberry.ID(p.team_id) if p.team_id else None,
+        )
+
+
+@strawberry.type(description="One attempt on one deployment, in the order they happened.")
+class RoutingTrace:
+    deployment_id: strawberry.ID
+    deployment_name: str
+    provider: str
+    latency_ms: float
+    was_fallback: bool
+    fallback_depth: int
+    retry_index: int
+    status: TraceStatus
+    error_kind: ErrorKind | None
+    error_message: str | None
+
+    @classmethod
+    def from_domain(cls, a: AttemptTrace) -> RoutingTrace:
+        return cls(
+            deployment_id=strawberry.ID(a.deployment_id),
+            deployment_name=a.deployment_name,
+            provider=a.provider,
+            latency_ms=a.latency_ms,
+            was_fallback=a.was_fallback,
+            fallback_depth=a.fallback_depth,
+            retry_index=a.retry_index,
+            status=a.status,
+            error_kind=a.error_kind,
+            error_message=a.error_message,
+        )
+
+
+@strawberry.type(name="RequestTrace")
+class RequestTraceType:
+    request_index: int
+    success: bool
+    latency_ms: float
+    final_deployment_id: strawberry.ID | None
+    attempts: list[RoutingTrace]
+    finished_at_ms: float | None = strawberry.field(
+        default=None, description="Wall-clock time the request finished (epoch ms)"
+    )
+
+    @classmethod
+    def from_domain(cls, r: RequestTrace) -> RequestTraceType:
+        return cls(
+            request_index=r.request_index,
+            success=r.success,
+            latency_ms=r.latency_ms,
+            final_deployment_id=(
+                strawberry.ID(r.final_deployment_id) if r.final_deployment_id else None
+            ),
+            attempts=[RoutingTrace.from_domain(a) for a in r.attempts],
+            finished_at_ms=getattr(r, "finished_at_ms", None),
+        )
+
