@@ -39,3 +39,4 @@ class RequestTrace:
     attempts: tuple[AttemptTrace, ...] = field(default_factory=tuple)
     response_text: str | None = None
     error_message: str | None = None
+    finished_at_ms: float | None = None  # wall clock (epoch ms) when the request finished
