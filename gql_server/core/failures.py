@@ -1,0 +1,112 @@
+"""Seeded failure and latency injection, carried out inside the Router's own attempt.
+
+The Router picks a deployment and starts the attempt; only then does `FailureInjector.prepare`
+run (from the per-attempt pre-call hook, see `tracing.py`). It sleeps the drawn latency and, when
+the draw says fail, hands litellm the error as the attempt's `mock_response`, so litellm raises
+its own exception type from inside the attempt and the Router's retry, fallback and cooldown
+logic reacts to it exactly as it would to a provider's answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import litellm
+
+from gql_server.core.injection import InjectionPlan
+from gql_server.core.models import ErrorKind
+
+_ERROR_MESSAGES: Mapping[ErrorKind, str] = {
+    ErrorKind.RATE_LIMIT: "injected rate limit",
+    ErrorKind.TIMEOUT: "injected timeout",
+    ErrorKind.SERVER_ERROR: "injected internal server error",
+    ErrorKind.CONTEXT_WINDOW: "injected context window exceeded",
+    ErrorKind.CONTENT_POLICY: "injected content policy violation",
+    ErrorKind.AUTH: "injected authentication failure",
+}
+
+_ERROR_TYPES: Mapping[ErrorKind, Callable[..., Exception]] = {
+    ErrorKind.RATE_LIMIT: litellm.RateLimitError,
+    ErrorKind.TIMEOUT: litellm.Timeout,
+    ErrorKind.SERVER_ERROR: litellm.InternalServerError,
+    ErrorKind.CONTEXT_WINDOW: litellm.ContextWindowExceededError,
+    ErrorKind.CONTENT_POLICY: litellm.ContentPolicyViolationError,
+    ErrorKind.AUTH: litellm.AuthenticationError,
+}
+
+# Most specific first: ContextWindowExceeded and ContentPolicyViolation are BadRequestErrors.
+_KIND_BY_TYPE: tuple[tuple[type[BaseException], ErrorKind], ...] = (
+    (litellm.ContextWindowExceededError, ErrorKind.CONTEXT_WINDOW),
+    (litellm.ContentPolicyViolationError, ErrorKind.CONTENT_POLICY),
+    (litellm.RateLimitError, ErrorKind.RATE_LIMIT),
+    (litellm.Timeout, ErrorKind.TIMEOUT),
+    (litellm.AuthenticationError, ErrorKind.AUTH),
+    (litellm.PermissionDeniedError, ErrorKind.AUTH),
+)
+
+
+def litellm_error(kind: ErrorKind, *, model: str, provider: str) -> Exception:
+    """An instance of litellm's own exception type for `kind`."""
+    factory = _ERROR_TYPES[kind]
+    return factory(message=_ERROR_MESSAGES[kind], model=model, llm_provider=provider)
+
+
+def error_kind_of(error: BaseException) -> ErrorKind:
+    """The kind a user sees for an attempt's error; anything unrecognised is a server error."""
+    for error_type, kind in _KIND_BY_TYPE:
+        if isinstance(error, error_type):
+            return kind
+    return ErrorKind.SERVER_ERROR
+
+
+@dataclass(frozen=True)
+class AttemptDraw:
+    latency_s: float
+    error_kind: ErrorKind | None
+
+
+class FailureInjector:
+    """Draws per (request index, deployment, attempt) from `plan.seed`, never from timing or
+    from how concurrent requests interleave, so a seed replays the same per-request draws."""
+
+    def __init__(self, plan: InjectionPlan) -> None:
+        self.plan = plan
+        self._seed = plan.seed if plan.seed is not None else random.SystemRandom().getrandbits(63)
+
+    @property
+    def seed(self) -> int:
+        return self._seed
+
+    def draw(self, request_index: int, deployment_id: str, attempt: int) -> AttemptDraw:
+        # String seeds are hashed with SHA-512 by `random`, so draws agree across processes.
+        rng = random.Random(f"{self._seed}:{request_index}:{deployment_id}:{attempt}")
+        failure_roll = rng.random()
+        latency_roll = rng.random()
+        rule = self.plan.failures.get(deployment_id)
+        failed = rule is not None and failure_roll < rule.failure_rate
+        latency = self.plan.latency.get(deployment_id)
+        latency_ms = 0.0
+        if latency is not None:
+            latency_ms = max(0.0, latency.mean_ms + (2 * latency_roll - 1) * latency.jitter_ms)
+        return AttemptDraw(
+            latency_s=latency_ms / 1000,
+            error_kind=rule.error_kind if failed and rule is not None else None,
+        )
+
+    async def prepare(
+        self, kwargs: dict[str, Any], request_index: int, deployment_id: str, attempt: int
+    ) -> dict[str, Any]:
+        """Run the drawn latency and return the attempt's kwargs, failing it if drawn so."""
+        outcome = self.draw(request_index, deployment_id, attempt)
+        if outcome.latency_s > 0:
+            await asyncio.sleep(outcome.latency_s)
+        if outcome.error_kind is None:
+            return kwargs
+        model = str(kwargs.get("model", ""))
+        provider = str(kwargs.get("custom_llm_provider") or model.partition("/")[0] or "openai")
+        error = litellm_error(outcome.error_kind, model=model, provider=provider)
+        return {**kwargs, "mock_response": error}

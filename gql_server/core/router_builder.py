@@ -1,0 +1,287 @@
+"""RoutingGroup -> one litellm Router that applies the group's strategy itself.
+
+Strategy mapping (litellm's own `routing_strategy` names):
+
+    PRIORITY_FAILOVER  one model group per priority tier ("simple-shuffle" inside a tier), tiers
+                       chained one hop each with the Router's `fallbacks` ({tier1: [tier2]},
+                       {tier2: [tier3]}, ...) so `max_fallbacks` caps how many tiers are tried
+    SIMPLE_SHUFFLE     "simple-shuffle", no weights: an even split
+    WEIGHTED           "simple-shuffle" with `weight` in each deployment's litellm_params
+    LEAST_BUSY         "least-busy"
+    LATENCY_BASED      "latency-based-routing"
+    COST_BASED         "cost-based-routing" (input/output_cost_per_token in litellm_params)
+    USAGE_BASED        "usage-based-routing-v2" (rpm/tpm in litellm_params)
+
+Streaming (the OpenAI-compatible endpoint): `await built.stream(messages)` or
+`await built.router.acompletion(model=built.entry_model, messages=..., stream=True)`. The stream's
+`_hidden_params["model_id"]` names the deployment that answers and
+`_hidden_params["additional_headers"]` carries `x-litellm-model-group`,
+`x-litellm-attempted-retries` and `x-litellm-attempted-fallbacks`; the same keys are on a
+non-streamed ModelResponse's `_hidden_params`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from itertools import groupby
+from typing import TYPE_CHECKING, Any, cast
+
+from litellm import Router
+from litellm.types.utils import ModelResponse
+
+from gql_server.core.errors import RoutingFailedError
+from gql_server.core.failures import FailureInjector
+from gql_server.core.injection import InjectionPlan
+from gql_server.core.models import (
+    ENV_REFERENCE_PREFIX,
+    Deployment,
+    GroupDeployment,
+    RoutingGroup,
+    Strategy,
+)
+from gql_server.core.traces import RequestTrace
+from gql_server.core.tracing import (
+    REQUEST_KEY,
+    DeploymentLabel,
+    RequestRecorder,
+    attempt_hooks,
+)
+
+if TYPE_CHECKING:
+    from litellm.litellm_core_utils.streaming_handler import CustomStreamWrapper
+
+DEFAULT_MOCK_RESPONSE = "This is a mock response from the routing group."
+
+LITELLM_STRATEGY: Mapping[Strategy, str] = {
+    Strategy.PRIORITY_FAILOVER: "simple-shuffle",
+    Strategy.SIMPLE_SHUFFLE: "simple-shuffle",
+    Strategy.WEIGHTED: "simple-shuffle",
+    Strategy.LEAST_BUSY: "least-busy",
+    Strategy.LATENCY_BASED: "latency-based-routing",
+    Strategy.COST_BASED: "cost-based-routing",
+    Strategy.USAGE_BASED: "usage-based-routing-v2",
+}
+
+# Per-call work a mock or simulated run never reads; switched off per call in lean mode.
+# Routing decisions do not depend on any of it (see the lean-mode test and benchmark).
+LEAN_CALL_KWARGS: Mapping[str, Any] = {"no-log": True}
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    response: ModelResponse | None
+    error: BaseException | None
+    trace: RequestTrace
+
+
+@dataclass
+class BuiltRouter:
+    router: Router
+    group: RoutingGroup
+    entry_model: str
+    tiers: list[list[str]]
+    deployments: dict[str, Deployment]
+    mock: bool
+    lean: bool = False
+    injector: FailureInjector | None = None
+    labels: dict[str, DeploymentLabel] = field(default_factory=dict)
+
+    async def call(
+        self, messages: list[dict[str, str]], *, request_index: int = 0, **kwargs: Any
+    ) -> CallOutcome:
+        """Route one request; never raises for a routing failure (see `CallOutcome.error`)."""
+        if kwargs.get("stream"):
+            raise ValueError("call() does not stream; use stream()")
+        before = None if self.injector is None else partial(_prepare, self.injector, request_index)
+        recorder = RequestRecorder(request_index, self.labels, before)
+        metadata = {**kwargs.pop("metadata", {}), REQUEST_KEY: recorder.key}
+        if self.lean:
+            kwargs = {**LEAN_CALL_KWARGS, **kwargs}
+        hooks = attempt_hooks()
+        started = time.perf_counter()
+        with hooks.recording(recorder):
+            try:
+                answer = await self.router.acompletion(
+                    model=self.entry_model,
+                    messages=cast(Any, messages),
+                    metadata=metadata,
+                    **kwargs,
+                )
+            except Exception as exc:  # noqa: BLE001  # every routing failure becomes data
+                failure = RoutingFailedError(self.group.name, exc)
+                trace = recorder.finish(
+                    latency_ms=_ms_since(started), final_deployment_id=None, error=failure
+                )
+                return CallOutcome(response=None, error=failure, trace=trace)
+        response = cast(ModelResponse, answer)
+        trace = recorder.finish(
+            latency_ms=_ms_since(started),
+            final_deployment_id=answering_deployment(response),
+            response_text=response_text(response),
+        )
+        return CallOutcome(response=response, error=None, trace=trace)
+
+    async def stream(self, messages: list[dict[str, str]], **kwargs: Any) -> CustomStreamWrapper:
+        """Open a streamed answer; see the module docstring for what its `_hidden_params` say."""
+        return await self.router.acompletion(
+            model=self.entry_model, messages=cast(Any, messages), stream=True, **kwargs
+        )
+
+    def close(self) -> None:
+        """Release the Router's process-wide registrations (strategy callbacks); calls already
+        running on it still finish."""
+        self.router.retire()
+
+
+def build_router(
+    group: RoutingGroup,
+    deployments: Mapping[str, Deployment],
+    *,
+    mock: bool,
+    plan: InjectionPlan | None = None,
+    lean: bool = False,
+    isolated: bool | None = None,
+) -> BuiltRouter:
+    """Build the group's Router.
+
+    `mock=True`: every deployment answers litellm's mock response (its own `mock_response` if it
+    has one), so no provider is called, while the Router still selects, retries, falls back and
+    cools down. `plan`: seeded failures and latency, injected per attempt (see failures.py).
+    `isolated` (default: when a plan is given) gives the Router's model groups names of their own,
+    because litellm's strategy callbacks (least-busy, latency, usage) are process-wide and keyed by
+    model group and deployment id: a throwaway simulation Router must not feed its injected
+    latencies and in-flight counts into the live Router of the same group.
+    """
+    known = {d.model_id: d for d in group.deployments}
+    missing = [model_id for model_id in known if model_id not in deployments]
+    if missing:
+        raise ValueError(f"routing group {group.name!r} names unknown deployments: {missing}")
+    if isolated is None:
+        isolated = plan is not None
+    entry = f"{group.name}#{uuid.uuid4().hex[:8]}" if isolated else group.name
+    tiers = _tiers(group)
+    tier_names = [entry if n == 0 else f"{entry}::tier{n + 1}" for n in range(len(tiers))]
+    weighted = group.strategy is Strategy.WEIGHTED
+    model_list = [
+        {
+            "model_name": tier_names[n],
+            "litellm_params": litellm_params(deployments[gd.model_id], gd, mock=mock, weighted=weighted),
+            "model_info": {"id": gd.model_id},
+        }
+        for n, tier in enumerate(tiers)
+        for gd in tier
+    ]
+    fallbacks = [{tier_names[n]: [tier_names[n + 1]]} for n in range(len(tiers) - 1)]
+    cooldown = group.cooldown
+    router = Router(
+        model_list=model_list,
+        routing_strategy=LITELLM_STRATEGY[group.strategy],
+        num_retries=group.retry.num_retries,
+        fallbacks=fallbacks,
+        max_fallbacks=group.settings.max_fallbacks,
+        timeout=group.settings.timeout_seconds,
+        allowed_fails=cooldown.allowed_fails,
+        # litellm reads a cooldown_time of 0 as "use the default", so 0 means no cooldowns here.
+        cooldown_time=cooldown.cooldown_time_seconds or None,
+        disable_cooldowns=cooldown.cooldown_time_seconds == 0,
+    )
+    labels = {
+        gd.model_id: DeploymentLabel(
+            name=gd.display_name
+            or deployments[gd.model_id].display_name
+            or deployments[gd.model_id].model_name,
+            provider=deployments[gd.model_id].provider,
+            fallback_depth=n,
+        )
+        for n, tier in enumerate(tiers)
+        for gd in tier
+    }
+    return BuiltRouter(
+        router=router,
+        group=group,
+        entry_model=entry,
+        tiers=[[gd.model_id for gd in tier] for tier in tiers],
+        deployments={gd.model_id: deployments[gd.model_id] for gd in group.deployments},
+        mock=mock,
+        lean=lean,
+        injector=None if plan is None else FailureInjector(plan),
+        labels=labels,
+    )
+
+
+def litellm_params(
+    deployment: Deployment, member: GroupDeployment, *, mock: bool, weighted: bool
+) -> dict[str, Any]:
+    """The deployment's litellm_params, with `os.environ/NAME` references resolved now (the
+    Deployment keeps the reference; the resolved secret lives only inside the Router)."""
+    params: dict[str, Any] = {
+        key: resolve_reference(value) for key, value in deployment.extra_params.items()
+    }
+    params["model"] = deployment.litellm_model
+    optional = {
+        "api_base": resolve_reference(deployment.api_base),
+        "api_key": resolve_reference(deployment.api_key),
+        "rpm": deployment.rpm,
+        "tpm": deployment.tpm,
+        "input_cost_per_token": deployment.input_cost_per_token,
+        "output_cost_per_token": deployment.output_cost_per_token,
+    }
+    params.update({key: value for key, value in optional.items() if value is not None})
+    if weighted:
+        params["weight"] = member.weight or 0
+    if mock:
+        params.setdefault("mock_response", DEFAULT_MOCK_RESPONSE)
+    if params.get("mock_response") is not None and "api_key" not in params:
+        # litellm checks a key exists before it reaches the mock branch for some providers.
+        params["api_key"] = "mock-key"
+    return params
+
+
+def resolve_reference(value: Any) -> Any:
+    """`os.environ/NAME` -> the variable's value (None when unset); anything else unchanged."""
+    if isinstance(value, str) and value.startswith(ENV_REFERENCE_PREFIX):
+        return os.environ.get(value.removeprefix(ENV_REFERENCE_PREFIX))
+    return value
+
+
+def answering_deployment(response: object) -> str | None:
+    hidden = getattr(response, "_hidden_params", None)
+    found = hidden.get("model_id") if isinstance(hidden, Mapping) else None
+    return str(found) if found is not None else None
+
+
+def response_text(response: ModelResponse) -> str | None:
+    for choice in response.choices:
+        message = getattr(choice, "message", None)
+        content = getattr(message, "content", None)
+        if isinstance(content, str):
+            return content
+    return None
+
+
+def _tiers(group: RoutingGroup) -> list[list[GroupDeployment]]:
+    if group.strategy is not Strategy.PRIORITY_FAILOVER:
+        return [list(group.deployments)]
+    ranked: Sequence[GroupDeployment] = sorted(
+        group.deployments, key=lambda d: d.priority if d.priority is not None else 1 << 30
+    )
+    return [list(tier) for _, tier in groupby(ranked, key=lambda d: d.priority)]
+
+
+async def _prepare(
+    injector: FailureInjector,
+    request_index: int,
+    kwargs: dict[str, Any],
+    deployment_id: str,
+    attempt: int,
+) -> dict[str, Any]:
+    return await injector.prepare(kwargs, request_index, deployment_id, attempt)
+
+
+def _ms_since(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
