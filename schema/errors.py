@@ -38,7 +38,16 @@ class PermissionDeniedError(Error):
     pass
 
 
-ErrorType = ValidationError | NotFoundError | ConflictError | PermissionDeniedError
+
+
+@strawberry.type(description="Too many simulations are running for this key; wait for one.")
+class LimitExceededError(Error):
+    limit: int
+
+
+ErrorType = (
+    ValidationError | NotFoundError | ConflictError | PermissionDeniedError | LimitExceededError
+)
 
 
 def to_graphql_error(exc: domain.DomainError) -> ErrorType:
@@ -54,4 +63,6 @@ def to_graphql_error(exc: domain.DomainError) -> ErrorType:
         return ConflictError(message=exc.message, current_version=exc.current_version)
     if isinstance(exc, domain.PermissionDeniedError):
         return PermissionDeniedError(message=exc.message)
+    if isinstance(exc, domain.LimitExceededError):
+        return LimitExceededError(message=exc.message, limit=exc.limit)
     raise exc

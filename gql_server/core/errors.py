@@ -5,6 +5,7 @@
     ├── NotFoundError            the object does not exist (or the caller may not see it)
     ├── ConflictError            duplicate name or stale version; carries current_version
     ├── PermissionDeniedError    the caller is known but may not do this
+    ├── LimitExceededError       a per-caller limit (e.g. simulations at once) is reached
     ├── NoSuchRoutingGroupError  a call named a routing group that is not live
     └── RoutingFailedError       every deployment the Router tried failed; names group + last error
 
@@ -47,6 +48,12 @@ class ConflictError(DomainError):
 
 class PermissionDeniedError(DomainError):
     pass
+
+
+class LimitExceededError(DomainError):
+    def __init__(self, message: str, limit: int) -> None:
+        super().__init__(message)
+        self.limit = limit
 
 
 class NoSuchRoutingGroupError(DomainError):

@@ -59,6 +59,20 @@ class RoutingGroupService:
             return None
         return group
 
+    async def find(self, group_id: str) -> RoutingGroup | None:
+        """No permission check: for use cases that decide access themselves."""
+        async with self._uow() as uow:
+            return await uow.groups.get(group_id)
+
+    async def find_by_name(self, name: str) -> RoutingGroup | None:
+        """No permission check: for use cases that decide access themselves."""
+        async with self._uow() as uow:
+            return await uow.groups.get_by_name(name)
+
+    async def list_usable(self, who: Principal) -> list[RoutingGroup]:
+        async with self._uow() as uow:
+            return [g for g in await uow.groups.list_all() if can_see(who, g)]
+
     async def get_visible(self, who: Principal, group_id: str) -> RoutingGroup:
         """The group, or NotFoundError when it does not exist or `who` may not see it."""
         group = await self.get(who, group_id=group_id)

@@ -1,0 +1,202 @@
+"""The composition root: settings in, a Starlette app out."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+
+from gql_server.auth import KEY_PREFIX
+from gql_server.core.registry import RouterRegistry
+from gql_server.events import GROUPS_CHANNEL, EventBus, RedisEventBus, make_event_bus
+from gql_server.graphql_endpoint import GraphQLView
+from gql_server.openai_api import openai_routes
+from gql_server.services.access import AccessService
+from gql_server.services.container import Services
+from gql_server.services.deployments import DeploymentService
+from gql_server.services.routing_groups import RoutingGroupService
+from gql_server.services.simulations import SimulationService
+from gql_server.services.testing import TestingService
+from gql_server.settings import Settings
+from gql_server.store.database import Database
+from gql_server.store.migrate import upgrade_to_head
+from schema.build import build_schema
+
+log = logging.getLogger("gql_server")
+
+
+@dataclass
+class Runtime:
+    """What the lifespan builds; tests reach in through `app.state.runtime`."""
+
+    settings: Settings
+    database: Database
+    bus: EventBus
+    registry: RouterRegistry
+    services: Services
+    master_key: str
+    generated_master_key: bool
+    ready: bool = False
+
+
+def create_app(settings: Settings) -> Starlette:
+    master_key, generated = _master_key(settings)
+    holder: dict[str, Runtime] = {}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        runtime = await _start(settings, master_key, generated)
+        holder["runtime"] = runtime
+        app.state.runtime = runtime
+        sync = asyncio.create_task(_follow_group_changes(runtime))
+        runtime.ready = True
+        _announce(settings, master_key, generated)
+        try:
+            yield
+        finally:
+            runtime.ready = False
+            sync.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sync
+            await runtime.services.simulations.shutdown()
+            await runtime.bus.close()
+            await runtime.database.dispose()
+
+    def runtime() -> Runtime:
+        return holder["runtime"]
+
+    graphql = _LazyGraphQL(runtime, settings.ui_dist / "graphiql.html")
+
+    async def healthz(request: Request) -> Response:
+        rt = holder.get("runtime")
+        if rt is None or not rt.ready:
+            return JSONResponse({"status": "starting"}, status_code=503)
+        try:
+            await rt.database.ping()
+        except Exception:
+            log.exception("health check: database unreachable")
+            return JSONResponse({"status": "database unreachable"}, status_code=503)
+        return JSONResponse({"status": "ok", "liveGroups": len(rt.registry)})
+
+    routes: list[Any] = [
+        Route("/healthz", healthz),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        *openai_routes(runtime),
+        *_ui_routes(settings.ui_dist),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+class _LazyGraphQL:
+    """The GraphQL view needs the services, which exist only once the lifespan has run."""
+
+    def __init__(self, runtime: Any, graphiql: Path) -> None:
+        self._runtime = runtime
+        self._graphiql = graphiql
+        self._view: GraphQLView | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if self._view is None:
+            rt: Runtime = self._runtime()
+            self._view = GraphQLView(build_schema(), rt.services, rt.bus, self._graphiql)
+        await self._view(scope, receive, send)
+
+
+async def _start(settings: Settings, master_key: str, generated: bool) -> Runtime:
+    await upgrade_to_head(settings.database_url)
+    database = Database.from_url(settings.database_url)
+    bus = make_event_bus(settings.redis_url)
+    if isinstance(bus, RedisEventBus):
+        await bus.ping()  # fail at start-up, not on the first change
+    registry = RouterRegistry(mock=settings.mock_mode, redis_url=settings.redis_url)
+    uow = database.uow_factory()
+    groups = RoutingGroupService(uow, registry, bus)
+    access = AccessService(uow, bus, master_key)
+    services = Services(
+        groups=groups,
+        deployments=DeploymentService(uow),
+        access=access,
+        testing=TestingService(groups),
+        simulations=SimulationService(
+            uow, groups, bus, max_per_key=settings.max_simulations_per_key
+        ),
+    )
+    if settings.config_path is not None:
+        imported = await services.deployments.import_model_list(_model_list(settings.config_path))
+        log.info("imported %d deployments from %s", len(imported), settings.config_path)
+    live = await groups.load_all_live()
+    log.info("%d routing groups live", live)
+    return Runtime(settings, database, bus, registry, services, master_key, generated)
+
+
+async def _follow_group_changes(runtime: Runtime) -> None:
+    """Other instances change groups too: keep this instance's Routers in step."""
+    async for event in runtime.bus.subscribe(GROUPS_CHANNEL):
+        group_id = event.get("groupId")
+        if not isinstance(group_id, str):
+            continue
+        try:
+            await runtime.services.groups.refresh(group_id)
+        except Exception:
+            log.exception("could not refresh routing group %s", group_id)
+
+
+def _model_list(path: Path) -> list[dict[str, Any]]:
+    data = yaml.safe_load(path.read_text()) or {}
+    entries = data.get("model_list") or []
+    if not isinstance(entries, list):
+        raise ValueError(f"{path}: model_list must be a list")
+    return entries
+
+
+def _master_key(settings: Settings) -> tuple[str, bool]:
+    if settings.master_key is not None:
+        return settings.master_key.get_secret_value(), False
+    return KEY_PREFIX + "master-" + secrets.token_urlsafe(24), True
+
+
+def _announce(settings: Settings, master_key: str, generated: bool) -> None:
+    base = f"http://{settings.host}:{settings.port}/"
+    if generated:
+        # Printed once, to the terminal only (never to the log): the UI link signs in directly.
+        print(f"\nRouting Groups is ready: {base}#key={master_key}", file=sys.stdout)
+        print("MASTER_KEY was not set; the key above was generated for this run.\n", flush=True)
+    else:
+        print(f"\nRouting Groups is ready: {base}\n", flush=True)
+
+
+def _ui_routes(dist: Path) -> list[Any]:
+    index = dist / "index.html"
+
+    async def spa(request: Request) -> Response:
+        if index.is_file():
+            return FileResponse(index, media_type="text/html")
+        return HTMLResponse(
+            "<!doctype html><title>Routing Groups</title>"
+            "<p>The web UI is not built. Run <code>make ui</code> (or <code>make run</code>).</p>"
+        )
+
+    routes: list[Any] = []
+    if (dist / "assets").is_dir():
+        routes.append(Mount("/assets", app=StaticFiles(directory=dist / "assets"), name="assets"))
+    routes.append(Route("/{path:path}", spa, methods=["GET"]))
+    return routes
+
+
+def dev_app() -> Starlette:
+    """`uvicorn --factory gql_server.app:dev_app` for `make dev`."""
+    return create_app(Settings(mock_mode=True, config_path=Path("examples/demo-config.yaml")))

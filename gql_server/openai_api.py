@@ -1,0 +1,181 @@
+"""OpenAI-compatible `/v1/chat/completions` and `/v1/models`: `model` is a routing group's name.
+
+Each request runs through the group's live Router (strategy, retries, fallbacks). Errors use
+OpenAI's shape `{"error": {"message", "type", "param", "code"}}`. Responses carry litellm
+proxy's headers naming the deployment that answered and the fallbacks/retries it took.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from gql_server.auth import Principal, bearer_token
+from gql_server.core.errors import NoSuchRoutingGroupError, RoutingFailedError
+from gql_server.services.common import can_see
+
+if TYPE_CHECKING:
+    from gql_server.app import Runtime
+
+log = logging.getLogger(__name__)
+
+# Request fields passed through to the Router as they are; anything else is ignored.
+_PASSTHROUGH = {
+    "temperature",
+    "top_p",
+    "max_tokens",
+    "max_completion_tokens",
+    "n",
+    "stop",
+    "presence_penalty",
+    "frequency_penalty",
+    "logit_bias",
+    "user",
+    "seed",
+    "response_format",
+    "tools",
+    "tool_choice",
+    "stream_options",
+}
+_HEADERS = ("x-litellm-model-id", "x-litellm-attempted-fallbacks", "x-litellm-attempted-retries")
+
+
+def openai_routes(runtime: Callable[[], Runtime]) -> list[Route]:
+    async def models(request: Request) -> Response:
+        rt = runtime()
+        who = await _caller(rt, request)
+        if who is None:
+            return _error(401, "invalid or missing API key", "invalid_request_error", "invalid_api_key")
+        groups = await rt.services.groups.list_usable(who)
+        now = int(time.time())
+        data = [
+            {"id": g.name, "object": "model", "created": now, "owned_by": "routing-groups"}
+            for g in groups
+            if g.is_active
+        ]
+        return JSONResponse({"object": "list", "data": data})
+
+    async def chat_completions(request: Request) -> Response:
+        rt = runtime()
+        who = await _caller(rt, request)
+        if who is None:
+            return _error(401, "invalid or missing API key", "invalid_request_error", "invalid_api_key")
+        try:
+            body = await request.json()
+        except ValueError:
+            return _error(400, "request body is not valid JSON", "invalid_request_error")
+        problem = _check_body(body)
+        if problem:
+            return _error(400, problem, "invalid_request_error")
+        name = body["model"]
+        group = await rt.services.groups.find_by_name(name)
+        if group is None or not group.is_active:
+            return _error(404, f"no routing group named {name!r}", "invalid_request_error", "model_not_found")
+        if not can_see(who, group):
+            return _error(
+                403, f"routing group {name!r} is not assigned to this key", "permission_error"
+            )
+        try:
+            built = rt.registry.get(name)
+        except NoSuchRoutingGroupError:
+            return _error(404, f"no routing group named {name!r}", "invalid_request_error", "model_not_found")
+        params = {k: v for k, v in body.items() if k in _PASSTHROUGH}
+        if body.get("stream"):
+            return await _stream(built, body["messages"], params)
+        outcome = await built.call(body["messages"], **params)
+        if outcome.error is not None or outcome.response is None:
+            return _failure(outcome.error)
+        payload = outcome.response.model_dump(mode="json", exclude_none=True)
+        return JSONResponse(payload, headers=_routing_headers(outcome.response))
+
+    return [
+        Route("/v1/models", models, methods=["GET"]),
+        Route("/v1/chat/completions", chat_completions, methods=["POST"]),
+        Route("/chat/completions", chat_completions, methods=["POST"]),
+    ]
+
+
+async def _caller(rt: Runtime, request: Request) -> Principal | None:
+    return await rt.services.access.authenticate(bearer_token(request.headers.get("authorization")))
+
+
+def _check_body(body: Any) -> str | None:
+    if not isinstance(body, dict):
+        return "request body must be a JSON object"
+    if not isinstance(body.get("model"), str) or not body["model"]:
+        return "'model' is required: the name of a routing group"
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages:
+        return "'messages' must be a non-empty list"
+    for m in messages:
+        if not isinstance(m, dict) or "role" not in m:
+            return "each message needs a 'role'"
+    return None
+
+
+async def _stream(built: Any, messages: list[dict[str, Any]], params: dict[str, Any]) -> Response:
+    try:
+        stream = await built.router.acompletion(
+            model=built.entry_model, messages=messages, stream=True, **params
+        )
+    except Exception as exc:  # the Router's final error after retries and fallbacks
+        return _failure(RoutingFailedError(built.group.name, exc))
+    headers = _routing_headers(stream)
+
+    async def events() -> AsyncIterator[str]:
+        try:
+            async for chunk in stream:
+                yield f"data: {chunk.model_dump_json(exclude_none=True)}\n\n"
+        except Exception as exc:
+            log.warning("stream of %s broke off: %s", built.group.name, type(exc).__name__)
+            err = {"error": {"message": "the provider stream broke off", "type": "api_error"}}
+            yield f"data: {json.dumps(err)}\n\n"
+        yield "data: [DONE]\n\n"
+
+    return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
+
+
+def _routing_headers(response: Any) -> dict[str, str]:
+    hidden = getattr(response, "_hidden_params", None) or {}
+    extra = hidden.get("additional_headers") or {}
+    headers: dict[str, str] = {}
+    model_id = hidden.get("model_id")
+    if model_id:
+        headers["x-litellm-model-id"] = str(model_id)
+    for name in _HEADERS[1:]:
+        value = extra.get(name)
+        if value is not None:
+            headers[name] = str(value)
+    return headers
+
+
+def _failure(error: BaseException | None) -> Response:
+    last = error.last_error if isinstance(error, RoutingFailedError) else error
+    status = getattr(last, "status_code", None)
+    message = str(error) if error is not None else "no response"
+    if status == 429:
+        return _error(429, message, "rate_limit_error", "rate_limit_exceeded")
+    if status in (408, 504):
+        return _error(504, message, "timeout_error", "timeout")
+    if status in (400, 413, 422):
+        return _error(400, message, "invalid_request_error")
+    if status in (401, 403):
+        # The provider refused our credentials: not the caller's key, so a gateway error.
+        return _error(502, message, "api_error", "upstream_authentication_error")
+    if isinstance(status, int) and 500 <= status < 600:
+        return _error(status if status in (502, 503) else 502, message, "api_error")
+    return _error(502, message, "api_error")
+
+
+def _error(status: int, message: str, kind: str, code: str | None = None) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"message": message, "type": kind, "param": None, "code": code}},
+        status_code=status,
+    )

@@ -1,0 +1,59 @@
+"""Send one request through a throwaway copy of a group's Router."""
+
+from __future__ import annotations
+
+from gql_server.auth import Principal
+from gql_server.core.errors import FieldError, NotFoundError, PermissionDeniedError, ValidationError
+from gql_server.core.injection import InjectionPlan
+from gql_server.core.models import RoutingGroup
+from gql_server.core.router_builder import build_router
+from gql_server.core.tester import TestOutcome, test_one_request
+from gql_server.services.common import can_see
+from gql_server.services.routing_groups import RoutingGroupService
+
+
+class TestingService:
+    __test__ = False  # not a pytest class
+
+    def __init__(self, groups: RoutingGroupService) -> None:
+        self._groups = groups
+
+    async def test(
+        self,
+        who: Principal,
+        group_id: str,
+        messages: list[dict[str, str]] | None,
+        *,
+        mock: bool,
+        plan: InjectionPlan,
+    ) -> TestOutcome:
+        group = await usable_group(self._groups, who, group_id)
+        check_plan(group, plan)
+        deployments = await self._groups.deployments_of(group)
+        # A throwaway Router: injected failures must never cool down live deployments.
+        built = build_router(group, deployments, mock=mock, plan=plan)
+        return await test_one_request(built, messages)
+
+
+async def usable_group(groups: RoutingGroupService, who: Principal, group_id: str) -> RoutingGroup:
+    """The group if `who` may use it: NotFoundError when absent, PermissionDenied otherwise."""
+    group = await groups.find(group_id)
+    if group is None:
+        raise NotFoundError(f"no routing group with id {group_id!r}")
+    if not can_see(who, group):
+        raise PermissionDeniedError("this routing group is not assigned to your key or team")
+    return group
+
+
+def check_plan(group: RoutingGroup, plan: InjectionPlan) -> None:
+    members = {d.model_id for d in group.deployments}
+    errors: list[FieldError] = []
+    for i, (model_id, rule) in enumerate(plan.failures.items()):
+        where = f"failureInjection[{i}]"
+        if model_id not in members:
+            errors.append(FieldError(f"{where}.modelId", f"{model_id!r} is not in this group"))
+        if not 0.0 <= rule.failure_rate <= 1.0:
+            errors.append(FieldError(f"{where}.failureRate", "must be between 0 and 1"))
+    if errors:
+        raise ValidationError(errors)
+

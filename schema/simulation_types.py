@@ -1,0 +1,140 @@
+"""Types of the tester and the traffic simulator."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from gql_server.core import simulation_stats as stats
+from gql_server.core.simulation import SimulationProgress as DomainProgress
+from gql_server.core.tester import TestOutcome
+from gql_server.services.ports import SimulationRecord
+from schema.types import RequestTraceType, RoutingTrace
+
+
+@strawberry.type
+class RoutingGroupTestResult:
+    success: bool
+    response_text: str | None
+    traces: list[RoutingTrace]
+    total_latency_ms: float
+    final_deployment: str | None
+    final_provider: str | None
+    error_message: str | None = None
+
+    @classmethod
+    def from_domain(cls, o: TestOutcome) -> RoutingGroupTestResult:
+        return cls(
+            success=o.success,
+            response_text=o.response_text,
+            traces=[RoutingTrace.from_domain(a) for a in o.traces],
+            total_latency_ms=o.total_latency_ms,
+            final_deployment=o.final_deployment,
+            final_provider=o.final_provider,
+            error_message=o.error_message,
+        )
+
+
+@strawberry.type(description="A batch of requests that finished since the previous batch.")
+class SimulationProgress:
+    simulation_id: strawberry.ID
+    completed: int
+    total: int
+    requests: list[RequestTraceType]
+
+    @classmethod
+    def from_domain(cls, p: DomainProgress) -> SimulationProgress:
+        return cls(
+            simulation_id=strawberry.ID(p.simulation_id),
+            completed=p.completed,
+            total=p.total,
+            requests=[RequestTraceType.from_domain(r) for r in p.requests],
+        )
+
+
+@strawberry.type
+class DeploymentTrafficStats:
+    deployment_id: strawberry.ID
+    deployment_name: str
+    provider: str
+    request_count: int
+    success_count: int
+    failure_count: int
+    avg_latency_ms: float
+    percent_of_total: float
+    was_primary: bool
+
+
+@strawberry.type(
+    description="fromDeployment null = entry; toDeployment null = failed for good. reason: "
+    "primary, success, fallback_<errorkind>, retry_<errorkind>, failed."
+)
+class FlowStep:
+    from_deployment: strawberry.ID | None
+    to_deployment: strawberry.ID | None
+    request_count: int
+    reason: str
+
+
+@strawberry.type
+class SimulationSummary:
+    simulation_id: strawberry.ID
+    total_requests: int
+    successful_requests: int
+    failed_requests: int
+    traffic_distribution: list[DeploymentTrafficStats]
+    flow_data: list[FlowStep]
+    avg_latency_ms: float
+    p50_latency_ms: float
+    p95_latency_ms: float
+    p99_latency_ms: float
+    duration_ms: float
+    cancelled: bool
+
+    @classmethod
+    def from_domain(cls, s: stats.SimulationSummary) -> SimulationSummary:
+        return cls.from_dict(stats.summary_to_dict(s))
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SimulationSummary:
+        return cls(
+            simulation_id=strawberry.ID(d["simulation_id"]),
+            total_requests=d["total_requests"],
+            successful_requests=d["successful_requests"],
+            failed_requests=d["failed_requests"],
+            traffic_distribution=[
+                DeploymentTrafficStats(**{**t, "deployment_id": strawberry.ID(t["deployment_id"])})
+                for t in d["traffic_distribution"]
+            ],
+            flow_data=[FlowStep(**f) for f in d["flow_data"]],
+            avg_latency_ms=d["avg_latency_ms"],
+            p50_latency_ms=d["p50_latency_ms"],
+            p95_latency_ms=d["p95_latency_ms"],
+            p99_latency_ms=d["p99_latency_ms"],
+            duration_ms=d["duration_ms"],
+            cancelled=d["cancelled"],
+        )
+
+
+@strawberry.type
+class SimulationRun:
+    simulation_id: strawberry.ID
+    routing_group_id: strawberry.ID
+    created_at: datetime
+    created_by: str
+    input: JSON
+    summary: SimulationSummary
+
+    @classmethod
+    def from_record(cls, r: SimulationRecord) -> SimulationRun:
+        return cls(
+            simulation_id=strawberry.ID(r.simulation_id),
+            routing_group_id=strawberry.ID(r.routing_group_id),
+            created_at=r.created_at,
+            created_by=r.created_by,
+            input=r.input,
+            summary=SimulationSummary.from_dict(r.summary),
+        )

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Annotated
+
+import strawberry
+
+from gql_server.core.errors import DomainError
+from gql_server.core.simulation import SimulationProgress as DomainProgress
+from schema.context import Info
+from schema.errors import (
+    LimitExceededError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+    to_graphql_error,
+)
+from schema.inputs import SimulationInput
+from schema.simulation_types import SimulationProgress, SimulationSummary
+
+SimulationEvent = Annotated[
+    SimulationProgress
+    | SimulationSummary
+    | NotFoundError
+    | ValidationError
+    | PermissionDeniedError
+    | LimitExceededError,
+    strawberry.union("SimulationEvent"),
+]
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="Run a simulation: progress batches, then exactly one summary. "
+        "Closing the subscription cancels the run."
+    )
+    async def simulate_traffic(
+        self, info: Info, id: strawberry.ID, input: SimulationInput
+    ) -> AsyncGenerator[SimulationEvent, None]:
+        ctx = info.context
+        try:
+            stream = await ctx.services.simulations.start(ctx.who, str(id), input.to_params())
+        except DomainError as exc:
+            yield to_graphql_error(exc)
+            return
+        async with stream as events:
+            async for event in events:
+                if isinstance(event, DomainProgress):
+                    yield SimulationProgress.from_domain(event)
+                else:
+                    yield SimulationSummary.from_domain(event)
