@@ -1,0 +1,147 @@
+"""The database tables, declared once: Alembic's migrations and `schema.prisma` must match them.
+
+Constraint and index names follow Prisma's defaults (`<table>_pkey`, `<table>_<cols>_key`,
+`<table>_<cols>_idx`, `<table>_<cols>_fkey`) so the Prisma contract needs no `map:` arguments.
+Unique columns are unique *indexes*, as Prisma creates them on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Text,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.schema import Constraint, Table
+
+from gql_server.store.types import UtcDateTime, json_type
+
+NOW = text("CURRENT_TIMESTAMP")
+EMPTY_OBJECT = text("'{}'")
+EMPTY_ARRAY = text("'[]'")
+
+
+def _index_suffix(index: Constraint | Index, table: Table) -> str:
+    return "key" if isinstance(index, Index) and index.unique else "idx"
+
+
+NAMING_CONVENTION: dict[str, Any] = {
+    "index_suffix": _index_suffix,
+    "ix": "%(table_name)s_%(column_0_N_name)s_%(index_suffix)s",
+    "uq": "%(table_name)s_%(column_0_N_name)s_key",
+    "pk": "%(table_name)s_pkey",
+    "fk": "%(table_name)s_%(column_0_N_name)s_fkey",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class DeploymentRow(Base):
+    __tablename__ = "deployments"
+
+    model_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    model_name: Mapped[str] = mapped_column(Text)
+    litellm_model: Mapped[str] = mapped_column(Text)
+    provider: Mapped[str] = mapped_column(Text)
+    display_name: Mapped[str | None] = mapped_column(Text)
+    api_base: Mapped[str | None] = mapped_column(Text)
+    # Stored exactly as given: an `os.environ/NAME` reference stays a reference.
+    api_key: Mapped[str | None] = mapped_column(Text)
+    rpm: Mapped[int | None] = mapped_column(Integer)
+    tpm: Mapped[int | None] = mapped_column(Integer)
+    input_cost_per_token: Mapped[float | None] = mapped_column(Double)
+    output_cost_per_token: Mapped[float | None] = mapped_column(Double)
+    extra_params: Mapped[dict[str, Any]] = mapped_column(json_type(), server_default=EMPTY_OBJECT)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=NOW)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=NOW)
+
+
+class RoutingGroupRow(Base):
+    # LiteLLM's naming, so the table reads the same as the seed plan's Prisma model.
+    __tablename__ = "LiteLLM_RoutingGroupTable"
+
+    routing_group_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    routing_group_name: Mapped[str] = mapped_column(Text, unique=True, index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    routing_strategy: Mapped[str] = mapped_column(Text)
+    deployments: Mapped[list[dict[str, Any]]] = mapped_column(json_type())
+    fallback_config: Mapped[dict[str, Any]] = mapped_column(
+        json_type(), server_default=EMPTY_OBJECT
+    )
+    retry_config: Mapped[dict[str, Any]] = mapped_column(json_type(), server_default=EMPTY_OBJECT)
+    cooldown_config: Mapped[dict[str, Any]] = mapped_column(
+        json_type(), server_default=EMPTY_OBJECT
+    )
+    settings: Mapped[dict[str, Any]] = mapped_column(json_type(), server_default=EMPTY_OBJECT)
+    assigned_team_ids: Mapped[list[str]] = mapped_column(json_type(), server_default=EMPTY_ARRAY)
+    assigned_key_ids: Mapped[list[str]] = mapped_column(json_type(), server_default=EMPTY_ARRAY)
+    is_active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=NOW)
+    created_by: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=NOW)
+    updated_by: Mapped[str] = mapped_column(Text)
+
+
+class RevisionRow(Base):
+    # No foreign key to the group: the history must outlive the group's deletion.
+    __tablename__ = "routing_group_revisions"
+
+    revision_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    routing_group_id: Mapped[str] = mapped_column(Text, index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(Text)
+    changed_by: Mapped[str] = mapped_column(Text)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=NOW)
+    before: Mapped[dict[str, Any] | None] = mapped_column(json_type())
+    after: Mapped[dict[str, Any] | None] = mapped_column(json_type())
+
+
+class TeamRow(Base):
+    __tablename__ = "teams"
+
+    team_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    team_alias: Mapped[str] = mapped_column(Text, unique=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=NOW)
+
+
+class ApiKeyRow(Base):
+    __tablename__ = "api_keys"
+
+    key_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    key_hash: Mapped[str] = mapped_column(Text, unique=True, index=True)
+    key_prefix: Mapped[str] = mapped_column(Text)
+    key_alias: Mapped[str | None] = mapped_column(Text)
+    # Deleting a team deletes its keys (as LiteLLM does): a key must not outlive the team
+    # that was the reason it was issued and silently keep working without one.
+    team_id: Mapped[str | None] = mapped_column(
+        Text, ForeignKey("teams.team_id", ondelete="CASCADE", onupdate="CASCADE")
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=NOW)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class SimulationRow(Base):
+    # No foreign key to the group, for the same reason as revisions.
+    __tablename__ = "simulations"
+
+    simulation_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    routing_group_id: Mapped[str] = mapped_column(Text, index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=NOW)
+    created_by: Mapped[str] = mapped_column(Text)
+    input: Mapped[dict[str, Any]] = mapped_column(json_type())
+    summary: Mapped[dict[str, Any]] = mapped_column(json_type())
+
+
+ALL_TABLES = tuple(Base.metadata.sorted_tables)
