@@ -122,9 +122,7 @@ def _check_body(body: Any) -> str | None:
 
 async def _stream(built: Any, messages: list[dict[str, Any]], params: dict[str, Any]) -> Response:
     try:
-        stream = await built.router.acompletion(
-            model=built.entry_model, messages=messages, stream=True, **params
-        )
+        stream = await built.stream(messages, **params)
     except Exception as exc:  # the Router's final error after retries and fallbacks
         return _failure(RoutingFailedError(built.group.name, exc))
     headers = _routing_headers(stream)

@@ -7,7 +7,8 @@ from typing import Any
 import strawberry
 
 from gql_server.core import models
-from gql_server.core.injection import FailureRule, LatencyRule
+from gql_server.core.injection import FailureRule, InjectionPlan, LatencyRule
+from gql_server.core.simulation import SimulationRequest
 from schema.enums import ErrorKind, RoutingStrategy
 
 _DEFAULT_RETRY = models.RetryConfig()
@@ -213,3 +214,21 @@ class SimulationInput:
     failure_injection: list[DeploymentFailureInput] | None = None
     latency: list[DeploymentLatencyInput] | None = None
     messages: list[ChatMessageInput] | None = None
+
+    def to_params(self) -> SimulationRequest:
+        return SimulationRequest(
+            num_requests=self.num_requests,
+            concurrency=self.concurrency,
+            mock=self.mock,
+            seed=self.seed,
+            plan=InjectionPlan(
+                failures=dict(f.to_domain() for f in self.failure_injection or ()),
+                latency=dict(item.to_domain() for item in self.latency or ()),
+                seed=self.seed,
+            ),
+            messages=(
+                tuple({"role": m.role, "content": m.content} for m in self.messages)
+                if self.messages
+                else None
+            ),
+        )

@@ -221,3 +221,11 @@ class Mutation:
             )
 
         return await _attempt(run)
+
+    @strawberry.mutation(
+        description="Finish a running simulation early; its subscription still receives a "
+        "summary marked cancelled. False when no such simulation is running here."
+    )
+    async def stop_simulation(self, info: Info, simulation_id: strawberry.ID) -> bool:
+        ctx = info.context
+        return await ctx.services.simulations.stop(ctx.who, str(simulation_id))

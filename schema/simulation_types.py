@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Any
 
@@ -96,7 +97,7 @@ class SimulationSummary:
 
     @classmethod
     def from_domain(cls, s: stats.SimulationSummary) -> SimulationSummary:
-        return cls.from_dict(stats.summary_to_dict(s))
+        return cls.from_dict(dataclasses.asdict(s))
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> SimulationSummary:
