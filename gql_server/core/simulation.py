@@ -1,0 +1,291 @@
+"""Simulated traffic through a routing group's Router, streamed as it happens.
+
+A fixed pool of `concurrency` workers pulls request indices and calls the Router; finished
+traces go through a bounded queue (workers wait when the consumer is slow) to the stream,
+which yields `SimulationProgress` batches (the requests finished since the last batch; a batch
+closes `batch_interval_s` after its first request or at `batch_max` requests) and then exactly
+one `SimulationSummary`.
+
+Stopping:
+  * `SimulationRun.stop()` (or setting the `stop` event given to `run_simulation`): the
+    workers are cancelled at once (requests in flight are dropped), the requests already
+    finished are flushed, and the stream ends with a summary whose `cancelled` is True.
+  * the consumer leaving (`aclose()`, `break`, or its task being cancelled): the workers are
+    cancelled and awaited before the stream closes; no summary, no task left behind.
+
+Reproducibility: the outcome of every attempt is drawn from (seed, request index, deployment,
+attempt), so with a seed, priority failover and cooldowns off the counts and flow are the same
+on every run regardless of timing. Latencies are whatever the Router's traces measured.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import time
+from collections.abc import AsyncGenerator, AsyncIterator, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from gql_server.core.errors import FieldError, ValidationError
+from gql_server.core.injection import InjectionPlan
+from gql_server.core.models import Strategy
+from gql_server.core.simulation_stats import (
+    DeploymentRef,
+    SimulationSummary,
+    TrafficAccumulator,
+)
+from gql_server.core.tester import RoutedGroup, chat_messages
+from gql_server.core.traces import RequestTrace
+
+MAX_REQUESTS = 100_000
+MAX_CONCURRENCY = 1_000
+
+
+@dataclass(frozen=True)
+class SimulationRequest:
+    num_requests: int
+    concurrency: int
+    mock: bool = True
+    seed: int | None = None
+    plan: InjectionPlan = field(default_factory=InjectionPlan)
+    messages: tuple[Mapping[str, str], ...] | None = None
+
+    def injection_plan(self) -> InjectionPlan:
+        """The plan to build the run's Router with: the request's seed wins over the plan's."""
+        if self.seed is None:
+            return self.plan
+        return dataclasses.replace(self.plan, seed=self.seed)
+
+
+@dataclass(frozen=True)
+class SimulationProgress:
+    simulation_id: str
+    completed: int
+    total: int
+    requests: list[RequestTrace]  # the requests finished since the previous progress event
+
+
+SimulationEvent = SimulationProgress | SimulationSummary
+
+
+def validate_simulation_request(
+    request: SimulationRequest, group_model_ids: Collection[str]
+) -> None:
+    """Field paths use the GraphQL input's names. Rules are listed in the plan's order, which
+    is the input list's order when the adapter builds the plan from it."""
+    errors: list[FieldError] = []
+    if not 1 <= request.num_requests <= MAX_REQUESTS:
+        errors.append(FieldError("numRequests", f"must be between 1 and {MAX_REQUESTS:,}"))
+    if not 1 <= request.concurrency <= MAX_CONCURRENCY:
+        errors.append(FieldError("concurrency", f"must be between 1 and {MAX_CONCURRENCY:,}"))
+    for i, (model_id, failure) in enumerate(request.plan.failures.items()):
+        where = f"failureInjection[{i}]"
+        if model_id not in group_model_ids:
+            errors.append(FieldError(f"{where}.modelId", _not_in_group(model_id)))
+        if not 0.0 <= failure.failure_rate <= 1.0:
+            errors.append(FieldError(f"{where}.failureRate", "must be between 0 and 1"))
+    for i, (model_id, latency) in enumerate(request.plan.latency.items()):
+        where = f"latency[{i}]"
+        if model_id not in group_model_ids:
+            errors.append(FieldError(f"{where}.modelId", _not_in_group(model_id)))
+        if latency.mean_ms < 0:
+            errors.append(FieldError(f"{where}.meanMs", "must be 0 or more"))
+        if latency.jitter_ms < 0:
+            errors.append(FieldError(f"{where}.jitterMs", "must be 0 or more"))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _not_in_group(model_id: str) -> str:
+    return f"deployment {model_id!r} is not in this routing group"
+
+
+class SimulationRun:
+    """One simulation. Iterate it once (`async for event in run`); `stop()` ends it early."""
+
+    def __init__(
+        self,
+        built: RoutedGroup,
+        request: SimulationRequest,
+        *,
+        simulation_id: str,
+        deployments: Sequence[DeploymentRef] | None = None,
+        batch_interval_s: float = 0.05,
+        batch_max: int = 200,
+    ) -> None:
+        if batch_max < 1 or batch_interval_s < 0:
+            raise ValueError("batch_max must be >= 1 and batch_interval_s >= 0")
+        self.simulation_id = simulation_id
+        self._built = built
+        self._request = request
+        self._deployments = deployments
+        self._batch_interval_s = batch_interval_s
+        self._batch_max = batch_max
+        self._messages = chat_messages(request.messages)
+        self._next_index = 0
+        self._live_workers = 0
+        self._stopping = False
+        self._started = False
+        self._wake = asyncio.Event()
+
+    def stop(self) -> None:
+        """Finish early: flush what finished, then one summary with `cancelled=True`."""
+        self._stopping = True
+        self._wake.set()
+
+    def __aiter__(self) -> AsyncIterator[SimulationEvent]:
+        return self.events()
+
+    async def events(self) -> AsyncGenerator[SimulationEvent, None]:
+        if self._started:
+            raise RuntimeError("a SimulationRun can be iterated only once")
+        self._started = True
+        group = self._built.group
+        validate_simulation_request(self._request, [d.model_id for d in group.deployments])
+        accumulator = TrafficAccumulator(
+            deployments=self._deployments_listed(), primary_ids=self._primary_ids()
+        )
+        total = self._request.num_requests
+        queue: asyncio.Queue[RequestTrace] = asyncio.Queue(
+            maxsize=max(2 * self._batch_max, self._request.concurrency)
+        )
+        started = time.perf_counter()
+        workers = [
+            asyncio.create_task(self._work(queue), name=f"simulation {self.simulation_id} #{n}")
+            for n in range(min(self._request.concurrency, total))
+        ]
+        self._live_workers = len(workers)
+        try:
+            # aclosing: a left-behind inner generator would be finalised later, in a new task.
+            async with contextlib.aclosing(self._batches(queue, workers)) as batches:
+                async for batch in batches:
+                    accumulator.add_all(batch)
+                    yield SimulationProgress(
+                        self.simulation_id, accumulator.total_requests, total, batch
+                    )
+            duration_ms = (time.perf_counter() - started) * 1000
+            yield accumulator.summary(
+                self.simulation_id,
+                duration_ms=duration_ms,
+                cancelled=accumulator.total_requests < total,
+            )
+        finally:
+            await _cancel_all(workers)
+
+    def _deployments_listed(self) -> Sequence[DeploymentRef]:
+        if self._deployments is not None:
+            return self._deployments
+        return [
+            DeploymentRef(model_id, label.name, label.provider)
+            for model_id, label in self._built.labels.items()
+        ]
+
+    def _primary_ids(self) -> Collection[str] | None:
+        if self._built.group.strategy is Strategy.PRIORITY_FAILOVER and self._built.tiers:
+            return frozenset(self._built.tiers[0])
+        return None
+
+    async def _batches(
+        self, queue: asyncio.Queue[RequestTrace], workers: list[asyncio.Task[None]]
+    ) -> AsyncGenerator[list[RequestTrace], None]:
+        loop = asyncio.get_running_loop()
+        batch: list[RequestTrace] = []
+        deadline = 0.0
+        while True:
+            _raise_worker_error(workers)
+            if self._stopping:
+                # Cancel first so no attempt starts while the last batch is flushed.
+                await _cancel_all(workers)
+            while len(batch) < self._batch_max and not queue.empty():
+                if not batch:
+                    deadline = loop.time() + self._batch_interval_s
+                batch.append(queue.get_nowait())
+            finished = queue.empty() and (self._live_workers == 0 or self._stopping)
+            due = len(batch) >= self._batch_max or loop.time() >= deadline
+            if batch and (due or finished):
+                yield batch
+                batch = []
+                continue
+            if finished:
+                return
+            self._wake.clear()
+            if not queue.empty():
+                continue
+            timeout = max(0.0, deadline - loop.time()) if batch else None
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(timeout):
+                    await self._wake.wait()
+
+    async def _work(self, queue: asyncio.Queue[RequestTrace]) -> None:
+        try:
+            while not self._stopping and self._next_index < self._request.num_requests:
+                index = self._next_index
+                self._next_index += 1
+                result = await self._built.call(self._messages, request_index=index)
+                trace = result.trace
+                if trace.finished_at_ms is None:
+                    trace = dataclasses.replace(trace, finished_at_ms=time.time() * 1000)
+                await queue.put(trace)
+                self._wake.set()
+        finally:
+            self._live_workers -= 1
+            self._wake.set()
+
+
+def _raise_worker_error(workers: Sequence[asyncio.Task[None]]) -> None:
+    """A worker only dies of an error below the engine (a bug): end the stream with it."""
+    for worker in workers:
+        if worker.done() and not worker.cancelled() and worker.exception() is not None:
+            raise RuntimeError("a simulation worker failed") from worker.exception()
+
+
+async def _cancel_all(tasks: Sequence[asyncio.Task[None]]) -> None:
+    pending = [t for t in tasks if not t.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        await asyncio.wait(pending)
+    for task in tasks:  # retrieved, so asyncio does not log it as never retrieved
+        if not task.cancelled():
+            task.exception()
+
+
+async def run_simulation(
+    built: RoutedGroup,
+    request: SimulationRequest,
+    *,
+    simulation_id: str,
+    deployments: Sequence[DeploymentRef] | None = None,
+    batch_interval_s: float = 0.05,
+    batch_max: int = 200,
+    stop: asyncio.Event | None = None,
+) -> AsyncGenerator[SimulationEvent, None]:
+    """Progress batches, then exactly one summary (unless the consumer leaves first).
+
+    Setting `stop` ends the run early with a `cancelled=True` summary. `deployments` lists
+    the group's deployments (names, providers) so unused ones appear in the distribution;
+    by default the built Router's labels, in tier order.
+    Raises ValidationError (on first iteration) when the request is out of bounds.
+    """
+    run = SimulationRun(
+        built,
+        request,
+        simulation_id=simulation_id,
+        deployments=deployments,
+        batch_interval_s=batch_interval_s,
+        batch_max=batch_max,
+    )
+    watcher = asyncio.create_task(_stop_when_set(stop, run)) if stop is not None else None
+    try:
+        async with contextlib.aclosing(run.events()) as events:
+            async for event in events:
+                yield event
+    finally:
+        if watcher is not None:
+            await _cancel_all([watcher])
+
+
+async def _stop_when_set(stop: asyncio.Event, run: SimulationRun) -> None:
+    await stop.wait()
+    run.stop()

@@ -1,0 +1,283 @@
+"""Summaries of what a batch of requests did: traffic per deployment, flow steps, latency.
+
+`TrafficAccumulator` takes one `RequestTrace` at a time and keeps only counters and one float
+per request (its latency), so a 100,000-request simulation never holds its traces.
+
+Flow encoding (the public contract's `FlowStep`): `from_deployment=None` is the entry,
+`to_deployment=None` means the request failed for good. Every attempt has exactly one inflow and
+one outflow, so for each deployment: inflow == attempts on it == outflow.
+
+    entry -> first attempted deployment        reason "primary"
+    X -> next attempted deployment (X failed)  reason "fallback_<kind>" when the next attempt is
+                                               on a deeper fallback tier, else "retry_<kind>"
+    X -> X                                     reason "success" (X answered the request)
+    X -> None                                  reason "failed" (X was the last try; it failed)
+    entry -> None                              reason "failed" (the Router gave up before any
+                                               deployment was called, e.g. all cooling down)
+
+so the "primary" steps plus the entry "failed" step add up to the number of requests.
+`<kind>` is the lower-case `ErrorKind` ("rate_limit", ...), or "error" when the kind is unknown.
+
+Percentiles use the nearest-rank method: the p-th percentile of n sorted values is the value at
+rank ceil(p/100 * n) (1-based); it is always one of the observed values.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from gql_server.core.traces import AttemptTrace, RequestTrace, TraceStatus
+
+REASON_PRIMARY = "primary"
+REASON_SUCCESS = "success"
+REASON_FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class DeploymentRef:
+    """A deployment as the stats name it; listed up front so unused ones show with 0 traffic."""
+
+    deployment_id: str
+    deployment_name: str
+    provider: str
+
+
+@dataclass(frozen=True)
+class DeploymentTrafficStats:
+    deployment_id: str
+    deployment_name: str
+    provider: str
+    request_count: int  # attempts that reached this deployment
+    success_count: int
+    failure_count: int
+    avg_latency_ms: float  # mean attempt latency on this deployment; 0 when unused
+    percent_of_total: float  # share of all attempts, 0..100
+    was_primary: bool
+
+
+@dataclass(frozen=True)
+class FlowStep:
+    from_deployment: str | None
+    to_deployment: str | None
+    request_count: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class LatencyStats:
+    avg_ms: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+
+
+@dataclass(frozen=True)
+class SimulationSummary:
+    simulation_id: str
+    total_requests: int  # requests that finished (fewer than asked when cancelled)
+    successful_requests: int
+    failed_requests: int
+    traffic_distribution: list[DeploymentTrafficStats]
+    flow_data: list[FlowStep]
+    avg_latency_ms: float
+    p50_latency_ms: float
+    p95_latency_ms: float
+    p99_latency_ms: float
+    duration_ms: float
+    cancelled: bool
+
+
+def percentile(sorted_values: Sequence[float], p: float) -> float:
+    """Nearest-rank percentile of already sorted values; 0.0 for no values."""
+    if not sorted_values:
+        return 0.0
+    if not 0 <= p <= 100:
+        raise ValueError(f"percentile must be within 0..100, got {p}")
+    rank = max(1, math.ceil(p / 100 * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def latency_stats(latencies_ms: Iterable[float]) -> LatencyStats:
+    values = sorted(latencies_ms)
+    if not values:
+        return LatencyStats(0.0, 0.0, 0.0, 0.0)
+    return LatencyStats(
+        avg_ms=math.fsum(values) / len(values),
+        p50_ms=percentile(values, 50),
+        p95_ms=percentile(values, 95),
+        p99_ms=percentile(values, 99),
+    )
+
+
+def flow_edges(trace: RequestTrace) -> list[tuple[str | None, str | None, str]]:
+    """The (from, to, reason) steps one request took, per the encoding in the module docstring."""
+    attempts = trace.attempts
+    if not attempts:
+        return [(None, None, REASON_FAILED)]
+    edges: list[tuple[str | None, str | None, str]] = [
+        (None, attempts[0].deployment_id, REASON_PRIMARY)
+    ]
+    for current, following in itertools.pairwise(attempts):
+        edges.append(
+            (
+                current.deployment_id,
+                following.deployment_id,
+                _onward(current, following),
+            )
+        )
+    last = attempts[-1].deployment_id
+    if trace.success:
+        edges.append((last, last, REASON_SUCCESS))
+    else:
+        edges.append((last, None, REASON_FAILED))
+    return edges
+
+
+def _onward(current: AttemptTrace, following: AttemptTrace) -> str:
+    kind = current.error_kind.value.lower() if current.error_kind is not None else "error"
+    if following.fallback_depth > current.fallback_depth:
+        return f"fallback_{kind}"
+    return f"retry_{kind}"
+
+
+@dataclass
+class _DeploymentCounters:
+    ref: DeploymentRef
+    attempts: int = 0
+    successes: int = 0
+    latency_sum_ms: float = 0.0
+    first_attempts: int = 0
+
+
+@dataclass
+class TrafficAccumulator:
+    """Running totals over finished requests.
+
+    `was_primary`: when `primary_ids` is given (priority failover passes its tier-1
+    deployments), exactly those deployments are primary. Otherwise the primary is the
+    deployment that most often received a request's first attempt (every deployment tied for
+    the most; none when nothing was attempted).
+    """
+
+    deployments: Sequence[DeploymentRef] = ()
+    primary_ids: Collection[str] | None = None
+    total_requests: int = 0
+    successful_requests: int = 0
+    _latencies_ms: list[float] = field(default_factory=list)
+    _counters: dict[str, _DeploymentCounters] = field(default_factory=dict)
+    _flow: Counter[tuple[str | None, str | None, str]] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        for ref in self.deployments:
+            self._counters.setdefault(ref.deployment_id, _DeploymentCounters(ref))
+
+    @property
+    def failed_requests(self) -> int:
+        return self.total_requests - self.successful_requests
+
+    def add(self, trace: RequestTrace) -> None:
+        self.total_requests += 1
+        self.successful_requests += trace.success
+        self._latencies_ms.append(trace.latency_ms)
+        for position, attempt in enumerate(trace.attempts):
+            counters = self._counters_for(attempt)
+            counters.attempts += 1
+            counters.successes += attempt.status is TraceStatus.SUCCESS
+            counters.latency_sum_ms += attempt.latency_ms
+            counters.first_attempts += position == 0
+        self._flow.update(flow_edges(trace))
+
+    def add_all(self, traces: Iterable[RequestTrace]) -> None:
+        for trace in traces:
+            self.add(trace)
+
+    def _counters_for(self, attempt: AttemptTrace) -> _DeploymentCounters:
+        counters = self._counters.get(attempt.deployment_id)
+        if counters is None:
+            ref = DeploymentRef(attempt.deployment_id, attempt.deployment_name, attempt.provider)
+            counters = self._counters[attempt.deployment_id] = _DeploymentCounters(ref)
+        return counters
+
+    def traffic_distribution(self) -> list[DeploymentTrafficStats]:
+        """Listed deployments first, in their order, then others in order of first attempt."""
+        total_attempts = sum(c.attempts for c in self._counters.values())
+        primary = self._primary_ids()
+        return [
+            DeploymentTrafficStats(
+                deployment_id=c.ref.deployment_id,
+                deployment_name=c.ref.deployment_name,
+                provider=c.ref.provider,
+                request_count=c.attempts,
+                success_count=c.successes,
+                failure_count=c.attempts - c.successes,
+                avg_latency_ms=c.latency_sum_ms / c.attempts if c.attempts else 0.0,
+                percent_of_total=100.0 * c.attempts / total_attempts if total_attempts else 0.0,
+                was_primary=c.ref.deployment_id in primary,
+            )
+            for c in self._counters.values()
+        ]
+
+    def _primary_ids(self) -> Collection[str]:
+        if self.primary_ids is not None:
+            return self.primary_ids
+        most = max((c.first_attempts for c in self._counters.values()), default=0)
+        if most == 0:
+            return frozenset()
+        return frozenset(i for i, c in self._counters.items() if c.first_attempts == most)
+
+    def flow_data(self) -> list[FlowStep]:
+        """Steps in a stable order: entry steps, then by source deployment, then by target."""
+        order = {deployment_id: i for i, deployment_id in enumerate(self._counters)}
+
+        def key(
+            item: tuple[tuple[str | None, str | None, str], int],
+        ) -> tuple[int, int, str]:
+            (source, target, reason), _ = item
+            source_rank = -1 if source is None else order.get(source, len(order))
+            target_rank = len(order) if target is None else order.get(target, len(order))
+            return (source_rank, target_rank, reason)
+
+        return [
+            FlowStep(source, target, count, reason)
+            for (source, target, reason), count in sorted(self._flow.items(), key=key)
+        ]
+
+    def latency(self) -> LatencyStats:
+        return latency_stats(self._latencies_ms)
+
+    def summary(
+        self, simulation_id: str, *, duration_ms: float, cancelled: bool
+    ) -> SimulationSummary:
+        latency = self.latency()
+        return SimulationSummary(
+            simulation_id=simulation_id,
+            total_requests=self.total_requests,
+            successful_requests=self.successful_requests,
+            failed_requests=self.failed_requests,
+            traffic_distribution=self.traffic_distribution(),
+            flow_data=self.flow_data(),
+            avg_latency_ms=latency.avg_ms,
+            p50_latency_ms=latency.p50_ms,
+            p95_latency_ms=latency.p95_ms,
+            p99_latency_ms=latency.p99_ms,
+            duration_ms=duration_ms,
+            cancelled=cancelled,
+        )
+
+
+def summarize(
+    simulation_id: str,
+    traces: Iterable[RequestTrace],
+    *,
+    deployments: Sequence[DeploymentRef] = (),
+    primary_ids: Collection[str] | None = None,
+    duration_ms: float = 0.0,
+    cancelled: bool = False,
+) -> SimulationSummary:
+    accumulator = TrafficAccumulator(deployments=deployments, primary_ids=primary_ids)
+    accumulator.add_all(traces)
+    return accumulator.summary(simulation_id, duration_ms=duration_ms, cancelled=cancelled)

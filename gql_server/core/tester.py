@@ -1,0 +1,122 @@
+"""Send one request through a routing group's Router and report every attempt it took."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from gql_server.core.errors import FieldError, ValidationError
+from gql_server.core.models import RoutingGroup
+from gql_server.core.traces import AttemptTrace, RequestTrace, TraceStatus
+from gql_server.core.tracing import DeploymentLabel
+
+DEFAULT_MESSAGES: tuple[dict[str, str], ...] = (
+    {"role": "user", "content": "Hello, respond with one word."},
+)
+MESSAGE_ROLES = frozenset({"system", "user", "assistant", "developer"})
+
+
+class CallResult(Protocol):
+    @property
+    def response(self) -> Any: ...
+    @property
+    def error(self) -> BaseException | None: ...
+    @property
+    def trace(self) -> RequestTrace: ...
+
+
+class RoutedGroup(Protocol):
+    """What the tester and the simulator need from a built Router (`router_builder.BuiltRouter`).
+
+    `call` never raises for a failed request: the failure is in the result's trace and error.
+    """
+
+    @property
+    def group(self) -> RoutingGroup: ...
+    @property
+    def tiers(self) -> list[list[str]]: ...
+    @property
+    def labels(self) -> Mapping[str, DeploymentLabel]: ...  # names + providers, tier order
+
+    def call(
+        self, messages: list[dict[str, str]], *, request_index: int = 0
+    ) -> Awaitable[CallResult]: ...
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    __test__ = False  # not a pytest test class, despite the name
+
+    success: bool
+    response_text: str | None
+    traces: list[AttemptTrace]
+    total_latency_ms: float
+    final_deployment: str | None  # name of the deployment that answered; None on failure
+    final_provider: str | None
+    error_message: str | None
+
+
+def validate_messages(messages: Sequence[Mapping[str, str]]) -> None:
+    errors: list[FieldError] = []
+    if not messages:
+        errors.append(FieldError("messages", "add at least one message"))
+    for i, message in enumerate(messages):
+        role = message.get("role", "")
+        if role not in MESSAGE_ROLES:
+            allowed = ", ".join(sorted(MESSAGE_ROLES))
+            errors.append(FieldError(f"messages[{i}].role", f"must be one of {allowed}"))
+        if not message.get("content", "").strip():
+            errors.append(FieldError(f"messages[{i}].content", "must not be empty"))
+    if errors:
+        raise ValidationError(errors)
+
+
+def chat_messages(messages: Sequence[Mapping[str, str]] | None) -> list[dict[str, str]]:
+    """Validated copies of `messages`, or the default one-word prompt when None."""
+    if messages is None:
+        return [dict(m) for m in DEFAULT_MESSAGES]
+    validate_messages(messages)
+    return [{"role": m["role"], "content": m["content"]} for m in messages]
+
+
+async def test_one_request(
+    built: RoutedGroup, messages: Sequence[Mapping[str, str]] | None = None
+) -> TestOutcome:
+    result = await built.call(chat_messages(messages))
+    trace = result.trace
+    answered = _answering_attempt(trace)
+    return TestOutcome(
+        success=trace.success,
+        response_text=trace.response_text or _response_text(result.response),
+        traces=list(trace.attempts),
+        total_latency_ms=trace.latency_ms,
+        final_deployment=answered.deployment_name if answered else None,
+        final_provider=answered.provider if answered else None,
+        error_message=None if trace.success else _error_message(trace, result.error),
+    )
+
+
+def _answering_attempt(trace: RequestTrace) -> AttemptTrace | None:
+    if not trace.success or not trace.attempts:
+        return None
+    last = trace.attempts[-1]
+    return last if last.status is TraceStatus.SUCCESS else None
+
+
+def _response_text(response: Any) -> str | None:
+    """The first choice's text of a litellm ModelResponse (duck-typed: core stays light)."""
+    choices = getattr(response, "choices", None)
+    if not choices:
+        return None
+    message = getattr(choices[0], "message", None)
+    content = getattr(message, "content", None)
+    return content if isinstance(content, str) else None
+
+
+def _error_message(trace: RequestTrace, error: BaseException | None) -> str:
+    if trace.error_message:
+        return trace.error_message
+    if error is not None:
+        return f"{type(error).__name__}: {error}"
+    return "the request failed"
