@@ -1,0 +1,74 @@
+import { useId, useMemo, useState } from 'react';
+import { ProviderBadge, providerName } from '@/components/ProviderBadge';
+import type { DeploymentsQuery } from '@/gql/graphql';
+
+export type RegistryDeployment = DeploymentsQuery['deployments'][number];
+
+interface DeploymentPickerProps {
+  registry: readonly RegistryDeployment[];
+  selectedIds: ReadonlySet<string>;
+  loading: boolean;
+  onAdd: (deployment: RegistryDeployment) => void;
+}
+
+function matches(deployment: RegistryDeployment, query: string): boolean {
+  const haystack = [
+    deployment.modelId,
+    deployment.modelName,
+    deployment.provider,
+    providerName(deployment.provider),
+    deployment.displayName ?? '',
+  ]
+    .join(' ')
+    .toLowerCase();
+  return query
+    .toLowerCase()
+    .split(/\s+/)
+    .every((word) => haystack.includes(word));
+}
+
+export function DeploymentPicker({ registry, selectedIds, loading, onAdd }: DeploymentPickerProps) {
+  const [query, setQuery] = useState('');
+  const searchId = useId();
+  const available = useMemo(
+    () => registry.filter((d) => !selectedIds.has(d.modelId) && matches(d, query.trim())),
+    [registry, selectedIds, query],
+  );
+
+  return (
+    <div className="deployment-picker">
+      <label htmlFor={searchId}>Add deployments</label>
+      <input
+        id={searchId}
+        type="search"
+        placeholder="Search by model, provider or id…"
+        value={query}
+        onChange={(event) => setQuery(event.target.value)}
+      />
+      <ul className="picker-results" aria-label="Available deployments">
+        {loading && <li className="muted">Loading deployments…</li>}
+        {!loading && available.length === 0 && (
+          <li className="muted">
+            {registry.length === 0 ? 'No deployments are registered.' : 'No matching deployments.'}
+          </li>
+        )}
+        {available.map((d) => (
+          <li key={d.modelId} className="picker-result">
+            <div>
+              <strong>{d.displayName ?? d.modelName}</strong> <ProviderBadge provider={d.provider} />
+              <div className="muted mono">{d.modelId}</div>
+            </div>
+            <button
+              type="button"
+              className="button button-small"
+              aria-label={`Add ${d.modelId}`}
+              onClick={() => onAdd(d)}
+            >
+              + Add
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+// The builder's flow preview, as plain data: the component only lays it out with @xyflow/react.
+import type { RoutingStrategy } from '@/gql/graphql';
+import { strategyInfo } from './strategies';
+import { evenPercentages, formatPercent, weightPercentages } from './weights';
+
+export interface FlowDeployment {
+  modelId: string;
+  label: string;
+  provider: string;
+  weight: number;
+}
+
+export type FlowNodeKind = 'request' | 'deployment' | 'success' | 'failure';
+export type FlowEdgeKind = 'route' | 'error' | 'success';
+
+export interface FlowNode {
+  id: string;
+  kind: FlowNodeKind;
+  label: string;
+  detail?: string;
+  x: number;
+  y: number;
+}
+
+export interface FlowEdge {
+  id: string;
+  source: string;
+  target: string;
+  kind: FlowEdgeKind;
+  label?: string;
+}
+
+export interface FlowGraph {
+  nodes: FlowNode[];
+  edges: FlowEdge[];
+}
+
+const COLUMN = 230;
+const ROW = 110;
+
+export function buildFlowGraph(
+  strategy: RoutingStrategy,
+  deployments: readonly FlowDeployment[],
+): FlowGraph {
+  if (deployments.length === 0) {
+    return { nodes: [{ id: 'request', kind: 'request', label: 'Request', x: 0, y: 0 }], edges: [] };
+  }
+  return strategy === 'PRIORITY_FAILOVER'
+    ? failoverChain(deployments)
+    : fanOut(strategy, deployments);
+}
+
+/** Request -> tier 1 -error-> tier 2 -error-> ...; each tier can answer; the last can fail. */
+function failoverChain(deployments: readonly FlowDeployment[]): FlowGraph {
+  const nodes: FlowNode[] = [{ id: 'request', kind: 'request', label: 'Request', x: 0, y: 0 }];
+  const edges: FlowEdge[] = [];
+  let previous = 'request';
+  deployments.forEach((d, index) => {
+    const id = `deployment:${d.modelId}`;
+    const x = (index + 1) * COLUMN;
+    nodes.push({ id, kind: 'deployment', label: d.label, detail: `Priority ${index + 1} · ${d.provider}`, x, y: 0 });
+    nodes.push({ id: `success:${d.modelId}`, kind: 'success', label: 'Response', x, y: ROW });
+    edges.push(
+      index === 0
+        ? { id: `route:${d.modelId}`, source: previous, target: id, kind: 'route' }
+        : { id: `error:${d.modelId}`, source: previous, target: id, kind: 'error', label: 'error' },
+    );
+    edges.push({ id: `ok:${d.modelId}`, source: id, target: `success:${d.modelId}`, kind: 'success', label: 'success' });
+    previous = id;
+  });
+  nodes.push({ id: 'failure', kind: 'failure', label: 'All failed', x: (deployments.length + 1) * COLUMN, y: 0 });
+  edges.push({ id: 'error:final', source: previous, target: 'failure', kind: 'error', label: 'error' });
+  return { nodes, edges };
+}
+
+/** Request fans out to every deployment; each edge says how the router chooses. */
+function fanOut(strategy: RoutingStrategy, deployments: readonly FlowDeployment[]): FlowGraph {
+  const shares =
+    strategy === 'WEIGHTED'
+      ? weightPercentages(deployments.map((d) => d.weight))
+      : strategy === 'SIMPLE_SHUFFLE'
+        ? evenPercentages(deployments.length)
+        : null;
+  const criterion = strategyInfo(strategy).criterion;
+  const middle = ((deployments.length - 1) * ROW) / 2;
+  const nodes: FlowNode[] = [{ id: 'request', kind: 'request', label: 'Request', x: 0, y: middle }];
+  const edges: FlowEdge[] = [];
+  deployments.forEach((d, index) => {
+    const id = `deployment:${d.modelId}`;
+    const share = shares?.[index];
+    nodes.push({ id, kind: 'deployment', label: d.label, detail: d.provider, x: COLUMN * 1.4, y: index * ROW });
+    edges.push({
+      id: `route:${d.modelId}`,
+      source: 'request',
+      target: id,
+      kind: 'route',
+      label: share === undefined ? criterion : formatPercent(share),
+    });
+    edges.push({ id: `ok:${d.modelId}`, source: id, target: 'success', kind: 'success' });
+  });
+  nodes.push({ id: 'success', kind: 'success', label: 'Response', x: COLUMN * 2.8, y: middle });
+  return { nodes, edges };
+}
