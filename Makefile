@@ -22,7 +22,11 @@ frontend/node_modules/.installed: frontend/package.json frontend/package-lock.js
 frontend/dist/index.html: frontend/node_modules/.installed $(shell find frontend/src frontend/index.html frontend/graphiql.html frontend/vite.config.ts -type f 2>/dev/null)
 	cd frontend && npm run build
 
-install: .venv/.installed frontend/node_modules/.installed
+tools/prisma-schema-check/node_modules/.installed: tools/prisma-schema-check/package.json tools/prisma-schema-check/package-lock.json
+	cd tools/prisma-schema-check && npm ci --no-audit --no-fund
+	touch $@
+
+install: .venv/.installed frontend/node_modules/.installed tools/prisma-schema-check/node_modules/.installed
 
 ui: frontend/dist/index.html
 
@@ -52,7 +56,7 @@ lint: install
 	.venv/bin/lint-imports
 	cd frontend && npm run lint && npm run typecheck && npm run codegen:check
 
-test-py: .venv/.installed
+test-py: .venv/.installed tools/prisma-schema-check/node_modules/.installed
 	$(PY) -m pytest
 
 test-ui: frontend/node_modules/.installed

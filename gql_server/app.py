@@ -84,10 +84,7 @@ def create_app(settings: Settings) -> Starlette:
         rt = holder.get("runtime")
         if rt is None or not rt.ready:
             return JSONResponse({"status": "starting"}, status_code=503)
-        try:
-            await rt.database.ping()
-        except Exception:
-            log.exception("health check: database unreachable")
+        if not await rt.database.ping():
             return JSONResponse({"status": "database unreachable"}, status_code=503)
         return JSONResponse({"status": "ok", "liveGroups": len(rt.registry)})
 
