@@ -1,0 +1,42 @@
+"""Setting up teams, keys and groups over GraphQL for the access-control tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.support.graphql_client import GraphQLClient
+from tests.support.operations import CREATE, failover_input
+
+
+def create_team(admin: GraphQLClient, alias: str) -> str:
+    data = admin(
+        "mutation($a: String!) { createTeam(input: {teamAlias: $a}) "
+        "{ __typename ... on Team { teamId } } }",
+        {"a": alias},
+    )
+    return str(data["createTeam"]["teamId"])
+
+
+def generate_key(admin: GraphQLClient, alias: str, team_id: str | None = None) -> tuple[str, str]:
+    """(key id, the key itself)."""
+    data = admin(
+        "mutation($a: String, $t: ID) { generateKey(input: {keyAlias: $a, teamId: $t}) "
+        "{ __typename ... on GeneratedKey { keyId key } } }",
+        {"a": alias, "t": team_id},
+    )
+    made = data["generateKey"]
+    return str(made["keyId"]), str(made["key"])
+
+
+def revoke_key(admin: GraphQLClient, key_id: str) -> None:
+    data = admin(
+        "mutation($k: ID!) { revokeKey(keyId: $k) { __typename ... on ApiKey { revoked } } }",
+        {"k": key_id},
+    )
+    assert data["revokeKey"]["revoked"] is True
+
+
+def create_group(admin: GraphQLClient, name: str, **overrides: Any) -> str:
+    result = admin(CREATE, {"input": failover_input(name, **overrides)})["createRoutingGroup"]
+    assert result["__typename"] == "RoutingGroup", result
+    return str(result["routingGroupId"])
