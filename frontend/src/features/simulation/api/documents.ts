@@ -1,0 +1,170 @@
+import { graphql } from '@/gql';
+
+export const RoutingTraceFieldsFragment = graphql(`
+  fragment RoutingTraceFields on RoutingTrace {
+    deploymentId
+    deploymentName
+    provider
+    latencyMs
+    wasFallback
+    fallbackDepth
+    retryIndex
+    status
+    errorKind
+    errorMessage
+  }
+`);
+
+export const SimulationSummaryFieldsFragment = graphql(`
+  fragment SimulationSummaryFields on SimulationSummary {
+    simulationId
+    totalRequests
+    successfulRequests
+    failedRequests
+    cancelled
+    durationMs
+    avgLatencyMs
+    p50LatencyMs
+    p95LatencyMs
+    p99LatencyMs
+    trafficDistribution {
+      deploymentId
+      deploymentName
+      provider
+      requestCount
+      successCount
+      failureCount
+      avgLatencyMs
+      percentOfTotal
+      wasPrimary
+    }
+    flowData {
+      fromDeployment
+      toDeployment
+      requestCount
+      reason
+    }
+  }
+`);
+
+export const TestRoutingGroupMutation = graphql(`
+  mutation TestRoutingGroup(
+    $id: ID!
+    $messages: [ChatMessageInput!]
+    $mock: Boolean!
+    $failureInjection: [DeploymentFailureInput!]
+  ) {
+    testRoutingGroup(id: $id, messages: $messages, mock: $mock, failureInjection: $failureInjection) {
+      __typename
+      ... on RoutingGroupTestResult {
+        success
+        responseText
+        totalLatencyMs
+        finalDeployment
+        finalProvider
+        errorMessage
+        traces {
+          ...RoutingTraceFields
+        }
+      }
+      ... on NotFoundError {
+        message
+      }
+      ... on ValidationError {
+        message
+        fieldErrors {
+          field
+          message
+        }
+      }
+      ... on PermissionDeniedError {
+        message
+      }
+    }
+  }
+`);
+
+// Attempts carry only what the live counters need: every byte here is paid 20,000 times.
+export const SimulateTrafficSubscription = graphql(`
+  subscription SimulateTraffic($id: ID!, $input: SimulationInput!) {
+    simulateTraffic(id: $id, input: $input) {
+      __typename
+      ... on SimulationProgress {
+        simulationId
+        completed
+        total
+        requests {
+          requestIndex
+          success
+          latencyMs
+          finalDeploymentId
+          attempts {
+            deploymentId
+            deploymentName
+            provider
+            status
+            errorKind
+            fallbackDepth
+            retryIndex
+            latencyMs
+          }
+        }
+      }
+      ... on SimulationSummary {
+        ...SimulationSummaryFields
+      }
+      ... on ValidationError {
+        message
+        fieldErrors {
+          field
+          message
+        }
+      }
+      ... on NotFoundError {
+        message
+      }
+      ... on PermissionDeniedError {
+        message
+      }
+      ... on LimitExceededError {
+        message
+        limit
+      }
+    }
+  }
+`);
+
+export const StopSimulationMutation = graphql(`
+  mutation StopSimulation($simulationId: ID!) {
+    stopSimulation(simulationId: $simulationId)
+  }
+`);
+
+export const SimulationHistoryQuery = graphql(`
+  query SimulationHistory($routingGroupId: ID!) {
+    simulations(routingGroupId: $routingGroupId) {
+      simulationId
+      routingGroupId
+      createdAt
+      createdBy
+      input
+      summary {
+        ...SimulationSummaryFields
+      }
+    }
+  }
+`);
+
+export const RoutingGroupRevisionsQuery = graphql(`
+  query RoutingGroupRevisions($routingGroupId: ID!) {
+    routingGroupRevisions(routingGroupId: $routingGroupId) {
+      revisionId
+      version
+      action
+      changedBy
+      changedAt
+      before
+      after
+    }
+  }
+`);
