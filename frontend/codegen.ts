@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-// The committed, exported SDL is the source of truth; the sketch copy only bridges the gap
-// until the backend exports it.
-const schema = existsSync('../schema.graphql') ? '../schema.graphql' : './schema.tmp.graphql';
+// The SDL exported from the server code and committed at the repository root.
+const schema = '../schema.graphql';
 const outDir = process.env.CODEGEN_OUT ?? './src/gql/';
 
 const config: CodegenConfig = {

@@ -12,9 +12,16 @@ export function Layout() {
           <NavLink to="/groups" end>
             Groups
           </NavLink>
-          {/* A full page load: the server answers GET /graphql with the bundled GraphiQL. */}
-          <a href="/graphql" target="_blank" rel="noreferrer">
-            GraphiQL
+          {/* The server answers GET /graphql with the bundled GraphiQL. window.open keeps the
+              opener, so the new tab gets a copy of this tab's sessionStorage (the key). */}
+          <a
+            href="/graphql"
+            onClick={(event) => {
+              event.preventDefault();
+              window.open('/graphql', '_blank');
+            }}
+          >
+            GraphiQL ↗
           </a>
         </nav>
         <UserMenu />

@@ -24,6 +24,8 @@ query RoutingGroups {
 
 signInFromUrlHash();
 const apiKey = getApiKey();
+// `?query=...&variables=...` opens GraphiQL on a given operation (links, docs, tests).
+const params = new URLSearchParams(window.location.search);
 
 function signedOutNotice() {
   return (
@@ -45,7 +47,12 @@ createRoot(root).render(
   <StrictMode>
     <div className="graphiql-shell">
       {!apiKey && signedOutNotice()}
-      <GraphiQL fetcher={fetcher} defaultQuery={EXAMPLE_QUERY} />
+      <GraphiQL
+        fetcher={fetcher}
+        defaultQuery={EXAMPLE_QUERY}
+        initialQuery={params.get('query') ?? undefined}
+        initialVariables={params.get('variables') ?? undefined}
+      />
     </div>
   </StrictMode>,
 );

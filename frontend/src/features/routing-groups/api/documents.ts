@@ -70,6 +70,8 @@ export const DeploymentsQuery = graphql(`
       tpm
       inputCostPerToken
       outputCostPerToken
+      publicModelName
+      mock
     }
   }
 `);

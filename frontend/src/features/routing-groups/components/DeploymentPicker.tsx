@@ -15,6 +15,7 @@ function matches(deployment: RegistryDeployment, query: string): boolean {
   const haystack = [
     deployment.modelId,
     deployment.modelName,
+    deployment.publicModelName,
     deployment.provider,
     providerName(deployment.provider),
     deployment.displayName ?? '',
@@ -55,8 +56,9 @@ export function DeploymentPicker({ registry, selectedIds, loading, onAdd }: Depl
         {available.map((d) => (
           <li key={d.modelId} className="picker-result">
             <div>
-              <strong>{d.displayName ?? d.modelName}</strong> <ProviderBadge provider={d.provider} />
+              <strong>{d.displayName ?? d.publicModelName}</strong> <ProviderBadge provider={d.provider} />
               <div className="muted mono">{d.modelId}</div>
+              <div className="muted">{d.modelName}</div>
             </div>
             <button
               type="button"

@@ -1,4 +1,5 @@
 import { ProviderBadge, providerName } from '@/components/ProviderBadge';
+import { shortModelName } from '@/lib/model-names';
 import type { RoutingGroupFieldsFragment } from '@/gql/graphql';
 import { sortByPriority } from '../utils/ordering';
 import { strategyInfo } from '../utils/strategies';
@@ -18,7 +19,7 @@ export function GroupOverview({ group }: { group: RoutingGroupFieldsFragment }) 
   const shares = weightPercentages(deployments.map((d) => d.weight ?? 0));
   const flow = deployments.map((d) => ({
     modelId: d.modelId,
-    label: d.displayName ?? `${providerName(d.provider)} · ${d.modelName}`,
+    label: d.displayName ?? `${providerName(d.provider)} · ${shortModelName(d.modelName)}`,
     provider: providerName(d.provider),
     weight: d.weight ?? 0,
   }));

@@ -2,6 +2,7 @@ import { useId, useMemo, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { ErrorBanner } from '@/components/ErrorBanner';
 import { providerName } from '@/components/ProviderBadge';
+import { shortModelName } from '@/lib/model-names';
 import type { RoutingGroupFieldsFragment } from '@/gql/graphql';
 import {
   CreateRoutingGroupMutation,
@@ -66,7 +67,7 @@ export function RoutingGroupBuilder({ group, onSaved, onCancel, onReload }: Rout
     () =>
       form.deployments.map((d) => ({
         modelId: d.modelId,
-        label: d.displayName ?? `${providerName(d.provider)} · ${d.modelName}`,
+        label: d.displayName ?? `${providerName(d.provider)} · ${shortModelName(d.modelName)}`,
         provider: providerName(d.provider),
         weight: d.weight,
       })),

@@ -15,6 +15,7 @@ import {
 } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import { ProviderBadge } from '@/components/ProviderBadge';
+import { shortModelName } from '@/lib/model-names';
 import type { RoutingStrategy } from '@/gql/graphql';
 import type { SelectedDeployment } from '../utils/builder-form';
 import { deploymentFieldKey, type FieldErrorMap } from '../utils/field-errors';
@@ -118,7 +119,7 @@ function SortableRow({
 }: SortableRowProps) {
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } =
     useSortable({ id: deployment.modelId });
-  const name = deployment.displayName ?? deployment.modelName;
+  const name = deployment.displayName ?? shortModelName(deployment.modelName);
   const rowMessages = [
     ...(errors[deploymentFieldKey(deployment.modelId, 'row')] ?? []),
     ...(errors[deploymentFieldKey(deployment.modelId, 'modelId')] ?? []),
