@@ -26,8 +26,8 @@ const EDGE_COLORS: Record<FlowEdgeKind, string> = {
 
 type StepNode = Node<{ label: string; detail?: string; kind: FlowNodeKind }, 'step'>;
 
-// Handles on all sides: the failover chain leaves a tier rightwards on error and downwards on
-// success; the fan-out enters and leaves sideways.
+// Handles on all sides: the failover chain goes down on error and right on success; the
+// fan-out enters and leaves sideways.
 function StepNodeView({ data }: NodeProps<StepNode>) {
   return (
     <div className={`flow-node flow-node-${data.kind}`}>
@@ -50,7 +50,7 @@ interface FlowPreviewProps {
 
 export function FlowPreview({ strategy, deployments }: FlowPreviewProps) {
   const chain = strategy === 'PRIORITY_FAILOVER';
-  const { nodes, edges } = useMemo(() => {
+  const { nodes, edges, height } = useMemo(() => {
     const graph = buildFlowGraph(strategy, deployments);
     const nodes: StepNode[] = graph.nodes.map((node) => ({
       id: node.id,
@@ -62,7 +62,7 @@ export function FlowPreview({ strategy, deployments }: FlowPreviewProps) {
     }));
     const edges: Edge[] = graph.edges.map((edge) => {
       const color = EDGE_COLORS[edge.kind];
-      const downwards = chain && edge.kind === 'success';
+      const downwards = chain && edge.kind !== 'success';
       return {
         id: edge.id,
         source: edge.source,
@@ -77,11 +77,12 @@ export function FlowPreview({ strategy, deployments }: FlowPreviewProps) {
         markerEnd: { type: MarkerType.ArrowClosed, color },
       };
     });
-    return { nodes, edges };
+    const rows = chain ? graph.nodes.length - deployments.length : Math.max(deployments.length, 1);
+    return { nodes, edges, height: Math.min(560, Math.max(240, rows * 82 + 40)) };
   }, [strategy, deployments, chain]);
 
   return (
-    <div className="flow-preview" data-testid="flow-preview" aria-label="Routing flow preview">
+    <div className="flow-preview" style={{ height }} data-testid="flow-preview" aria-label="Routing flow preview">
       <ReactFlow
         key={`${strategy}:${deployments.length}`}
         nodes={nodes}

@@ -35,8 +35,10 @@ export interface FlowGraph {
   edges: FlowEdge[];
 }
 
-const COLUMN = 230;
-const ROW = 110;
+const COLUMN = 240;
+const ROW = 90;
+const CHAIN_COLUMN = 280;
+const CHAIN_ROW = 110;
 
 export function buildFlowGraph(
   strategy: RoutingStrategy,
@@ -50,16 +52,19 @@ export function buildFlowGraph(
     : fanOut(strategy, deployments);
 }
 
-/** Request -> tier 1 -error-> tier 2 -error-> ...; each tier can answer; the last can fail. */
+/**
+ * Request -> tier 1 -error-> tier 2 -error-> ... top to bottom; each tier can answer (to its
+ * right); the last one can fail for good. Vertical, so a long chain stays readable in a side panel.
+ */
 function failoverChain(deployments: readonly FlowDeployment[]): FlowGraph {
   const nodes: FlowNode[] = [{ id: 'request', kind: 'request', label: 'Request', x: 0, y: 0 }];
   const edges: FlowEdge[] = [];
   let previous = 'request';
   deployments.forEach((d, index) => {
     const id = `deployment:${d.modelId}`;
-    const x = (index + 1) * COLUMN;
-    nodes.push({ id, kind: 'deployment', label: d.label, detail: `Priority ${index + 1} · ${d.provider}`, x, y: 0 });
-    nodes.push({ id: `success:${d.modelId}`, kind: 'success', label: 'Response', x, y: ROW });
+    const y = (index + 1) * CHAIN_ROW;
+    nodes.push({ id, kind: 'deployment', label: d.label, detail: `Priority ${index + 1} · ${d.provider}`, x: 0, y });
+    nodes.push({ id: `success:${d.modelId}`, kind: 'success', label: 'Response', x: CHAIN_COLUMN, y });
     edges.push(
       index === 0
         ? { id: `route:${d.modelId}`, source: previous, target: id, kind: 'route' }
@@ -68,7 +73,7 @@ function failoverChain(deployments: readonly FlowDeployment[]): FlowGraph {
     edges.push({ id: `ok:${d.modelId}`, source: id, target: `success:${d.modelId}`, kind: 'success', label: 'success' });
     previous = id;
   });
-  nodes.push({ id: 'failure', kind: 'failure', label: 'All failed', x: (deployments.length + 1) * COLUMN, y: 0 });
+  nodes.push({ id: 'failure', kind: 'failure', label: 'All failed', x: 0, y: (deployments.length + 1) * CHAIN_ROW });
   edges.push({ id: 'error:final', source: previous, target: 'failure', kind: 'error', label: 'error' });
   return { nodes, edges };
 }
@@ -88,7 +93,7 @@ function fanOut(strategy: RoutingStrategy, deployments: readonly FlowDeployment[
   deployments.forEach((d, index) => {
     const id = `deployment:${d.modelId}`;
     const share = shares?.[index];
-    nodes.push({ id, kind: 'deployment', label: d.label, detail: d.provider, x: COLUMN * 1.4, y: index * ROW });
+    nodes.push({ id, kind: 'deployment', label: d.label, detail: d.provider, x: COLUMN, y: index * ROW });
     edges.push({
       id: `route:${d.modelId}`,
       source: 'request',
@@ -98,6 +103,6 @@ function fanOut(strategy: RoutingStrategy, deployments: readonly FlowDeployment[
     });
     edges.push({ id: `ok:${d.modelId}`, source: id, target: 'success', kind: 'success' });
   });
-  nodes.push({ id: 'success', kind: 'success', label: 'Response', x: COLUMN * 2.8, y: middle });
+  nodes.push({ id: 'success', kind: 'success', label: 'Response', x: COLUMN * 2, y: middle });
   return { nodes, edges };
 }

@@ -1,11 +1,134 @@
+import { useMemo, useState } from 'react';
+import { useMutation } from 'urql';
+import { ErrorBanner } from '@/components/ErrorBanner';
+import { ProviderBadge } from '@/components/ProviderBadge';
+import type { DeploymentFailureInput, ErrorKind } from '@/gql/graphql';
+import { TestRoutingGroupMutation } from '../api/documents';
 import type { SimulationTabProps } from '../types';
+import { formatMs } from '../utils/format';
+import { groupDeploymentRefs } from '../utils/group-deployments';
+import { ERROR_KINDS } from '../utils/simulation-input';
+import { TraceTimeline } from './TraceTimeline';
+import '../simulation.css';
 
-// Placeholder: the simulation feature replaces this body.
+export const DEFAULT_TEST_MESSAGE = 'Hello, respond with one word.';
+
+interface Toggle {
+  failing: boolean;
+  errorKind: ErrorKind;
+}
+
 export function LiveTester({ group }: SimulationTabProps) {
+  const deployments = useMemo(() => groupDeploymentRefs(group), [group]);
+  const models = useMemo(
+    () => Object.fromEntries(deployments.map((d) => [d.deploymentId, d.modelName])),
+    [deployments],
+  );
+  const [message, setMessage] = useState(DEFAULT_TEST_MESSAGE);
+  const [toggles, setToggles] = useState<Record<string, Toggle>>({});
+  const [lastMode, setLastMode] = useState<'mock' | 'real' | null>(null);
+  const [{ data, fetching, error }, send] = useMutation(TestRoutingGroupMutation);
+
+  const toggle = (id: string): Toggle => toggles[id] ?? { failing: false, errorKind: 'RATE_LIMIT' };
+  const setToggle = (id: string, value: Toggle) => setToggles((t) => ({ ...t, [id]: value }));
+
+  const submit = (mock: boolean) => {
+    const failureInjection: DeploymentFailureInput[] = mock
+      ? deployments
+          .filter((d) => toggle(d.deploymentId).failing)
+          .map((d) => ({ modelId: d.deploymentId, failureRate: 1, errorKind: toggle(d.deploymentId).errorKind }))
+      : [];
+    setLastMode(mock ? 'mock' : 'real');
+    void send({
+      id: group.routingGroupId,
+      messages: [{ role: 'user', content: message }],
+      mock,
+      failureInjection,
+    });
+  };
+
+  const result = data?.testRoutingGroup;
   return (
-    <section className="panel">
-      <h2>Live Tester</h2>
-      <p className="muted">Coming soon for {group.routingGroupName}.</p>
-    </section>
+    <div className="sim-columns">
+      <section className="panel" aria-label="Test request">
+        <h2>Live Tester</h2>
+        <label className="field">
+          <span>Message</span>
+          <textarea rows={4} value={message} aria-label="Message" onChange={(e) => setMessage(e.target.value)} />
+        </label>
+        <fieldset className="sim-deployment-controls">
+          <legend>Make deployments fail (mock only)</legend>
+          <div className="failure-toggles">
+            {deployments.map((d) => {
+              const t = toggle(d.deploymentId);
+              return (
+                <div key={d.deploymentId} className="failure-toggle">
+                  <label className="inline-check">
+                    <input
+                      type="checkbox"
+                      checked={t.failing}
+                      onChange={(e) => setToggle(d.deploymentId, { ...t, failing: e.target.checked })}
+                    />{' '}
+                    Fail {d.deploymentName} <ProviderBadge provider={d.provider} />{' '}
+                    <span className="mono muted">{d.deploymentId}</span>
+                  </label>
+                  <select
+                    value={t.errorKind}
+                    disabled={!t.failing}
+                    aria-label={`Error kind for ${d.deploymentId}`}
+                    onChange={(e) => setToggle(d.deploymentId, { ...t, errorKind: e.target.value as ErrorKind })}
+                  >
+                    {ERROR_KINDS.map((k) => (
+                      <option key={k.value} value={k.value}>
+                        {k.label}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+              );
+            })}
+          </div>
+        </fieldset>
+        <div className="form-actions">
+          <button type="button" className="button button-primary" disabled={fetching} onClick={() => submit(true)}>
+            Send (mock)
+          </button>
+          <button type="button" className="button" disabled={fetching} onClick={() => submit(false)}>
+            Send test request
+          </button>
+        </div>
+        <p className="hint" role="note">
+          “Send test request” calls the real providers (and is billed) unless the deployments are mock ones; failure
+          toggles apply to mock requests only.
+        </p>
+      </section>
+
+      <section className="panel" aria-label="Test result" aria-busy={fetching}>
+        <h2>Result {lastMode && <span className="badge badge-muted">{lastMode}</span>}</h2>
+        {fetching && <p className="muted">Sending…</p>}
+        {error && <ErrorBanner>The request failed: {error.message}</ErrorBanner>}
+        {!fetching && !result && !error && <p className="muted">Send a request to see the path it takes.</p>}
+        {result && result.__typename !== 'RoutingGroupTestResult' && <ErrorBanner>{result.message}</ErrorBanner>}
+        {result && result.__typename === 'RoutingGroupTestResult' && (
+          <div className="sim-stack" data-testid="test-result" data-success={result.success}>
+            <TraceTimeline traces={result.traces} models={models} />
+            {result.success ? (
+              <div className="trace-answer" data-testid="test-answer">
+                <div className="muted">
+                  Answered by {result.finalDeployment ?? 'unknown'}
+                  {result.finalProvider && <> ({result.finalProvider})</>} in {formatMs(result.totalLatencyMs)}
+                </div>
+                {result.responseText}
+              </div>
+            ) : (
+              <div className="trace-failure" data-testid="test-failure">
+                <strong>No deployment answered</strong> after {formatMs(result.totalLatencyMs)}
+                {result.errorMessage && <div>{result.errorMessage}</div>}
+              </div>
+            )}
+          </div>
+        )}
+      </section>
+    </div>
   );
 }

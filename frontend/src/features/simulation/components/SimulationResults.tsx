@@ -1,20 +1,13 @@
 import { useMemo } from 'react';
 import type { RoutingStrategy, SimulationSummaryFieldsFragment } from '@/gql/graphql';
 import { orderedDeployments } from '../utils/flow-diagram';
-import {
-  flowData,
-  trafficDistribution,
-  type DeploymentRef,
-  type TrafficCounts,
-} from '../utils/traffic-counts';
+import type { GroupDeploymentRef } from '../utils/group-deployments';
+import { flowData, trafficDistribution, type TrafficCounts } from '../utils/traffic-counts';
 import { FlowDiagram } from './FlowDiagram';
 import { FlowStepsTable } from './FlowStepsTable';
 import { SummaryStats } from './SummaryStats';
 import { TrafficBars } from './TrafficBars';
 
-export interface GroupDeploymentRef extends DeploymentRef {
-  priority?: number | null;
-}
 
 interface SimulationResultsProps {
   strategy: RoutingStrategy;

@@ -17,17 +17,9 @@ import {
   type FormErrors,
   type SimulatorForm,
 } from '../utils/simulation-input';
-import { SimulationResults, type GroupDeploymentRef } from './SimulationResults';
+import { groupDeploymentRefs, type GroupDeploymentRef } from '../utils/group-deployments';
+import { SimulationResults } from './SimulationResults';
 import '../simulation.css';
-
-export function groupDeploymentRefs(group: SimulationTabProps['group']): GroupDeploymentRef[] {
-  return group.deployments.map((d) => ({
-    deploymentId: d.modelId,
-    deploymentName: d.displayName || d.modelName,
-    provider: d.provider,
-    priority: d.priority,
-  }));
-}
 
 type DisplayStatus = 'idle' | 'running' | 'stopping' | 'completed' | 'cancelled' | 'failed';
 
@@ -93,7 +85,7 @@ function DeploymentKnobsFields({ deployment, knobs, errors, disabled, onChange }
   return (
     <fieldset className="sim-deployment-controls" disabled={disabled} data-testid={`knobs-${id}`}>
       <legend>
-        {name} <ProviderBadge provider={deployment.provider} />
+        {name} <ProviderBadge provider={deployment.provider} /> <span className="mono muted">{id}</span>
       </legend>
       <label className="field">
         <span>Failure rate</span>
@@ -104,7 +96,7 @@ function DeploymentKnobsFields({ deployment, knobs, errors, disabled, onChange }
             max={100}
             step={1}
             value={knobs.failurePercent}
-            aria-label={`Failure rate for ${name}`}
+            aria-label={`Failure rate for ${id}`}
             onChange={(e) => onChange({ ...knobs, failurePercent: Number(e.target.value) })}
           />
           <input
@@ -112,7 +104,7 @@ function DeploymentKnobsFields({ deployment, knobs, errors, disabled, onChange }
             min={0}
             max={100}
             value={knobs.failurePercent}
-            aria-label={`Failure rate percent for ${name}`}
+            aria-label={`Failure rate percent for ${id}`}
             onChange={(e) =>
               onChange({ ...knobs, failurePercent: Math.max(0, Math.min(100, Number(e.target.value) || 0)) })
             }
@@ -124,7 +116,7 @@ function DeploymentKnobsFields({ deployment, knobs, errors, disabled, onChange }
         <span>Error kind</span>
         <select
           value={knobs.errorKind}
-          aria-label={`Error kind for ${name}`}
+          aria-label={`Error kind for ${id}`}
           onChange={(e) => onChange({ ...knobs, errorKind: e.target.value as ErrorKind })}
         >
           {ERROR_KINDS.map((k) => (
@@ -142,7 +134,7 @@ function DeploymentKnobsFields({ deployment, knobs, errors, disabled, onChange }
             inputMode="decimal"
             value={knobs.meanMs}
             placeholder="none"
-            aria-label={`Latency mean for ${name}`}
+            aria-label={`Latency mean for ${id}`}
             onChange={(e) => onChange({ ...knobs, meanMs: e.target.value })}
           />
           <FieldError message={errors[`${id}.meanMs`]} />
@@ -154,7 +146,7 @@ function DeploymentKnobsFields({ deployment, knobs, errors, disabled, onChange }
             inputMode="decimal"
             value={knobs.jitterMs}
             placeholder="0"
-            aria-label={`Latency jitter for ${name}`}
+            aria-label={`Latency jitter for ${id}`}
             onChange={(e) => onChange({ ...knobs, jitterMs: e.target.value })}
           />
           <FieldError message={errors[`${id}.jitterMs`]} />
