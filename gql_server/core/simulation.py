@@ -35,7 +35,7 @@ from gql_server.core.simulation_stats import (
     SimulationSummary,
     TrafficAccumulator,
 )
-from gql_server.core.tester import RoutedGroup, chat_messages
+from gql_server.core.tester import RoutedGroup, chat_messages, message_errors
 from gql_server.core.traces import RequestTrace
 
 MAX_REQUESTS = 100_000
@@ -93,6 +93,8 @@ def validate_simulation_request(
             errors.append(FieldError(f"{where}.meanMs", "must be 0 or more"))
         if latency.jitter_ms < 0:
             errors.append(FieldError(f"{where}.jitterMs", "must be 0 or more"))
+    if request.messages is not None:
+        errors.extend(message_errors(request.messages))
     if errors:
         raise ValidationError(errors)
 
@@ -122,7 +124,7 @@ class SimulationRun:
         self._deployments = deployments
         self._batch_interval_s = batch_interval_s
         self._batch_max = batch_max
-        self._messages = chat_messages(request.messages)
+        self._messages: list[dict[str, str]] = []
         self._next_index = 0
         self._live_workers = 0
         self._stopping = False
@@ -143,6 +145,7 @@ class SimulationRun:
         self._started = True
         group = self._built.group
         validate_simulation_request(self._request, [d.model_id for d in group.deployments])
+        self._messages = chat_messages(self._request.messages)
         accumulator = TrafficAccumulator(
             deployments=self._deployments_listed(), primary_ids=self._primary_ids()
         )

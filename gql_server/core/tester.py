@@ -58,6 +58,12 @@ class TestOutcome:
 
 
 def validate_messages(messages: Sequence[Mapping[str, str]]) -> None:
+    errors = message_errors(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def message_errors(messages: Sequence[Mapping[str, str]]) -> list[FieldError]:
     errors: list[FieldError] = []
     if not messages:
         errors.append(FieldError("messages", "add at least one message"))
@@ -68,8 +74,7 @@ def validate_messages(messages: Sequence[Mapping[str, str]]) -> None:
             errors.append(FieldError(f"messages[{i}].role", f"must be one of {allowed}"))
         if not message.get("content", "").strip():
             errors.append(FieldError(f"messages[{i}].content", "must not be empty"))
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 def chat_messages(messages: Sequence[Mapping[str, str]] | None) -> list[dict[str, str]]:

@@ -355,8 +355,12 @@ def test_validation_names_every_bad_field() -> None:
         latency={"fireworks-1": LatencyRule(-1.0, -2.0), "nowhere": LatencyRule(5.0)},
     )
 
+    messages = ({"role": "user", "content": ""},)
+
     with pytest.raises(ValidationError) as raised:
-        validate_simulation_request(SimulationRequest(0, 1001, plan=plan), GROUP_IDS)
+        validate_simulation_request(
+            SimulationRequest(0, 1001, plan=plan, messages=messages), GROUP_IDS
+        )
 
     assert {e.field for e in raised.value.field_errors} == {
         "numRequests",
@@ -367,6 +371,7 @@ def test_validation_names_every_bad_field() -> None:
         "latency[0].meanMs",
         "latency[0].jitterMs",
         "latency[1].modelId",
+        "messages[0].content",
     }
 
 

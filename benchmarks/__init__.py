@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m benchmarks` prints a small table. Speed lives here, not in tests."""
