@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import litellm
+from litellm import exceptions as litellm_errors
 
 from gql_server.core.injection import InjectionPlan
 from gql_server.core.models import ErrorKind
@@ -30,22 +30,22 @@ _ERROR_MESSAGES: Mapping[ErrorKind, str] = {
 }
 
 _ERROR_TYPES: Mapping[ErrorKind, Callable[..., Exception]] = {
-    ErrorKind.RATE_LIMIT: litellm.RateLimitError,
-    ErrorKind.TIMEOUT: litellm.Timeout,
-    ErrorKind.SERVER_ERROR: litellm.InternalServerError,
-    ErrorKind.CONTEXT_WINDOW: litellm.ContextWindowExceededError,
-    ErrorKind.CONTENT_POLICY: litellm.ContentPolicyViolationError,
-    ErrorKind.AUTH: litellm.AuthenticationError,
+    ErrorKind.RATE_LIMIT: litellm_errors.RateLimitError,
+    ErrorKind.TIMEOUT: litellm_errors.Timeout,
+    ErrorKind.SERVER_ERROR: litellm_errors.InternalServerError,
+    ErrorKind.CONTEXT_WINDOW: litellm_errors.ContextWindowExceededError,
+    ErrorKind.CONTENT_POLICY: litellm_errors.ContentPolicyViolationError,
+    ErrorKind.AUTH: litellm_errors.AuthenticationError,
 }
 
 # Most specific first: ContextWindowExceeded and ContentPolicyViolation are BadRequestErrors.
 _KIND_BY_TYPE: tuple[tuple[type[BaseException], ErrorKind], ...] = (
-    (litellm.ContextWindowExceededError, ErrorKind.CONTEXT_WINDOW),
-    (litellm.ContentPolicyViolationError, ErrorKind.CONTENT_POLICY),
-    (litellm.RateLimitError, ErrorKind.RATE_LIMIT),
-    (litellm.Timeout, ErrorKind.TIMEOUT),
-    (litellm.AuthenticationError, ErrorKind.AUTH),
-    (litellm.PermissionDeniedError, ErrorKind.AUTH),
+    (litellm_errors.ContextWindowExceededError, ErrorKind.CONTEXT_WINDOW),
+    (litellm_errors.ContentPolicyViolationError, ErrorKind.CONTENT_POLICY),
+    (litellm_errors.RateLimitError, ErrorKind.RATE_LIMIT),
+    (litellm_errors.Timeout, ErrorKind.TIMEOUT),
+    (litellm_errors.AuthenticationError, ErrorKind.AUTH),
+    (litellm_errors.PermissionDeniedError, ErrorKind.AUTH),
 )
 
 
@@ -83,7 +83,8 @@ class FailureInjector:
 
     def draw(self, request_index: int, deployment_id: str, attempt: int) -> AttemptDraw:
         # String seeds are hashed with SHA-512 by `random`, so draws agree across processes.
-        rng = random.Random(f"{self._seed}:{request_index}:{deployment_id}:{attempt}")
+        key = f"{self._seed}:{request_index}:{deployment_id}:{attempt}"
+        rng = random.Random(key)  # noqa: S311  # a reproducible simulation, not a secret
         failure_roll = rng.random()
         latency_roll = rng.random()
         rule = self.plan.failures.get(deployment_id)

@@ -13,9 +13,10 @@ Routers and runs never share a recorder, so their traces cannot mix.
 
 from __future__ import annotations
 
+import itertools
+import os
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -29,6 +30,10 @@ from gql_server.core.failures import error_kind_of
 from gql_server.core.traces import AttemptTrace, RequestTrace, TraceStatus
 
 REQUEST_KEY = "routing_groups_request_key"
+
+# Keys need only be unique in this process (recorders never leave it); uuid4 costs a syscall.
+_KEY_PREFIX = f"{os.getpid()}-{time.monotonic_ns()}-"
+_key_counter = itertools.count()
 
 # (attempt kwargs, deployment id, attempt number on that deployment) -> kwargs for the attempt
 BeforeAttempt = Callable[[dict[str, Any], str, int], Awaitable[dict[str, Any]]]
@@ -57,7 +62,7 @@ class RequestRecorder:
         labels: Mapping[str, DeploymentLabel],
         before_attempt: BeforeAttempt | None = None,
     ) -> None:
-        self.key = uuid.uuid4().hex
+        self.key = f"{_KEY_PREFIX}{next(_key_counter)}"
         self.request_index = request_index
         self.attempts: list[AttemptTrace] = []
         self._labels = labels
@@ -148,20 +153,20 @@ class AttemptHooks(CustomLogger):
         key = _metadata(data).get(REQUEST_KEY)
         return self._recorders.get(key) if isinstance(key, str) else None
 
-    async def async_pre_call_deployment_hook(  # type: ignore[override]  # litellm's dict is untyped
+    async def async_pre_call_deployment_hook(
         self, kwargs: dict[str, Any], call_type: object
     ) -> dict[str, Any] | None:
         recorder = self._recorder(kwargs)
         return None if recorder is None else await recorder.attempt_started(kwargs)
 
-    async def async_post_call_success_deployment_hook(  # type: ignore[override]  # see above
+    async def async_post_call_success_deployment_hook(
         self, request_data: dict[str, Any], response: object, call_type: object
     ) -> None:
         recorder = self._recorder(request_data)
         if recorder is not None:
             recorder.attempt_succeeded(request_data)
 
-    async def async_post_call_failure_deployment_hook(  # type: ignore[override]  # see above
+    async def async_post_call_failure_deployment_hook(
         self,
         request_data: Mapping[str, Any],
         exception: Exception,

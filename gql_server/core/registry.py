@@ -1,0 +1,83 @@
+"""The live Routers, one per active routing group, swapped atomically when a group changes.
+
+`put` builds the new Router before it touches the maps and then replaces the entries with no
+await in between, so a request sees either the old Router or the new one, never a half-built
+state. A request that already holds the old BuiltRouter finishes on it; the old Router is
+retired (its process-wide strategy callbacks released), which litellm allows while it still
+serves calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from gql_server.core.errors import NoSuchRoutingGroupError
+from gql_server.core.models import Deployment, RoutingGroup
+from gql_server.core.router_builder import BuiltRouter, build_router
+
+Builder = Callable[[RoutingGroup, Mapping[str, Deployment]], BuiltRouter]
+
+
+class RouterRegistry:
+    def __init__(self, *, mock: bool = False, lean: bool = False, builder: Builder | None = None):
+        self.mock = mock
+        self.lean = lean
+        self._build = builder or self._default_builder
+        self._by_id: dict[str, BuiltRouter] = {}
+        self._by_name: dict[str, BuiltRouter] = {}
+
+    def _default_builder(
+        self, group: RoutingGroup, deployments: Mapping[str, Deployment]
+    ) -> BuiltRouter:
+        return build_router(group, deployments, mock=self.mock, lean=self.lean)
+
+    async def put(
+        self, group: RoutingGroup, deployments: Mapping[str, Deployment]
+    ) -> BuiltRouter | None:
+        """Make `group` live with a freshly built Router (None, and not live, when inactive)."""
+        if not group.is_active:
+            self.remove(group.group_id)
+            return None
+        built = self._build(group, deployments)
+        previous = self._by_id.get(group.group_id)
+        self._by_id[group.group_id] = built
+        if previous is not None and previous.group.name != group.name:
+            self._by_name.pop(previous.group.name, None)
+        self._by_name[group.name] = built
+        if previous is not None:
+            previous.close()
+        return built
+
+    def remove(self, group_id: str) -> None:
+        previous = self._by_id.pop(group_id, None)
+        if previous is None:
+            return
+        if self._by_name.get(previous.group.name) is previous:
+            del self._by_name[previous.group.name]
+        previous.close()
+
+    def get(self, name: str) -> BuiltRouter:
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise NoSuchRoutingGroupError(name) from None
+
+    def get_by_id(self, group_id: str) -> BuiltRouter:
+        try:
+            return self._by_id[group_id]
+        except KeyError:
+            raise NoSuchRoutingGroupError(group_id) from None
+
+    def names(self) -> list[str]:
+        return sorted(self._by_name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._by_name
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def close(self) -> None:
+        """Retire every live Router (application shutdown)."""
+        for group_id in list(self._by_id):
+            self.remove(group_id)
