@@ -6,7 +6,8 @@ const outDir = process.env.CODEGEN_OUT ?? './src/gql/';
 
 const config: CodegenConfig = {
   schema,
-  documents: ['src/**/*.{ts,tsx}', '!src/gql/**/*'],
+  // Tests may define throwaway operations; they are not part of the app's documents.
+  documents: ['src/**/*.{ts,tsx}', '!src/gql/**/*', '!src/**/*.test.{ts,tsx}', '!src/test/**/*'],
   ignoreNoDocuments: true,
   generates: {
     [outDir]: {

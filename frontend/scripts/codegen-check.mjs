@@ -7,10 +7,15 @@ import { join } from 'node:path';
 const committed = 'src/gql';
 const fresh = mkdtempSync(join(tmpdir(), 'codegen-'));
 try {
-  execFileSync('npx', ['graphql-codegen', '--config', 'codegen.ts', '--silent'], {
-    stdio: 'inherit',
-    env: { ...process.env, CODEGEN_OUT: `${fresh}/` },
-  });
+  try {
+    execFileSync('npx', ['graphql-codegen', '--config', 'codegen.ts'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, CODEGEN_OUT: `${fresh}/` },
+    });
+  } catch {
+    console.error("graphql-codegen failed: run 'npm run codegen' to see why.");
+    process.exit(1);
+  }
   const names = new Set([...readdirSync(committed), ...readdirSync(fresh)]);
   const stale = [...names].filter((name) => {
     try {

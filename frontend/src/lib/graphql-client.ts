@@ -33,14 +33,15 @@ export function createWsClientFor(apiKey: string, onUnauthorized: () => void): W
 export interface GraphqlClientOptions {
   apiKey: string;
   onUnauthorized: () => void;
+  fetch?: typeof fetch;
 }
 
-export function createGraphqlClient({ apiKey, onUnauthorized }: GraphqlClientOptions): Client {
+export function createGraphqlClient({ apiKey, onUnauthorized, fetch }: GraphqlClientOptions): Client {
   const ws = createWsClientFor(apiKey, onUnauthorized);
   return new Client({
     url: GRAPHQL_PATH,
+    fetch,
     preferGetMethod: false,
-    requestPolicy: 'cache-and-network',
     fetchOptions: () => ({ headers: { authorization: bearer(apiKey) } }),
     exchanges: [
       mapExchange({

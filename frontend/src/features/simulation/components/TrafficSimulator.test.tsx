@@ -1,0 +1,215 @@
+import { render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { DocumentNode, OperationDefinitionNode } from 'graphql';
+import { Client, Provider, makeResult, type Exchange, type Operation } from 'urql';
+import { filter, fromValue, makeSubject, map, mergeMap, pipe, takeUntil } from 'wonka';
+import { describe, expect, it } from 'vitest';
+import { savedGroup } from '@/test/fixtures';
+import { TrafficSimulator } from './TrafficSimulator';
+
+const NEBIUS = { deploymentId: 'nebius-llama-3.3-70b', deploymentName: 'llama-3.3-70b', provider: 'nebius' };
+const FIREWORKS = { deploymentId: 'fireworks-llama-v3p3-70b', deploymentName: 'llama-3.3-70b', provider: 'fireworks_ai' };
+
+function attempt(ref: typeof NEBIUS, ok: boolean, fallbackDepth: number) {
+  return {
+    ...ref,
+    status: ok ? 'SUCCESS' : 'ERROR',
+    errorKind: ok ? null : 'RATE_LIMIT',
+    fallbackDepth,
+    retryIndex: 0,
+    latencyMs: 10,
+  };
+}
+
+const direct = (i: number) => ({
+  requestIndex: i,
+  success: true,
+  latencyMs: 10,
+  finalDeploymentId: NEBIUS.deploymentId,
+  attempts: [attempt(NEBIUS, true, 0)],
+});
+const fallback = (i: number) => ({
+  requestIndex: i,
+  success: true,
+  latencyMs: 20,
+  finalDeploymentId: FIREWORKS.deploymentId,
+  attempts: [attempt(NEBIUS, false, 0), attempt(FIREWORKS, true, 1)],
+});
+
+function progress(completed: number, requests: unknown[]) {
+  return { __typename: 'SimulationProgress', simulationId: 'sim-1', completed, total: 3, requests };
+}
+
+function summary(cancelled: boolean, total: number) {
+  const viaFallback = total - 2 > 0 ? 1 : 0;
+  return {
+    __typename: 'SimulationSummary',
+    simulationId: 'sim-1',
+    totalRequests: total,
+    successfulRequests: total,
+    failedRequests: 0,
+    cancelled,
+    durationMs: 123.4,
+    avgLatencyMs: 13.333333333333334,
+    p50LatencyMs: 10,
+    p95LatencyMs: 20,
+    p99LatencyMs: 20,
+    trafficDistribution: [
+      { ...NEBIUS, requestCount: total, successCount: 2, failureCount: viaFallback, avgLatencyMs: 10, percentOfTotal: 75, wasPrimary: true },
+      { ...FIREWORKS, requestCount: viaFallback, successCount: viaFallback, failureCount: 0, avgLatencyMs: 10, percentOfTotal: 25, wasPrimary: false },
+    ],
+    flowData: [
+      { fromDeployment: null, toDeployment: NEBIUS.deploymentId, requestCount: total, reason: 'primary' },
+      { fromDeployment: NEBIUS.deploymentId, toDeployment: NEBIUS.deploymentId, requestCount: 2, reason: 'success' },
+      ...(viaFallback
+        ? [
+            { fromDeployment: NEBIUS.deploymentId, toDeployment: FIREWORKS.deploymentId, requestCount: 1, reason: 'fallback_rate_limit' },
+            { fromDeployment: FIREWORKS.deploymentId, toDeployment: FIREWORKS.deploymentId, requestCount: 1, reason: 'success' },
+          ]
+        : []),
+    ],
+  };
+}
+
+function name(query: DocumentNode): string {
+  const op = query.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
+  return op?.name?.value ?? '';
+}
+
+/** A real urql client whose only exchange plays the server: the subscription is fed by hand. */
+function streamingClient() {
+  const stream = makeSubject<unknown>();
+  const calls: { name: string; variables: Record<string, unknown> }[] = [];
+  const server: Exchange = () => (operations) => {
+    const teardowns = pipe(operations, filter((op) => op.kind === 'teardown'));
+    return pipe(
+      operations,
+      filter((op) => op.kind !== 'teardown'),
+      mergeMap((op: Operation) => {
+        calls.push({ name: name(op.query), variables: op.variables as Record<string, unknown> });
+        if (op.kind === 'subscription') {
+          return pipe(
+            stream.source,
+            map((event) => makeResult(op, { data: { simulateTraffic: event } })),
+            takeUntil(pipe(teardowns, filter((t) => t.key === op.key))),
+          );
+        }
+        return fromValue(makeResult(op, { data: { stopSimulation: true } }));
+      }),
+    );
+  };
+  const client = new Client({ url: '/graphql', exchanges: [server] });
+  return { client, calls, emit: (event: unknown) => stream.next(event) };
+}
+
+function renderSimulator() {
+  const mock = streamingClient();
+  render(
+    <Provider value={mock.client}>
+      <TrafficSimulator group={savedGroup()} />
+    </Provider>,
+  );
+  return mock;
+}
+
+const stat = (id: string) => screen.getByTestId(`stat-${id}`).dataset.value;
+
+describe('TrafficSimulator', () => {
+  it('runs with the knobs set, grows with each batch and ends on the summary', async () => {
+    const user = userEvent.setup();
+    const mock = renderSimulator();
+    await user.clear(screen.getByLabelText('Number of requests'));
+    await user.type(screen.getByLabelText('Number of requests'), '3');
+    await user.clear(screen.getByLabelText('Failure rate percent for nebius-llama-3.3-70b'));
+    await user.type(screen.getByLabelText('Failure rate percent for nebius-llama-3.3-70b'), '50');
+    await user.type(screen.getByLabelText('Latency mean for azure-gpt-4o'), '5');
+    await user.click(screen.getByRole('button', { name: 'Run' }));
+
+    expect(mock.calls[0]).toEqual({
+      name: 'SimulateTraffic',
+      variables: {
+        id: 'rg-1',
+        input: {
+          numRequests: 3,
+          concurrency: 20,
+          mock: true,
+          seed: 42,
+          failureInjection: [{ modelId: 'nebius-llama-3.3-70b', failureRate: 0.5, errorKind: 'RATE_LIMIT' }],
+          latency: [{ modelId: 'azure-gpt-4o', meanMs: 5, jitterMs: 0 }],
+        },
+      },
+    });
+    expect(screen.getByTestId('sim-status')).toHaveAttribute('data-status', 'running');
+
+    mock.emit(progress(2, [direct(0), fallback(1)]));
+    await waitFor(() => expect(screen.getByTestId('sim-counter')).toHaveTextContent('2 / 3'));
+    expect(stat('total')).toBe('2');
+    const rows = () => screen.getAllByTestId('deployment-row').map((r) => [r.dataset.deploymentId, r.dataset.success, r.dataset.failure]);
+    expect(rows()).toEqual([
+      ['nebius-llama-3.3-70b', '1', '1'],
+      ['fireworks-llama-v3p3-70b', '1', '0'],
+      ['azure-gpt-4o', '0', '0'],
+    ]);
+
+    mock.emit(progress(3, [direct(2)]));
+    mock.emit(summary(false, 3));
+    await waitFor(() => expect(screen.getByTestId('sim-status')).toHaveAttribute('data-status', 'completed'));
+    expect(screen.getByTestId('sim-counter')).toHaveTextContent('3 / 3');
+    expect(screen.getByTestId('sim-check')).toHaveAttribute('data-mismatches', '0');
+    expect([stat('total'), stat('successful'), stat('failed'), stat('avg'), stat('p50'), stat('p95'), stat('p99')]).toEqual(
+      ['3', '3', '0', '13.333333333333334', '10', '20', '20'],
+    );
+    const steps = screen.getAllByTestId('flow-step').map((s) => [s.dataset.from, s.dataset.to, s.dataset.reason, s.dataset.count]);
+    expect(steps).toEqual([
+      ['', 'nebius-llama-3.3-70b', 'primary', '3'],
+      ['nebius-llama-3.3-70b', 'nebius-llama-3.3-70b', 'success', '2'],
+      ['nebius-llama-3.3-70b', 'fireworks-llama-v3p3-70b', 'fallback_rate_limit', '1'],
+      ['fireworks-llama-v3p3-70b', 'fireworks-llama-v3p3-70b', 'success', '1'],
+    ]);
+  });
+
+  it('flags live counts that disagree with the summary, and shows the summary', async () => {
+    const user = userEvent.setup();
+    const mock = renderSimulator();
+    await user.click(screen.getByRole('button', { name: 'Run' }));
+    mock.emit(progress(1, [direct(0)]));
+    mock.emit(summary(false, 3)); // two requests never arrived as progress
+    await waitFor(() => expect(screen.getByTestId('sim-check')).toHaveTextContent(/differed from the server's summary/));
+    expect(Number(screen.getByTestId('sim-check').dataset.mismatches)).toBeGreaterThan(0);
+    expect(stat('total')).toBe('3');
+  });
+
+  it('stops through stopSimulation and shows the cancelled summary', async () => {
+    const user = userEvent.setup();
+    const mock = renderSimulator();
+    await user.click(screen.getByRole('button', { name: 'Run' }));
+    mock.emit(progress(2, [direct(0), direct(1)]));
+    await waitFor(() => expect(screen.getByTestId('sim-counter')).toHaveTextContent('2 / 3'));
+    await user.click(screen.getByRole('button', { name: 'Stop' }));
+    expect(mock.calls.find((c) => c.name === 'StopSimulation')?.variables).toEqual({ simulationId: 'sim-1' });
+    mock.emit(summary(true, 2));
+    await waitFor(() => expect(screen.getByTestId('sim-status')).toHaveAttribute('data-status', 'cancelled'));
+    expect(screen.getByTestId('sim-check')).toHaveAttribute('data-mismatches', '0');
+  });
+
+  it('asks before running against real providers', async () => {
+    const user = userEvent.setup();
+    const mock = renderSimulator();
+    await user.click(screen.getByRole('checkbox', { name: /Mock responses/ }));
+    expect(screen.getByRole('note')).toHaveTextContent(/cost real money/);
+    await user.click(screen.getByRole('button', { name: 'Run' }));
+    expect(mock.calls).toHaveLength(0);
+    await user.click(screen.getByRole('button', { name: 'Run against providers' }));
+    expect(mock.calls[0]?.variables).toMatchObject({ input: { mock: false } });
+  });
+
+  it('keeps a run from starting with bad numbers', async () => {
+    const user = userEvent.setup();
+    const mock = renderSimulator();
+    await user.clear(screen.getByLabelText('Concurrency'));
+    await user.type(screen.getByLabelText('Concurrency'), '5000');
+    await user.click(screen.getByRole('button', { name: 'Run' }));
+    expect(screen.getByText('Between 1 and 1,000')).toBeInTheDocument();
+    expect(mock.calls).toHaveLength(0);
+  });
+});
