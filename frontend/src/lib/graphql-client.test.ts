@@ -11,7 +11,7 @@ const ME = gql`
 `;
 
 function respond(status: number, body: unknown) {
-  return vi.fn(async (_url: RequestInfo | URL, _init?: RequestInit) =>
+  return vi.fn<typeof fetch>(async () =>
     new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }),
   );
 }
