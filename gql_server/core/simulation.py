@@ -225,7 +225,9 @@ class SimulationRun:
             while not self._stopping and self._next_index < self._request.num_requests:
                 index = self._next_index
                 self._next_index += 1
-                result = await self._built.call(self._messages, request_index=index)
+                # a copy each: litellm may add to a request's messages in place
+                messages = [dict(m) for m in self._messages]
+                result = await self._built.call(messages, request_index=index)
                 trace = result.trace
                 if trace.finished_at_ms is None:
                     trace = dataclasses.replace(trace, finished_at_ms=time.time() * 1000)
