@@ -119,7 +119,7 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
     bus = make_event_bus(settings.redis_url)
     if isinstance(bus, RedisEventBus):
         await bus.ping()  # fail at start-up, not on the first change
-    registry = RouterRegistry(mock=settings.mock_mode, redis_url=settings.redis_url)
+    registry = RouterRegistry(mock=settings.mock_mode)
     uow = database.uow_factory()
     groups = RoutingGroupService(uow, registry, bus)
     access = AccessService(uow, bus, master_key)

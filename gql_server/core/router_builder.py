@@ -146,8 +146,14 @@ class BuiltRouter:
 
     def close(self) -> None:
         """Release the Router's process-wide registrations (strategy callbacks); calls already
-        running on it still finish."""
+        running on it still finish. Throwaway Routers (tester, simulator) must be closed."""
         self.router.retire()
+
+    def __enter__(self) -> BuiltRouter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 def build_router(

@@ -33,7 +33,9 @@ mutation($id: ID!, $input: RoutingGroupPatch!, $v: Int) {{
 
 DELETE = f"""
 mutation($id: ID!) {{
-  deleteRoutingGroup(id: $id) {{ __typename ... on DeleteSuccess {{ routingGroupId }} {ERRORS} }}
+  deleteRoutingGroup(id: $id) {{
+    __typename ... on DeleteSuccess {{ routingGroupId }} ... on Error {{ message }}
+  }}
 }}"""
 
 GET = f"""
