@@ -24,9 +24,12 @@ def throughput_table(results: list[Throughput]) -> str:
 
 
 async def main(args: argparse.Namespace) -> None:
-    results = await compare(args.count, args.concurrency, args.rounds)
+    comparison = await compare(args.count, args.concurrency, args.rounds)
     print(f"{args.count} requests, {args.concurrency} in flight, best of {args.rounds} rounds")
-    print(throughput_table(results))
+    print(throughput_table(comparison.best))
+    per_round = " ".join(f"{r:.2f}" for r in comparison.engine_vs_bare)
+    print(f"{'engine lean / bare, per round':<34} {per_round}")
+    print(f"{'engine lean / bare, median':<34} {comparison.median_ratio:>8.2f}x")
     overhead = await engine_overhead_us()
     print(f"{'engine overhead per request (us)':<34} {overhead:>8.1f}")
     if args.ws_url:
@@ -41,7 +44,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--count", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--ws-url", help="e.g. ws://127.0.0.1:4000/graphql (measures delivery)")
     parser.add_argument("--key", default=os.environ.get("MASTER_KEY", ""))
     parser.add_argument("--group", help="routing group id to simulate")

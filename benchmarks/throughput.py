@@ -8,6 +8,7 @@ load hits both alike; each reports its best round.
 from __future__ import annotations
 
 import asyncio
+import statistics
 import time
 from dataclasses import dataclass
 from typing import Any, cast
@@ -128,22 +129,37 @@ STORY_FAILURES = InjectionPlan(
 )
 
 
-async def compare(count: int = 3000, concurrency: int = 50, rounds: int = 2) -> list[Throughput]:
-    """Best of `rounds` for: the bare loop, the built Router called in a loop, the engine (lean,
-    no failures), the engine without lean mode, and the engine on the story's 50%/20% failures
-    (more attempts per request). Without failures every request is one attempt on tier 1."""
+@dataclass(frozen=True)
+class Comparison:
+    best: list[Throughput]  # best round of each configuration, the bare loop first
+    engine_vs_bare: list[float]  # per round: lean engine req/s / bare loop req/s, run back to back
+
+    @property
+    def median_ratio(self) -> float:
+        return statistics.median(self.engine_vs_bare)
+
+
+async def compare(count: int = 3000, concurrency: int = 50, rounds: int = 3) -> Comparison:
+    """Rounds of: the bare loop, the lean engine (back to back, so machine load hits both
+    alike), the built Router called in a loop, the engine without lean mode, and the engine on
+    the story's 50%/20% failures. Without failures every request is one attempt on tier 1."""
     runs: dict[str, list[Throughput]] = {}
+    ratios: list[float] = []
     for _ in range(rounds):
+        bare = await bare_loop(count, concurrency)
+        lean = await engine(count, concurrency, NO_FAILURES, "engine, lean")
+        ratios.append(lean.requests_per_s / bare.requests_per_s)
         for result in (
-            await bare_loop(count, concurrency),
+            bare,
+            lean,
             await built_call_loop(count, concurrency, NO_FAILURES),
-            await engine(count, concurrency, NO_FAILURES, "engine, lean"),
             await engine(count, concurrency, NO_FAILURES, "engine, not lean", lean=False),
             # a third of the requests: failed attempts cost litellm far more than answers
             await engine(count // 3, concurrency, STORY_FAILURES, "engine, lean, story failures"),
         ):
             runs.setdefault(result.label, []).append(result)
-    return [max(results, key=lambda r: r.requests_per_s) for results in runs.values()]
+    best = [max(results, key=lambda r: r.requests_per_s) for results in runs.values()]
+    return Comparison(best, ratios)
 
 
 @dataclass(frozen=True)
