@@ -31,11 +31,11 @@ from functools import partial
 from itertools import groupby
 from typing import TYPE_CHECKING, Any, cast
 
-from litellm.router import Router
 from litellm.constants import (
     DEFAULT_MOCK_RESPONSE_COMPLETION_TOKEN_COUNT,
     DEFAULT_MOCK_RESPONSE_PROMPT_TOKEN_COUNT,
 )
+from litellm.router import Router
 from litellm.types.utils import Choices, Message, ModelResponse, Usage
 
 from gql_server.core.errors import RoutingFailedError
