@@ -8,7 +8,6 @@ import logging
 import secrets
 import sys
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +20,10 @@ from starlette.staticfiles import StaticFiles
 
 from gql_server.auth import KEY_PREFIX
 from gql_server.core.registry import RouterRegistry
-from gql_server.events import GROUPS_CHANNEL, EventBus, RedisEventBus, make_event_bus
+from gql_server.events import GROUPS_CHANNEL, RedisEventBus, make_event_bus
 from gql_server.graphql_endpoint import GraphQLView
 from gql_server.openai_api import openai_routes
+from gql_server.runtime import Runtime
 from gql_server.services.access import AccessService
 from gql_server.services.container import Services
 from gql_server.services.deployments import DeploymentService
@@ -36,20 +36,6 @@ from gql_server.store.migrate import upgrade_to_head
 from schema.build import build_schema
 
 log = logging.getLogger("gql_server")
-
-
-@dataclass
-class Runtime:
-    """What the lifespan builds; tests reach in through `app.state.runtime`."""
-
-    settings: Settings
-    database: Database
-    bus: EventBus
-    registry: RouterRegistry
-    services: Services
-    master_key: str
-    generated_master_key: bool
-    ready: bool = False
 
 
 def create_app(settings: Settings) -> Starlette:

@@ -89,7 +89,7 @@ class RedisEventBus:
                     log.warning("ignoring malformed event on %s", channel)
         finally:
             await pubsub.unsubscribe(channel)
-            await pubsub.aclose()
+            await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
 
     async def close(self) -> None:
         await self._redis.aclose()

@@ -109,9 +109,7 @@ class GraphQLView(GraphQL[Context, None]):
 
 
 def _wants_html(request: Request) -> bool:
-    return "query" not in request.query_params and "text/html" in request.headers.get(
-        "accept", ""
-    )
+    return "query" not in request.query_params and "text/html" in request.headers.get("accept", "")
 
 
 def _unauthorized() -> Response:

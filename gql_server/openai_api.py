@@ -11,7 +11,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -19,10 +19,11 @@ from starlette.routing import Route
 
 from gql_server.auth import Principal, bearer_token
 from gql_server.core.errors import NoSuchRoutingGroupError, RoutingFailedError
+from gql_server.core.router_builder import BuiltRouter
 from gql_server.services.common import can_see
 
 if TYPE_CHECKING:
-    from gql_server.app import Runtime
+    from gql_server.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,9 @@ def openai_routes(runtime: Callable[[], Runtime]) -> list[Route]:
         rt = runtime()
         who = await _caller(rt, request)
         if who is None:
-            return _error(401, "invalid or missing API key", "invalid_request_error", "invalid_api_key")
+            return _error(
+                401, "invalid or missing API key", "invalid_request_error", "invalid_api_key"
+            )
         groups = await rt.services.groups.list_usable(who)
         now = int(time.time())
         data = [
@@ -64,35 +67,22 @@ def openai_routes(runtime: Callable[[], Runtime]) -> list[Route]:
 
     async def chat_completions(request: Request) -> Response:
         rt = runtime()
-        who = await _caller(rt, request)
-        if who is None:
-            return _error(401, "invalid or missing API key", "invalid_request_error", "invalid_api_key")
         try:
-            body = await request.json()
-        except ValueError:
-            return _error(400, "request body is not valid JSON", "invalid_request_error")
-        problem = _check_body(body)
-        if problem:
-            return _error(400, problem, "invalid_request_error")
-        name = body["model"]
-        group = await rt.services.groups.find_by_name(name)
-        if group is None or not group.is_active:
-            return _error(404, f"no routing group named {name!r}", "invalid_request_error", "model_not_found")
-        if not can_see(who, group):
-            return _error(
-                403, f"routing group {name!r} is not assigned to this key", "permission_error"
-            )
-        try:
-            built = rt.registry.get(name)
-        except NoSuchRoutingGroupError:
-            return _error(404, f"no routing group named {name!r}", "invalid_request_error", "model_not_found")
+            who = await _caller(rt, request)
+            if who is None:
+                raise _unauthenticated()
+            body = await _read_body(request)
+            built = await _usable_router(rt, who, body["model"])
+        except _ApiError as problem:
+            return problem.response()
         params = {k: v for k, v in body.items() if k in _PASSTHROUGH}
         if body.get("stream"):
             return await _stream(built, body["messages"], params)
         outcome = await built.call(body["messages"], **params)
         if outcome.error is not None or outcome.response is None:
             return _failure(outcome.error)
-        payload = outcome.response.model_dump(mode="json", exclude_none=True)
+        answer: Any = outcome.response  # litellm's ModelResponse.model_dump is untyped
+        payload = answer.model_dump(mode="json", exclude_none=True)
         return JSONResponse(payload, headers=_routing_headers(outcome.response))
 
     return [
@@ -100,6 +90,46 @@ def openai_routes(runtime: Callable[[], Runtime]) -> list[Route]:
         Route("/v1/chat/completions", chat_completions, methods=["POST"]),
         Route("/chat/completions", chat_completions, methods=["POST"]),
     ]
+
+
+class _ApiError(Exception):
+    def __init__(self, status: int, message: str, kind: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.kind, self.code = status, message, kind, code
+
+    def response(self) -> JSONResponse:
+        return _error(self.status, self.message, self.kind, self.code)
+
+
+def _unauthenticated() -> _ApiError:
+    return _ApiError(401, "invalid or missing API key", "invalid_request_error", "invalid_api_key")
+
+
+async def _read_body(request: Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except ValueError:
+        raise _ApiError(400, "request body is not valid JSON", "invalid_request_error") from None
+    problem = _check_body(body)
+    if problem:
+        raise _ApiError(400, problem, "invalid_request_error")
+    return cast(dict[str, Any], body)
+
+
+async def _usable_router(rt: Runtime, who: Principal, name: str) -> BuiltRouter:
+    group = await rt.services.groups.find_by_name(name)
+    if group is not None and not can_see(who, group):
+        raise _ApiError(
+            403, f"routing group {name!r} is not assigned to this key", "permission_error"
+        )
+    try:
+        if group is None or not group.is_active:
+            raise NoSuchRoutingGroupError(name)
+        return rt.registry.get(name)
+    except NoSuchRoutingGroupError:
+        raise _ApiError(
+            404, f"no routing group named {name!r}", "invalid_request_error", "model_not_found"
+        ) from None
 
 
 async def _caller(rt: Runtime, request: Request) -> Principal | None:
@@ -120,7 +150,9 @@ def _check_body(body: Any) -> str | None:
     return None
 
 
-async def _stream(built: Any, messages: list[dict[str, Any]], params: dict[str, Any]) -> Response:
+async def _stream(
+    built: BuiltRouter, messages: list[dict[str, Any]], params: dict[str, Any]
+) -> Response:
     try:
         stream = await built.stream(messages, **params)
     except Exception as exc:  # the Router's final error after retries and fallbacks

@@ -31,7 +31,7 @@ class Context:
     async def deployment_registry(self) -> dict[str, Deployment]:
         """All deployments, loaded once per request (groups resolve names and providers)."""
         if self._deployments is None:
-            listed = await self.services.deployments.list(self.who)
+            listed = await self.services.deployments.all(self.who)
             self._deployments = {d.model_id: d for d in listed}
         return self._deployments
 

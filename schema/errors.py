@@ -38,8 +38,6 @@ class PermissionDeniedError(Error):
     pass
 
 
-
-
 @strawberry.type(description="Too many simulations are running for this key; wait for one.")
 class LimitExceededError(Error):
     limit: int

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 
@@ -10,6 +10,8 @@ from gql_server.core import models
 from gql_server.core.injection import FailureRule, InjectionPlan, LatencyRule
 from gql_server.core.simulation import SimulationRequest
 from schema.enums import ErrorKind, RoutingStrategy
+
+T = TypeVar("T")
 
 _DEFAULT_RETRY = models.RetryConfig()
 _DEFAULT_COOLDOWN = models.CooldownConfig()
@@ -106,31 +108,32 @@ class RoutingGroupPatch:
     def changes(self) -> dict[str, Any]:
         """Domain field -> new value, for the fields that were given (null clears description)."""
         out: dict[str, Any] = {}
-        if _given(self.routing_group_name):
-            out["name"] = self.routing_group_name.strip()
+        if (name := _given(self.routing_group_name)) is not None:
+            out["name"] = name.strip()
         if self.description is not strawberry.UNSET:
             out["description"] = self.description
-        if _given(self.routing_strategy):
-            out["strategy"] = models.Strategy(self.routing_strategy)
-        if _given(self.deployments):
-            out["deployments"] = tuple(d.to_domain() for d in self.deployments)
-        if _given(self.retry_config):
-            out["retry"] = self.retry_config.to_domain()
-        if _given(self.cooldown_config):
-            out["cooldown"] = self.cooldown_config.to_domain()
-        if _given(self.settings):
-            out["settings"] = self.settings.to_domain()
-        if _given(self.assigned_team_ids):
-            out["assigned_team_ids"] = tuple(str(t) for t in self.assigned_team_ids)
-        if _given(self.assigned_key_ids):
-            out["assigned_key_ids"] = tuple(str(k) for k in self.assigned_key_ids)
-        if _given(self.is_active):
-            out["is_active"] = self.is_active
+        if (strategy := _given(self.routing_strategy)) is not None:
+            out["strategy"] = models.Strategy(strategy)
+        if (deployments := _given(self.deployments)) is not None:
+            out["deployments"] = tuple(d.to_domain() for d in deployments)
+        if (retry := _given(self.retry_config)) is not None:
+            out["retry"] = retry.to_domain()
+        if (cooldown := _given(self.cooldown_config)) is not None:
+            out["cooldown"] = cooldown.to_domain()
+        if (settings := _given(self.settings)) is not None:
+            out["settings"] = settings.to_domain()
+        if (teams := _given(self.assigned_team_ids)) is not None:
+            out["assigned_team_ids"] = tuple(str(t) for t in teams)
+        if (keys := _given(self.assigned_key_ids)) is not None:
+            out["assigned_key_ids"] = tuple(str(k) for k in keys)
+        if (active := _given(self.is_active)) is not None:
+            out["is_active"] = active
         return out
 
 
-def _given(value: object) -> bool:
-    return value is not strawberry.UNSET and value is not None
+def _given(value: T | None) -> T | None:
+    """None for a field that was left out (UNSET) or given as null."""
+    return None if value is strawberry.UNSET else value
 
 
 @strawberry.input(description="apiKey is write-only: it is stored and never returned.")

@@ -20,7 +20,7 @@ class Query:
     @strawberry.field(description="Routing groups the caller may see, newest first.")
     async def routing_groups(self, info: Info, page: int = 1, size: int = 25) -> RoutingGroupList:
         ctx = info.context
-        result = await ctx.services.groups.list(ctx.who, page, size)
+        result = await ctx.services.groups.page(ctx.who, page, size)
         registry = await ctx.deployment_registry()
         return RoutingGroupList(
             items=[RoutingGroup.from_domain(g, registry) for g in result.items],

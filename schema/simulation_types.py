@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -136,6 +136,6 @@ class SimulationRun:
             routing_group_id=strawberry.ID(r.routing_group_id),
             created_at=r.created_at,
             created_by=r.created_by,
-            input=r.input,
+            input=cast(JSON, r.input),
             summary=SimulationSummary.from_dict(r.summary),
         )

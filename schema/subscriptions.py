@@ -9,6 +9,7 @@ from gql_server.core.errors import DomainError
 from gql_server.core.simulation import SimulationProgress as DomainProgress
 from schema.context import Info
 from schema.errors import (
+    ConflictError,
     LimitExceededError,
     NotFoundError,
     PermissionDeniedError,
@@ -42,7 +43,9 @@ class Subscription:
         try:
             stream = await ctx.services.simulations.start(ctx.who, str(id), input.to_params())
         except DomainError as exc:
-            yield to_graphql_error(exc)
+            error = to_graphql_error(exc)
+            assert not isinstance(error, ConflictError), "simulations raise no conflicts"
+            yield error
             return
         async with stream as events:
             async for event in events:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -168,8 +169,8 @@ class RoutingGroupRevision:
             action=r.action,
             changed_by=r.changed_by,
             changed_at=r.changed_at,
-            before=r.before,
-            after=r.after,
+            before=cast(JSON | None, r.before),
+            after=cast(JSON | None, r.after),
         )
 
 
@@ -181,7 +182,9 @@ class Team:
 
     @classmethod
     def from_domain(cls, t: TeamRecord) -> Team:
-        return cls(team_id=strawberry.ID(t.team_id), team_alias=t.team_alias, created_at=t.created_at)
+        return cls(
+            team_id=strawberry.ID(t.team_id), team_alias=t.team_alias, created_at=t.created_at
+        )
 
 
 @strawberry.type
@@ -282,4 +285,3 @@ class RequestTraceType:
             attempts=[RoutingTrace.from_domain(a) for a in r.attempts],
             finished_at_ms=getattr(r, "finished_at_ms", None),
         )
-

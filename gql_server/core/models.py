@@ -135,9 +135,7 @@ def validate_spec(spec: RoutingGroupSpec, known_model_ids: Collection[str]) -> N
     errors: list[FieldError] = []
     errors.extend(_name_errors(spec.name))
     if spec.description is not None and len(spec.description) > MAX_DESCRIPTION:
-        errors.append(
-            FieldError("description", f"must be at most {MAX_DESCRIPTION} characters")
-        )
+        errors.append(FieldError("description", f"must be at most {MAX_DESCRIPTION} characters"))
     errors.extend(_deployment_errors(spec, known_model_ids))
     if spec.retry.num_retries < 0:
         errors.append(FieldError("retryConfig.numRetries", "must be 0 or more"))
@@ -192,9 +190,12 @@ def _deployment_errors(spec: RoutingGroupSpec, known: Collection[str]) -> list[F
                 errors.append(FieldError(f"{where}.weight", "required for weighted routing"))
             elif dep.weight < 0:
                 errors.append(FieldError(f"{where}.weight", "must be 0 or more"))
-    if spec.strategy is Strategy.WEIGHTED and not errors:
-        if all((d.weight or 0) == 0 for d in spec.deployments):
-            errors.append(FieldError("deployments", "at least one weight must be above 0"))
+    if (
+        spec.strategy is Strategy.WEIGHTED
+        and not errors
+        and all((d.weight or 0) == 0 for d in spec.deployments)
+    ):
+        errors.append(FieldError("deployments", "at least one weight must be above 0"))
     return errors
 
 

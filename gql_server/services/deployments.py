@@ -26,7 +26,7 @@ class DeploymentService:
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
 
-    async def list(self, who: Principal) -> list[Deployment]:
+    async def all(self, who: Principal) -> list[Deployment]:
         async with self._uow() as uow:
             return await uow.deployments.list()
 
@@ -68,7 +68,9 @@ def deployment_from_config(entry: dict[str, Any], index: int) -> Deployment:
         model_id=str(model_id),
         model_name=str(entry["model_name"]),
         litellm_model=str(model),
-        provider=str(info.get("provider") or params.get("custom_llm_provider") or provider_of(model)),
+        provider=str(
+            info.get("provider") or params.get("custom_llm_provider") or provider_of(model)
+        ),
         display_name=info.get("display_name"),
         api_base=params.get("api_base"),
         api_key=params.get("api_key"),

@@ -35,7 +35,7 @@ class RoutingGroupService:
         self._registry = registry
         self._bus = bus
 
-    async def list(self, who: Principal, page: int, size: int) -> Page:
+    async def page(self, who: Principal, page: int, size: int) -> Page:
         if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
             raise ValidationError(
                 [FieldError("page" if page < 1 else "size", "out of range")],

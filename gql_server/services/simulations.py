@@ -202,6 +202,3 @@ def request_to_json(request: SimulationRequest) -> dict[str, Any]:
 
 def _caller_key(who: Principal) -> str:
     return who.key_id or who.identity
-
-
-

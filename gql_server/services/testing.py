@@ -56,4 +56,3 @@ def check_plan(group: RoutingGroup, plan: InjectionPlan) -> None:
             errors.append(FieldError(f"{where}.failureRate", "must be between 0 and 1"))
     if errors:
         raise ValidationError(errors)
-

@@ -41,9 +41,7 @@ async def test_create_list_get_update_delete(gql: SchemaClient) -> None:
     assert by_name["routingGroupId"] == group_id
 
     updated = (
-        await gql.execute(
-            UPDATE, id=group_id, input={"routingStrategy": "SIMPLE_SHUFFLE"}, v=1
-        )
+        await gql.execute(UPDATE, id=group_id, input={"routingStrategy": "SIMPLE_SHUFFLE"}, v=1)
     )["updateRoutingGroup"]
     assert updated["__typename"] == "RoutingGroup"
     assert updated["routingStrategy"] == "SIMPLE_SHUFFLE"
@@ -171,9 +169,7 @@ async def test_rename_onto_an_existing_name_is_a_conflict(gql: SchemaClient) -> 
     await gql.execute(CREATE, input=failover_input("first"))
     second = (await gql.execute(CREATE, input=failover_input("second")))["createRoutingGroup"]
     result = (
-        await gql.execute(
-            UPDATE, id=second["routingGroupId"], input={"routingGroupName": "first"}
-        )
+        await gql.execute(UPDATE, id=second["routingGroupId"], input={"routingGroupName": "first"})
     )["updateRoutingGroup"]
     assert result["__typename"] == "ConflictError"
 
@@ -198,8 +194,9 @@ async def test_revisions_keep_every_saved_version(gql: SchemaClient) -> None:
 
 async def test_deployments_never_return_a_key(gql: SchemaClient) -> None:
     created = await gql.execute(
-        """mutation { createDeployment(input: {modelId: "secret-one", modelName: "openai/gpt-4o",
-        apiKey: "sk-provider-secret-value"}) { __typename ... on Deployment { modelId provider } } }"""
+        """mutation { createDeployment(input: {modelId: "secret-one",
+        modelName: "openai/gpt-4o", apiKey: "sk-provider-secret-value"}) {
+        __typename ... on Deployment { modelId provider } } }"""
     )
     assert created["createDeployment"] == {
         "__typename": "Deployment",

@@ -128,7 +128,9 @@ async def _first_message(url: str, key: str | None, group_id: str) -> dict[str, 
 def test_a_team_key_cannot_simulate_another_teams_group(
     server: RunningServer, two_teams: dict[str, Any]
 ) -> None:
-    message = asyncio.run(_first_message(server.ws_url, two_teams["red_key"], two_teams["blue_group"]))
+    message = asyncio.run(
+        _first_message(server.ws_url, two_teams["red_key"], two_teams["blue_group"])
+    )
     event = message["payload"]["data"]["simulateTraffic"]
     assert event["__typename"] == "PermissionDeniedError"
     own = asyncio.run(_first_message(server.ws_url, two_teams["red_key"], two_teams["red_group"]))
@@ -157,8 +159,12 @@ def test_revoking_a_key_closes_its_running_subscription(
     async def run() -> int | None:
         socket = await GraphQLWebSocket.open(server.ws_url, two_teams["red_key"])
         assert await socket.acknowledged()
-        slow = {"numRequests": 100000, "concurrency": 2, "seed": 3,
-                "latency": [{"modelId": "nebius-llama-3.3-70b", "meanMs": 20}]}
+        slow = {
+            "numRequests": 100000,
+            "concurrency": 2,
+            "seed": 3,
+            "latency": [{"modelId": "nebius-llama-3.3-70b", "meanMs": 20}],
+        }
         await socket.subscribe(SIMULATE, {"id": two_teams["red_group"], "input": slow})
         try:
             async for message in socket.messages():

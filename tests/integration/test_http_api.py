@@ -109,7 +109,10 @@ def test_twenty_concurrent_updates_with_one_version_have_one_winner(
     async def update(i: int, client: httpx.AsyncClient) -> str:
         response = await client.post(
             "/graphql",
-            json={"query": UPDATE, "variables": {"id": gid, "input": {"description": f"d{i}"}, "v": 1}},
+            json={
+                "query": UPDATE,
+                "variables": {"id": gid, "input": {"description": f"d{i}"}, "v": 1},
+            },
         )
         assert response.status_code == 200, response.text
         return str(response.json()["data"]["updateRoutingGroup"]["__typename"])

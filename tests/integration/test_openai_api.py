@@ -80,7 +80,8 @@ def test_assigned_key_gets_an_answer_after_one_fallback(
         assignedTeamIds=[team],
     )
     raw = _client(server, key).chat.completions.with_raw_response.create(
-        model="llama-prod", messages=HELLO  # type: ignore[arg-type]
+        model="llama-prod",
+        messages=HELLO,  # type: ignore[arg-type]
     )
     completion = raw.parse()
     assert completion.choices[0].message.content == "hello from calm"
@@ -103,7 +104,9 @@ def test_streaming_yields_chunks(
         assignedKeyIds=[key_id],
     )
     stream = _client(server, key).chat.completions.create(
-        model="streamed", messages=HELLO, stream=True  # type: ignore[arg-type]
+        model="streamed",
+        messages=HELLO,
+        stream=True,  # type: ignore[arg-type]
     )
     pieces = [c.choices[0].delta.content or "" for c in stream if c.choices]
     assert len(pieces) > 1
@@ -114,7 +117,8 @@ def test_mock_group_answers_without_a_provider(server: RunningServer, admin: Gra
     key_id, key = generate_key(admin, "demo")
     create_group(admin, "demo-failover", assignedKeyIds=[key_id])
     completion = _client(server, key).chat.completions.create(
-        model="demo-failover", messages=HELLO  # type: ignore[arg-type]
+        model="demo-failover",
+        messages=HELLO,  # type: ignore[arg-type]
     )
     assert completion.choices[0].message.content == "Hello from Nebius (mock)."
 

@@ -21,7 +21,9 @@ ERRORS = """
 
 CREATE = f"""
 mutation($input: RoutingGroupInput!) {{
-  createRoutingGroup(input: $input) {{ __typename ... on RoutingGroup {{ {GROUP_FIELDS} }} {ERRORS} }}
+  createRoutingGroup(input: $input) {{
+    __typename ... on RoutingGroup {{ {GROUP_FIELDS} }} {ERRORS}
+  }}
 }}"""
 
 UPDATE = f"""
@@ -31,12 +33,12 @@ mutation($id: ID!, $input: RoutingGroupPatch!, $v: Int) {{
   }}
 }}"""
 
-DELETE = f"""
-mutation($id: ID!) {{
-  deleteRoutingGroup(id: $id) {{
-    __typename ... on DeleteSuccess {{ routingGroupId }} ... on Error {{ message }}
-  }}
-}}"""
+DELETE = """
+mutation($id: ID!) {
+  deleteRoutingGroup(id: $id) {
+    __typename ... on DeleteSuccess { routingGroupId } ... on Error { message }
+  }
+}"""
 
 GET = f"""
 query($id: ID, $name: String) {{ routingGroup(id: $id, name: $name) {{ {GROUP_FIELDS} }} }}"""

@@ -59,7 +59,9 @@ def running_server(settings: Settings) -> Iterator[RunningServer]:
         time.sleep(0.1)
     master = settings.master_key.get_secret_value() if settings.master_key else ""
     try:
-        yield RunningServer(base_url=base, ws_url=f"ws://127.0.0.1:{port}/graphql", master_key=master)
+        yield RunningServer(
+            base_url=base, ws_url=f"ws://127.0.0.1:{port}/graphql", master_key=master
+        )
     finally:
         server.should_exit = True
         thread.join(timeout=30)

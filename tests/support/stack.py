@@ -9,8 +9,9 @@ from typing import Any
 
 import strawberry
 
-from gql_server.app import Runtime, create_app
+from gql_server.app import create_app
 from gql_server.auth import Principal, master_principal
+from gql_server.runtime import Runtime
 from gql_server.settings import Settings
 from schema.build import build_schema
 from schema.context import Context

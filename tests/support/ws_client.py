@@ -33,7 +33,11 @@ class GraphQLWebSocket:
         op_id = str(self._next_id)
         await self.connection.send(
             json.dumps(
-                {"id": op_id, "type": "subscribe", "payload": {"query": query, "variables": variables}}
+                {
+                    "id": op_id,
+                    "type": "subscribe",
+                    "payload": {"query": query, "variables": variables},
+                }
             )
         )
         return op_id
