@@ -175,7 +175,14 @@ export function FlowDiagram({ strategy, deployments, counts, recent }: FlowDiagr
         target: edge.target,
         sourceHandle: `s-${edge.sourceHandle}`,
         targetHandle: `t-${edge.targetHandle}`,
-        markerEnd: { type: MarkerType.ArrowClosed, color: EDGE_COLORS[edge.kind], width: 14, height: 14 },
+                // In user space, so a thick edge keeps a normal-sized arrowhead.
+        markerEnd: {
+          type: MarkerType.ArrowClosed,
+          color: EDGE_COLORS[edge.kind],
+          width: 18,
+          height: 18,
+          markerUnits: 'userSpaceOnUse',
+        },
         data: { kind: edge.kind, count: edge.count, width: edge.width, recent: edge.recent, reasons: edge.reasons },
       })),
     [diagram],

@@ -48,8 +48,8 @@ export interface Diagram {
   edges: DiagramEdge[];
 }
 
-const COLUMN = 250;
-const ROW = 130;
+const COLUMN = 300;
+const ROW = 150;
 const MIN_WIDTH = 1.5;
 const MAX_WIDTH = 16;
 
