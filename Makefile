@@ -63,12 +63,14 @@ test-ui: frontend/node_modules/.installed
 	cd frontend && npm test
 
 test-e2e: install ui chromium
-	$(PY) -m pytest tests/e2e -p no:cacheprovider --override-ini="addopts=" -v
+	cd frontend && npm run e2e
 
 test: install ui chromium lint test-py test-ui test-e2e
 
 bench: install ui chromium
-	$(PY) -m benchmarks
+	$(PY) -m benchmarks --serve
+	cd frontend && npx playwright test simulation --grep "long task" --reporter=line
+	$(PY) -m benchmarks.longtask frontend/test-results/longtask.json
 
 clean:
 	rm -rf .venv frontend/node_modules frontend/dist data

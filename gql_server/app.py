@@ -119,8 +119,16 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
         ),
     )
     if settings.config_path is not None:
-        imported = await services.deployments.import_model_list(_model_list(settings.config_path))
+        config = _load_config(settings.config_path)
+        imported = await services.deployments.import_model_list(config["model_list"])
         log.info("imported %d deployments from %s", len(imported), settings.config_path)
+        created = (
+            await groups.ensure_from_config(config["routing_groups"])
+            if settings.seed_groups
+            else []
+        )
+        if created:
+            log.info("created routing groups from the config: %s", ", ".join(created))
     live = await groups.load_all_live()
     log.info("%d routing groups live", live)
     return Runtime(settings, database, bus, registry, services, master_key, generated)
@@ -138,12 +146,15 @@ async def _follow_group_changes(runtime: Runtime) -> None:
             log.exception("could not refresh routing group %s", group_id)
 
 
-def _model_list(path: Path) -> list[dict[str, Any]]:
+def _load_config(path: Path) -> dict[str, list[dict[str, Any]]]:
     data = yaml.safe_load(path.read_text()) or {}
-    entries = data.get("model_list") or []
-    if not isinstance(entries, list):
-        raise ValueError(f"{path}: model_list must be a list")
-    return entries
+    out: dict[str, list[dict[str, Any]]] = {}
+    for section in ("model_list", "routing_groups"):
+        entries = data.get(section) or []
+        if not isinstance(entries, list):
+            raise ValueError(f"{path}: {section} must be a list")
+        out[section] = entries
+    return out
 
 
 def _master_key(settings: Settings) -> tuple[str, bool]:

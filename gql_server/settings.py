@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     # Mock mode: deployments are routed by the real Router but never call a provider.
     mock_mode: bool = False
     ui_dist: Path = Path(__file__).resolve().parent.parent / "frontend" / "dist"
+    # Create the config's `routing_groups` at start-up (tests turn it off to start empty).
+    seed_groups: bool = True
     max_simulations_per_key: int = Field(default=2, ge=1)
     log_level: str = "INFO"
 

@@ -7,9 +7,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gql_server.auth import Principal
+from gql_server.auth import Principal, system_principal
 from gql_server.core.errors import ConflictError, FieldError, NotFoundError, ValidationError
-from gql_server.core.models import Deployment, RoutingGroup, RoutingGroupSpec, validate_spec
+from gql_server.core.models import (
+    CooldownConfig,
+    Deployment,
+    GroupDeployment,
+    GroupSettings,
+    RetryConfig,
+    RoutingGroup,
+    RoutingGroupSpec,
+    Strategy,
+    validate_spec,
+)
 from gql_server.core.registry import RouterRegistry
 from gql_server.events import GROUPS_CHANNEL, EventBus
 from gql_server.services.common import can_see, make_revision, new_id, require_admin, utcnow
@@ -163,6 +173,17 @@ class RoutingGroupService:
         await self._bus.publish(GROUPS_CHANNEL, {"groupId": group_id, "action": "delete"})
         return group_id
 
+    async def ensure_from_config(self, entries: list[dict[str, Any]]) -> list[str]:
+        """Create the config's `routing_groups` that do not exist yet (by name); a group a user
+        has since changed is never overwritten. Returns the names created."""
+        created: list[str] = []
+        for i, entry in enumerate(entries):
+            spec = spec_from_config(entry, i)
+            if await self.find_by_name(spec.name) is None:
+                await self.create(system_principal("config"), spec)
+                created.append(spec.name)
+        return created
+
     async def load_all_live(self) -> int:
         """Build a Router for every active group (start-up). Returns how many went live."""
         async with self._uow() as uow:
@@ -247,3 +268,20 @@ def _stale(current_version: int | None) -> ConflictError:
         "the routing group was changed by someone else; reload and try again",
         current_version=current_version,
     )
+
+
+def spec_from_config(entry: dict[str, Any], index: int) -> RoutingGroupSpec:
+    """One `routing_groups` item of the YAML config (the seed plan's snake_case names)."""
+    try:
+        return RoutingGroupSpec(
+            name=str(entry["routing_group_name"]),
+            description=entry.get("description"),
+            strategy=Strategy(str(entry["routing_strategy"]).upper()),
+            deployments=tuple(GroupDeployment(**d) for d in entry.get("deployments") or ()),
+            retry=RetryConfig(**(entry.get("retry_config") or {})),
+            cooldown=CooldownConfig(**(entry.get("cooldown_config") or {})),
+            settings=GroupSettings(**(entry.get("settings") or {})),
+            is_active=bool(entry.get("is_active", True)),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValidationError([FieldError(f"routing_groups[{index}]", str(exc))]) from exc

@@ -21,7 +21,7 @@ from gql_server.core.simulation import (
     run_simulation,
     validate_simulation_request,
 )
-from gql_server.core.simulation_stats import DeploymentRef, SimulationSummary
+from gql_server.core.simulation_stats import SimulationSummary
 from gql_server.events import EventBus
 from gql_server.services.common import new_id, utcnow
 from gql_server.services.ports import SimulationRecord, UnitOfWorkFactory
@@ -109,19 +109,10 @@ class SimulationService:
     async def _events(
         self, who: Principal, simulation_id: str, built: BuiltRouter, request: SimulationRequest
     ) -> AsyncGenerator[SimulationEvent, None]:
-        refs = [
-            DeploymentRef(
-                deployment_id=d.model_id,
-                deployment_name=d.display_name or d.litellm_model,
-                provider=d.provider,
-            )
-            for d in built.deployments.values()
-        ]
         run = run_simulation(
             built,
             request,
             simulation_id=simulation_id,
-            deployments=refs,
             stop=self._running[simulation_id].stop,
         )
         async with contextlib.aclosing(run) as stream:

@@ -16,6 +16,7 @@ def settings(tmp_path: Path) -> Settings:
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'graphql.db'}",
         master_key=SecretStr("sk-test-master-key"),
         config_path=DEMO_CONFIG,
+        seed_groups=False,
         ui_dist=tmp_path / "no-ui",
     )
 

@@ -26,6 +26,7 @@ def server(tmp_path: Path) -> Iterator[RunningServer]:
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'access.db'}",
         master_key=SecretStr(MASTER_KEY),
         config_path=DEMO_CONFIG,
+        seed_groups=False,
         ui_dist=tmp_path / "no-ui",
     )
     with running_server(settings) as running:

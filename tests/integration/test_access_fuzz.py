@@ -40,6 +40,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         database_url=f"sqlite+aiosqlite:///{tmp / 'fuzz.db'}",
         master_key=SecretStr(MASTER_KEY),
         config_path=DEMO_CONFIG,
+        seed_groups=False,
         ui_dist=tmp / "no-ui",
     )
     with running_server(config) as server:

@@ -45,6 +45,7 @@ def test_database_down_gives_a_generic_error_and_a_server_log(
         database_url=url,
         master_key=SecretStr(MASTER_KEY),
         config_path=DEMO_CONFIG,
+        seed_groups=False,
         ui_dist=tmp_path / "no-ui",
     )
     try:

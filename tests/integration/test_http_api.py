@@ -23,6 +23,7 @@ def _settings(database_url: str, tmp_path: Path) -> Settings:
         database_url=database_url,
         master_key=SecretStr(MASTER_KEY),
         config_path=DEMO_CONFIG,
+        seed_groups=False,
         ui_dist=tmp_path / "no-ui",
     )
 
