@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
+from gql_server.core.errors import PermissionDeniedError
 from schema.context import Info
 from schema.simulation_types import SimulationRun
 from schema.types import (
@@ -69,6 +70,13 @@ class Query:
         ctx = info.context
         runs = await ctx.services.simulations.history(ctx.who, str(routing_group_id))
         return [SimulationRun.from_record(r) for r in runs]
+
+    @strawberry.field(description="Simulations running on this instance (master key only).")
+    def running_simulations(self, info: Info) -> int:
+        ctx = info.context
+        if not ctx.who.is_admin:
+            raise PermissionDeniedError("only the master key may see running simulations")
+        return ctx.services.simulations.running()
 
     @strawberry.field(description="Who the caller is.")
     def me(self, info: Info) -> Me:
