@@ -5,7 +5,7 @@ import type { RoutingGroupRevisionsQuery, SimulationHistoryQuery } from '@/gql/g
 import { RoutingGroupRevisionsQuery as RevisionsDocument, SimulationHistoryQuery as HistoryDocument } from '../api/documents';
 import type { SimulationTabProps } from '../types';
 import { formatCount, formatPercent } from '../utils/format';
-import { groupDeploymentRefs } from '../utils/group-deployments';
+import { groupDeploymentRefs, type GroupDeploymentRef } from '../utils/group-deployments';
 import { fieldDiff } from '../utils/json-diff';
 import { countsFromSummary } from '../utils/traffic-counts';
 import { SimulationResults } from './SimulationResults';
@@ -42,6 +42,17 @@ export function describeInput(input: unknown): string {
   );
   if (failing.length) parts.push(`failing: ${failing.join(', ')}`);
   return parts.join(' · ');
+}
+
+function SavedRunResults({
+  group,
+  deployments,
+  summary,
+}: SimulationTabProps & { deployments: GroupDeploymentRef[]; summary: SimulationRun['summary'] }) {
+  const counts = useMemo(() => countsFromSummary(summary), [summary]);
+  return (
+    <SimulationResults strategy={group.routingStrategy} deployments={deployments} counts={counts} summary={summary} />
+  );
 }
 
 function SavedSimulations({ group }: SimulationTabProps) {
@@ -83,12 +94,7 @@ function SavedSimulations({ group }: SimulationTabProps) {
               </button>
               {expanded && (
                 <div className="history-detail">
-                  <SimulationResults
-                    strategy={group.routingStrategy}
-                    deployments={deployments}
-                    counts={countsFromSummary(s)}
-                    summary={s}
-                  />
+                  <SavedRunResults group={group} deployments={deployments} summary={s} />
                 </div>
               )}
             </li>

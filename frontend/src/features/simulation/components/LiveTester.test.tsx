@@ -60,7 +60,7 @@ describe('LiveTester', () => {
     const mock = renderTester();
     expect(screen.getByLabelText('Message')).toHaveValue('Hello, respond with one word.');
 
-    await user.click(screen.getByRole('checkbox', { name: /Fail .* nebius-llama-3.3-70b/ }));
+    await user.click(screen.getByRole('checkbox', { name: /Fail .*\(nebius-llama-3\.3-70b\)/ }));
     await user.selectOptions(screen.getByLabelText('Error kind for nebius-llama-3.3-70b'), 'TIMEOUT');
     await user.click(screen.getByRole('button', { name: 'Send (mock)' }));
 
@@ -79,7 +79,7 @@ describe('LiveTester', () => {
     const user = userEvent.setup();
     const mock = renderTester();
     expect(screen.getByRole('note')).toHaveTextContent(/calls the real providers/);
-    await user.click(screen.getByRole('checkbox', { name: /Fail .* nebius-llama-3.3-70b/ }));
+    await user.click(screen.getByRole('checkbox', { name: /Fail .*\(nebius-llama-3\.3-70b\)/ }));
     await user.click(screen.getByRole('button', { name: 'Send test request' }));
     expect(mock.callsOf('TestRoutingGroup')[0]?.variables).toMatchObject({ mock: false, failureInjection: [] });
   });

@@ -49,7 +49,7 @@ export function LiveTester({ group }: SimulationTabProps) {
 
   const result = data?.testRoutingGroup;
   return (
-    <div className="sim-columns">
+    <div className="sim-columns sim-columns-wide">
       <section className="panel" aria-label="Test request">
         <h2>Live Tester</h2>
         <label className="field">
@@ -63,15 +63,16 @@ export function LiveTester({ group }: SimulationTabProps) {
               const t = toggle(d.deploymentId);
               return (
                 <div key={d.deploymentId} className="failure-toggle">
-                  <label className="inline-check">
+                  <label className="inline-check" title={d.deploymentId}>
                     <input
                       type="checkbox"
                       checked={t.failing}
+                      aria-label={`Fail ${d.deploymentName} (${d.deploymentId})`}
                       onChange={(e) => setToggle(d.deploymentId, { ...t, failing: e.target.checked })}
-                    />{' '}
-                    Fail {d.deploymentName} <ProviderBadge provider={d.provider} />{' '}
-                    <span className="mono muted">{d.deploymentId}</span>
+                    />
+                    Fail {d.deploymentName}
                   </label>
+                  <ProviderBadge provider={d.provider} />
                   <select
                     value={t.errorKind}
                     disabled={!t.failing}

@@ -1,10 +1,9 @@
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { DocumentNode, OperationDefinitionNode } from 'graphql';
-import { Client, Provider, makeResult, type Exchange, type Operation } from 'urql';
-import { filter, fromValue, makeSubject, map, mergeMap, pipe, takeUntil } from 'wonka';
+import { Provider } from 'urql';
 import { describe, expect, it } from 'vitest';
 import { savedGroup } from '@/test/fixtures';
+import { streamingClient } from '../test/streaming-client';
 import { TrafficSimulator } from './TrafficSimulator';
 
 const NEBIUS = { deploymentId: 'nebius-llama-3.3-70b', deploymentName: 'llama-3.3-70b', provider: 'nebius' };
@@ -69,37 +68,6 @@ function summary(cancelled: boolean, total: number) {
         : []),
     ],
   };
-}
-
-function name(query: DocumentNode): string {
-  const op = query.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
-  return op?.name?.value ?? '';
-}
-
-/** A real urql client whose only exchange plays the server: the subscription is fed by hand. */
-function streamingClient() {
-  const stream = makeSubject<unknown>();
-  const calls: { name: string; variables: Record<string, unknown> }[] = [];
-  const server: Exchange = () => (operations) => {
-    const teardowns = pipe(operations, filter((op) => op.kind === 'teardown'));
-    return pipe(
-      operations,
-      filter((op) => op.kind !== 'teardown'),
-      mergeMap((op: Operation) => {
-        calls.push({ name: name(op.query), variables: op.variables as Record<string, unknown> });
-        if (op.kind === 'subscription') {
-          return pipe(
-            stream.source,
-            map((event) => makeResult(op, { data: { simulateTraffic: event } })),
-            takeUntil(pipe(teardowns, filter((t) => t.key === op.key))),
-          );
-        }
-        return fromValue(makeResult(op, { data: { stopSimulation: true } }));
-      }),
-    );
-  };
-  const client = new Client({ url: '/graphql', exchanges: [server] });
-  return { client, calls, emit: (event: unknown) => stream.next(event) };
 }
 
 function renderSimulator() {

@@ -55,6 +55,9 @@ export function initialRunState(deployments: readonly DeploymentRef[]): RunState
 
 type Unsubscribe = () => void;
 
+/** How long an edge keeps pulsing after the last batch that moved requests along it. */
+const RECENT_MS = 700;
+
 export function useSimulationRun(groupId: string, deployments: readonly DeploymentRef[]) {
   const client = useClient();
   const [state, setState] = useState<RunState>(() => initialRunState(deployments));
@@ -62,6 +65,7 @@ export function useSimulationRun(groupId: string, deployments: readonly Deployme
   const progress = useRef({ completed: 0, total: 0, simulationId: null as string | null });
   const counts = useRef<TrafficCounts>(state.counts);
   const frame = useRef<number | null>(null);
+  const cooling = useRef<ReturnType<typeof setTimeout> | null>(null);
   const unsubscribe = useRef<Unsubscribe | null>(null);
   /** True from start until the summary, an error, or a stop without summary. */
   const live = useRef(false);
@@ -83,6 +87,9 @@ export function useSimulationRun(groupId: string, deployments: readonly Deployme
   const renderFrame = useCallback(() => {
     frame.current = null;
     const { previous, next } = fold();
+    // Edges stop pulsing when no batch has come for a while (a slow or stalled stream).
+    if (cooling.current !== null) clearTimeout(cooling.current);
+    cooling.current = setTimeout(() => setState((s) => ({ ...s, recent: {} })), RECENT_MS);
     const { completed, total, simulationId } = progress.current;
     setState((s) => ({
       ...s,
@@ -98,6 +105,8 @@ export function useSimulationRun(groupId: string, deployments: readonly Deployme
   const cancelFrame = useCallback(() => {
     if (frame.current !== null) cancelAnimationFrame(frame.current);
     frame.current = null;
+    if (cooling.current !== null) clearTimeout(cooling.current);
+    cooling.current = null;
   }, []);
 
   const finish = useCallback(
@@ -219,9 +228,9 @@ export function useSimulationRun(groupId: string, deployments: readonly Deployme
     () => () => {
       // Leaving the page closes the subscription, which cancels the run on the server.
       unsubscribe.current?.();
-      if (frame.current !== null) cancelAnimationFrame(frame.current);
+      cancelFrame();
     },
-    [],
+    [cancelFrame],
   );
 
   return { state, start, stop };
