@@ -27,8 +27,20 @@ test('GraphiQL works offline: a query and a subscription, nothing fetched from e
   await signIn(page);
   const groupId = await createGroupViaApi(page.request, 'graphiql-e2e');
 
-  const query = '{ routingGroups { total items { routingGroupName routingStrategy } } }';
-  await page.goto(`/graphql?query=${encodeURIComponent(query)}`);
+  const query = `query RoutingGroups {
+  routingGroups(page: 1, size: 10) {
+    total
+    items {
+      routingGroupName
+      routingStrategy
+      deployments { modelId provider priority }
+    }
+  }
+}`;
+  await page.goto(`/graphql#query=${encodeURIComponent(query)}`);
+  // Run only once the editor holds the operation (the IDE loads its editor asynchronously).
+  const editor = page.locator('.graphiql-query-editor');
+  await expect(editor).toContainText('routingGroups');
   await page.getByRole('button', { name: /Execute query/ }).click();
   const response = page.locator('.graphiql-response');
   await expect(response).toContainText('graphiql-e2e');
@@ -41,7 +53,10 @@ test('GraphiQL works offline: a query and a subscription, nothing fetched from e
     ... on SimulationSummary { totalRequests successfulRequests }
   }
 }`;
-  await page.goto(`/graphql?query=${encodeURIComponent(subscription)}`);
+  // A hash-only change would not reload the page: leave it first.
+  await page.goto('/healthz');
+  await page.goto(`/graphql#query=${encodeURIComponent(subscription)}`);
+  await expect(editor).toContainText('simulateTraffic');
   await page.getByRole('button', { name: /Execute query/ }).click();
   await expect(response).toContainText('SimulationSummary', { timeout: 30_000 });
   await expect(response).toContainText(/totalRequests"?:\s*20/);

@@ -3,7 +3,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { createGroupViaApi, findGroup, graphql, signIn } from './ui-helpers';
 
 // The user story: Nebius first, Fireworks AI when it fails, Azure last.
-const GROUP = 'llama-failover';
+const GROUP = 'llama-story';
 
 function docsPath(file: string): string {
   return join(test.info().config.rootDir, '..', '..', 'docs', file);
@@ -27,6 +27,9 @@ async function priorities(page: Page): Promise<[string, number | null][]> {
 async function dragAbove(page: Page, modelId: string, targetModelId: string): Promise<void> {
   const handle = page.getByRole('button', { name: `Drag to reorder ${modelId}` });
   const target = page.getByTestId(`selected-${targetModelId}`);
+  // Mouse coordinates are the viewport's: bring the list into view first.
+  await target.scrollIntoViewIfNeeded();
+  await handle.scrollIntoViewIfNeeded();
   const from = (await handle.boundingBox())!;
   const to = (await target.boundingBox())!;
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
@@ -64,6 +67,7 @@ test('creates the user story group entirely through the builder and lists it', a
   await expect(flow).toContainText('Nebius Llama 3.3 70B');
   await expect(flow).toContainText('Azure GPT-4o');
   await expect(flow).toContainText('All failed');
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: docsPath('builder.png'), fullPage: true });
 
   await page.getByRole('button', { name: 'Create routing group' }).click();
@@ -116,10 +120,17 @@ test('reorders by dragging and by keyboard, and saves the new priorities', async
 
   await page.getByRole('link', { name: 'Settings' }).click();
   const handle = page.getByRole('button', { name: 'Drag to reorder fireworks-llama-v3p3-70b' });
+  // dnd-kit announces each step in its live region; waiting on it keeps the keys in step with
+  // the sensor (it measures the list after pick-up).
+  const announcer = page.locator('[id^="DndLiveRegion"]');
   await handle.focus();
   await page.keyboard.press('Space');
+  // Picked up, then at once "over" its own place.
+  await expect(announcer).toContainText(/Picked up draggable item fireworks|over droppable area fireworks/);
   await page.keyboard.press('ArrowUp');
+  await expect(announcer).toContainText('moved over droppable area nebius-llama-3.3-70b');
   await page.keyboard.press('Space');
+  await expect(announcer).toContainText('dropped');
   await expect.poll(() => selectedOrder(page)).toEqual([
     'azure-gpt-4o',
     'fireworks-llama-v3p3-70b',

@@ -24,8 +24,9 @@ query RoutingGroups {
 
 signInFromUrlHash();
 const apiKey = getApiKey();
-// `?query=...&variables=...` opens GraphiQL on a given operation (links, docs, tests).
-const params = new URLSearchParams(window.location.search);
+// `#query=...&variables=...` opens GraphiQL on a given operation (links, docs, tests). In the
+// hash, because the server runs `GET /graphql?query=...` as a GraphQL request.
+const params = new URLSearchParams(window.location.hash.replace(/^#/, ''));
 
 function signedOutNotice() {
   return (
