@@ -1,4 +1,4 @@
-import { memo, useMemo } from 'react';
+import { memo, useCallback, useMemo, useState } from 'react';
 import {
   BaseEdge,
   EdgeLabelRenderer,
@@ -10,6 +10,7 @@ import {
   type Edge,
   type EdgeProps,
   type Node,
+  type NodeChange,
   type NodeProps,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
@@ -148,11 +149,21 @@ interface FlowDiagramProps {
   recent?: Readonly<Record<string, number>>;
 }
 
+type Size = { width: number; height: number };
+
 export function FlowDiagram({ strategy, deployments, counts, recent }: FlowDiagramProps) {
   const diagram = useMemo(
     () => buildDiagram(strategy, deployments, counts, recent),
     [strategy, deployments, counts, recent],
   );
+  // The nodes are rebuilt every frame; handing React Flow their measured sizes back keeps it
+  // from treating them as new, unmeasured nodes (whose edges it would not draw until the next
+  // resize).
+  const [sizes, setSizes] = useState<Record<string, Size>>({});
+  const onNodesChange = useCallback((changes: NodeChange<TrafficNode>[]) => {
+    const measured = changes.flatMap((c) => (c.type === 'dimensions' && c.dimensions ? [[c.id, c.dimensions] as const] : []));
+    if (measured.length > 0) setSizes((old) => ({ ...old, ...Object.fromEntries(measured) }));
+  }, []);
   const nodes: TrafficNode[] = useMemo(
     () =>
       diagram.nodes.map((node) => ({
@@ -160,11 +171,12 @@ export function FlowDiagram({ strategy, deployments, counts, recent }: FlowDiagr
         type: 'traffic',
         position: { x: node.x, y: node.y },
         data: { ...node },
+        measured: sizes[node.id],
         draggable: false,
         connectable: false,
         selectable: false,
       })),
-    [diagram],
+    [diagram, sizes],
   );
   const edges: TrafficEdge[] = useMemo(
     () =>
@@ -197,6 +209,7 @@ export function FlowDiagram({ strategy, deployments, counts, recent }: FlowDiagr
         edges={edges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
         fitView
         fitViewOptions={{ padding: 0.15 }}
         nodesDraggable={false}
