@@ -48,6 +48,9 @@ class DeliveryStats:
             if isinstance(finished, int | float):
                 self.delays_ms.append(received_at_ms - finished)
 
+    def p99_ms(self) -> float:
+        return percentile(sorted(self.delays_ms), 99)
+
     def table(self) -> str:
         ordered = sorted(self.delays_ms)
         return "\n".join(

@@ -58,6 +58,7 @@ def create_app(settings: Settings) -> Starlette:
             with contextlib.suppress(asyncio.CancelledError):
                 await sync
             await runtime.services.simulations.shutdown()
+            runtime.registry.close()
             await runtime.bus.close()
             await runtime.database.dispose()
 

@@ -18,7 +18,7 @@ from schema.types import (
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="Routing groups the caller may see, newest first.")
+    @strawberry.field(description="Routing groups the caller may see, by name.")
     async def routing_groups(self, info: Info, page: int = 1, size: int = 25) -> RoutingGroupList:
         ctx = info.context
         result = await ctx.services.groups.page(ctx.who, page, size)

@@ -24,7 +24,14 @@ import asyncio
 import contextlib
 import dataclasses
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Collection, Mapping, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Collection,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass, field
 
 from gql_server.core.errors import FieldError, ValidationError
@@ -115,6 +122,7 @@ class SimulationRun:
         deployments: Sequence[DeploymentRef] | None = None,
         batch_interval_s: float = 0.05,
         batch_max: int = 200,
+        on_finished: Callable[[RequestTrace], None] | None = None,
     ) -> None:
         if batch_max < 1 or batch_interval_s < 0:
             raise ValueError("batch_max must be >= 1 and batch_interval_s >= 0")
@@ -124,6 +132,7 @@ class SimulationRun:
         self._deployments = deployments
         self._batch_interval_s = batch_interval_s
         self._batch_max = batch_max
+        self._on_finished = on_finished
         self._messages: list[dict[str, str]] = []
         self._next_index = 0
         self._live_workers = 0
@@ -232,6 +241,10 @@ class SimulationRun:
                 if trace.finished_at_ms is None:
                     trace = dataclasses.replace(trace, finished_at_ms=time.time() * 1000)
                 await queue.put(trace)
+                if self._on_finished is not None:
+                    # Right away, not at the next batch: lets a caller deliver each trace the
+                    # moment it exists (see services.simulations).
+                    self._on_finished(trace)
                 self._wake.set()
         finally:
             self._live_workers -= 1
@@ -265,6 +278,7 @@ async def run_simulation(
     batch_interval_s: float = 0.05,
     batch_max: int = 200,
     stop: asyncio.Event | None = None,
+    on_finished: Callable[[RequestTrace], None] | None = None,
 ) -> AsyncGenerator[SimulationEvent, None]:
     """Progress batches, then exactly one summary (unless the consumer leaves first).
 
@@ -280,6 +294,7 @@ async def run_simulation(
         deployments=deployments,
         batch_interval_s=batch_interval_s,
         batch_max=batch_max,
+        on_finished=on_finished,
     )
     watcher = asyncio.create_task(_stop_when_set(stop, run)) if stop is not None else None
     try:

@@ -6,14 +6,14 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 from gql_server.auth import Principal
 from gql_server.core.errors import LimitExceededError, PermissionDeniedError
-from gql_server.core.router_builder import BuiltRouter, build_router
+from gql_server.core.router_builder import build_router
 from gql_server.core.simulation import (
     SimulationEvent,
     SimulationProgress,
@@ -22,8 +22,10 @@ from gql_server.core.simulation import (
     validate_simulation_request,
 )
 from gql_server.core.simulation_stats import SimulationSummary
+from gql_server.core.traces import RequestTrace
 from gql_server.events import EventBus
 from gql_server.services.common import new_id, utcnow
+from gql_server.services.off_loop import LoopThread
 from gql_server.services.ports import SimulationRecord, UnitOfWorkFactory
 from gql_server.services.routing_groups import RoutingGroupService
 from gql_server.services.testing import usable_group
@@ -31,12 +33,63 @@ from gql_server.services.testing import usable_group
 log = logging.getLogger(__name__)
 
 SIMULATIONS_CHANNEL = "routing-groups:simulations"  # {"simulationId": ..., "action": "stop"}
+MAX_BACKLOG = 5000  # finished traces waiting for a slow subscriber before workers wait
 
 
 @dataclass
 class _Running:
     owner: Principal
-    stop: asyncio.Event
+    worker: LoopThread
+
+
+class _Relay:
+    """Traces cross from the simulation's loop the moment each request finishes and are
+    batched here, on the server's loop, where a timer fires on time (at most every
+    `interval` seconds or `batch_max` requests, as the contract's progress events promise)."""
+
+    def __init__(self, simulation_id: str, total: int) -> None:
+        self.simulation_id = simulation_id
+        self.total = total
+        self.pending: deque[RequestTrace] = deque()
+        self.outcome: SimulationSummary | BaseException | None = None
+        self._wake = asyncio.Event()
+
+    def push(self, trace: RequestTrace) -> None:
+        self.pending.append(trace)
+        self._wake.set()
+
+    def finish(self, outcome: SimulationSummary | BaseException) -> None:
+        self.outcome = outcome
+        self._wake.set()
+
+    async def _wait(self, seconds: float | None) -> None:
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await self._wake.wait()
+
+    async def events(
+        self, interval: float = 0.05, batch_max: int = 200
+    ) -> AsyncGenerator[SimulationEvent, None]:
+        loop = asyncio.get_running_loop()
+        completed = 0
+        while self.pending or self.outcome is None:
+            if not self.pending:
+                await self._wait(None)
+                continue
+            deadline = loop.time() + interval
+            while len(self.pending) < batch_max and self.outcome is None:
+                left = deadline - loop.time()
+                if left <= 0:
+                    break
+                await self._wait(left)
+            batch = [self.pending.popleft() for _ in range(min(batch_max, len(self.pending)))]
+            completed += len(batch)
+            yield SimulationProgress(self.simulation_id, completed, self.total, batch)
+        if isinstance(self.outcome, BaseException):
+            raise self.outcome
+        if self.outcome is not None:
+            yield self.outcome
 
 
 class SimulationService:
@@ -77,50 +130,84 @@ class SimulationService:
                 limit=self._max_per_key,
             )
         deployments = await self._groups.deployments_of(group)
-        # A throwaway Router: injected failures never touch live cooldown state.
-        built = build_router(
-            group, deployments, mock=request.mock, plan=request.injection_plan(), lean=True
-        )
         simulation_id = new_id()
+        relay = _Relay(simulation_id, request.num_requests)
+        home = asyncio.get_running_loop()
+
+        def deliver(trace: RequestTrace) -> None:
+            home.call_soon_threadsafe(relay.push, trace)
+
+        async def simulate(stop: asyncio.Event) -> None:
+            # Built on the simulation's own loop: a throwaway Router, so injected failures
+            # never touch live cooldown state, and litellm's loop-bound state stays on one loop.
+            built = build_router(
+                group, deployments, mock=request.mock, plan=request.injection_plan(), lean=True
+            )
+            outcome: SimulationSummary | BaseException | None = None
+            try:
+                run = run_simulation(
+                    built, request, simulation_id=simulation_id, stop=stop, on_finished=deliver
+                )
+                async with contextlib.aclosing(run) as events:
+                    async for event in events:
+                        if isinstance(event, SimulationProgress):
+                            # Backpressure: a slow client holds the workers, not our memory.
+                            # (polled: the backlog lives on the other loop's thread)
+                            while len(relay.pending) > MAX_BACKLOG:  # noqa: ASYNC110
+                                await asyncio.sleep(0.01)
+                        else:
+                            outcome = event
+            except Exception as exc:  # re-raised to the subscriber
+                outcome = exc
+            finally:
+                built.close()
+                if outcome is not None:
+                    home.call_soon_threadsafe(relay.finish, outcome)
+
+        worker = LoopThread(simulate, name=f"simulation {simulation_id}")
         self._per_caller[caller] += 1
-        self._running[simulation_id] = _Running(owner=who, stop=asyncio.Event())
-        return self._session(who, caller, simulation_id, built, request)
+        self._running[simulation_id] = _Running(owner=who, worker=worker)
+        worker.start()
+        return self._session(
+            who=who,
+            caller=caller,
+            simulation_id=simulation_id,
+            group_id=group.group_id,
+            request=request,
+            relay=relay,
+        )
 
     @contextlib.asynccontextmanager
     async def _session(
         self,
+        *,
         who: Principal,
         caller: str,
         simulation_id: str,
-        built: BuiltRouter,
+        group_id: str,
         request: SimulationRequest,
+        relay: _Relay,
     ) -> AsyncIterator[AsyncIterator[SimulationEvent]]:
-        events = self._events(who, simulation_id, built, request)
+        events = self._events(who, group_id, request, relay)
         try:
             yield events
         finally:
-            await events.aclose()  # cancels the workers at once when the client went away
-            built.close()
+            await events.aclose()
+            # When the client went away this cancels the workers at once; either way it waits
+            # until the simulation's thread has ended, so nothing is left behind.
+            await self._running[simulation_id].worker.cancel()
             self._running.pop(simulation_id, None)
             self._per_caller[caller] -= 1
             if self._per_caller[caller] <= 0:
                 del self._per_caller[caller]
 
     async def _events(
-        self, who: Principal, simulation_id: str, built: BuiltRouter, request: SimulationRequest
+        self, who: Principal, group_id: str, request: SimulationRequest, relay: _Relay
     ) -> AsyncGenerator[SimulationEvent, None]:
-        run = run_simulation(
-            built,
-            request,
-            simulation_id=simulation_id,
-            stop=self._running[simulation_id].stop,
-        )
-        async with contextlib.aclosing(run) as stream:
-            async for event in stream:
-                if isinstance(event, SimulationProgress):
-                    yield event
-                    continue
-                await self._save(who, built.group.group_id, simulation_id, request, event)
+        async with contextlib.aclosing(relay.events()) as events:
+            async for event in events:
+                if isinstance(event, SimulationSummary):
+                    await self._save(who, group_id, relay.simulation_id, request, event)
                 yield event
 
     async def stop(self, who: Principal, simulation_id: str) -> bool:
@@ -133,20 +220,20 @@ class SimulationService:
             return False
         if not who.is_admin and _caller_key(running.owner) != _caller_key(who):
             raise PermissionDeniedError("only the caller who started a simulation may stop it")
-        running.stop.set()
+        running.worker.request_stop()
         return True
 
     def stop_local(self, simulation_id: str) -> None:
         running = self._running.get(simulation_id)
         if running is not None:
-            running.stop.set()
+            running.worker.request_stop()
 
     def running(self) -> int:
         return len(self._running)
 
     async def shutdown(self) -> None:
         for running in self._running.values():
-            running.stop.set()
+            running.worker.request_stop()
 
     async def _save(
         self,

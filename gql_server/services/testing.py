@@ -31,8 +31,8 @@ class TestingService:
         check_plan(group, plan)
         deployments = await self._groups.deployments_of(group)
         # A throwaway Router: injected failures must never cool down live deployments.
-        built = build_router(group, deployments, mock=mock, plan=plan)
-        return await test_one_request(built, messages)
+        with build_router(group, deployments, mock=mock, plan=plan) as built:
+            return await test_one_request(built, messages)
 
 
 async def usable_group(groups: RoutingGroupService, who: Principal, group_id: str) -> RoutingGroup:
