@@ -28,7 +28,7 @@ from gql_server.services.access import AccessService
 from gql_server.services.container import Services
 from gql_server.services.deployments import DeploymentService
 from gql_server.services.routing_groups import RoutingGroupService
-from gql_server.services.simulations import SimulationService
+from gql_server.services.simulations import SIMULATIONS_CHANNEL, SimulationService
 from gql_server.services.testing import TestingService
 from gql_server.settings import Settings
 from gql_server.store.database import Database
@@ -47,16 +47,19 @@ def create_app(settings: Settings) -> Starlette:
         runtime = await _start(settings, master_key, generated)
         holder["runtime"] = runtime
         app.state.runtime = runtime
-        sync = asyncio.create_task(_follow_group_changes(runtime))
+        followers = [
+            asyncio.create_task(_follow_group_changes(runtime)),
+            asyncio.create_task(_follow_stop_requests(runtime)),
+        ]
         runtime.ready = True
         _announce(settings, master_key, generated)
         try:
             yield
         finally:
             runtime.ready = False
-            sync.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sync
+            for task in followers:
+                task.cancel()
+            await asyncio.gather(*followers, return_exceptions=True)
             await runtime.services.simulations.shutdown()
             runtime.registry.close()
             await runtime.bus.close()
@@ -145,6 +148,14 @@ async def _follow_group_changes(runtime: Runtime) -> None:
             await runtime.services.groups.refresh(group_id)
         except Exception:
             log.exception("could not refresh routing group %s", group_id)
+
+
+async def _follow_stop_requests(runtime: Runtime) -> None:
+    """A stop may arrive at another instance than the one running the simulation."""
+    async for event in runtime.bus.subscribe(SIMULATIONS_CHANNEL):
+        simulation_id = event.get("simulationId")
+        if isinstance(simulation_id, str):
+            runtime.services.simulations.stop_local(simulation_id)
 
 
 def _load_config(path: Path) -> dict[str, list[dict[str, Any]]]:

@@ -1,0 +1,116 @@
+"""Two instances sharing one database and one Redis behave as one service."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from pathlib import Path
+
+import openai
+import pytest
+import redis
+from pydantic import SecretStr
+
+from gql_server.settings import Settings
+from tests.integration.access_helpers import create_group, generate_key
+from tests.support.graphql_client import GraphQLClient
+from tests.support.operations import SIMULATE, UPDATE
+from tests.support.server import MASTER_KEY, running_server
+from tests.support.stack import DEMO_CONFIG
+from tests.support.ws_client import GraphQLWebSocket
+
+REDIS = os.environ.get("TEST_REDIS_URL")
+HELLO = [{"role": "user", "content": "Hello"}]
+pytestmark = pytest.mark.skipif(REDIS is None, reason="needs TEST_REDIS_URL (set by .ci/run)")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def redis_reachable() -> None:
+    assert REDIS is not None
+    try:
+        redis.Redis.from_url(REDIS, socket_timeout=5).ping()
+    except redis.RedisError as error:
+        pytest.fail(f"TEST_REDIS_URL={REDIS} is set but Redis cannot be reached: {error!r}")
+
+
+def _settings(tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}",
+        redis_url=REDIS,
+        master_key=SecretStr(MASTER_KEY),
+        config_path=DEMO_CONFIG,
+        seed_groups=False,
+        ui_dist=tmp_path / "no-ui",
+    )
+
+
+def _answering(base_url: str, key: str, model: str) -> str:
+    client = openai.OpenAI(base_url=f"{base_url}/v1", api_key=key, max_retries=0)
+    raw = client.chat.completions.with_raw_response.create(model=model, messages=HELLO)  # type: ignore[arg-type]
+    return str(raw.headers["x-litellm-model-id"])
+
+
+def _eventually(check: object, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            assert callable(check)
+            check()
+            return
+        except (AssertionError, openai.APIError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def test_a_change_on_one_instance_routes_on_the_other(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    with running_server(settings) as a, running_server(settings) as b:
+        admin_a = GraphQLClient(a.base_url, a.master_key)
+        key_id, key = generate_key(admin_a, "dev")
+        gid = create_group(admin_a, "shared-group", assignedKeyIds=[key_id])
+        _eventually(lambda: _answering(b.base_url, key, "shared-group"))
+        assert _answering(b.base_url, key, "shared-group") == "nebius-llama-3.3-70b"
+
+        reordered = [
+            {"modelId": "azure-gpt-4o", "priority": 1},
+            {"modelId": "nebius-llama-3.3-70b", "priority": 2},
+        ]
+        admin_a(UPDATE, {"id": gid, "input": {"deployments": reordered}, "v": 1})
+
+        def b_follows() -> None:
+            assert _answering(b.base_url, key, "shared-group") == "azure-gpt-4o"
+
+        _eventually(b_follows)
+        admin_a.close()
+
+
+def test_revoking_on_one_instance_closes_a_subscription_on_the_other(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    with running_server(settings) as a, running_server(settings) as b:
+        admin_a = GraphQLClient(a.base_url, a.master_key)
+        key_id, key = generate_key(admin_a, "watcher")
+        gid = create_group(admin_a, "watched", assignedKeyIds=[key_id])
+
+        async def watch_on_b() -> int | None:
+            socket = await GraphQLWebSocket.open(b.ws_url, key)
+            assert await socket.acknowledged()
+            slow = {
+                "numRequests": 100000,
+                "concurrency": 1,
+                "latency": [{"modelId": "nebius-llama-3.3-70b", "meanMs": 20}],
+            }
+            await socket.subscribe(SIMULATE, {"id": gid, "input": slow})
+            async for _ in socket.messages():
+                break
+            await asyncio.to_thread(
+                admin_a,
+                "mutation($k: ID!) { revokeKey(keyId: $k) { __typename } }",
+                {"k": key_id},
+            )
+            await socket.connection.wait_closed()
+            return socket.connection.close_code
+
+        assert asyncio.run(asyncio.wait_for(watch_on_b(), timeout=60)) == 4403
+        admin_a.close()
