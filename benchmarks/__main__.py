@@ -8,8 +8,8 @@ import os
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
-from benchmarks.throughput import Throughput, compare, engine_overhead_us  # after the env var
 from benchmarks.serve import served
+from benchmarks.throughput import Throughput, compare, engine_overhead_us  # after the env var
 from benchmarks.ws_delivery import measure_delivery
 
 
