@@ -273,17 +273,17 @@ export function TrafficSimulator({ group }: SimulationTabProps) {
               : `The live counters differed from the server's summary in ${state.mismatches.length} places; showing the summary.`}
           </p>
         )}
-        {state.status === 'idle' ? (
+        {state.status === 'idle' && (
           <p className="muted">Set the knobs and press Run: the bars and the flow fill in as requests finish.</p>
-        ) : (
-          <SimulationResults
-            strategy={group.routingStrategy}
-            deployments={deployments}
-            counts={state.counts}
-            recent={state.recent}
-            summary={state.summary}
-          />
         )}
+        {/* Mounted before the run starts, so pressing Run only updates numbers. */}
+        <SimulationResults
+          strategy={group.routingStrategy}
+          deployments={deployments}
+          counts={state.counts}
+          recent={state.recent}
+          summary={state.summary}
+        />
       </section>
 
       {confirmReal && (
