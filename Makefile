@@ -69,8 +69,8 @@ test: install ui chromium lint test-py test-ui test-e2e
 
 bench: install ui chromium
 	$(PY) -m benchmarks --serve
-	cd frontend && npx playwright test simulation --grep "long task" --reporter=line
-	$(PY) -m benchmarks.longtask frontend/test-results/longtask.json
+	cd frontend && npx playwright test simulation --grep "20,000-request" --reporter=line
+	$(PY) -m benchmarks.longtask test-results/longtask.json
 
 clean:
 	rm -rf .venv frontend/node_modules frontend/dist data

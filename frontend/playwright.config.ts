@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { defineConfig } from '@playwright/test';
 
-const PORT = 4123;
+const PORT = Number(process.env.E2E_PORT ?? 4123);
 export const MASTER_KEY = 'sk-e2e-master';
 const repoRoot = resolve(import.meta.dirname, '..');
 // A fresh database per run; set once so worker processes (which reload this file) agree.
@@ -12,7 +12,7 @@ export default defineConfig({
   testDir: '../tests/e2e',
   tsconfig: './tsconfig.e2e.json',
   testMatch: '**/*.spec.ts',
-  outputDir: './test-results',
+  outputDir: process.env.E2E_OUTPUT_DIR ?? './test-results',
   // One server and one database: the specs run one after another.
   workers: 1,
   fullyParallel: false,
@@ -43,7 +43,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${PORT}/healthz`,
     reuseExistingServer: false,
     timeout: 120_000,
-    stdout: 'pipe',
+    stdout: 'ignore',
     stderr: 'pipe',
     env: {
       DATABASE_URL: `sqlite+aiosqlite:///${process.env.E2E_DATABASE_FILE}`,

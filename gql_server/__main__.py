@@ -34,6 +34,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    quiet_litellm()
     uvicorn.run(
         create_app(settings),
         host=settings.host,
@@ -41,6 +42,16 @@ def main(argv: list[str] | None = None) -> None:
         log_level=settings.log_level.lower(),
         ws="websockets-sansio",
     )
+
+
+def quiet_litellm() -> None:
+    """litellm logs a line per call at INFO (and prints to stderr itself); at simulation speed
+    that is thousands of lines a second. Keep its warnings, drop its chatter."""
+    for name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "httpx"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    import litellm
+
+    litellm.suppress_debug_info = True
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
 import pytest
+from pydantic import SecretStr
 from sqlalchemy.engine import URL, make_url
 
 from gql_server.core.models import (
@@ -29,8 +30,12 @@ from gql_server.core.models import (
     RoutingGroup,
     Strategy,
 )
+from gql_server.settings import Settings
 from gql_server.store import Database, upgrade_to_head
 from gql_server.store.tables import Base
+from tests.support.graphql_client import GraphQLClient
+from tests.support.server import MASTER_KEY, RunningServer, running_server
+from tests.support.stack import DEMO_CONFIG
 
 POSTGRES_ENV = "TEST_POSTGRES_URL"
 
@@ -144,3 +149,24 @@ def make_group() -> Callable[..., RoutingGroup]:
         return RoutingGroup(**(fields | changes))
 
     return make
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[RunningServer]:
+    """The real app on a free port, on a fresh SQLite file, with the demo deployments."""
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'server.db'}",
+        master_key=SecretStr(MASTER_KEY),
+        config_path=DEMO_CONFIG,
+        seed_groups=False,
+        ui_dist=tmp_path / "no-ui",
+    )
+    with running_server(settings) as running:
+        yield running
+
+
+@pytest.fixture
+def admin(server: RunningServer) -> Iterator[GraphQLClient]:
+    client = GraphQLClient(server.base_url, server.master_key)
+    yield client
+    client.close()

@@ -3,41 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 from websockets.exceptions import ConnectionClosed
 
-from gql_server.settings import Settings
 from tests.integration.access_helpers import create_group, create_team, generate_key, revoke_key
 from tests.support.graphql_client import GraphQLClient
 from tests.support.operations import CREATE, DELETE, GET, LIST, SIMULATE, failover_input
-from tests.support.server import MASTER_KEY, RunningServer, running_server
-from tests.support.stack import DEMO_CONFIG
+from tests.support.server import RunningServer
 from tests.support.ws_client import GraphQLWebSocket
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[RunningServer]:
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'access.db'}",
-        master_key=SecretStr(MASTER_KEY),
-        config_path=DEMO_CONFIG,
-        seed_groups=False,
-        ui_dist=tmp_path / "no-ui",
-    )
-    with running_server(settings) as running:
-        yield running
-
-
-@pytest.fixture
-def admin(server: RunningServer) -> Iterator[GraphQLClient]:
-    client = GraphQLClient(server.base_url, server.master_key)
-    yield client
-    client.close()
 
 
 @pytest.fixture

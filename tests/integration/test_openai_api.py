@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import openai
 import pytest
-from pydantic import SecretStr
 
-from gql_server.settings import Settings
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.integration.access_helpers import create_group, create_team, generate_key, revoke_key
 from tests.support.graphql_client import GraphQLClient
-from tests.support.server import MASTER_KEY, RunningServer, running_server
-from tests.support.stack import DEMO_CONFIG
+from tests.support.server import RunningServer
 
 
 @pytest.fixture
@@ -23,26 +19,6 @@ def provider() -> Iterator[FakeOpenAIServer]:
         fake.answer("busy-model", status=429)
         fake.answer("calm-model", text="hello from calm")
         yield fake
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[RunningServer]:
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'api.db'}",
-        master_key=SecretStr(MASTER_KEY),
-        config_path=DEMO_CONFIG,
-        seed_groups=False,
-        ui_dist=tmp_path / "no-ui",
-    )
-    with running_server(settings) as running:
-        yield running
-
-
-@pytest.fixture
-def admin(server: RunningServer) -> Iterator[GraphQLClient]:
-    client = GraphQLClient(server.base_url, server.master_key)
-    yield client
-    client.close()
 
 
 def _add_real_deployments(admin: GraphQLClient, provider: FakeOpenAIServer) -> None:

@@ -4,35 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 
-from gql_server.settings import Settings
 from tests.integration.access_helpers import create_group
 from tests.support.graphql_client import GraphQLClient
 from tests.support.operations import SIMULATE
-from tests.support.server import MASTER_KEY, RunningServer, running_server
-from tests.support.stack import DEMO_CONFIG
+from tests.support.server import RunningServer
 from tests.support.ws_client import GraphQLWebSocket
 
 NEBIUS, FIREWORKS = "nebius-llama-3.3-70b", "fireworks-llama-v3p3-70b"
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[RunningServer]:
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'ws.db'}",
-        master_key=SecretStr(MASTER_KEY),
-        config_path=DEMO_CONFIG,
-        seed_groups=False,
-        ui_dist=tmp_path / "no-ui",
-    )
-    with running_server(settings) as running:
-        yield running
 
 
 @pytest.fixture
