@@ -104,6 +104,7 @@ class _LazyGraphQL:
 
 
 async def _start(settings: Settings, master_key: str, generated: bool) -> Runtime:
+    sys.setswitchinterval(settings.gil_switch_interval_ms / 1000)
     await upgrade_to_head(settings.database_url)
     database = Database.from_url(settings.database_url)
     bus = make_event_bus(settings.redis_url)
