@@ -19,6 +19,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from gql_server.auth import KEY_PREFIX
+from gql_server.core import loop_logging
 from gql_server.core.registry import RouterRegistry
 from gql_server.events import GROUPS_CHANNEL, RedisEventBus, make_event_bus
 from gql_server.graphql_endpoint import GraphQLView
@@ -105,6 +106,7 @@ class _LazyGraphQL:
 
 async def _start(settings: Settings, master_key: str, generated: bool) -> Runtime:
     sys.setswitchinterval(settings.gil_switch_interval_ms / 1000)
+    loop_logging.install().claim_home()
     await upgrade_to_head(settings.database_url)
     database = Database.from_url(settings.database_url)
     bus = make_event_bus(settings.redis_url)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gql_server.auth import Principal
+from gql_server.core import loop_logging
 from gql_server.core.errors import LimitExceededError, PermissionDeniedError
 from gql_server.core.router_builder import build_router
 from gql_server.core.simulation import (
@@ -161,6 +162,7 @@ class SimulationService:
                 outcome = exc
             finally:
                 built.close()
+                await loop_logging.finish_this_loops_logging()
                 if outcome is not None:
                     home.call_soon_threadsafe(relay.finish, outcome)
 
