@@ -17,6 +17,7 @@ import {
   type FlowEdgeKind,
   type FlowNodeKind,
 } from '../utils/flow-graph';
+import { STATIC_FLOW_PROPS } from '@/lib/static-flow';
 
 const EDGE_COLORS: Record<FlowEdgeKind, string> = {
   route: '#2563eb',
@@ -90,13 +91,7 @@ export function FlowPreview({ strategy, deployments }: FlowPreviewProps) {
         nodeTypes={nodeTypes}
         fitView
         fitViewOptions={{ padding: 0.12 }}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        elementsSelectable={false}
-        zoomOnScroll={false}
-        panOnScroll={false}
-        preventScrolling={false}
-        proOptions={{ hideAttribution: true }}
+        {...STATIC_FLOW_PROPS}
       >
         <Background gap={16} color="#e5e7eb" />
       </ReactFlow>

@@ -19,6 +19,7 @@ import { buildDiagram, type DiagramNode, type FlowEdgeKind, type HandleSide } fr
 import type { DeploymentRef, TrafficCounts } from '../utils/traffic-counts';
 import { formatCount } from '../utils/format';
 import '../simulation.css';
+import { STATIC_FLOW_PROPS } from '@/lib/static-flow';
 
 export const EDGE_COLORS: Record<FlowEdgeKind, string> = {
   primary: '#2563eb',
@@ -212,13 +213,7 @@ export function FlowDiagram({ strategy, deployments, counts, recent }: FlowDiagr
         onNodesChange={onNodesChange}
         fitView
         fitViewOptions={{ padding: 0.15 }}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        elementsSelectable={false}
-        zoomOnScroll={false}
-        panOnScroll={false}
-        preventScrolling={false}
-        proOptions={{ hideAttribution: true }}
+        {...STATIC_FLOW_PROPS}
       />
     </div>
   );
