@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from typing import Any, TypeVar
 
 from gql_server.core.models import Deployment, RoutingGroup
 from gql_server.services.ports import ApiKeyRecord, Revision, SimulationRecord, Team
-from gql_server.store.tables import (
-    ApiKeyRow,
-    DeploymentRow,
-    RevisionRow,
-    RoutingGroupRow,
-    SimulationRow,
-    TeamRow,
-)
+from gql_server.store.tables import DeploymentRow, RoutingGroupRow
 
 
 def deployment_values(deployment: Deployment) -> dict[str, Any]:
@@ -82,81 +76,14 @@ def group_from_row(row: RoutingGroupRow) -> RoutingGroup:
     )
 
 
-def revision_values(revision: Revision) -> dict[str, Any]:
-    return {
-        "revision_id": revision.revision_id,
-        "routing_group_id": revision.routing_group_id,
-        "version": revision.version,
-        "action": revision.action,
-        "changed_by": revision.changed_by,
-        "changed_at": revision.changed_at,
-        "before": revision.before,
-        "after": revision.after,
-    }
+# Revisions, teams, keys and simulations are plain dataclasses whose fields are named exactly
+# like their table's columns, so one pair of functions maps all four.
+Record = TypeVar("Record", Revision, Team, ApiKeyRecord, SimulationRecord)
 
 
-def revision_from_row(row: RevisionRow) -> Revision:
-    return Revision(
-        revision_id=row.revision_id,
-        routing_group_id=row.routing_group_id,
-        version=row.version,
-        action=row.action,
-        changed_by=row.changed_by,
-        changed_at=row.changed_at,
-        before=row.before,
-        after=row.after,
-    )
+def record_values(record: Revision | Team | ApiKeyRecord | SimulationRecord) -> dict[str, Any]:
+    return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
 
 
-def team_values(team: Team) -> dict[str, Any]:
-    return {"team_id": team.team_id, "team_alias": team.team_alias, "created_at": team.created_at}
-
-
-def team_from_row(row: TeamRow) -> Team:
-    return Team(team_id=row.team_id, team_alias=row.team_alias, created_at=row.created_at)
-
-
-def key_values(key: ApiKeyRecord) -> dict[str, Any]:
-    return {
-        "key_id": key.key_id,
-        "key_hash": key.key_hash,
-        "key_prefix": key.key_prefix,
-        "key_alias": key.key_alias,
-        "team_id": key.team_id,
-        "created_at": key.created_at,
-        "revoked_at": key.revoked_at,
-    }
-
-
-def key_from_row(row: ApiKeyRow) -> ApiKeyRecord:
-    return ApiKeyRecord(
-        key_id=row.key_id,
-        key_hash=row.key_hash,
-        key_prefix=row.key_prefix,
-        key_alias=row.key_alias,
-        team_id=row.team_id,
-        created_at=row.created_at,
-        revoked_at=row.revoked_at,
-    )
-
-
-def simulation_values(record: SimulationRecord) -> dict[str, Any]:
-    return {
-        "simulation_id": record.simulation_id,
-        "routing_group_id": record.routing_group_id,
-        "created_at": record.created_at,
-        "created_by": record.created_by,
-        "input": record.input,
-        "summary": record.summary,
-    }
-
-
-def simulation_from_row(row: SimulationRow) -> SimulationRecord:
-    return SimulationRecord(
-        simulation_id=row.simulation_id,
-        routing_group_id=row.routing_group_id,
-        created_at=row.created_at,
-        created_by=row.created_by,
-        input=row.input,
-        summary=row.summary,
-    )
+def record_from_row(kind: type[Record], row: Any) -> Record:
+    return kind(**{f.name: getattr(row, f.name) for f in dataclasses.fields(kind)})

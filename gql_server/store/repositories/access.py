@@ -7,12 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql_server.services.ports import ApiKeyRecord, Team
 from gql_server.store.errors import duplicate_key_as_domain_error
-from gql_server.store.mapping import (
-    key_from_row,
-    key_values,
-    team_from_row,
-    team_values,
-)
+from gql_server.store.mapping import record_from_row, record_values
 from gql_server.store.repositories._rows import affected_rows, fetch_all, fetch_one
 from gql_server.store.tables import ApiKeyRow, TeamRow
 from gql_server.store.types import UtcDateTime
@@ -24,15 +19,15 @@ class SqlTeamRepository:
 
     async def list(self) -> list[Team]:
         query = select(TeamRow).order_by(TeamRow.team_alias)
-        return [team_from_row(row) for row in await fetch_all(self._session, query)]
+        return [record_from_row(Team, row) for row in await fetch_all(self._session, query)]
 
     async def get(self, team_id: str) -> Team | None:
         row = await fetch_one(self._session, select(TeamRow).where(TeamRow.team_id == team_id))
-        return team_from_row(row) if row else None
+        return record_from_row(Team, row) if row else None
 
     async def add(self, team: Team) -> None:
         async with duplicate_key_as_domain_error():
-            await self._session.execute(insert(TeamRow).values(team_values(team)))
+            await self._session.execute(insert(TeamRow).values(record_values(team)))
 
     async def delete(self, team_id: str) -> bool:
         """Also deletes the team's keys (ON DELETE CASCADE)."""
@@ -51,21 +46,21 @@ class SqlApiKeyRepository:
 
     async def list(self) -> list[ApiKeyRecord]:
         query = select(ApiKeyRow).order_by(ApiKeyRow.created_at, ApiKeyRow.key_id)
-        return [key_from_row(row) for row in await fetch_all(self._session, query)]
+        return [record_from_row(ApiKeyRecord, row) for row in await fetch_all(self._session, query)]
 
     async def get(self, key_id: str) -> ApiKeyRecord | None:
         row = await fetch_one(self._session, select(ApiKeyRow).where(ApiKeyRow.key_id == key_id))
-        return key_from_row(row) if row else None
+        return record_from_row(ApiKeyRecord, row) if row else None
 
     async def get_by_hash(self, key_hash: str) -> ApiKeyRecord | None:
         query = select(ApiKeyRow).where(ApiKeyRow.key_hash == key_hash)
         row = await fetch_one(self._session, query)
-        return key_from_row(row) if row else None
+        return record_from_row(ApiKeyRecord, row) if row else None
 
     async def add(self, key: ApiKeyRecord) -> None:
         """A `team_id` naming no team raises sqlalchemy's IntegrityError (foreign key)."""
         async with duplicate_key_as_domain_error():
-            await self._session.execute(insert(ApiKeyRow).values(key_values(key)))
+            await self._session.execute(insert(ApiKeyRow).values(record_values(key)))
 
     async def revoke(self, key_id: str, when: datetime) -> bool:
         """False when there is no such key; revoking twice keeps the first time."""

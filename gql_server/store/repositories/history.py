@@ -5,12 +5,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql_server.services.ports import Revision, SimulationRecord
 from gql_server.store.errors import duplicate_key_as_domain_error
-from gql_server.store.mapping import (
-    revision_from_row,
-    revision_values,
-    simulation_from_row,
-    simulation_values,
-)
+from gql_server.store.mapping import record_from_row, record_values
 from gql_server.store.repositories._rows import fetch_all
 from gql_server.store.tables import RevisionRow, SimulationRow
 
@@ -21,7 +16,7 @@ class SqlRevisionRepository:
 
     async def add(self, revision: Revision) -> None:
         async with duplicate_key_as_domain_error():
-            await self._session.execute(insert(RevisionRow).values(revision_values(revision)))
+            await self._session.execute(insert(RevisionRow).values(record_values(revision)))
 
     async def for_group(self, group_id: str) -> list[Revision]:
         """Newest first. A delete carries the last version again, so it is put before the
@@ -32,7 +27,7 @@ class SqlRevisionRepository:
             .where(RevisionRow.routing_group_id == group_id)
             .order_by(RevisionRow.version.desc(), delete_first, RevisionRow.changed_at.desc())
         )
-        return [revision_from_row(row) for row in await fetch_all(self._session, query)]
+        return [record_from_row(Revision, row) for row in await fetch_all(self._session, query)]
 
 
 class SqlSimulationRepository:
@@ -41,7 +36,7 @@ class SqlSimulationRepository:
 
     async def add(self, record: SimulationRecord) -> None:
         async with duplicate_key_as_domain_error():
-            await self._session.execute(insert(SimulationRow).values(simulation_values(record)))
+            await self._session.execute(insert(SimulationRow).values(record_values(record)))
 
     async def for_group(self, group_id: str) -> list[SimulationRecord]:
         """Newest first."""
@@ -50,4 +45,6 @@ class SqlSimulationRepository:
             .where(SimulationRow.routing_group_id == group_id)
             .order_by(SimulationRow.created_at.desc(), SimulationRow.simulation_id.desc())
         )
-        return [simulation_from_row(row) for row in await fetch_all(self._session, query)]
+        return [
+            record_from_row(SimulationRecord, row) for row in await fetch_all(self._session, query)
+        ]
