@@ -156,9 +156,11 @@ async def _follow_group_changes(runtime: Runtime) -> None:
 async def _follow_stop_requests(runtime: Runtime) -> None:
     """A stop may arrive at another instance than the one running the simulation."""
     async for event in runtime.bus.subscribe(SIMULATIONS_CHANNEL):
-        simulation_id = event.get("simulationId")
-        if isinstance(simulation_id, str):
-            runtime.services.simulations.stop_local(simulation_id)
+        simulation_id, caller = event.get("simulationId"), event.get("caller")
+        if isinstance(simulation_id, str) and isinstance(caller, str):
+            runtime.services.simulations.stop_local(
+                simulation_id, caller=caller, admin=event.get("admin") is True
+            )
 
 
 def _load_config(path: Path) -> dict[str, list[dict[str, Any]]]:

@@ -217,17 +217,24 @@ class SimulationService:
         running = self._running.get(simulation_id)
         if running is None:
             await self._bus.publish(
-                SIMULATIONS_CHANNEL, {"simulationId": simulation_id, "action": "stop"}
+                SIMULATIONS_CHANNEL,
+                {
+                    "simulationId": simulation_id,
+                    "action": "stop",
+                    "caller": _caller_key(who),
+                    "admin": who.is_admin,
+                },
             )
             return False
-        if not who.is_admin and _caller_key(running.owner) != _caller_key(who):
+        if not _may_stop(who.is_admin, _caller_key(who), running):
             raise PermissionDeniedError("only the caller who started a simulation may stop it")
         running.worker.request_stop()
         return True
 
-    def stop_local(self, simulation_id: str) -> None:
+    def stop_local(self, simulation_id: str, *, caller: str, admin: bool) -> None:
+        """A stop asked for on another instance; the same ownership rule applies here."""
         running = self._running.get(simulation_id)
-        if running is not None:
+        if running is not None and _may_stop(admin, caller, running):
             running.worker.request_stop()
 
     def running(self) -> int:
@@ -278,6 +285,10 @@ def request_to_json(request: SimulationRequest) -> dict[str, Any]:
             for m, r in plan.latency.items()
         ],
     }
+
+
+def _may_stop(admin: bool, caller: str, running: _Running) -> bool:
+    return admin or _caller_key(running.owner) == caller
 
 
 def _caller_key(who: Principal) -> str:

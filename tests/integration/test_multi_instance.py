@@ -114,3 +114,44 @@ def test_revoking_on_one_instance_closes_a_subscription_on_the_other(tmp_path: P
 
         assert asyncio.run(asyncio.wait_for(watch_on_b(), timeout=60)) == 4403
         admin_a.close()
+
+
+def test_a_stop_asked_on_one_instance_ends_the_owners_run_on_the_other(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    with running_server(settings) as a, running_server(settings) as b:
+        admin_a = GraphQLClient(a.base_url, a.master_key)
+        owner_id, owner = generate_key(admin_a, "owner")
+        stranger_id, stranger = generate_key(admin_a, "stranger")
+        gid = create_group(admin_a, "stoppable", assignedKeyIds=[owner_id, stranger_id])
+        stop = "mutation($s: ID!) { stopSimulation(simulationId: $s) }"
+
+        async def run_on_b() -> dict[str, object]:
+            socket = await GraphQLWebSocket.open(b.ws_url, owner)
+            assert await socket.acknowledged()
+            slow = {
+                "numRequests": 100000,
+                "concurrency": 2,
+                "latency": [{"modelId": "nebius-llama-3.3-70b", "meanMs": 10}],
+            }
+            await socket.subscribe(SIMULATE, {"id": gid, "input": slow})
+            asked = 0
+            async for message in socket.messages():
+                event = message["payload"]["data"]["simulateTraffic"]
+                if event["__typename"] == "SimulationSummary":
+                    await socket.close()
+                    return {**event, "batchesBeforeSummary": asked}
+                asked += 1
+                if asked == 1:  # someone else's stop, through instance A: ignored
+                    client = GraphQLClient(a.base_url, stranger)
+                    await asyncio.to_thread(client, stop, {"s": event["simulationId"]})
+                    client.close()
+                if asked == 10:  # the owner's stop, through instance A: honoured
+                    client = GraphQLClient(a.base_url, owner)
+                    await asyncio.to_thread(client, stop, {"s": event["simulationId"]})
+                    client.close()
+            raise AssertionError("no summary")
+
+        summary = asyncio.run(asyncio.wait_for(run_on_b(), timeout=90))
+        assert summary["cancelled"] is True
+        assert summary["batchesBeforeSummary"] >= 10, "the stranger's stop must not end the run"
+        admin_a.close()
