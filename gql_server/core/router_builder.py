@@ -308,11 +308,8 @@ def build_router(
         for n, tier in enumerate(tiers)
         for gd in tier
     }
-    cooldowns = None
-    attempt_seconds = None
-    if isolated:
-        cooldowns = _own_cooldowns(router, namespace)
-        attempt_seconds = _latency_on_run_clock(router)
+    cooldowns = _own_cooldowns(router, namespace) if isolated else None
+    attempt_seconds = _latency_on_run_clock(router)
     return BuiltRouter(
         router=router,
         group=group,
