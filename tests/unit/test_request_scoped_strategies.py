@@ -90,3 +90,26 @@ async def test_two_cost_routers_each_pick_their_own_cheapest() -> None:
     ):
         assert await served(first, 0, 20) == {"b": 20}
         assert await served(second, 0, 20) == {"d": 20}
+
+
+async def test_a_simulation_never_spends_a_live_groups_rpm_budget() -> None:
+    """Measured before: 3 of 6 simulated requests were refused by the live group's rpm=3, and
+    the live group then sent 10/10 away from that deployment."""
+    random.seed(5)
+
+    def usage_router(*, live: bool) -> BuiltRouter:
+        group = make_group(
+            Strategy.USAGE_BASED, [GroupDeployment(model_id=m) for m in "ab"], name="usage"
+        )
+        deployments = {"a": make_deployment("a", rpm=3), "b": make_deployment("b", rpm=1000)}
+        return build_router(group, deployments, mock=True, isolated=not live)
+
+    with usage_router(live=True) as live:
+        with usage_router(live=False) as simulated:
+            simulated_counts = await served(simulated, 0, 6)
+        live_counts = await served(live, 0, 10)
+    # nothing refused, and each Router honours rpm=3 on "a" with a budget of its own
+    # (litellm's usage-based routing stops at count + 1 >= rpm)
+    assert None not in simulated_counts and None not in live_counts
+    assert 1 <= simulated_counts["a"] <= 3, simulated_counts
+    assert 1 <= live_counts["a"] <= 3, live_counts
