@@ -459,7 +459,5 @@ def _priced_mock(kwargs: dict[str, Any], deployment: Deployment | None) -> dict[
         cost = prompt * (deployment.input_cost_per_token or 0.0) + completion * (
             deployment.output_cost_per_token or 0.0
         )
-    # An unpriced answer is stamped None, not 0.0: litellm diagnoses every zero cost against its
-    # whole price map (about half of a mock call's CPU), and None skips that.
-    response._hidden_params["response_cost"] = cost if cost > 0 else None
+    response._hidden_params["response_cost"] = cost
     return {**kwargs, "mock_response": response}

@@ -14,7 +14,7 @@ import pytest
 from gql_server.core.injection import InjectionPlan, LatencyRule
 from gql_server.core.models import ErrorKind, GroupDeployment, Strategy
 from gql_server.core.scenario import Incident, TrafficSpec
-from gql_server.core.simulation import SimulationRequest
+from gql_server.core.simulation import SimulationProgress, SimulationRequest
 from gql_server.core.simulation_stats import SimulationSummary
 from gql_server.core.traces import RequestTrace, TraceStatus
 from tests.fakes import deployments_for, make_group
@@ -23,7 +23,9 @@ from tests.unit.simulate import simulate
 TIERS = ("nebius", "fireworks", "azure")
 
 
-def story(duration_s: float = 180, incident: tuple[float, float] = (60, 120), seed: int = 7):
+def story(
+    duration_s: float = 180, incident: tuple[float, float] = (60, 120), seed: int = 7
+) -> tuple[SimulationSummary, list[RequestTrace], list[SimulationProgress]]:
     group = make_group(
         Strategy.PRIORITY_FAILOVER,
         [GroupDeployment(model_id=m, priority=i + 1) for i, m in enumerate(TIERS)],
