@@ -2,14 +2,38 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import strawberry
 
 from gql_server.core.models import ErrorKind
 from gql_server.core.models import Strategy as RoutingStrategy
 from gql_server.core.traces import TraceStatus
 
+
+class SimulationClock(StrEnum):
+    VIRTUAL = "VIRTUAL"
+    WALL = "WALL"
+
+
+class TrafficPattern(StrEnum):
+    CONSTANT = "CONSTANT"
+    POISSON = "POISSON"
+    RAMP = "RAMP"
+
+
 strawberry.enum(RoutingStrategy, name="RoutingStrategy")
 strawberry.enum(ErrorKind, name="ErrorKind")
 strawberry.enum(TraceStatus, name="TraceStatus")
+strawberry.enum(
+    SimulationClock,
+    name="SimulationClock",
+    description="VIRTUAL: simulated time (the default for mock runs); WALL: real time",
+)
+strawberry.enum(
+    TrafficPattern,
+    name="TrafficPattern",
+    description="Arrivals: fixed spacing | exponential gaps | 0 -> rate linearly",
+)
 
-__all__ = ["ErrorKind", "RoutingStrategy", "TraceStatus"]
+__all__ = ["ErrorKind", "RoutingStrategy", "SimulationClock", "TraceStatus", "TrafficPattern"]

@@ -7,13 +7,19 @@ import contextlib
 import dataclasses
 import logging
 from collections import Counter, deque
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from gql_server.auth import Principal
 from gql_server.core import loop_logging
-from gql_server.core.errors import LimitExceededError, PermissionDeniedError
+from gql_server.core.errors import (
+    FieldError,
+    LimitExceededError,
+    PermissionDeniedError,
+    ValidationError,
+)
+from gql_server.core.models import RoutingGroup
 from gql_server.core.router_builder import build_router
 from gql_server.core.simulation import (
     SimulationEvent,
@@ -115,13 +121,23 @@ class SimulationService:
             return await uow.simulations.for_group(group_id)
 
     async def start(
-        self, who: Principal, group_id: str, request: SimulationRequest
+        self,
+        who: Principal,
+        group_id: str,
+        request: SimulationRequest,
+        *,
+        draft: Mapping[str, Any] | None = None,
     ) -> contextlib.AbstractAsyncContextManager[AsyncIterator[SimulationEvent]]:
         """Check everything, reserve a slot, and hand back the run to iterate.
 
+        `draft` (domain field -> value, as `RoutingGroupService.update` takes) simulates the
+        group with those unsaved changes applied; it is validated as an update would be, with
+        field paths prefixed `draft.`. Nothing is saved to the group.
         Raises NotFound/PermissionDenied/Validation/LimitExceeded before anything runs.
         """
         group = await usable_group(self._groups, who, group_id)
+        if draft:
+            group = await self._apply_draft(group, draft)
         validate_simulation_request(request, [d.model_id for d in group.deployments])
         caller = _caller_key(who)
         if self._per_caller[caller] >= self._max_per_key:
@@ -211,6 +227,15 @@ class SimulationService:
                 if isinstance(event, SimulationSummary):
                     await self._save(who, group_id, relay.simulation_id, request, event)
                 yield event
+
+    async def _apply_draft(self, group: RoutingGroup, draft: Mapping[str, Any]) -> RoutingGroup:
+        try:
+            applied, _ = await self._groups.preview(group, draft)
+        except ValidationError as exc:
+            raise ValidationError(
+                [FieldError(f"draft.{e.field}", e.message) for e in exc.field_errors]
+            ) from exc
+        return applied
 
     async def stop(self, who: Principal, simulation_id: str) -> bool:
         """Ask a run to finish early; it still sends its summary (cancelled). False if unknown."""
