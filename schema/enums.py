@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 import strawberry
 
 from gql_server.core.models import ErrorKind
 from gql_server.core.models import Strategy as RoutingStrategy
+from gql_server.core.scenario import SimulationClock, TrafficPattern
 from gql_server.core.traces import TraceStatus
-
-
-class SimulationClock(StrEnum):
-    VIRTUAL = "VIRTUAL"
-    WALL = "WALL"
-
-
-class TrafficPattern(StrEnum):
-    CONSTANT = "CONSTANT"
-    POISSON = "POISSON"
-    RAMP = "RAMP"
-
 
 strawberry.enum(RoutingStrategy, name="RoutingStrategy")
 strawberry.enum(ErrorKind, name="ErrorKind")

@@ -8,6 +8,7 @@ import strawberry
 
 from gql_server.core import models
 from gql_server.core.injection import FailureRule, InjectionPlan, LatencyRule
+from gql_server.core.scenario import Incident, TrafficSpec
 from gql_server.core.simulation import SimulationRequest
 from schema.enums import ErrorKind, RoutingStrategy, SimulationClock, TrafficPattern
 
@@ -216,6 +217,9 @@ class TrafficInput:
     duration_seconds: float
     pattern: TrafficPattern = TrafficPattern.CONSTANT
 
+    def to_domain(self) -> TrafficSpec:
+        return TrafficSpec(self.rate_per_second, self.duration_seconds, self.pattern)
+
 
 @strawberry.input(
     description="A time window (simulated seconds since the start) in which a deployment fails "
@@ -228,6 +232,16 @@ class IncidentInput:
     failure_rate: float = 1.0
     error_kind: ErrorKind = models.ErrorKind.SERVER_ERROR
     added_latency_ms: float = 0.0
+
+    def to_domain(self) -> Incident:
+        return Incident(
+            model_id=str(self.model_id),
+            start_s=self.start_seconds,
+            end_s=self.end_seconds,
+            failure_rate=self.failure_rate,
+            error_kind=models.ErrorKind(self.error_kind),
+            added_latency_ms=self.added_latency_ms,
+        )
 
 
 @strawberry.input
@@ -276,4 +290,8 @@ class SimulationInput:
                 if self.messages
                 else None
             ),
+            clock=self.clock,
+            traffic=self.traffic.to_domain() if self.traffic is not None else None,
+            incidents=tuple(i.to_domain() for i in self.incidents or ()),
+            timeline_bucket_s=self.timeline_bucket_seconds,
         )

@@ -55,7 +55,7 @@ class SimulationProgress:
             completed=p.completed,
             total=p.total,
             requests=[RequestTraceType.from_domain(r) for r in p.requests],
-            simulated_ms=getattr(p, "simulated_ms", 0.0),
+            simulated_ms=p.simulated_ms,
         )
 
 

@@ -262,7 +262,7 @@ class RoutingTrace:
             status=a.status,
             error_kind=a.error_kind,
             error_message=a.error_message,
-            started_at_ms=getattr(a, "started_at_ms", 0.0),
+            started_at_ms=a.started_at_ms,
         )
 
 
@@ -301,9 +301,9 @@ class RequestTraceType:
             ),
             attempts=[RoutingTrace.from_domain(a) for a in r.attempts],
             finished_at_ms=getattr(r, "finished_at_ms", None),
-            started_at_ms=getattr(r, "started_at_ms", 0.0),
+            started_at_ms=r.started_at_ms,
             skipped=[
                 SkippedDeployment(deployment_id=strawberry.ID(s.deployment_id), reason=s.reason)
-                for s in getattr(r, "skipped", ())
+                for s in r.skipped
             ],
         )

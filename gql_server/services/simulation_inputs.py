@@ -26,7 +26,10 @@ _PATCH_NAMES = {
 
 
 def expected_total(request: SimulationRequest) -> int:
-    """How many requests the run will make (what progress events report as `total`)."""
+    """How many requests the run will make (what progress events report as `total`; for
+    POISSON traffic the expected number)."""
+    if request.traffic is not None:
+        return round(request.traffic.expected_requests())
     return request.num_requests
 
 
@@ -50,6 +53,29 @@ def request_to_json(
     }
     if request.messages is not None:
         out["messages"] = [dict(m) for m in request.messages]
+    if request.clock is not None:
+        out["clock"] = request.clock.value
+    if request.traffic is not None:
+        traffic = request.traffic
+        out["traffic"] = {
+            "ratePerSecond": traffic.rate_per_second,
+            "durationSeconds": traffic.duration_seconds,
+            "pattern": traffic.pattern.value,
+        }
+    if request.incidents:
+        out["incidents"] = [
+            {
+                "modelId": i.model_id,
+                "startSeconds": i.start_s,
+                "endSeconds": i.end_s,
+                "failureRate": i.failure_rate,
+                "errorKind": i.error_kind.value,
+                "addedLatencyMs": i.added_latency_ms,
+            }
+            for i in request.incidents
+        ]
+    if request.timeline_bucket_s is not None:
+        out["timelineBucketSeconds"] = request.timeline_bucket_s
     if draft:
         out["draft"] = draft_to_json(draft)
     return out

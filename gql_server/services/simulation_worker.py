@@ -31,13 +31,10 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from gql_server.core import virtual_clock
 from gql_server.core.models import Deployment, RoutingGroup
-from gql_server.core.router_builder import build_router
-from gql_server.core.simulation import (
-    SimulationProgress,
-    SimulationRequest,
-    run_simulation,
-)
+from gql_server.core.simulation import SimulationProgress, SimulationRequest
+from gql_server.core.simulation_runner import simulate_group
 from gql_server.core.simulation_stats import SimulationSummary
 from gql_server.core.traces import RequestTrace
 
@@ -128,7 +125,9 @@ class _Worker:
         threading.Thread(target=self._listen, name="simulation commands", daemon=True).start()
         while (job := self._jobs.get()) is not None:
             try:
-                asyncio.run(self._run(job))
+                # VIRTUAL (mock runs by default): a loop on simulated time, so injected
+                # latency, backoff and cooldowns cost CPU only, never waiting.
+                virtual_clock.run(self._run(job), job.request.resolved_clock)
             finally:
                 with self._state:
                     self._current = self._loop = self._stop = self._task = None
@@ -180,16 +179,10 @@ class _Worker:
             outbox.put(trace, (loop.time() - started) * 1000)
 
         summary: SimulationSummary | None = None
-        built = build_router(
-            job.group,
-            job.deployments,
-            mock=job.request.mock,
-            plan=job.request.injection_plan(),
-            lean=True,
-        )
         try:
-            run = run_simulation(
-                built,
+            run = simulate_group(
+                job.group,
+                job.deployments,
                 job.request,
                 simulation_id=job.simulation_id,
                 stop=stop,
@@ -206,8 +199,6 @@ class _Worker:
             detail = "".join(traceback.format_exception_only(exc)).strip()
             self.send(("failed", job.simulation_id, detail))
             return
-        finally:
-            built.close()
         outbox.close()
         if summary is not None:
             self.send(("summary", job.simulation_id, summary))

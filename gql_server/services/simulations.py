@@ -94,7 +94,9 @@ class _Relay:
                 await self._wait(left)
             batch = [self.pending.popleft() for _ in range(min(batch_max, len(self.pending)))]
             completed += len(batch)
-            yield SimulationProgress(self.simulation_id, completed, self.total, batch)
+            yield SimulationProgress(
+                self.simulation_id, completed, self.total, batch, simulated_ms=self.simulated_ms
+            )
         if isinstance(self.outcome, BaseException):
             raise self.outcome
         if self.outcome is not None:

@@ -8,11 +8,16 @@ import os
 import signal
 from collections import Counter
 from collections.abc import AsyncIterator
+from dataclasses import asdict
 from typing import Any
 
 import pytest
 
 from gql_server.auth import Principal
+from gql_server.core import simulation_stats as stats
+from gql_server.core.scenario import SimulationClock
+from gql_server.services.common import utcnow
+from gql_server.services.ports import SimulationRecord
 from gql_server.settings import Settings
 from tests.support.operations import CREATE, SIMULATE, TEST, USER_STORY, failover_input
 from tests.support.stack import SchemaClient
@@ -351,3 +356,117 @@ async def test_a_draft_is_simulated_validated_and_never_saved(gql: SchemaClient)
         "deployments": [{**d, "weight": None, "displayName": None} for d in reordered]
     }
     assert "draft" not in runs[1].input
+
+
+async def test_a_saved_run_keeps_its_whole_input_and_summary(gql: SchemaClient) -> None:
+    gid = await _group(gql)
+    sim = {
+        "mock": True,
+        "seed": 11,
+        "clock": "VIRTUAL",
+        "traffic": {"ratePerSecond": 2.0, "durationSeconds": 5.0, "pattern": "POISSON"},
+        "incidents": [
+            {
+                "modelId": NEBIUS,
+                "startSeconds": 1.0,
+                "endSeconds": 2.5,
+                "failureRate": 0.5,
+                "errorKind": "RATE_LIMIT",
+                "addedLatencyMs": 30.0,
+            }
+        ],
+        "timelineBucketSeconds": 0.5,
+        "draft": {"retryConfig": {"numRetries": 2}},
+    }
+    events = await _run(gql, gid, sim)
+    summary = events[-1]
+    assert summary["__typename"] == "SimulationSummary", summary
+    saved = await gql.execute(SAVED_RUNS, id=gid)
+    (run,) = saved["simulations"]
+    rerun = {**sim, "numRequests": 0, "concurrency": 0, "failureInjection": [], "latency": []}
+    assert run["input"] == {**rerun, "draft": {"retryConfig": {"numRetries": 2}}}
+    assert run["summary"]["simulationId"] == summary["simulationId"]
+    again = await _run(gql, gid, run["input"])  # History can run it again as it was
+    assert again[-1]["__typename"] == "SimulationSummary"
+
+
+SAVED_RUNS = (
+    "query($id: ID!) { simulations(routingGroupId: $id) { input summary { simulationId "
+    "clock simulatedDurationMs totalCostUsd seed "
+    "trafficDistribution { deploymentId costUsd } "
+    "timeline { startMs endMs requests failedRequests deployments { deploymentId attempts "
+    "successes failures coolingDown p50LatencyMs } } "
+    "cooldowns { deploymentId startMs endMs } } } }"
+)
+
+
+async def test_a_summary_with_timeline_cooldowns_and_cost_round_trips(gql: SchemaClient) -> None:
+    gid = await _group(gql)
+    summary = stats.SimulationSummary(
+        simulation_id="run-1",
+        total_requests=3,
+        successful_requests=2,
+        failed_requests=1,
+        traffic_distribution=[
+            stats.DeploymentTrafficStats(
+                NEBIUS, "Nebius", "nebius", 3, 2, 1, 5.0, 100.0, True, cost_usd=0.25
+            )
+        ],
+        flow_data=[stats.FlowStep(None, NEBIUS, 3, "primary")],
+        avg_latency_ms=5.0,
+        p50_latency_ms=5.0,
+        p95_latency_ms=5.0,
+        p99_latency_ms=5.0,
+        duration_ms=12.0,
+        cancelled=False,
+        clock=SimulationClock.VIRTUAL,
+        simulated_duration_ms=90_000.0,
+        timeline=[
+            stats.TimelineBucket(
+                0.0, 30_000.0, 3, 1, [stats.DeploymentBucket(NEBIUS, 3, 2, 1, True, 5.0)]
+            ),
+            stats.TimelineBucket(
+                30_000.0, 60_000.0, 0, 0, [stats.DeploymentBucket(NEBIUS, 0, 0, 0, False, None)]
+            ),
+        ],
+        cooldowns=[
+            stats.CooldownEvent(NEBIUS, 1_000.0, 31_000.0),
+            stats.CooldownEvent(NEBIUS, 80_000.0, None),
+        ],
+        total_cost_usd=0.25,
+        seed=99,
+    )
+    record = SimulationRecord("run-1", gid, utcnow(), "test", {"seed": 99}, asdict(summary))
+    async with gql.runtime.database.uow_factory()() as uow:
+        await uow.simulations.add(record)
+        await uow.commit()
+    (run,) = (await gql.execute(SAVED_RUNS, id=gid))["simulations"]
+    got = run["summary"]
+    assert (got["clock"], got["simulatedDurationMs"], got["totalCostUsd"], got["seed"]) == (
+        "VIRTUAL",
+        90_000.0,
+        0.25,
+        99,
+    )
+    assert got["trafficDistribution"] == [{"deploymentId": NEBIUS, "costUsd": 0.25}]
+    assert got["timeline"][0] == {
+        "startMs": 0.0,
+        "endMs": 30_000.0,
+        "requests": 3,
+        "failedRequests": 1,
+        "deployments": [
+            {
+                "deploymentId": NEBIUS,
+                "attempts": 3,
+                "successes": 2,
+                "failures": 1,
+                "coolingDown": True,
+                "p50LatencyMs": 5.0,
+            }
+        ],
+    }
+    assert got["timeline"][1]["deployments"][0]["p50LatencyMs"] is None
+    assert got["cooldowns"] == [
+        {"deploymentId": NEBIUS, "startMs": 1_000.0, "endMs": 31_000.0},
+        {"deploymentId": NEBIUS, "startMs": 80_000.0, "endMs": None},
+    ]
