@@ -34,6 +34,16 @@ export type ErrorKind =
   | 'SERVER_ERROR'
   | 'TIMEOUT';
 
+/** A time window (simulated seconds since the start) in which a deployment fails and/or slows down, on top of failureInjection/latency; overlapping windows combine. */
+export type IncidentInput = {
+  addedLatencyMs?: number;
+  endSeconds: number;
+  errorKind?: ErrorKind;
+  failureRate?: number;
+  modelId: string | number;
+  startSeconds: number;
+};
+
 export type RetryConfigInput = {
   numRetries?: number;
 };
@@ -86,19 +96,47 @@ export type RoutingStrategy =
   | 'USAGE_BASED'
   | 'WEIGHTED';
 
+/** VIRTUAL: simulated time (the default for mock runs); WALL: real time */
+export type SimulationClock =
+  | 'VIRTUAL'
+  | 'WALL';
+
 export type SimulationInput = {
-  concurrency: number;
+  /** null: VIRTUAL when mock, WALL when real */
+  clock?: SimulationClock | null | undefined;
+  /** Closed loop: requests in flight at once (0 when traffic is set) */
+  concurrency?: number;
+  /** What-if: simulate the group with these unsaved changes applied (validated like updateRoutingGroup; nothing is saved) */
+  draft?: RoutingGroupPatch | null | undefined;
   failureInjection?: Array<DeploymentFailureInput> | null | undefined;
+  incidents?: Array<IncidentInput> | null | undefined;
   latency?: Array<DeploymentLatencyInput> | null | undefined;
   messages?: Array<ChatMessageInput> | null | undefined;
   mock?: boolean;
-  numRequests: number;
+  /** Closed loop: how many requests (0 when traffic is set) */
+  numRequests?: number;
   seed?: number | null | undefined;
+  /** null: chosen so the run has about 60 buckets */
+  timelineBucketSeconds?: number | null | undefined;
+  traffic?: TrafficInput | null | undefined;
 };
 
 export type TraceStatus =
   | 'ERROR'
   | 'SUCCESS';
+
+/** Open-loop traffic: requests start on schedule, whatever is in flight. */
+export type TrafficInput = {
+  durationSeconds: number;
+  pattern?: TrafficPattern;
+  ratePerSecond: number;
+};
+
+/** Arrivals: fixed spacing | exponential gaps | 0 -> rate linearly */
+export type TrafficPattern =
+  | 'CONSTANT'
+  | 'POISSON'
+  | 'RAMP';
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
