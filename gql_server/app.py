@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -22,7 +23,8 @@ from gql_server.auth import KEY_PREFIX
 from gql_server.core import loop_logging
 from gql_server.core.registry import RouterRegistry
 from gql_server.events import GROUPS_CHANNEL, RedisEventBus, make_event_bus
-from gql_server.graphql_endpoint import GraphQLView
+from gql_server.graphql_endpoint import GraphQLView, SocketLimits
+from gql_server.http_limits import BodyLimitMiddleware, BodyLimits
 from gql_server.openai_api import openai_routes
 from gql_server.runtime import Runtime
 from gql_server.services.access import AccessService
@@ -69,7 +71,7 @@ def create_app(settings: Settings) -> Starlette:
     def runtime() -> Runtime:
         return holder["runtime"]
 
-    graphql = _LazyGraphQL(runtime, settings.ui_dist / "graphiql.html")
+    graphql = _LazyGraphQL(runtime, settings)
 
     async def healthz(request: Request) -> Response:
         rt = holder.get("runtime")
@@ -86,21 +88,41 @@ def create_app(settings: Settings) -> Starlette:
         *openai_routes(runtime),
         *_ui_routes(settings.ui_dist),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    limits = BodyLimits(
+        graphql_bytes=settings.graphql_max_body_bytes, openai_bytes=settings.openai_max_body_bytes
+    )
+    middleware = [Middleware(BodyLimitMiddleware, limits=limits)]
+    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+
+
+async def before_sockets_close(app: Starlette) -> None:
+    """Shutdown, first step (the server has stopped accepting): stop the simulations so their
+    cancelled summaries still reach their sockets and are saved, before the sockets close."""
+    rt: Runtime | None = getattr(app.state, "runtime", None)
+    if rt is None:
+        return
+    rt.ready = False
+    await rt.services.simulations.shutdown()
 
 
 class _LazyGraphQL:
     """The GraphQL view needs the services, which exist only once the lifespan has run."""
 
-    def __init__(self, runtime: Any, graphiql: Path) -> None:
+    def __init__(self, runtime: Any, settings: Settings) -> None:
         self._runtime = runtime
-        self._graphiql = graphiql
+        self._graphiql = settings.ui_dist / "graphiql.html"
+        self._sockets = SocketLimits(
+            init_timeout_seconds=settings.ws_connection_init_timeout_seconds,
+            max_unauthenticated=settings.max_unauthenticated_sockets,
+        )
         self._view: GraphQLView | None = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if self._view is None:
             rt: Runtime = self._runtime()
-            self._view = GraphQLView(build_schema(), rt.services, rt.bus, self._graphiql)
+            self._view = GraphQLView(
+                build_schema(), rt.services, rt.bus, self._graphiql, self._sockets
+            )
         await self._view(scope, receive, send)
 
 

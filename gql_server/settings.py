@@ -30,6 +30,19 @@ class Settings(BaseSettings):
     gil_switch_interval_ms: float = Field(default=0.5, gt=0)
     max_simulations_per_key: int = Field(default=2, ge=1)
     log_level: str = "INFO"
+    # Request bodies above these sizes get 413 before they are read (Content-Length) or as soon
+    # as the stream passes the limit; websocket messages on /graphql share the GraphQL limit.
+    graphql_max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=256 * 1024 * 1024)
+    openai_max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=1024 * 1024 * 1024)
+    # A websocket must send `connection_init` this soon; at most this many sockets may be
+    # waiting to authenticate at once (more are refused until some sign in or leave).
+    ws_connection_init_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    max_unauthenticated_sockets: int = Field(default=200, ge=1, le=100_000)
+    # SIGTERM: stop accepting, stop simulations (their cancelled summaries are sent and saved),
+    # close sockets, and exit within this many seconds; a second SIGTERM exits at once.
+    shutdown_timeout_seconds: float = Field(default=15.0, gt=0, le=600)
+    # Encrypts provider API keys at rest. Unset: generated on first run and kept in the database.
+    secret_key: SecretStr | None = None
 
     @field_validator("master_key")
     @classmethod
