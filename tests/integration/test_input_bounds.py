@@ -62,7 +62,8 @@ def test_deployment_numbers_are_finite_and_bounded(
 ) -> None:
     result = admin(
         f'mutation {{ createDeployment(input: {{modelId: "d-{field}", modelName: "openai/x", '
-        f"{field}: {value}}}) {{ __typename ... on ValidationError {{ fieldErrors {{ field }} }} }} }}"
+        f"{field}: {value}}}) "
+        "{ __typename ... on ValidationError { fieldErrors { field } } } }"
     )["createDeployment"]
     assert [e["field"] for e in result["fieldErrors"]] == [field]
 
