@@ -20,8 +20,9 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from gql_server.auth import KEY_PREFIX
-from gql_server.core import loop_logging
+from gql_server.core import loop_logging, secret_box
 from gql_server.core.registry import RouterRegistry
+from gql_server.core.secret_box import SecretBox
 from gql_server.events import GROUPS_CHANNEL, RedisEventBus, make_event_bus
 from gql_server.graphql_endpoint import GraphQLView, SocketLimits
 from gql_server.http_limits import BodyLimitMiddleware, BodyLimits
@@ -39,6 +40,8 @@ from gql_server.store.migrate import upgrade_to_head
 from schema.build import build_schema
 
 log = logging.getLogger("gql_server")
+
+PROVIDER_KEY_SECRET = "provider-key-secret"  # noqa: S105 - the row name, not a secret
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -134,19 +137,24 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
     bus = make_event_bus(settings.redis_url)
     if isinstance(bus, RedisEventBus):
         await bus.ping()  # fail at start-up, not on the first change
+    box = await _secret_box(settings, database)
+    secret_box.install(box)
     registry = RouterRegistry(mock=settings.mock_mode)
     uow = database.uow_factory()
     groups = RoutingGroupService(uow, registry, bus)
     access = AccessService(uow, bus, master_key)
     services = Services(
         groups=groups,
-        deployments=DeploymentService(uow),
+        deployments=DeploymentService(uow, box),
         access=access,
         testing=TestingService(groups),
         simulations=SimulationService(
             uow, groups, bus, max_per_key=settings.max_simulations_per_key
         ),
     )
+    sealed = await services.deployments.seal_stored_keys()
+    if sealed:
+        log.info("encrypted %d provider API keys stored in plaintext", sealed)
     if settings.config_path is not None:
         config = _load_config(settings.config_path)
         imported = await services.deployments.import_model_list(config["model_list"])
@@ -161,6 +169,14 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
     live = await groups.load_all_live()
     log.info("%d routing groups live", live)
     return Runtime(settings, database, bus, registry, services, master_key, generated)
+
+
+async def _secret_box(settings: Settings, database: Database) -> SecretBox:
+    """SECRET_KEY, or the secret generated on the first run and kept in the database."""
+    if settings.secret_key is not None:
+        return SecretBox(settings.secret_key.get_secret_value())
+    generated = await database.app_secret(PROVIDER_KEY_SECRET, lambda: secrets.token_urlsafe(32))
+    return SecretBox(generated)
 
 
 async def _follow_group_changes(runtime: Runtime) -> None:

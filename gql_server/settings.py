@@ -44,6 +44,16 @@ class Settings(BaseSettings):
     # Encrypts provider API keys at rest. Unset: generated on first run and kept in the database.
     secret_key: SecretStr | None = None
 
+    @field_validator("secret_key")
+    @classmethod
+    def _strong_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        secret = value.get_secret_value()
+        if secret.lower() in _PLACEHOLDERS or len(secret) < 16:
+            raise ValueError("SECRET_KEY must be at least 16 characters and not a placeholder")
+        return value
+
     @field_validator("master_key")
     @classmethod
     def _refuse_placeholder(cls, value: SecretStr | None) -> SecretStr | None:

@@ -48,6 +48,7 @@ from gql_server.core.models import (
     RoutingGroup,
     Strategy,
 )
+from gql_server.core.secret_box import reveal
 from gql_server.core.traces import RequestTrace
 from gql_server.core.tracing import (
     REQUEST_KEY,
@@ -245,7 +246,7 @@ def litellm_params(
     params["model"] = deployment.litellm_model
     optional = {
         "api_base": resolve_reference(deployment.api_base),
-        "api_key": resolve_reference(deployment.api_key),
+        "api_key": resolve_reference(reveal(deployment.api_key)),
         "rpm": deployment.rpm,
         "tpm": deployment.tpm,
         "input_cost_per_token": deployment.input_cost_per_token,

@@ -14,6 +14,7 @@ from gql_server.core.models import (
     number_errors,
     provider_of,
 )
+from gql_server.core.secret_box import SecretBox
 from gql_server.services.common import can_see, require_admin
 from gql_server.services.ports import DuplicateKey, UnitOfWorkFactory
 
@@ -29,8 +30,30 @@ _KNOWN_PARAMS = {
 
 
 class DeploymentService:
-    def __init__(self, uow: UnitOfWorkFactory) -> None:
+    """Literal provider API keys are sealed by `box` before they are stored (see secret_box)."""
+
+    def __init__(self, uow: UnitOfWorkFactory, box: SecretBox) -> None:
         self._uow = uow
+        self._box = box
+
+    def _sealed(self, deployment: Deployment) -> Deployment:
+        sealed = self._box.seal(deployment.api_key)
+        if sealed == deployment.api_key:
+            return deployment
+        return deployment.model_copy(update={"api_key": sealed})
+
+    async def seal_stored_keys(self) -> int:
+        """Encrypt, in place, the plaintext keys of rows stored before encryption existed.
+        One transaction; returns how many rows changed."""
+        changed = 0
+        async with self._uow() as uow:
+            for deployment in await uow.deployments.list():
+                sealed = self._sealed(deployment)
+                if sealed is not deployment:
+                    await uow.deployments.upsert(sealed)
+                    changed += 1
+            await uow.commit()
+        return changed
 
     async def all(self, who: Principal) -> list[Deployment]:
         async with self._uow() as uow:
@@ -52,7 +75,7 @@ class DeploymentService:
         _check(deployment)
         async with self._uow() as uow:
             try:
-                await uow.deployments.add(deployment)
+                await uow.deployments.add(self._sealed(deployment))
             except DuplicateKey as exc:
                 raise ConflictError(
                     f"a deployment with id {deployment.model_id!r} already exists"
@@ -65,7 +88,7 @@ class DeploymentService:
         deployments = [deployment_from_config(e, i) for i, e in enumerate(entries)]
         async with self._uow() as uow:
             for d in deployments:
-                await uow.deployments.upsert(d)
+                await uow.deployments.upsert(self._sealed(d))
             await uow.commit()
         return [d.model_id for d in deployments]
 
