@@ -202,3 +202,56 @@ def _team_key(server: RunningServer) -> tuple[str, str]:
         return generate_key(admin, "someone")
     finally:
         admin.close()
+
+
+def test_a_request_is_cancelled_when_its_client_leaves(
+    server: RunningServer, admin: GraphQLClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.fakes.openai_server import FakeOpenAIServer
+    from tests.support.operations import TEST
+
+    with FakeOpenAIServer() as provider:
+        provider.answer("slow", delay_s=600)
+        created = admin(
+            "mutation($i: DeploymentInput!) { createDeployment(input: $i) { __typename } }",
+            {
+                "i": {
+                    "modelId": "slow",
+                    "modelName": "openai/slow",
+                    "apiBase": provider.base_url,
+                    "apiKey": "sk-slow",
+                }
+            },
+        )
+        assert created["createDeployment"]["__typename"] == "Deployment"
+        group = admin(
+            CREATE,
+            {
+                "input": failover_input(
+                    "slow-group", deployments=[{"modelId": "slow", "priority": 1}]
+                )
+            },
+        )["createRoutingGroup"]["routingGroupId"]
+        with caplog.at_level(logging.INFO, logger="gql_server"):
+            with pytest.raises(httpx.ReadTimeout):
+                httpx.post(
+                    f"{server.base_url}/graphql",
+                    json={"query": TEST, "variables": {"id": group, "mock": False}},
+                    headers={"Authorization": f"Bearer {server.master_key}"},
+                    timeout=httpx.Timeout(60, read=3),
+                )
+            assert provider.requests, "the request never reached the provider"
+            deadline = asyncio.run(_eventually(lambda: _cancelled(caplog)))
+        assert deadline, "the server kept running the request after its client left"
+
+
+def _cancelled(caplog: pytest.LogCaptureFixture) -> bool:
+    return any("client disconnected" in r.getMessage() for r in caplog.records)
+
+
+async def _eventually(check: Any, attempts: int = 300) -> bool:
+    for _ in range(attempts):
+        if check():
+            return True
+        await asyncio.sleep(0.1)
+    return False
