@@ -36,6 +36,7 @@ class Served:
     ws_url: str
     key: str
     group_id: str
+    base_url: str = ""
 
 
 def _free_port() -> int:
@@ -86,7 +87,9 @@ def served() -> Iterator[Served]:
                 timeout=30,
             ).json()
             group_id = answer["data"]["createRoutingGroup"]["routingGroupId"]
-            yield Served(ws_url=f"ws://127.0.0.1:{port}/graphql", key=KEY, group_id=group_id)
+            yield Served(
+                ws_url=f"ws://127.0.0.1:{port}/graphql", key=KEY, group_id=group_id, base_url=base
+            )
         finally:
             process.terminate()
             process.wait(timeout=30)
