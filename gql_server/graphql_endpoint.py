@@ -200,12 +200,16 @@ class GraphQLView(GraphQL[Context, None]):
                 log.info("client disconnected; cancelling its GraphQL request")
                 client_gone.set()
                 handling.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            try:
                 await handling
+            except asyncio.CancelledError:
+                if not handling.cancelled():
+                    raise  # this task itself was cancelled (e.g. shutdown), not the request
         finally:
-            watching.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watching
+            # Whatever ends this task (a disconnect, shutdown cancelling it) ends both.
+            for task in (handling, watching):
+                task.cancel()
+            await asyncio.gather(handling, watching, return_exceptions=True)
 
     async def _run_websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve the socket; close it when the key it signed in with is revoked."""
