@@ -4,14 +4,13 @@
   from field errors, so a client that accepts `application/graphql-response+json` gets 400.
 - Checks Strawberry does not make: persisted queries (APQ) are not supported, and say so in the
   words Apollo clients look for; a document above `MAX_DOCUMENT_CHARS` is refused before it is
-  lexed (comments and whitespace escape the token limit); strings with lone surrogates (valid
-  JSON escapes, but not Unicode text) are refused before they reach a resolver or a database.
+  lexed (comments and whitespace escape the token limit). Lone surrogates are refused by the
+  schema (`schema.limits.RejectLoneSurrogates`), for the websocket too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from graphql import GraphQLError
 from strawberry.http import GraphQLRequestData
@@ -61,28 +60,4 @@ def preflight_error(data: GraphQLRequestData) -> Problem | None:
             f"the GraphQL document is longer than {MAX_DOCUMENT_CHARS} characters",
             "DOCUMENT_TOO_LARGE",
         )
-    if _has_lone_surrogate(data.query) or _has_lone_surrogate(data.variables):
-        return Problem(
-            "the request contains a lone UTF-16 surrogate (\\ud800-\\udfff), which is not text",
-            "BAD_USER_INPUT",
-        )
     return None
-
-
-def _has_lone_surrogate(value: Any, depth: int = 0) -> bool:
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
-        return False
-    if depth > 64:
-        return False
-    if isinstance(value, dict):
-        return any(
-            _has_lone_surrogate(k, depth + 1) or _has_lone_surrogate(v, depth + 1)
-            for k, v in value.items()
-        )
-    if isinstance(value, list):
-        return any(_has_lone_surrogate(v, depth + 1) for v in value)
-    return False

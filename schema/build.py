@@ -15,7 +15,7 @@ from strawberry.extensions import (
 from strawberry.types import ExecutionContext
 
 from gql_server.core.errors import DomainError
-from schema.limits import OperationLimits
+from schema.limits import OperationLimits, RejectLoneSurrogates
 from schema.mutations import Mutation
 from schema.queries import Query
 from schema.subscriptions import Subscription
@@ -56,5 +56,6 @@ def build_schema() -> strawberry.Schema:
             lambda: QueryDepthLimiter(max_depth=12),
             lambda: MaxTokensLimiter(max_token_count=5000),
             lambda: AddValidationRules([OperationLimits]),
+            RejectLoneSurrogates,
         ],
     )

@@ -9,6 +9,7 @@ Depth and token limits (in `build.py`) bound the document's shape; these bound i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from graphql import (
@@ -22,6 +23,7 @@ from graphql import (
     ValidationContext,
     ValidationRule,
 )
+from strawberry.extensions import SchemaExtension
 
 MAX_ROOT_FIELDS = 20
 MAX_ALIASES = 30
@@ -84,3 +86,38 @@ class OperationLimits(ValidationRule):
                     seen.add(name)
                     out.extend(self._root_fields(fragment, seen))
         return out
+
+
+LONE_SURROGATE = "the request contains a lone UTF-16 surrogate (\\ud800-\\udfff), which is not text"
+
+
+class RejectLoneSurrogates(SchemaExtension):
+    """`"\\ud800"` is valid JSON but not Unicode text: refused as a request error before any
+    resolver or database sees it (over HTTP and the websocket alike)."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        if has_lone_surrogate(context.query) or has_lone_surrogate(context.variables):
+            context.pre_execution_errors = [
+                GraphQLError(LONE_SURROGATE, extensions={"code": "BAD_USER_INPUT"})
+            ]
+        yield
+
+
+def has_lone_surrogate(value: Any, depth: int = 0) -> bool:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if depth > 64:
+        return False
+    if isinstance(value, dict):
+        return any(
+            has_lone_surrogate(k, depth + 1) or has_lone_surrogate(v, depth + 1)
+            for k, v in value.items()
+        )
+    if isinstance(value, list):
+        return any(has_lone_surrogate(v, depth + 1) for v in value)
+    return False

@@ -255,3 +255,28 @@ async def _eventually(check: Any, attempts: int = 300) -> bool:
             return True
         await asyncio.sleep(0.1)
     return False
+
+
+def test_a_lone_surrogate_over_the_websocket_is_a_request_error(
+    server: RunningServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.support.operations import SIMULATE
+    from tests.support.ws_client import GraphQLWebSocket
+
+    async def subscribe() -> dict[str, Any]:
+        socket = await GraphQLWebSocket.open(server.ws_url, server.master_key)
+        try:
+            assert await socket.acknowledged()
+            variables = {"id": "\ud800", "input": {"numRequests": 1, "concurrency": 1}}
+            await socket.subscribe(SIMULATE, variables)
+            async for message in socket.messages():
+                return message
+            raise AssertionError("no message")
+        finally:
+            await socket.close()
+
+    with caplog.at_level(logging.INFO):
+        message = asyncio.run(subscribe())
+    assert message["type"] == "error"
+    assert "surrogate" in message["payload"][0]["message"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
