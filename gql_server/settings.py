@@ -17,7 +17,7 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     master_key: SecretStr | None = None
     host: str = "127.0.0.1"
-    port: int = 4000
+    port: int = Field(default=4000, ge=0, le=65535)
     config_path: Path | None = None
     # Mock mode: deployments are routed by the real Router but never call a provider.
     mock_mode: bool = False
@@ -27,8 +27,8 @@ class Settings(BaseSettings):
     # How often CPython hands the GIL between threads. Simulations run on a thread of their
     # own; 0.5 ms instead of the default 5 ms lets the server's loop deliver their traces
     # promptly (`make bench`: websocket delivery p99 ~300 ms -> ~60 ms at full speed).
-    gil_switch_interval_ms: float = Field(default=0.5, gt=0)
-    max_simulations_per_key: int = Field(default=2, ge=1)
+    gil_switch_interval_ms: float = Field(default=0.5, gt=0, le=100, allow_inf_nan=False)
+    max_simulations_per_key: int = Field(default=2, ge=1, le=1000)
     log_level: str = "INFO"
     # Request bodies above these sizes get 413 before they are read (Content-Length) or as soon
     # as the stream passes the limit; websocket messages on /graphql share the GraphQL limit.
@@ -36,11 +36,13 @@ class Settings(BaseSettings):
     openai_max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=1024 * 1024 * 1024)
     # A websocket must send `connection_init` this soon; at most this many sockets may be
     # waiting to authenticate at once (more are refused until some sign in or leave).
-    ws_connection_init_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    ws_connection_init_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=300, allow_inf_nan=False
+    )
     max_unauthenticated_sockets: int = Field(default=200, ge=1, le=100_000)
     # SIGTERM: stop accepting, stop simulations (their cancelled summaries are sent and saved),
     # close sockets, and exit within this many seconds; a second SIGTERM exits at once.
-    shutdown_timeout_seconds: float = Field(default=15.0, gt=0, le=600)
+    shutdown_timeout_seconds: float = Field(default=15.0, gt=0, le=600, allow_inf_nan=False)
     # Encrypts provider API keys at rest. Unset: generated on first run and kept in the database.
     secret_key: SecretStr | None = None
 
