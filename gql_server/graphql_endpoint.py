@@ -112,7 +112,7 @@ class GraphQLView(GraphQL[Context, None]):
     ) -> ExecutionResult:
         problem = preflight_error(request_data)
         if problem is not None:
-            log.info("request error: %s", problem)
+            log.info("request error: %.300s", problem)
             return request_error(problem, code=problem.code)
         # Subscriptions only on the websocket; mutations never via GET.
         allowed = OperationType.from_http(request_adapter.method) - {OperationType.SUBSCRIPTION}

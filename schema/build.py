@@ -40,7 +40,8 @@ class _Schema(strawberry.Schema):
             if is_unexpected(error):
                 log.error("unexpected error in %s", error.path, exc_info=error.original_error)
             else:
-                log.info("request error: %s", error.message)
+                # Bounded: a message may quote the caller's input back.
+                log.info("request error: %.300s", error.message)
 
 
 def build_schema() -> strawberry.Schema:
