@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import multiprocessing
 import statistics
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -59,25 +61,31 @@ async def _probe(client: httpx.AsyncClient, seconds: float) -> list[float]:
     return out
 
 
-async def _flood(base: str, key: str, seconds: float, body: bytes) -> int:
-    sent = 0
+def _flood(base: str, key: str, seconds: float, size: int, sent: Any) -> None:
+    """One flooding client, in its own process: its work must not delay the probe's loop."""
+    body = _body(size)
     headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
-    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60) as client:
+    with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
         end = time.monotonic() + seconds
         while time.monotonic() < end:
             # A 413 sent before the body is read closes the connection under the sender: fine.
             with contextlib.suppress(httpx.TransportError):
-                await client.post("/graphql", content=body)
-            sent += 1
-    return sent
+                client.post("/graphql", content=body)
+            with sent.get_lock():
+                sent.value += 1
 
 
 async def measure_flood(base: str, key: str, seconds: float = 20.0) -> Flood:
+    sent = multiprocessing.Value("i", 0)
+    floods = [
+        multiprocessing.Process(target=_flood, args=(base, key, seconds, size, sent))
+        for size in (MIB, 2 * MIB)
+    ]
     async with httpx.AsyncClient(base_url=base, timeout=60) as probe:
         quiet = await _probe(probe, min(seconds, 5.0))
-        flooded, *sent = await asyncio.gather(
-            _probe(probe, seconds),
-            _flood(base, key, seconds, _body(MIB)),
-            _flood(base, key, seconds, _body(2 * MIB)),
-        )
-    return Flood(quiet_ms=quiet, flooded_ms=flooded, bodies_sent=sum(sent))
+        for process in floods:
+            process.start()
+        flooded = await _probe(probe, seconds)
+    for process in floods:
+        process.join(timeout=60)
+    return Flood(quiet_ms=quiet, flooded_ms=flooded, bodies_sent=int(sent.value))
