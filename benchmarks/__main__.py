@@ -18,7 +18,8 @@ import time
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
-from benchmarks.end_to_end import live_beside_simulation, simulate  # after the env var
+from benchmarks.body_flood import measure_flood  # after the env var
+from benchmarks.end_to_end import live_beside_simulation, simulate
 from benchmarks.serve import Served, served
 from benchmarks.throughput import Throughput, bare_loop, compare, engine_overhead_us
 from benchmarks.ws_delivery import measure_delivery

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 from pathlib import Path
 
 import uvicorn
 
-from gql_server.app import create_app
+from gql_server.app import before_sockets_close, create_app
+from gql_server.serving import GracefulServer
 from gql_server.settings import Settings
 
 
@@ -35,13 +37,23 @@ def main(argv: list[str] | None = None) -> None:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     quiet_litellm()
-    uvicorn.run(
-        create_app(settings),
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level.lower(),
         ws="websockets-sansio",
+        # A websocket frame above the GraphQL body limit is refused while it is read.
+        ws_max_size=settings.graphql_max_body_bytes,
+        timeout_graceful_shutdown=math.ceil(settings.shutdown_timeout_seconds),
     )
+    server = GracefulServer(
+        config,
+        before_sockets_close=lambda: before_sockets_close(app),
+        timeout_seconds=settings.shutdown_timeout_seconds,
+    )
+    server.run()
 
 
 def quiet_litellm() -> None:

@@ -13,15 +13,19 @@ from typing import Any
 
 import yaml
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from gql_server.auth import KEY_PREFIX
+from gql_server.core import secret_box
 from gql_server.core.registry import RouterRegistry
+from gql_server.core.secret_box import SecretBox
 from gql_server.events import GROUPS_CHANNEL, RedisEventBus, make_event_bus
-from gql_server.graphql_endpoint import GraphQLView
+from gql_server.graphql_endpoint import GraphQLView, SocketLimits
+from gql_server.http_limits import BodyLimitMiddleware, BodyLimits
 from gql_server.openai_api import openai_routes
 from gql_server.runtime import Runtime
 from gql_server.services.access import AccessService
@@ -37,6 +41,8 @@ from gql_server.store.migrate import upgrade_to_head
 from schema.build import build_schema
 
 log = logging.getLogger("gql_server")
+
+PROVIDER_KEY_SECRET = "provider-key-secret"  # noqa: S105 - the row name, not a secret
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -69,7 +75,7 @@ def create_app(settings: Settings) -> Starlette:
     def runtime() -> Runtime:
         return holder["runtime"]
 
-    graphql = _LazyGraphQL(runtime, settings.ui_dist / "graphiql.html")
+    graphql = _LazyGraphQL(runtime, settings)
 
     async def healthz(request: Request) -> Response:
         rt = holder.get("runtime")
@@ -86,21 +92,41 @@ def create_app(settings: Settings) -> Starlette:
         *openai_routes(runtime),
         *_ui_routes(settings.ui_dist),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    limits = BodyLimits(
+        graphql_bytes=settings.graphql_max_body_bytes, openai_bytes=settings.openai_max_body_bytes
+    )
+    middleware = [Middleware(BodyLimitMiddleware, limits=limits)]
+    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+
+
+async def before_sockets_close(app: Starlette) -> None:
+    """Shutdown, first step (the server has stopped accepting): stop the simulations so their
+    cancelled summaries still reach their sockets and are saved, before the sockets close."""
+    rt: Runtime | None = getattr(app.state, "runtime", None)
+    if rt is None:
+        return
+    rt.ready = False
+    await rt.services.simulations.shutdown()
 
 
 class _LazyGraphQL:
     """The GraphQL view needs the services, which exist only once the lifespan has run."""
 
-    def __init__(self, runtime: Any, graphiql: Path) -> None:
+    def __init__(self, runtime: Any, settings: Settings) -> None:
         self._runtime = runtime
-        self._graphiql = graphiql
+        self._graphiql = settings.ui_dist / "graphiql.html"
+        self._sockets = SocketLimits(
+            init_timeout_seconds=settings.ws_connection_init_timeout_seconds,
+            max_unauthenticated=settings.max_unauthenticated_sockets,
+        )
         self._view: GraphQLView | None = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if self._view is None:
             rt: Runtime = self._runtime()
-            self._view = GraphQLView(build_schema(), rt.services, rt.bus, self._graphiql)
+            self._view = GraphQLView(
+                build_schema(), rt.services, rt.bus, self._graphiql, self._sockets
+            )
         await self._view(scope, receive, send)
 
 
@@ -110,13 +136,15 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
     bus = make_event_bus(settings.redis_url)
     if isinstance(bus, RedisEventBus):
         await bus.ping()  # fail at start-up, not on the first change
+    box = await _secret_box(settings, database)
+    secret_box.install(box)
     registry = RouterRegistry(mock=settings.mock_mode)
     uow = database.uow_factory()
     groups = RoutingGroupService(uow, registry, bus)
     access = AccessService(uow, bus, master_key)
     services = Services(
         groups=groups,
-        deployments=DeploymentService(uow),
+        deployments=DeploymentService(uow, box),
         access=access,
         testing=TestingService(groups),
         simulations=SimulationService(
@@ -127,6 +155,9 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
             workers=settings.simulation_workers or default_size(),
         ),
     )
+    sealed = await services.deployments.seal_stored_keys()
+    if sealed:
+        log.info("encrypted %d provider API keys stored in plaintext", sealed)
     if settings.config_path is not None:
         config = _load_config(settings.config_path)
         imported = await services.deployments.import_model_list(config["model_list"])
@@ -141,6 +172,14 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
     live = await groups.load_all_live()
     log.info("%d routing groups live", live)
     return Runtime(settings, database, bus, registry, services, master_key, generated)
+
+
+async def _secret_box(settings: Settings, database: Database) -> SecretBox:
+    """SECRET_KEY, or the secret generated on the first run and kept in the database."""
+    if settings.secret_key is not None:
+        return SecretBox(settings.secret_key.get_secret_value())
+    generated = await database.app_secret(PROVIDER_KEY_SECRET, lambda: secrets.token_urlsafe(32))
+    return SecretBox(generated)
 
 
 async def _follow_group_changes(runtime: Runtime) -> None:

@@ -2,7 +2,15 @@
 
 HTTP requests need `Authorization: Bearer <key>` (401 otherwise). Websockets authenticate in
 `connection_init` (`{"authorization": "Bearer <key>"}`); a bad or missing key closes the socket
-with 4403, and a key revoked while connected closes it too.
+with 4403, and a key revoked while connected closes it too. A socket must send
+`connection_init` within `SocketLimits.init_timeout_seconds` (4408 otherwise), and at most
+`SocketLimits.max_unauthenticated` sockets may be waiting to sign in at once.
+
+Request errors (parse, validation, variable coercion) follow GraphQL over HTTP: their message
+is returned, and a client that accepts `application/graphql-response+json` gets that media type
+and 400. Subscriptions are served on the websocket only; persisted queries (APQ) are answered
+`PersistedQueryNotSupported` so Apollo clients send the full document. An HTTP request whose
+client disconnects is cancelled.
 """
 
 from __future__ import annotations
@@ -10,20 +18,35 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError
+from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema import BaseSchema
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from gql_server.auth import Principal, bearer_token
 from gql_server.events import KEYS_CHANNEL, EventBus
+from gql_server.graphql_http import (
+    GRAPHQL_RESPONSE_JSON,
+    SUBSCRIPTION_OVER_HTTP,
+    is_request_error,
+    preflight_error,
+    request_error,
+    wants_graphql_response_json,
+)
 from gql_server.services.container import Services
 from schema.context import Context
 
@@ -33,24 +56,40 @@ _NO_UI = """<!doctype html><title>GraphiQL</title>
 <p>The GraphiQL bundle is not built. Run <code>make ui</code>.</p>"""
 
 
+@dataclass(frozen=True)
+class SocketLimits:
+    init_timeout_seconds: float = 10.0
+    max_unauthenticated: int = 200
+
+
 class GraphQLView(GraphQL[Context, None]):
     def __init__(
-        self, schema: BaseSchema, services: Services, bus: EventBus, graphiql: Path
+        self,
+        schema: BaseSchema,
+        services: Services,
+        bus: EventBus,
+        graphiql: Path,
+        sockets: SocketLimits | None = None,
     ) -> None:
+        self._sockets = sockets or SocketLimits()
         super().__init__(
             schema,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             max_subscriptions_per_connection=10,
             keep_alive=True,
             keep_alive_interval=15,
+            connection_init_wait_timeout=timedelta(seconds=self._sockets.init_timeout_seconds),
         )
         self._services = services
         self._bus = bus
         self._graphiql = graphiql
+        # Sockets accepted but not yet signed in (by id of their Context).
+        self._unauthenticated: set[int] = set()
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        principal = request.scope.get("state", {}).get("principal")
-        return Context(services=self._services, principal=principal)
+        state = request.scope.setdefault("state", {})
+        state["sub_response"] = response
+        return Context(services=self._services, principal=state.get("principal"))
 
     async def on_ws_connect(self, context: Context) -> None:
         params = context.connection_params or {}
@@ -60,6 +99,60 @@ class GraphQLView(GraphQL[Context, None]):
         if principal is None:
             raise ConnectionRejectionError({"message": "invalid or missing API key"})
         context.principal = principal
+        self._unauthenticated.discard(id(context))
+
+    async def execute_single(  # noqa: PLR0917 - Strawberry's signature
+        self,
+        request: Any,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Context,
+        root_value: Any,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        problem = preflight_error(request_data)
+        if problem is not None:
+            log.info("request error: %.300s", problem)
+            return request_error(problem, code=problem.code)
+        # Subscriptions only on the websocket; mutations never via GET.
+        allowed = OperationType.from_http(request_adapter.method) - {OperationType.SUBSCRIPTION}
+        try:
+            return await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=request_data.extensions,
+            )
+        except InvalidOperationTypeError as exc:
+            if exc.operation_type is OperationType.SUBSCRIPTION:
+                return request_error(SUBSCRIPTION_OVER_HTTP)
+            raise HTTPException(400, exc.as_http_error_reason(request_adapter.method)) from exc
+        except CannotGetOperationTypeError as exc:
+            raise HTTPException(400, exc.as_http_error_reason()) from exc
+        except MissingQueryError as exc:
+            raise HTTPException(400, "No GraphQL query found in the request") from exc
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        response = await super().process_result(request, result)
+        sub_response = request.scope.get("state", {}).get("sub_response")
+        if sub_response is not None and wants_graphql_response_json(request.headers.get("accept")):
+            sub_response.headers["content-type"] = GRAPHQL_RESPONSE_JSON
+            if is_request_error(result):
+                sub_response.status_code = 400
+                response.pop("data", None)
+        return response
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        media_type = sub_response.headers.get("content-type")
+        if media_type is not None:
+            del sub_response.headers["content-type"]
+        response = super().create_response(response_data, sub_response)
+        if media_type is not None:
+            response.headers["content-type"] = media_type
+        return response
 
     async def render_graphql_ide(self, request: Request) -> Response:
         if self._graphiql.is_file():
@@ -78,21 +171,62 @@ class GraphQLView(GraphQL[Context, None]):
                 await _unauthorized()(scope, receive, send)
                 return
             scope.setdefault("state", {})["principal"] = principal
-            await super().__call__(scope, receive, send)
+            await self._serve_http(scope, receive, send)
         elif scope["type"] == "websocket":
             await self._run_websocket(scope, receive, send)
         else:  # pragma: no cover - lifespan is handled by the app
             await super().__call__(scope, receive, send)
 
+    async def _serve_http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one request; cancel it if its client disconnects first (a request that would
+        run a minute of retries must not outlive the client waiting for it)."""
+        body: bytes | None = await _read_body(receive)
+        client_gone = asyncio.Event()
+
+        async def replay() -> Message:
+            nonlocal body
+            if body is not None:
+                message: Message = {"type": "http.request", "body": body, "more_body": False}
+                body = None
+                return message
+            await client_gone.wait()
+            return {"type": "http.disconnect"}
+
+        handling = asyncio.ensure_future(super().__call__(scope, replay, send))
+        watching = asyncio.ensure_future(_wait_disconnect(receive))
+        try:
+            await asyncio.wait({handling, watching}, return_when=asyncio.FIRST_COMPLETED)
+            if not handling.done():
+                log.info("client disconnected; cancelling its GraphQL request")
+                client_gone.set()
+                handling.cancel()
+            try:
+                await handling
+            except asyncio.CancelledError:
+                if not handling.cancelled():
+                    raise  # this task itself was cancelled (e.g. shutdown), not the request
+        finally:
+            # Whatever ends this task (a disconnect, shutdown cancelling it) ends both.
+            for task in (handling, watching):
+                task.cancel()
+            await asyncio.gather(handling, watching, return_exceptions=True)
+
     async def _run_websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve the socket; close it when the key it signed in with is revoked."""
+        if len(self._unauthenticated) >= self._sockets.max_unauthenticated:
+            log.info("refusing a websocket: %d are waiting to sign in", len(self._unauthenticated))
+            # Before `accept`: the handshake is refused (HTTP 403), nothing is held.
+            await send({"type": "websocket.close", "code": 1013})
+            return
         context = Context(services=self._services)
+        self._unauthenticated.add(id(context))
         websocket = WebSocket(scope, receive, send)
         serving = asyncio.ensure_future(self.run(websocket, context=context))
         watcher = asyncio.ensure_future(self._close_on_revoke(context, websocket))
         try:
             await serving
         finally:
+            self._unauthenticated.discard(id(context))
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
@@ -106,6 +240,22 @@ class GraphQLView(GraphQL[Context, None]):
             with contextlib.suppress(Exception):
                 await websocket.close(code=4403, reason="API key revoked")
             return
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return b"".join(chunks)
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+async def _wait_disconnect(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 def _wants_html(request: Request) -> bool:

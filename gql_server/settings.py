@@ -17,7 +17,7 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     master_key: SecretStr | None = None
     host: str = "127.0.0.1"
-    port: int = 4000
+    port: int = Field(default=4000, ge=0, le=65535)
     config_path: Path | None = None
     # Mock mode: deployments are routed by the real Router but never call a provider.
     mock_mode: bool = False
@@ -27,8 +27,33 @@ class Settings(BaseSettings):
     # Worker processes that run simulations (the cap on simulations at once in this
     # instance); unset: one fewer than the machine's cores, at least one.
     simulation_workers: int | None = Field(default=None, ge=1, le=256)
-    max_simulations_per_key: int = Field(default=2, ge=1)
+    max_simulations_per_key: int = Field(default=2, ge=1, le=1000)
     log_level: str = "INFO"
+    # Request bodies above these sizes get 413 before they are read (Content-Length) or as soon
+    # as the stream passes the limit; websocket messages on /graphql share the GraphQL limit.
+    graphql_max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=256 * 1024 * 1024)
+    openai_max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=1024 * 1024 * 1024)
+    # A websocket must send `connection_init` this soon; at most this many sockets may be
+    # waiting to authenticate at once (more are refused until some sign in or leave).
+    ws_connection_init_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=300, allow_inf_nan=False
+    )
+    max_unauthenticated_sockets: int = Field(default=200, ge=1, le=100_000)
+    # SIGTERM: stop accepting, stop simulations (their cancelled summaries are sent and saved),
+    # close sockets, and exit within this many seconds; a second SIGTERM exits at once.
+    shutdown_timeout_seconds: float = Field(default=15.0, gt=0, le=600, allow_inf_nan=False)
+    # Encrypts provider API keys at rest. Unset: generated on first run and kept in the database.
+    secret_key: SecretStr | None = None
+
+    @field_validator("secret_key")
+    @classmethod
+    def _strong_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        secret = value.get_secret_value()
+        if secret.lower() in _PLACEHOLDERS or len(secret) < 16:
+            raise ValueError("SECRET_KEY must be at least 16 characters and not a placeholder")
+        return value
 
     @field_validator("master_key")
     @classmethod

@@ -6,9 +6,16 @@ import logging
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
+from strawberry.types import ExecutionContext
 
 from gql_server.core.errors import DomainError
+from schema.limits import OperationLimits, RejectLoneSurrogates
 from schema.mutations import Mutation
 from schema.queries import Query
 from schema.subscriptions import Subscription
@@ -16,25 +23,40 @@ from schema.subscriptions import Subscription
 log = logging.getLogger("gql_server.graphql")
 
 
-def _should_mask(error: GraphQLError) -> bool:
+def is_unexpected(error: GraphQLError) -> bool:
+    """A bug or an outage, not the caller's mistake. Parse, validation and variable-coercion
+    errors carry no original error or a GraphQLError; domain errors are expected answers."""
     original = error.original_error
-    if original is None or isinstance(original, DomainError):
-        return False  # the caller's own mistake: parse/validation errors, domain errors
-    log.error("unexpected error in %s", error.path, exc_info=original)
-    return True
+    return original is not None and not isinstance(original, DomainError | GraphQLError)
+
+
+class _Schema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Strawberry's default logs every error at ERROR with a traceback: a caller's typo
+        # would cost 20x its size in log bytes. Only unexpected errors deserve that.
+        for error in errors:
+            if is_unexpected(error):
+                log.error("unexpected error in %s", error.path, exc_info=error.original_error)
+            else:
+                # Bounded: a message may quote the caller's input back.
+                log.info("request error: %.300s", error.message)
 
 
 def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(
+    return _Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=[
             lambda: MaskErrors(
-                should_mask_error=_should_mask,
+                should_mask_error=is_unexpected,
                 error_message="Internal server error; it has been logged.",
             ),
             lambda: QueryDepthLimiter(max_depth=12),
             lambda: MaxTokensLimiter(max_token_count=5000),
+            lambda: AddValidationRules([OperationLimits]),
+            RejectLoneSurrogates,
         ],
     )

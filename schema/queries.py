@@ -42,10 +42,14 @@ class Query:
             return None
         return RoutingGroup.from_domain(group, await ctx.deployment_registry())
 
-    @strawberry.field(description="The model registry.")
+    @strawberry.field(
+        description="The model registry: all of it for the master key; for other keys, the "
+        "deployments of their routing groups (without apiBase)."
+    )
     async def deployments(self, info: Info) -> list[Deployment]:
-        registry = await info.context.deployment_registry()
-        return [Deployment.from_domain(d) for d in registry.values()]
+        who = info.context.who
+        visible = await info.context.services.deployments.visible(who)
+        return [Deployment.from_domain(d, show_api_base=who.is_admin) for d in visible]
 
     @strawberry.field(description="Every saved change to a routing group, newest first.")
     async def routing_group_revisions(

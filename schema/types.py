@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import cast
 
@@ -31,8 +32,9 @@ class Deployment:
     mock: bool = strawberry.field(description="Answers with a mock response, never a provider")
 
     @classmethod
-    def from_domain(cls, d: models.Deployment) -> Deployment:
-        api_base = d.api_base
+    def from_domain(cls, d: models.Deployment, *, show_api_base: bool = True) -> Deployment:
+        """`show_api_base` is for the master key only: a team key sees no provider endpoints."""
+        api_base = d.api_base if show_api_base else None
         return cls(
             model_id=strawberry.ID(d.model_id),
             model_name=d.litellm_model,
@@ -43,8 +45,8 @@ class Deployment:
             api_base=api_base,
             rpm=d.rpm,
             tpm=d.tpm,
-            input_cost_per_token=d.input_cost_per_token,
-            output_cost_per_token=d.output_cost_per_token,
+            input_cost_per_token=_finite_or_none(d.input_cost_per_token),
+            output_cost_per_token=_finite_or_none(d.output_cost_per_token),
             mock=d.has_mock_response,
         )
 
@@ -108,11 +110,13 @@ class RoutingGroup:
             retry_config=RetryConfig(num_retries=g.retry.num_retries),
             cooldown_config=CooldownConfig(
                 allowed_fails=g.cooldown.allowed_fails,
-                cooldown_time_seconds=g.cooldown.cooldown_time_seconds,
+                cooldown_time_seconds=_finite_or(
+                    g.cooldown.cooldown_time_seconds, models.MAX_COOLDOWN_SECONDS
+                ),
             ),
             settings=RoutingGroupSettings(
                 max_fallbacks=g.settings.max_fallbacks,
-                timeout_seconds=g.settings.timeout_seconds,
+                timeout_seconds=_finite_or_none(g.settings.timeout_seconds),
             ),
             assigned_team_ids=[strawberry.ID(t) for t in g.assigned_team_ids],
             assigned_key_ids=[strawberry.ID(k) for k in g.assigned_key_ids],
@@ -123,6 +127,16 @@ class RoutingGroup:
             updated_at=g.updated_at,
             updated_by=g.updated_by,
         )
+
+
+def _finite_or(value: float, fallback: float) -> float:
+    """Rows written before the bounds existed may hold infinity, which no Float can carry: one
+    such group must not turn a whole list into `data: null`."""
+    return value if math.isfinite(value) else fallback
+
+
+def _finite_or_none(value: float | None) -> float | None:
+    return value if value is None or math.isfinite(value) else None
 
 
 def _member(m: models.GroupDeployment, d: models.Deployment | None) -> RoutingGroupDeployment:

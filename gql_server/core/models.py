@@ -7,6 +7,7 @@ each message beside the field it names.
 from __future__ import annotations
 
 import enum
+import math
 import re
 from collections.abc import Collection
 from datetime import datetime
@@ -19,6 +20,17 @@ from gql_server.core.errors import FieldError, ValidationError
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$")
 MAX_DESCRIPTION = 2000
 MAX_FALLBACKS_LIMIT = 20
+# Upper bounds on every number a group carries: a retry count of 2^31-1 or a cooldown of
+# infinity is never what anyone meant, and unbounded values stall requests or break reads.
+MAX_NUM_RETRIES = 10
+MAX_ALLOWED_FAILS = 10_000
+MAX_COOLDOWN_SECONDS = 24 * 3600.0
+MIN_TIMEOUT_SECONDS = 0.1
+MAX_TIMEOUT_SECONDS = 600.0
+MAX_PRIORITY = 1000
+MAX_WEIGHT = 1_000_000
+MAX_RATE_LIMIT = 1_000_000_000
+MAX_COST_PER_TOKEN = 1.0
 ENV_REFERENCE_PREFIX = "os.environ/"
 
 
@@ -137,21 +149,43 @@ def validate_spec(spec: RoutingGroupSpec, known_model_ids: Collection[str]) -> N
     if spec.description is not None and len(spec.description) > MAX_DESCRIPTION:
         errors.append(FieldError("description", f"must be at most {MAX_DESCRIPTION} characters"))
     errors.extend(_deployment_errors(spec, known_model_ids))
-    if spec.retry.num_retries < 0:
-        errors.append(FieldError("retryConfig.numRetries", "must be 0 or more"))
-    if spec.cooldown.allowed_fails < 0:
-        errors.append(FieldError("cooldownConfig.allowedFails", "must be 0 or more"))
-    if spec.cooldown.cooldown_time_seconds < 0:
-        errors.append(FieldError("cooldownConfig.cooldownTimeSeconds", "must be 0 or more"))
-    if not 0 <= spec.settings.max_fallbacks <= MAX_FALLBACKS_LIMIT:
-        errors.append(
-            FieldError("settings.maxFallbacks", f"must be between 0 and {MAX_FALLBACKS_LIMIT}")
+    errors.extend(
+        number_errors("retryConfig.numRetries", spec.retry.num_retries, 0, MAX_NUM_RETRIES)
+    )
+    errors.extend(
+        number_errors(
+            "cooldownConfig.allowedFails", spec.cooldown.allowed_fails, 0, MAX_ALLOWED_FAILS
         )
+    )
+    errors.extend(
+        number_errors(
+            "cooldownConfig.cooldownTimeSeconds",
+            spec.cooldown.cooldown_time_seconds,
+            0,
+            MAX_COOLDOWN_SECONDS,
+        )
+    )
+    errors.extend(
+        number_errors("settings.maxFallbacks", spec.settings.max_fallbacks, 0, MAX_FALLBACKS_LIMIT)
+    )
     timeout = spec.settings.timeout_seconds
-    if timeout is not None and timeout <= 0:
-        errors.append(FieldError("settings.timeoutSeconds", "must be greater than 0"))
+    if timeout is not None:
+        errors.extend(
+            number_errors(
+                "settings.timeoutSeconds", timeout, MIN_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS
+            )
+        )
     if errors:
         raise ValidationError(errors)
+
+
+def number_errors(field: str, value: float, low: float, high: float) -> list[FieldError]:
+    """A finite number within [low, high], or the FieldError saying what is allowed."""
+    if not math.isfinite(value):
+        return [FieldError(field, "must be a finite number")]
+    if not low <= value <= high:
+        return [FieldError(field, f"must be between {low:g} and {high:g}")]
+    return []
 
 
 def _name_errors(name: str) -> list[FieldError]:
@@ -188,8 +222,8 @@ def _deployment_errors(spec: RoutingGroupSpec, known: Collection[str]) -> list[F
         if spec.strategy is Strategy.WEIGHTED:
             if dep.weight is None:
                 errors.append(FieldError(f"{where}.weight", "required for weighted routing"))
-            elif dep.weight < 0:
-                errors.append(FieldError(f"{where}.weight", "must be 0 or more"))
+            else:
+                errors.extend(number_errors(f"{where}.weight", dep.weight, 0, MAX_WEIGHT))
     if (
         spec.strategy is Strategy.WEIGHTED
         and not errors
@@ -204,8 +238,8 @@ def _priority_errors(
 ) -> list[FieldError]:
     if dep.priority is None:
         return [FieldError(f"{where}.priority", "required for priority failover")]
-    if dep.priority < 1:
-        return [FieldError(f"{where}.priority", "must be 1 or more")]
+    if not 1 <= dep.priority <= MAX_PRIORITY:
+        return [FieldError(f"{where}.priority", f"must be between 1 and {MAX_PRIORITY}")]
     if dep.priority in priorities:
         first = priorities[dep.priority]
         return [

@@ -49,6 +49,7 @@ from gql_server.core.models import (
     Strategy,
 )
 from gql_server.core.run_cooldowns import RunCooldownStore
+from gql_server.core.secret_box import reveal
 from gql_server.core.traces import RequestTrace, SkippedDeployment, SkipReason
 from gql_server.core.tracing import (
     NAMESPACE_SEPARATOR,
@@ -383,7 +384,7 @@ def litellm_params(
     params["model"] = deployment.litellm_model
     optional = {
         "api_base": resolve_reference(deployment.api_base),
-        "api_key": resolve_reference(deployment.api_key),
+        "api_key": resolve_reference(reveal(deployment.api_key)),
         "rpm": deployment.rpm,
         "tpm": deployment.tpm,
         "input_cost_per_token": deployment.input_cost_per_token,

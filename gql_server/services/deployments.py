@@ -7,8 +7,15 @@ from typing import Any
 
 from gql_server.auth import Principal
 from gql_server.core.errors import ConflictError, FieldError, ValidationError
-from gql_server.core.models import Deployment, provider_of
-from gql_server.services.common import require_admin
+from gql_server.core.models import (
+    MAX_COST_PER_TOKEN,
+    MAX_RATE_LIMIT,
+    Deployment,
+    number_errors,
+    provider_of,
+)
+from gql_server.core.secret_box import SecretBox
+from gql_server.services.common import can_see, require_admin
 from gql_server.services.ports import DuplicateKey, UnitOfWorkFactory
 
 _KNOWN_PARAMS = {
@@ -23,19 +30,52 @@ _KNOWN_PARAMS = {
 
 
 class DeploymentService:
-    def __init__(self, uow: UnitOfWorkFactory) -> None:
+    """Literal provider API keys are sealed by `box` before they are stored (see secret_box)."""
+
+    def __init__(self, uow: UnitOfWorkFactory, box: SecretBox) -> None:
         self._uow = uow
+        self._box = box
+
+    def _sealed(self, deployment: Deployment) -> Deployment:
+        sealed = self._box.seal(deployment.api_key)
+        if sealed == deployment.api_key:
+            return deployment
+        return deployment.model_copy(update={"api_key": sealed})
+
+    async def seal_stored_keys(self) -> int:
+        """Encrypt, in place, the plaintext keys of rows stored before encryption existed.
+        One transaction; returns how many rows changed."""
+        changed = 0
+        async with self._uow() as uow:
+            for deployment in await uow.deployments.list():
+                sealed = self._sealed(deployment)
+                if sealed is not deployment:
+                    await uow.deployments.upsert(sealed)
+                    changed += 1
+            await uow.commit()
+        return changed
 
     async def all(self, who: Principal) -> list[Deployment]:
         async with self._uow() as uow:
             return await uow.deployments.list()
+
+    async def visible(self, who: Principal) -> list[Deployment]:
+        """The registry as `who` may see it: everything for the master key, otherwise only the
+        deployments of the groups assigned to the caller's key or team."""
+        async with self._uow() as uow:
+            deployments = await uow.deployments.list()
+            if who.is_admin:
+                return deployments
+            groups = [g for g in await uow.groups.list_all() if can_see(who, g)]
+        wanted = {m.model_id for g in groups for m in g.deployments}
+        return [d for d in deployments if d.model_id in wanted]
 
     async def create(self, who: Principal, deployment: Deployment) -> Deployment:
         require_admin(who, "add deployments")
         _check(deployment)
         async with self._uow() as uow:
             try:
-                await uow.deployments.add(deployment)
+                await uow.deployments.add(self._sealed(deployment))
             except DuplicateKey as exc:
                 raise ConflictError(
                     f"a deployment with id {deployment.model_id!r} already exists"
@@ -48,7 +88,7 @@ class DeploymentService:
         deployments = [deployment_from_config(e, i) for i, e in enumerate(entries)]
         async with self._uow() as uow:
             for d in deployments:
-                await uow.deployments.upsert(d)
+                await uow.deployments.upsert(self._sealed(d))
             await uow.commit()
         return [d.model_id for d in deployments]
 
@@ -92,13 +132,13 @@ def _check(d: Deployment, where: str = "") -> None:
     if not d.litellm_model.strip():
         errors.append(FieldError(f"{prefix}modelName", "must not be empty"))
     for name, value in (("rpm", d.rpm), ("tpm", d.tpm)):
-        if value is not None and value < 0:
-            errors.append(FieldError(f"{prefix}{name}", "must be 0 or more"))
+        if value is not None:
+            errors.extend(number_errors(f"{prefix}{name}", value, 0, MAX_RATE_LIMIT))
     for name, cost in (
         ("inputCostPerToken", d.input_cost_per_token),
         ("outputCostPerToken", d.output_cost_per_token),
     ):
-        if cost is not None and cost < 0:
-            errors.append(FieldError(f"{prefix}{name}", "must be 0 or more"))
+        if cost is not None:
+            errors.extend(number_errors(f"{prefix}{name}", cost, 0, MAX_COST_PER_TOKEN))
     if errors:
         raise ValidationError(errors)

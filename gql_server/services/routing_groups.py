@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +39,15 @@ class Page:
 
 
 MAX_PAGE_SIZE = 100
+BLIND_UPDATE_ATTEMPTS = 50
+
+
+class _LostRace(Exception):
+    """Another writer bumped the version between our read and our write."""
+
+    def __init__(self, current_version: int | None) -> None:
+        super().__init__(current_version)
+        self.current_version = current_version
 
 
 class RoutingGroupService:
@@ -90,6 +101,14 @@ class RoutingGroupService:
             raise NotFoundError(f"no routing group with id {group_id!r}")
         return group
 
+    async def get_visible_by_name(self, who: Principal, name: str) -> RoutingGroup:
+        """By name, with the same uniform answer: NotFoundError whether the group is absent or
+        `who` may not see it (`/v1` maps this to one 404 for both)."""
+        group = await self.get(who, name=name)
+        if group is None:
+            raise NotFoundError(f"no routing group named {name!r}")
+        return group
+
     async def deployments_of(self, group: RoutingGroup) -> dict[str, Deployment]:
         async with self._uow() as uow:
             return await uow.deployments.get_many([d.model_id for d in group.deployments])
@@ -132,6 +151,30 @@ class RoutingGroupService:
         expected_version: int | None,
     ) -> RoutingGroup:
         require_admin(who, "change routing groups")
+        # A blind patch (no expectedVersion) applies to whatever is current: losing a race to
+        # another writer just means reading again and re-applying, not a ConflictError.
+        attempts = 1 if expected_version is not None else BLIND_UPDATE_ATTEMPTS
+        for attempt in range(1, attempts + 1):
+            try:
+                updated, deployments = await self._update_once(
+                    who, group_id, changes, expected_version
+                )
+            except _LostRace as lost:
+                if attempt == attempts:
+                    raise _stale(lost.current_version) from None
+                await asyncio.sleep(random.uniform(0, 0.005 * attempt))  # noqa: S311 - jitter
+                continue
+            await self._go_live(updated, deployments)
+            return updated
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _update_once(
+        self,
+        who: Principal,
+        group_id: str,
+        changes: Mapping[str, Any],
+        expected_version: int | None,
+    ) -> tuple[RoutingGroup, dict[str, Deployment]]:
         async with self._uow() as uow:
             current = await uow.groups.get(group_id)
             if current is None:
@@ -155,11 +198,10 @@ class RoutingGroupService:
                 raise _name_taken(updated.name) from exc
             if not won:
                 latest = await uow.groups.get(group_id)
-                raise _stale(latest.version if latest else None)
+                raise _LostRace(latest.version if latest else None)
             await uow.revisions.add(make_revision(updated, "update", who, current, updated))
             await uow.commit()
-        await self._go_live(updated, deployments)
-        return updated
+        return updated, deployments
 
     async def preview(
         self, group: RoutingGroup, changes: Mapping[str, Any]

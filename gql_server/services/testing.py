@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from gql_server.auth import Principal
-from gql_server.core.errors import FieldError, NotFoundError, PermissionDeniedError, ValidationError
+from gql_server.core.errors import FieldError, ValidationError
 from gql_server.core.injection import InjectionPlan
 from gql_server.core.models import RoutingGroup
 from gql_server.core.router_builder import build_router
 from gql_server.core.tester import TestOutcome, test_one_request
-from gql_server.services.common import can_see
 from gql_server.services.routing_groups import RoutingGroupService
 
 
@@ -36,13 +35,9 @@ class TestingService:
 
 
 async def usable_group(groups: RoutingGroupService, who: Principal, group_id: str) -> RoutingGroup:
-    """The group if `who` may use it: NotFoundError when absent, PermissionDenied otherwise."""
-    group = await groups.find(group_id)
-    if group is None:
-        raise NotFoundError(f"no routing group with id {group_id!r}")
-    if not can_see(who, group):
-        raise PermissionDeniedError("this routing group is not assigned to your key or team")
-    return group
+    """The group if `who` may use it. A group `who` may not see is answered exactly like one
+    that does not exist (NotFoundError), so a key cannot probe for other teams' groups."""
+    return await groups.get_visible(who, group_id)
 
 
 def check_plan(group: RoutingGroup, plan: InjectionPlan) -> None:

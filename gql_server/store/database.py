@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event, insert, select, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     async_sessionmaker,
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from gql_server.services.ports import UnitOfWork, UnitOfWorkFactory
+from gql_server.store.tables import AppSecretRow
 from gql_server.store.unit_of_work import SqlUnitOfWork
 
 # How long an SQLite writer waits for another writer's transaction to end before it fails.
@@ -81,6 +83,26 @@ class Database:
             return self.unit_of_work()
 
         return make
+
+    async def app_secret(self, name: str, generate: Callable[[], str]) -> str:
+        """The application secret `name`; on first use, `generate()`'s value is stored and kept.
+        Instances starting together agree: the first insert wins and everyone reads it back."""
+        async with self.engine.begin() as connection:
+            found = await connection.scalar(
+                select(AppSecretRow.value).where(AppSecretRow.name == name)
+            )
+            if found is not None:
+                return str(found)
+        try:
+            async with self.engine.begin() as connection:
+                await connection.execute(insert(AppSecretRow).values(name=name, value=generate()))
+        except IntegrityError:
+            pass  # another instance stored it first
+        async with self.engine.begin() as connection:
+            stored = await connection.scalar(
+                select(AppSecretRow.value).where(AppSecretRow.name == name)
+            )
+        return str(stored)
 
     async def ping(self) -> bool:
         """True when the database answers a trivial query (for health checks)."""

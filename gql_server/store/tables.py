@@ -144,4 +144,14 @@ class SimulationRow(Base):
     summary: Mapped[dict[str, Any]] = mapped_column(json_type())
 
 
+class AppSecretRow(Base):
+    # Secrets the application generates for itself on first run (e.g. the key that encrypts
+    # provider API keys when SECRET_KEY is not set), so every instance and restart shares them.
+    __tablename__ = "app_secrets"
+
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=NOW)
+
+
 ALL_TABLES = tuple(Base.metadata.sorted_tables)

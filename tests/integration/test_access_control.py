@@ -108,7 +108,8 @@ def test_a_team_key_cannot_simulate_another_teams_group(
         _first_message(server.ws_url, two_teams["red_key"], two_teams["blue_group"])
     )
     event = message["payload"]["data"]["simulateTraffic"]
-    assert event["__typename"] == "PermissionDeniedError"
+    # Exactly what a group that does not exist gets: the key learns nothing about it.
+    assert event["__typename"] == "NotFoundError"
     own = asyncio.run(_first_message(server.ws_url, two_teams["red_key"], two_teams["red_group"]))
     assert own["payload"]["data"]["simulateTraffic"]["__typename"] in {
         "SimulationProgress",

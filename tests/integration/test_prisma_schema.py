@@ -310,6 +310,7 @@ def test_schema_prisma_matches_the_sqlalchemy_models(dmmf_of: RunEngine) -> None
     assert set(prisma) == {
         "LiteLLM_RoutingGroupTable",
         "api_keys",
+        "app_secrets",
         "deployments",
         "routing_group_revisions",
         "simulations",

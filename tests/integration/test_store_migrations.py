@@ -12,6 +12,7 @@ from gql_server.store.tables import Base
 
 TABLES = {
     "LiteLLM_RoutingGroupTable",
+    "app_secrets",
     "api_keys",
     "deployments",
     "routing_group_revisions",

@@ -1,0 +1,63 @@
+"""GraphQL over HTTP details the view applies before and after Strawberry runs a request.
+
+- Request errors (the document or its variables are unusable: nothing executed) are told apart
+  from field errors, so a client that accepts `application/graphql-response+json` gets 400.
+- Checks Strawberry does not make: persisted queries (APQ) are not supported, and say so in the
+  words Apollo clients look for; a document above `MAX_DOCUMENT_CHARS` is refused before it is
+  lexed (comments and whitespace escape the token limit). Lone surrogates are refused by the
+  schema (`schema.limits.RejectLoneSurrogates`), for the websocket too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graphql import GraphQLError
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+MAX_DOCUMENT_CHARS = 100_000
+SUBSCRIPTION_OVER_HTTP = (
+    "subscriptions are served over the websocket at /graphql (graphql-transport-ws), not over HTTP"
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    code: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def request_error(message: str | Problem, code: str | None = None) -> ExecutionResult:
+    extensions = {"code": code} if code else None
+    return ExecutionResult(data=None, errors=[GraphQLError(str(message), extensions=extensions)])
+
+
+def is_request_error(result: ExecutionResult) -> bool:
+    """Nothing executed: errors, no data, and no error belongs to a field path."""
+    errors = result.errors or []
+    return bool(errors) and result.data is None and all(e.path is None for e in errors)
+
+
+def wants_graphql_response_json(accept: str | None) -> bool:
+    if not accept:
+        return False
+    return any(
+        part.split(";")[0].strip().lower() == GRAPHQL_RESPONSE_JSON for part in accept.split(",")
+    )
+
+
+def preflight_error(data: GraphQLRequestData) -> Problem | None:
+    extensions = data.extensions if isinstance(data.extensions, dict) else {}
+    if "persistedQuery" in extensions:
+        return Problem("PersistedQueryNotSupported", "PERSISTED_QUERY_NOT_SUPPORTED")
+    if data.query is not None and len(data.query) > MAX_DOCUMENT_CHARS:
+        return Problem(
+            f"the GraphQL document is longer than {MAX_DOCUMENT_CHARS} characters",
+            "DOCUMENT_TOO_LARGE",
+        )
+    return None
