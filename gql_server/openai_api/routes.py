@@ -74,7 +74,7 @@ def openai_routes(runtime: Callable[[], Runtime]) -> list[BaseRoute]:
             rt = runtime()
             exchange = Exchange(endpoint=name, method=request.method)
             try:
-                if request.method not in allowed:
+                if allowed and request.method not in allowed:
                     raise method_not_allowed(request.method, request.url.path, allowed)
                 response = await handler(rt, request, exchange)
             except ApiError as problem:
@@ -193,8 +193,8 @@ async def _embeddings(rt: Runtime, request: Request, exchange: Exchange) -> Resp
     body = schemas.parse(schemas.EmbeddingRequest, await _json(request))
     built = await _usable_router(rt, who, body.model, exchange)
     params = schemas.passthrough(body)
-    if built.mock:
-        # litellm's mock embedding is one vector; a mock group answers one per input.
+    if built.mock or all(d.has_mock_response for d in built.deployments.values()):
+        # A mock deployment's mock_response is chat text; an embedding needs a vector.
         params["mock_response"] = [0.0] * (body.dimensions or MOCK_EMBEDDING_DIMENSIONS)
     routed = await route(built, "aembedding", dict(body.metadata or {}), input=body.input, **params)
     return _routed_answer(exchange, built, routed)

@@ -193,9 +193,17 @@ def parse(model: type[_B], body: object) -> _B:
 
 
 def passthrough(parsed: _Body) -> dict[str, Any]:
-    """Everything the caller set, for the provider, less what the endpoint handles itself."""
+    """Everything the caller set, for the provider, less what the endpoint handles itself.
+
+    litellm drops OpenAI parameters it does not list for a model it does not know (`user` for
+    any OpenAI-compatible endpoint outside OpenAI's catalogue); the caller asked for them, so
+    they are named in `allowed_openai_params` and sent."""
     fields = parsed.model_dump(exclude_unset=True, exclude=_HANDLED, mode="json")
-    return {key: value for key, value in fields.items() if value is not None}
+    params = {key: value for key, value in fields.items() if value is not None}
+    documented = sorted(key for key in params if key in type(parsed).model_fields)
+    if documented:
+        params["allowed_openai_params"] = documented
+    return params
 
 
 def _check_messages(parsed: ChatRequest) -> None:
