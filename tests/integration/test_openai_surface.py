@@ -123,7 +123,9 @@ def test_bad_bodies_are_400_and_never_reach_the_provider(
     )
     assert answer.status_code == 400, answer.text
     assert answer.json()["error"]["type"] == "invalid_request_error"
-    assert provider.calls["calm-model"] == 0, "a caller's mistake is never sent, retried or failed over"
+    assert provider.calls["calm-model"] == 0, (
+        "a caller's mistake is never sent, retried or failed over"
+    )
 
 
 def test_documented_chat_parameters_reach_the_provider(
@@ -226,5 +228,7 @@ def test_a_provider_echoing_its_key_never_reaches_a_team_key(
 
 
 def _group_id(admin: GraphQLClient, name: str) -> str:
-    groups = admin("{ routingGroups { items { routingGroupId routingGroupName } } }")["routingGroups"]["items"]
+    groups = admin("{ routingGroups { items { routingGroupId routingGroupName } } }")[
+        "routingGroups"
+    ]["items"]
     return next(g["routingGroupId"] for g in groups if g["routingGroupName"] == name)
