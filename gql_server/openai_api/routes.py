@@ -9,6 +9,7 @@ answer (or its stream) is done: the one place to observe the gateway's traffic.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -115,6 +116,8 @@ def _finished(rt: Runtime, exchange: Exchange) -> None:
     if exchange.finished:
         return
     exchange.finished = True
+    if exchange.caller is not None and exchange.total_tokens:
+        rt.services.access.charge_tokens(exchange.caller, exchange.total_tokens)
     log.debug(
         "%s %s -> %s in %.1f ms",
         exchange.endpoint,
@@ -232,6 +235,16 @@ async def _json(request: Request) -> Any:
 
 async def _usable_router(rt: Runtime, who: Principal, name: str, exchange: Exchange) -> BuiltRouter:
     exchange.group = name
+    wait = rt.services.access.admit(who)
+    if wait is not None:
+        seconds = max(1, math.ceil(wait))
+        raise ApiError(
+            429,
+            f"this key's rate limit is reached; retry in {seconds} s",
+            "rate_limit_error",
+            "rate_limit_exceeded",
+            headers={"retry-after": str(seconds)},
+        )
     group = await rt.services.groups.find_by_name(name)
     if group is not None and not can_see(who, group):
         raise ApiError(

@@ -1,4 +1,4 @@
-"""Streams never stall the server: no tokenizer fetched from the Hub, mock streams yield and stop."""
+"""Streams never stall the server: no tokenizer fetched from the Hub; mock streams yield, stop."""
 
 from __future__ import annotations
 
