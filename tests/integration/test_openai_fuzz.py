@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import httpx
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.fakes.openai_server import FakeOpenAIServer
@@ -14,6 +14,7 @@ from tests.integration.access_helpers import create_group, generate_key
 from tests.support.graphql_client import GraphQLClient
 from tests.support.server import RunningServer
 
+_HELLO = {"role": "user", "content": "Hello"}
 PROVIDER_KEY = "sk-fuzz-provider-secret-abcdef0123456789"
 
 _scalars = st.none() | st.booleans() | st.integers(-(2**40), 2**40) | st.text(max_size=20)
@@ -85,6 +86,9 @@ def _fuzz(client: httpx.Client) -> None:
         suppress_health_check=list(HealthCheck),
     )
     @given(path=_paths, body=_bodies | _json)
+    @example(path="/v1/chat/completions", body={"model": "leaky", "messages": [_HELLO]})
+    @example(path="/v1/chat/completions", body={"model": "fuzzed", "messages": [_HELLO]})
+    @example(path="/v1/embeddings", body={"model": "leaky", "input": "hi"})
     def one(path: str, body: Any) -> None:
         answer = client.post(path, content=json.dumps(body))
         text = answer.text

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import openai
 import pytest
 
+from tests.fakes.openai_server import FakeOpenAIServer
 from tests.integration.access_helpers import create_group
 from tests.support.graphql_client import GraphQLClient
 from tests.support.server import RunningServer
+from tests.support.ws_client import GraphQLWebSocket
 
 HELLO: Any = [{"role": "user", "content": "Hello"}]
+PROVIDER_KEY = "sk-provider-secret-for-simulations-0123456789"
 
 
 def _team(admin: GraphQLClient, alias: str, **limits: int) -> str:
@@ -88,3 +92,71 @@ def test_limits_are_validated(admin: GraphQLClient) -> None:
         " __typename ... on ValidationError { fieldErrors { field } } } }"
     )
     assert data["generateKey"]["__typename"] == "ValidationError"
+
+
+SIMULATE_WITH_ERRORS = """
+subscription($id: ID!, $input: SimulationInput!) {
+  simulateTraffic(id: $id, input: $input) {
+    __typename
+    ... on SimulationProgress { requests { attempts { deploymentId errorMessage } } }
+    ... on SimulationSummary { totalRequests }
+    ... on LimitExceededError { message limit }
+  }
+}"""
+
+
+async def _simulate(server: RunningServer, key: str, gid: str, sim: dict[str, Any]) -> list[Any]:
+    socket = await GraphQLWebSocket.open(server.ws_url, key)
+    assert await socket.acknowledged()
+    op = await socket.subscribe(SIMULATE_WITH_ERRORS, {"id": gid, "input": sim})
+    events: list[Any] = []
+    async for message in socket.messages():
+        assert message["id"] == op
+        if message["type"] == "complete":
+            break
+        assert message["type"] == "next", message
+        events.append(message["payload"]["data"]["simulateTraffic"])
+    await socket.close()
+    return events
+
+
+def test_real_mode_simulations_by_a_team_key_are_capped_and_scrubbed(
+    server: RunningServer, admin: GraphQLClient
+) -> None:
+    with FakeOpenAIServer() as provider:
+        provider.answer("leaky-model", echo_key=True)
+        result = admin(
+            "mutation($i: DeploymentInput!) { createDeployment(input: $i) { __typename } }",
+            {
+                "i": {
+                    "modelId": "leaky-dep",
+                    "modelName": "openai/leaky-model",
+                    "apiBase": provider.base_url,
+                    "apiKey": PROVIDER_KEY,
+                }
+            },
+        )
+        assert result["createDeployment"]["__typename"] == "Deployment"
+        team = _team(admin, "sim-team", maxRealRequests=4)
+        _, key = _key(admin, "sim-key", team)
+        gid = create_group(
+            admin,
+            "leaky-sim",
+            deployments=[{"modelId": "leaky-dep", "priority": 1}],
+            assignedTeamIds=[team],
+        )
+        big = {"numRequests": 300, "concurrency": 1, "seed": 1, "mock": False}
+        refused = asyncio.run(_simulate(server, key, gid, big))
+        assert [e["__typename"] for e in refused] == ["LimitExceededError"]
+        assert refused[0]["limit"] == 4
+        assert provider.calls["leaky-model"] == 0
+
+        small = {"numRequests": 3, "concurrency": 1, "seed": 1, "mock": False}
+        events = asyncio.run(_simulate(server, key, gid, small))
+        assert events[-1]["totalRequests"] == 3
+        messages = [
+            a["errorMessage"] for e in events[:-1] for r in e["requests"] for a in r["attempts"]
+        ]
+        assert messages and all("Incorrect API key provided" in m for m in messages)
+        assert not any("provider-secret" in m for m in messages)
+        assert provider.requests[0].authorization == f"Bearer {PROVIDER_KEY}"
