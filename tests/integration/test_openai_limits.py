@@ -160,3 +160,26 @@ def test_real_mode_simulations_by_a_team_key_are_capped_and_scrubbed(
         assert messages and all("Incorrect API key provided" in m for m in messages)
         assert not any("provider-secret" in m for m in messages)
         assert provider.requests[0].authorization == f"Bearer {PROVIDER_KEY}"
+
+
+def test_limits_are_stored_and_read_back(admin: GraphQLClient) -> None:
+    team = _team(admin, "read-team", tpmLimit=1000, maxSimulations=1)
+    key_id, _ = _key(admin, "read-key", team, rpmLimit=30, maxRealRequests=10)
+    teams = admin(
+        "{ teams { teamId limits { rpmLimit tpmLimit maxSimulations maxRealRequests } } }"
+    )
+    keys = admin("{ keys { keyId limits { rpmLimit tpmLimit maxSimulations maxRealRequests } } }")
+    team_limits = next(t["limits"] for t in teams["teams"] if t["teamId"] == team)
+    key_limits = next(k["limits"] for k in keys["keys"] if k["keyId"] == key_id)
+    assert team_limits == {
+        "rpmLimit": None,
+        "tpmLimit": 1000,
+        "maxSimulations": 1,
+        "maxRealRequests": None,
+    }
+    assert key_limits == {
+        "rpmLimit": 30,
+        "tpmLimit": None,
+        "maxSimulations": None,
+        "maxRealRequests": 10,
+    }
