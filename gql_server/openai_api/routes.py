@@ -107,7 +107,8 @@ def openai_routes(runtime: Callable[[], Runtime]) -> list[BaseRoute]:
     for path, name, handler, allowed in table:
         for prefix in ("/v1", ""):
             routes.append(Route(prefix + path, endpoint(name, handler, allowed), methods=_ANY))
-    routes.append(Route("/v1/{rest:path}", endpoint("unknown", _unknown, ()), methods=_ANY))
+    unknown = endpoint("unknown", _unknown, ())
+    routes += [Route("/v1", unknown, methods=_ANY), Route("/v1/{rest:path}", unknown, methods=_ANY)]
     return routes
 
 

@@ -82,9 +82,10 @@ def test_models_by_id_and_unknown_routes_answer_openai_json(
     assert listed.headers["content-type"] == "application/json"
     assert [m["id"] for m in listed.json()["data"]] == ["mine"]
 
-    unknown = httpx.post(f"{server.base_url}/v1/fine_tuning/jobs", headers=auth, json={})
-    assert unknown.status_code == 404
-    assert unknown.json()["error"]["code"] == "unknown_url"
+    for path in ("/v1/fine_tuning/jobs", "/v1", "/v1/"):
+        unknown = httpx.post(f"{server.base_url}{path}", headers=auth, json={})
+        assert unknown.status_code == 404, path
+        assert unknown.json()["error"]["code"] == "unknown_url"
 
     wrong = httpx.get(f"{server.base_url}/v1/chat/completions", headers=auth)
     assert wrong.status_code == 405
