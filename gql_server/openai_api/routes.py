@@ -158,6 +158,10 @@ async def _chat(rt: Runtime, request: Request, exchange: Exchange) -> Response:
     params = schemas.passthrough(body)
     messages = schemas.messages_of(body)
     metadata = dict(body.metadata or {})
+    if body.metadata:
+        # litellm keeps `metadata` for itself; OpenAI's own `metadata` goes in the body
+        extra = params.get("extra_body")
+        params["extra_body"] = {**(extra if isinstance(extra, dict) else {}), "metadata": metadata}
     if body.stream:
         routed = await route(
             built, "acompletion", metadata, messages=messages, stream=True, **params
