@@ -24,7 +24,7 @@ from gql_server.core.errors import NoSuchRoutingGroupError
 from gql_server.core.router_builder import BuiltRouter
 from gql_server.core.traces import RequestTrace
 from gql_server.openai_api import schemas
-from gql_server.openai_api.calls import route
+from gql_server.openai_api.calls import Routed, route
 from gql_server.openai_api.errors import (
     ApiError,
     method_not_allowed,
@@ -166,16 +166,7 @@ async def _chat(rt: Runtime, request: Request, exchange: Exchange) -> Response:
         routed = await route(
             built, "acompletion", metadata, messages=messages, stream=True, **params
         )
-        exchange.trace = routed.trace
-        if routed.error is not None or routed.response is None:
-            raise upstream_failure(built, routed.error, routed.trace)
-        exchange.streamed = True
-        return stream_response(
-            request,
-            routed.response,
-            _routing_headers(routed.response),
-            on_done=lambda tokens: _stream_done(rt, exchange, tokens),
-        )
+        return _streamed(rt, request, exchange, built, routed)
     outcome = await built.call(messages, metadata=metadata, **params)
     exchange.trace = outcome.trace
     if outcome.error is not None or outcome.response is None:
@@ -186,13 +177,15 @@ async def _chat(rt: Runtime, request: Request, exchange: Exchange) -> Response:
 async def _completions(rt: Runtime, request: Request, exchange: Exchange) -> Response:
     who = await _authenticate(rt, request, exchange)
     body = schemas.parse(schemas.CompletionRequest, await _json(request))
-    if body.stream:
-        raise ApiError(400, "stream is not supported on /v1/completions", param="stream")
     built = await _usable_router(rt, who, body.model, exchange)
     params = schemas.passthrough(body)
-    routed = await route(
-        built, "atext_completion", dict(body.metadata or {}), prompt=body.prompt, **params
-    )
+    metadata = dict(body.metadata or {})
+    if body.stream:
+        routed = await route(
+            built, "atext_completion", metadata, prompt=body.prompt, stream=True, **params
+        )
+        return _streamed(rt, request, exchange, built, routed)
+    routed = await route(built, "atext_completion", metadata, prompt=body.prompt, **params)
     return _routed_answer(exchange, built, routed)
 
 
@@ -263,7 +256,22 @@ async def _usable_router(rt: Runtime, who: Principal, name: str, exchange: Excha
         raise not_found(f"no routing group named {name!r}", "model_not_found") from None
 
 
-def _routed_answer(exchange: Exchange, built: BuiltRouter, routed: Any) -> Response:
+def _streamed(
+    rt: Runtime, request: Request, exchange: Exchange, built: BuiltRouter, routed: Routed
+) -> Response:
+    exchange.trace = routed.trace
+    if routed.error is not None or routed.response is None:
+        raise upstream_failure(built, routed.error, routed.trace)
+    exchange.streamed = True
+    return stream_response(
+        request,
+        routed.response,
+        _routing_headers(routed.response),
+        on_done=lambda tokens: _stream_done(rt, exchange, tokens),
+    )
+
+
+def _routed_answer(exchange: Exchange, built: BuiltRouter, routed: Routed) -> Response:
     exchange.trace = routed.trace
     if routed.error is not None or routed.response is None:
         raise upstream_failure(built, routed.error, routed.trace)

@@ -67,6 +67,9 @@ async def _events(
 
 
 def _delta_text(choice: Any) -> str:
+    """A chat chunk's delta, or a text-completion chunk's text."""
     delta = getattr(choice, "delta", None)
-    content = getattr(delta, "content", None)
+    content = (
+        getattr(delta, "content", None) if delta is not None else getattr(choice, "text", None)
+    )
     return content if isinstance(content, str) else ""

@@ -198,6 +198,10 @@ def test_embeddings_completions_and_responses_are_routed_through_the_group(
     assert len(client.embeddings.create(model="mocked", input="a").data[0].embedding) == 8
     mocked = client.completions.create(model="mocked", prompt="Say hi")
     assert mocked.choices[0].text == "Hello from Nebius (mock)."
+    pieces = client.completions.create(model="mocked", prompt="Say hi", stream=True)
+    assert "".join(c.choices[0].text or "" for c in pieces if c.choices) == (
+        "Hello from Nebius (mock)."
+    )
     assert client.responses.create(model="mocked", input="Say hi").output_text
 
 
