@@ -125,7 +125,8 @@ class ChatRequest(_Body):
     tool_choice: StrictStr | dict[str, Any] | None = None
     parallel_tool_calls: StrictBool | None = None
     response_format: dict[str, Any] | None = None
-    reasoning_effort: Literal["minimal", "low", "medium", "high"] | None = None
+    # open-ended: OpenAI keeps adding levels ("none", "xhigh", ...); the provider checks it
+    reasoning_effort: StrictStr | None = Field(default=None, max_length=32)
     service_tier: StrictStr | None = None
     modalities: list[StrictStr] | None = None
     prediction: dict[str, Any] | None = None

@@ -113,7 +113,7 @@ async def test_a_busy_stream_lets_other_work_run_between_chunks() -> None:
 
 
 async def test_a_stream_stops_when_its_client_leaves() -> None:
-    source, done = _BusyStream(100_000), []
+    source, done = _BusyStream(100_000), list[int]()
     request = _Request(leaves_after_checks=2)
     sent = await _drain(streaming._events(request, source, done.append))  # type: ignore[arg-type]
     assert sent == 2 * streaming.DISCONNECT_CHECK_EVERY

@@ -134,7 +134,7 @@ def test_documented_chat_parameters_reach_the_provider(
 ) -> None:
     key_id, key = generate_key(admin, "params")
     _real_group(admin, provider, "passing", "calm-model", key_id)
-    tool = {
+    tool: Any = {
         "type": "function",
         "function": {"name": "lookup", "parameters": {"type": "object", "properties": {}}},
     }
@@ -240,4 +240,4 @@ def _group_id(admin: GraphQLClient, name: str) -> str:
     groups = admin("{ routingGroups { items { routingGroupId routingGroupName } } }")[
         "routingGroups"
     ]["items"]
-    return next(g["routingGroupId"] for g in groups if g["routingGroupName"] == name)
+    return str(next(g["routingGroupId"] for g in groups if g["routingGroupName"] == name))
