@@ -11,7 +11,9 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from gql_server.core.rate_limits import AccessLimits
 
 KEY_PREFIX = "sk-"
 VISIBLE_PREFIX_CHARS = 7  # "sk-" + 4: enough to tell keys apart in a list, useless to an attacker
@@ -25,6 +27,8 @@ class Principal:
     is_admin: bool
     key_id: str | None = None
     team_id: str | None = None
+    key_limits: AccessLimits = field(default_factory=AccessLimits)
+    team_limits: AccessLimits = field(default_factory=AccessLimits)
 
     def can_use(self, assigned_key_ids: Iterable[str], assigned_team_ids: Iterable[str]) -> bool:
         if self.is_admin:

@@ -8,6 +8,7 @@ import strawberry
 
 from gql_server.core import models
 from gql_server.core.injection import FailureRule, InjectionPlan, LatencyRule
+from gql_server.core.rate_limits import AccessLimits
 from gql_server.core.scenario import Incident, TrafficSpec
 from gql_server.core.simulation import SimulationRequest
 from schema.enums import ErrorKind, RoutingStrategy, SimulationClock, TrafficPattern
@@ -172,15 +173,41 @@ class DeploymentInput:
         )
 
 
+@strawberry.input(description="Per-key or per-team limits; null means not limited.")
+class AccessLimitsInput:
+    rpm_limit: int | None = strawberry.field(
+        default=None, description="Gateway (/v1) requests per minute"
+    )
+    tpm_limit: int | None = strawberry.field(
+        default=None, description="Gateway (/v1) tokens per minute"
+    )
+    max_simulations: int | None = strawberry.field(
+        default=None, description="Simulations running at once"
+    )
+    max_real_requests: int | None = strawberry.field(
+        default=None, description="Requests one real-mode simulation may send"
+    )
+
+    def to_domain(self) -> AccessLimits:
+        return AccessLimits(
+            rpm_limit=self.rpm_limit,
+            tpm_limit=self.tpm_limit,
+            max_simulations=self.max_simulations,
+            max_real_requests=self.max_real_requests,
+        )
+
+
 @strawberry.input
 class TeamInput:
     team_alias: str
+    limits: AccessLimitsInput | None = None
 
 
 @strawberry.input
 class GenerateKeyInput:
     key_alias: str | None = None
     team_id: strawberry.ID | None = None
+    limits: AccessLimitsInput | None = None
 
 
 @strawberry.input

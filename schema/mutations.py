@@ -172,7 +172,9 @@ class Mutation:
 
         async def run() -> Team:
             return Team.from_domain(
-                await ctx.services.access.create_team(ctx.who, input.team_alias)
+                await ctx.services.access.create_team(
+                    ctx.who, input.team_alias, input.limits.to_domain() if input.limits else None
+                )
             )
 
         return await _attempt(run)
@@ -195,7 +197,10 @@ class Mutation:
 
         async def run() -> GeneratedKey:
             made = await ctx.services.access.generate_key(
-                ctx.who, input.key_alias, str(input.team_id) if input.team_id else None
+                ctx.who,
+                input.key_alias,
+                str(input.team_id) if input.team_id else None,
+                input.limits.to_domain() if input.limits else None,
             )
             rec = made.record
             return GeneratedKey(

@@ -193,11 +193,32 @@ class Team:
     team_id: strawberry.ID
     team_alias: str
     created_at: datetime
+    limits: AccessLimits
 
     @classmethod
     def from_domain(cls, t: TeamRecord) -> Team:
         return cls(
-            team_id=strawberry.ID(t.team_id), team_alias=t.team_alias, created_at=t.created_at
+            team_id=strawberry.ID(t.team_id),
+            team_alias=t.team_alias,
+            created_at=t.created_at,
+            limits=AccessLimits.of(t),
+        )
+
+
+@strawberry.type(description="Per-key or per-team limits; null means not limited.")
+class AccessLimits:
+    rpm_limit: int | None
+    tpm_limit: int | None
+    max_simulations: int | None
+    max_real_requests: int | None
+
+    @classmethod
+    def of(cls, holder: TeamRecord | ApiKeyRecord) -> AccessLimits:
+        return cls(
+            rpm_limit=holder.rpm_limit,
+            tpm_limit=holder.tpm_limit,
+            max_simulations=holder.max_simulations,
+            max_real_requests=holder.max_real_requests,
         )
 
 
@@ -209,6 +230,7 @@ class ApiKey:
     key_prefix: str
     created_at: datetime
     revoked: bool
+    limits: AccessLimits
 
     @classmethod
     def from_domain(cls, k: ApiKeyRecord) -> ApiKey:
@@ -219,6 +241,7 @@ class ApiKey:
             key_prefix=k.key_prefix,
             created_at=k.created_at,
             revoked=k.revoked,
+            limits=AccessLimits.of(k),
         )
 
 

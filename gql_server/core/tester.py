@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from gql_server.core.errors import FieldError, ValidationError
 from gql_server.core.models import RoutingGroup
+from gql_server.core.redaction import scrub
 from gql_server.core.traces import AttemptTrace, RequestTrace, TraceStatus
 from gql_server.core.tracing import DeploymentLabel
 
@@ -123,5 +124,5 @@ def _error_message(trace: RequestTrace, error: BaseException | None) -> str:
     if trace.error_message:
         return trace.error_message
     if error is not None:
-        return f"{type(error).__name__}: {error}"
+        return scrub(f"{type(error).__name__}: {error}")
     return "the request failed"

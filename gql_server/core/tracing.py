@@ -29,6 +29,7 @@ import litellm
 from litellm.integrations.custom_logger import CustomLogger
 
 from gql_server.core.failures import error_kind_of
+from gql_server.core.redaction import scrub
 from gql_server.core.run_context import current_run
 from gql_server.core.traces import AttemptTrace, RequestTrace, SkippedDeployment, TraceStatus
 
@@ -284,5 +285,5 @@ def _deployment_id(data: Mapping[str, Any]) -> str:
 
 
 def _short(error: BaseException, limit: int = 500) -> str:
-    text = f"{type(error).__name__}: {error}"
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """What a trace says about an error: bounded, with secrets and server paths scrubbed."""
+    return scrub(f"{type(error).__name__}: {error}", limit=limit)

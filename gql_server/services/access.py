@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 from gql_server.auth import (
     Principal,
@@ -12,8 +12,21 @@ from gql_server.auth import (
     master_principal,
     visible_prefix,
 )
-from gql_server.core.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from gql_server.core.errors import (
+    ConflictError,
+    FieldError,
+    LimitExceededError,
+    NotFoundError,
+    ValidationError,
+)
 from gql_server.core.models import RoutingGroup
+from gql_server.core.rate_limits import (
+    REAL_MODE_MAX_CONCURRENCY,
+    REAL_MODE_MAX_REQUESTS,
+    AccessLimits,
+    RateLimiter,
+    tightest,
+)
 from gql_server.events import GROUPS_CHANNEL, KEYS_CHANNEL, EventBus
 from gql_server.services.common import make_revision, new_id, require_admin, utcnow
 from gql_server.services.ports import (
@@ -38,6 +51,7 @@ class AccessService:
         self._uow = uow
         self._bus = bus
         self._master_key = master_key
+        self._limiter = RateLimiter()
 
     async def authenticate(self, token: str | None) -> Principal | None:
         """The caller behind a bearer token, or None for no, unknown or revoked keys."""
@@ -47,9 +61,19 @@ class AccessService:
             return master_principal()
         async with self._uow() as uow:
             record = await uow.keys.get_by_hash(hash_key(token))
+            team = await uow.teams.get(record.team_id) if record and record.team_id else None
         if record is None or record.revoked:
             return None
-        return principal_for(record)
+        return principal_for(record, team)
+
+    def admit(self, who: Principal) -> float | None:
+        """Count one gateway request against the caller's rpm/tpm limits (its key's and its
+        team's); None when admitted, else the seconds to wait before trying again."""
+        return self._limiter.admit(_subjects(who))
+
+    def charge_tokens(self, who: Principal, tokens: int) -> None:
+        """A finished request's tokens count against the caller's tpm limits."""
+        self._limiter.charge_tokens((subject for subject, _ in _subjects(who)), tokens)
 
     async def is_still_valid(self, who: Principal) -> bool:
         if who.key_id is None:
@@ -68,11 +92,15 @@ class AccessService:
             keys = await uow.keys.list()
         return keys if who.is_admin else [k for k in keys if k.key_id == who.key_id]
 
-    async def create_team(self, who: Principal, alias: str) -> Team:
+    async def create_team(
+        self, who: Principal, alias: str, limits: AccessLimits | None = None
+    ) -> Team:
         require_admin(who, "create teams")
         alias = alias.strip()
         _check_alias("teamAlias", alias, required=True)
-        team = Team(team_id=new_id(), team_alias=alias, created_at=utcnow())
+        limits = limits or AccessLimits()
+        limits.check("limits")
+        team = Team(team_id=new_id(), team_alias=alias, created_at=utcnow(), **_columns(limits))
         async with self._uow() as uow:
             try:
                 await uow.teams.add(team)
@@ -82,11 +110,17 @@ class AccessService:
         return team
 
     async def generate_key(
-        self, who: Principal, alias: str | None, team_id: str | None
+        self,
+        who: Principal,
+        alias: str | None,
+        team_id: str | None,
+        limits: AccessLimits | None = None,
     ) -> GeneratedKey:
         require_admin(who, "generate keys")
         if alias is not None:
             _check_alias("keyAlias", alias.strip(), required=False)
+        limits = limits or AccessLimits()
+        limits.check("limits")
         key = generate_key()
         record = ApiKeyRecord(
             key_id=new_id(),
@@ -96,6 +130,7 @@ class AccessService:
             team_id=team_id,
             created_at=utcnow(),
             revoked_at=None,
+            **_columns(limits),
         )
         async with self._uow() as uow:
             if team_id is not None and await uow.teams.get(team_id) is None:
@@ -145,11 +180,65 @@ class AccessService:
             await self._bus.publish(GROUPS_CHANNEL, {"groupId": group_id, "action": "upsert"})
 
 
-def principal_for(record: ApiKeyRecord) -> Principal:
+def principal_for(record: ApiKeyRecord, team: Team | None = None) -> Principal:
     label = record.key_alias or record.key_prefix
     return Principal(
-        identity=f"key:{label}", is_admin=False, key_id=record.key_id, team_id=record.team_id
+        identity=f"key:{label}",
+        is_admin=False,
+        key_id=record.key_id,
+        team_id=record.team_id,
+        key_limits=limits_of(record),
+        team_limits=limits_of(team) if team is not None else AccessLimits(),
     )
+
+
+def limits_of(holder: ApiKeyRecord | Team) -> AccessLimits:
+    return AccessLimits(**{f.name: getattr(holder, f.name) for f in fields(AccessLimits)})
+
+
+def simulation_limit(who: Principal, default: int) -> int:
+    """How many simulations the caller may run at once: the server's per-key cap, or less."""
+    if who.is_admin:
+        return default
+    found = tightest((default, who.key_limits.max_simulations, who.team_limits.max_simulations))
+    return default if found is None else found
+
+
+def check_real_mode(who: Principal, num_requests: int, concurrency: int) -> None:
+    """Real-mode simulations spend real provider calls: non-master keys are capped."""
+    if who.is_admin:
+        return
+    budget = tightest(
+        (
+            REAL_MODE_MAX_REQUESTS,
+            who.key_limits.max_real_requests,
+            who.team_limits.max_real_requests,
+        )
+    )
+    cap = REAL_MODE_MAX_REQUESTS if budget is None else budget
+    if num_requests > cap:
+        raise LimitExceededError(
+            f"a real-mode simulation by this key may send at most {cap} requests", limit=cap
+        )
+    if concurrency > REAL_MODE_MAX_CONCURRENCY:
+        raise LimitExceededError(
+            f"a real-mode simulation by this key may run at most {REAL_MODE_MAX_CONCURRENCY} "
+            "requests at once",
+            limit=REAL_MODE_MAX_CONCURRENCY,
+        )
+
+
+def _subjects(who: Principal) -> list[tuple[str, AccessLimits]]:
+    found: list[tuple[str, AccessLimits]] = []
+    if who.key_id is not None:
+        found.append((f"key:{who.key_id}", who.key_limits))
+    if who.team_id is not None:
+        found.append((f"team:{who.team_id}", who.team_limits))
+    return found
+
+
+def _columns(limits: AccessLimits) -> dict[str, int | None]:
+    return {f.name: getattr(limits, f.name) for f in fields(AccessLimits)}
 
 
 def _check_alias(field: str, alias: str, *, required: bool) -> None:

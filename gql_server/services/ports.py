@@ -32,6 +32,10 @@ class Team:
     team_id: str
     team_alias: str
     created_at: datetime
+    rpm_limit: int | None = None
+    tpm_limit: int | None = None
+    max_simulations: int | None = None
+    max_real_requests: int | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,10 @@ class ApiKeyRecord:
     team_id: str | None
     created_at: datetime
     revoked_at: datetime | None
+    rpm_limit: int | None = None
+    tpm_limit: int | None = None
+    max_simulations: int | None = None
+    max_real_requests: int | None = None
 
     @property
     def revoked(self) -> bool:

@@ -28,6 +28,7 @@ from gql_server.core.simulation import (
 from gql_server.core.simulation_stats import SimulationSummary
 from gql_server.core.traces import RequestTrace
 from gql_server.events import EventBus
+from gql_server.services.access import check_real_mode, simulation_limit
 from gql_server.services.common import new_id, utcnow
 from gql_server.services.ports import SimulationRecord, UnitOfWorkFactory
 from gql_server.services.routing_groups import RoutingGroupService
@@ -173,11 +174,14 @@ class SimulationService:
         # From here to the slots being held there is no await: a burst of starts by one key
         # sees each other's reservations (the per-key and the global cap hold).
         caller = _caller_key(who)
-        if self._per_caller[caller] >= self._max_per_key:
+        if not request.mock:
+            check_real_mode(who, request.num_requests, request.concurrency)
+        allowed = simulation_limit(who, self._max_per_key)
+        if self._per_caller[caller] >= allowed:
             raise LimitExceededError(
-                f"{self._max_per_key} simulations are already running for this key; "
+                f"{allowed} simulations are already running for this key; "
                 "wait for one to finish or stop it",
-                limit=self._max_per_key,
+                limit=allowed,
             )
         lease = self._pool.reserve()
         self._per_caller[caller] += 1

@@ -114,6 +114,10 @@ class TeamRow(Base):
     team_id: Mapped[str] = mapped_column(Text, primary_key=True)
     team_alias: Mapped[str] = mapped_column(Text, unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=NOW)
+    rpm_limit: Mapped[int | None] = mapped_column(Integer)
+    tpm_limit: Mapped[int | None] = mapped_column(Integer)
+    max_simulations: Mapped[int | None] = mapped_column(Integer)
+    max_real_requests: Mapped[int | None] = mapped_column(Integer)
 
 
 class ApiKeyRow(Base):
@@ -130,6 +134,10 @@ class ApiKeyRow(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=NOW)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    rpm_limit: Mapped[int | None] = mapped_column(Integer)
+    tpm_limit: Mapped[int | None] = mapped_column(Integer)
+    max_simulations: Mapped[int | None] = mapped_column(Integer)
+    max_real_requests: Mapped[int | None] = mapped_column(Integer)
 
 
 class SimulationRow(Base):

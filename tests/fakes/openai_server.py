@@ -6,7 +6,8 @@
         ... litellm model "openai/model-a", api_base=server.base_url ...
         assert server.calls["model-a"] == 1
 
-It serves POST /v1/chat/completions (JSON, or SSE when "stream": true) and GET /v1/models, on
+It serves POST /v1/chat/completions (JSON, or SSE when "stream": true), /v1/completions,
+/v1/embeddings, /v1/responses and GET /v1/models, on
 127.0.0.1 and a free port, from uvicorn in a background thread. Every request is recorded.
 """
 
@@ -35,6 +36,8 @@ class Behaviour:
     status: int = 200
     text: str = "Hello from the fake server."
     delay_s: float = 0.0
+    # Answer 401 with the caller's key in the message, as OpenAI's "Incorrect API key" does.
+    echo_key: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,10 +63,19 @@ class FakeOpenAIServer:
         return f"http://127.0.0.1:{self.port}/v1"
 
     def answer(
-        self, model: str, *, status: int = 200, text: str | None = None, delay_s: float = 0.0
+        self,
+        model: str,
+        *,
+        status: int = 200,
+        text: str | None = None,
+        delay_s: float = 0.0,
+        echo_key: bool = False,
     ) -> None:
         self.behaviours[model] = Behaviour(
-            status=status, text=text if text is not None else self.default.text, delay_s=delay_s
+            status=status,
+            text=text if text is not None else self.default.text,
+            delay_s=delay_s,
+            echo_key=echo_key,
         )
 
     def start(self) -> FakeOpenAIServer:
@@ -100,6 +112,9 @@ class FakeOpenAIServer:
         return Starlette(
             routes=[
                 Route("/v1/chat/completions", self._chat, methods=["POST"]),
+                Route("/v1/completions", self._other, methods=["POST"]),
+                Route("/v1/embeddings", self._other, methods=["POST"]),
+                Route("/v1/responses", self._other, methods=["POST"]),
                 Route("/v1/models", self._models, methods=["GET"]),
             ]
         )
@@ -123,13 +138,102 @@ class FakeOpenAIServer:
         behaviour = self.behaviours.get(model, self.default)
         if behaviour.delay_s:
             await asyncio.sleep(behaviour.delay_s)
-        if behaviour.status != 200:
-            return JSONResponse(_error_body(behaviour.status), status_code=behaviour.status)
+        refused = _refusal(behaviour, request)
+        if refused is not None:
+            return refused
         if body.get("stream"):
             return StreamingResponse(
                 _sse_chunks(model, behaviour.text), media_type="text/event-stream"
             )
         return JSONResponse(_completion(model, behaviour.text))
+
+    async def _other(self, request: Request) -> Response:
+        """/v1/completions, /v1/embeddings and /v1/responses, answered in their own shapes."""
+        body = await request.json()
+        model = str(body.get("model"))
+        path = request.url.path
+        self.requests.append(
+            RecordedRequest(path, model, body, request.headers.get("authorization"))
+        )
+        self.calls[model] += 1
+        behaviour = self.behaviours.get(model, self.default)
+        refused = _refusal(behaviour, request)
+        if refused is not None:
+            return refused
+        if path.endswith("/embeddings"):
+            inputs = body.get("input")
+            count = len(inputs) if isinstance(inputs, list) else 1
+            return JSONResponse(_embeddings(model, count))
+        if path.endswith("/responses"):
+            return JSONResponse(_response(model, behaviour.text))
+        return JSONResponse(_text_completion(model, behaviour.text))
+
+
+def _refusal(behaviour: Behaviour, request: Request) -> Response | None:
+    if behaviour.echo_key:
+        header = request.headers.get("authorization", "")
+        given = header.removeprefix("Bearer ")
+        message = (
+            f"Incorrect API key provided: {given}. You can find your API key at "
+            "https://platform.openai.com/account/api-keys."
+        )
+        body = {
+            "error": {
+                "message": message,
+                "type": "invalid_request_error",
+                "code": "invalid_api_key",
+            }
+        }
+        return JSONResponse(body, status_code=401)
+    if behaviour.status != 200:
+        return JSONResponse(_error_body(behaviour.status), status_code=behaviour.status)
+    return None
+
+
+def _embeddings(model: str, count: int) -> dict[str, Any]:
+    return {
+        "object": "list",
+        "model": model,
+        "data": [
+            {"object": "embedding", "index": i, "embedding": [0.25, -0.5, float(i)]}
+            for i in range(count)
+        ],
+        "usage": {"prompt_tokens": 3 * count, "total_tokens": 3 * count},
+    }
+
+
+def _text_completion(model: str, text: str) -> dict[str, Any]:
+    return {
+        "id": f"cmpl-{uuid.uuid4().hex}",
+        "object": "text_completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [{"index": 0, "text": text, "finish_reason": "stop", "logprobs": None}],
+        "usage": {"prompt_tokens": 5, "completion_tokens": 5, "total_tokens": 10},
+    }
+
+
+def _response(model: str, text: str) -> dict[str, Any]:
+    return {
+        "id": f"resp_{uuid.uuid4().hex}",
+        "object": "response",
+        "created_at": int(time.time()),
+        "status": "completed",
+        "model": model,
+        "output": [
+            {
+                "type": "message",
+                "id": f"msg_{uuid.uuid4().hex}",
+                "status": "completed",
+                "role": "assistant",
+                "content": [{"type": "output_text", "text": text, "annotations": []}],
+            }
+        ],
+        "parallel_tool_calls": True,
+        "tool_choice": "auto",
+        "tools": [],
+        "usage": {"input_tokens": 5, "output_tokens": 5, "total_tokens": 10},
+    }
 
 
 def _model_card(name: str) -> dict[str, Any]:
