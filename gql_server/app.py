@@ -31,6 +31,7 @@ from gql_server.services.deployments import DeploymentService
 from gql_server.services.routing_groups import RoutingGroupService
 from gql_server.services.simulations import SIMULATIONS_CHANNEL, SimulationService
 from gql_server.services.testing import TestingService
+from gql_server.services.traffic import TrafficHook
 from gql_server.settings import Settings
 from gql_server.store.database import Database
 from gql_server.store.migrate import upgrade_to_head
@@ -124,6 +125,7 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
         simulations=SimulationService(
             uow, groups, bus, max_per_key=settings.max_simulations_per_key
         ),
+        traffic=TrafficHook(),
     )
     if settings.config_path is not None:
         config = _load_config(settings.config_path)

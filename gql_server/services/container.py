@@ -9,6 +9,7 @@ from gql_server.services.deployments import DeploymentService
 from gql_server.services.routing_groups import RoutingGroupService
 from gql_server.services.simulations import SimulationService
 from gql_server.services.testing import TestingService
+from gql_server.services.traffic import TrafficHook
 
 
 @dataclass(frozen=True)
@@ -18,3 +19,4 @@ class Services:
     access: AccessService
     testing: TestingService
     simulations: SimulationService
+    traffic: TrafficHook
