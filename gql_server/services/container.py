@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from gql_server.services.access import AccessService
 from gql_server.services.deployments import DeploymentService
+from gql_server.services.live_traffic import LiveTrafficService
 from gql_server.services.routing_groups import RoutingGroupService
 from gql_server.services.simulations import SimulationService
 from gql_server.services.testing import TestingService
@@ -20,3 +21,4 @@ class Services:
     testing: TestingService
     simulations: SimulationService
     traffic: TrafficHook
+    live_traffic: LiveTrafficService
