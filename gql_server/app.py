@@ -187,7 +187,18 @@ def _load_config(path: Path) -> dict[str, list[dict[str, Any]]]:
 def _master_key(settings: Settings) -> tuple[str, bool]:
     if settings.master_key is not None:
         return settings.master_key.get_secret_value(), False
-    return KEY_PREFIX + "master-" + secrets.token_urlsafe(24), True
+    return generated_master_key(), True
+
+
+def generated_master_key() -> str:
+    return KEY_PREFIX + "master-" + secrets.token_urlsafe(24)
+
+
+async def prepare(settings: Settings) -> None:
+    """The start-up work once, without serving: migrations, config import, seeding."""
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        pass
 
 
 def _announce(settings: Settings, master_key: str, generated: bool) -> None:
