@@ -107,8 +107,10 @@ def finished_request(
     if cost is None:
         deployment = (deployments or {}).get(trace.final_deployment_id or "")
         cost = _priced(deployment, tokens)
-    if trace.finished_at_ms is None:
-        trace = dataclasses.replace(trace, finished_at_ms=now_ms())
+    # A live trace's clock is the wall clock: startedAtMs/finishedAtMs in epoch ms.
+    trace = dataclasses.replace(
+        trace, started_at_ms=started_at_ms, finished_at_ms=trace.finished_at_ms or now_ms()
+    )
     return FinishedRequest(
         group_id=group.group_id,
         group_name=group.name,

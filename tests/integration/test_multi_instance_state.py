@@ -52,7 +52,7 @@ query($id: ID!) { routingGroup(id: $id) { health {
 LIVE = """
 subscription($id: ID!) { liveTraffic(routingGroupId: $id) {
   __typename
-  ... on LiveTrafficBatch { routingGroupId requests { success finalDeploymentId finishedAtMs
+  ... on LiveTrafficBatch { routingGroupId requests { success finalDeploymentId finishedAtMs startedAtMs
       latencyMs attempts { deploymentId status errorKind } } }
   ... on NotFoundError { message }
 } }"""
@@ -289,6 +289,7 @@ def test_live_traffic_on_b_streams_the_requests_a_served_in_order(fleet: Fleet) 
     assert len(seen) == 5
     finished = [r["finishedAtMs"] for r in seen]
     assert finished == sorted(finished), "in the order A finished them"
+    assert all(1.7e12 < r["startedAtMs"] <= r["finishedAtMs"] for r in seen), "epoch ms"
     paths = [[(a["deploymentId"], a["status"]) for a in r["attempts"]] for r in seen]
     assert paths[0] == [("busy-live", "ERROR"), ("calm-live", "SUCCESS")]
     assert seen[0]["attempts"][0]["errorKind"] == "RATE_LIMIT"
