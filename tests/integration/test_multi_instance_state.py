@@ -52,7 +52,8 @@ query($id: ID!) { routingGroup(id: $id) { health {
 LIVE = """
 subscription($id: ID!) { liveTraffic(routingGroupId: $id) {
   __typename
-  ... on LiveTrafficBatch { routingGroupId requests { success finalDeploymentId finishedAtMs startedAtMs
+  ... on LiveTrafficBatch { routingGroupId requests {
+      success finalDeploymentId finishedAtMs startedAtMs
       latencyMs attempts { deploymentId status errorKind } } }
   ... on NotFoundError { message }
 } }"""
