@@ -62,14 +62,14 @@ export interface Diagram {
   height: number;
 }
 
-export const NODE_WIDTH = 240;
-const DEPLOYMENT_HEIGHT = 92;
+export const NODE_WIDTH = 220;
+const DEPLOYMENT_HEIGHT = 96;
 const END_HEIGHT = 52;
-const ROW = 150;
+const ROW = 132;
 const LANE = 22;
 const LANE_MARGIN = 28;
-const RESPONSE_GAP = 130;
-const RESPONSE_WIDTH = 170;
+const RESPONSE_GAP = 90;
+const RESPONSE_WIDTH = 140;
 const MIN_WIDTH = 1.5;
 const MAX_WIDTH = 16;
 
