@@ -51,6 +51,7 @@ from gql_server.core.models import (
 from gql_server.core.traces import RequestTrace
 from gql_server.core.tracing import (
     REQUEST_KEY,
+    ROUTER_KEY,
     DeploymentLabel,
     RequestRecorder,
     attempt_hooks,
@@ -93,6 +94,7 @@ class BuiltRouter:
     lean: bool = False
     injector: FailureInjector | None = None
     labels: dict[str, DeploymentLabel] = field(default_factory=dict)
+    router_key: str = ""  # names this Router in each call's metadata (see tracing.AttemptHooks)
 
     async def call(
         self, messages: list[dict[str, str]], *, request_index: int = 0, **kwargs: Any
@@ -104,7 +106,11 @@ class BuiltRouter:
         if self.injector is not None or self.lean:
             before = partial(self._prepare_attempt, request_index)
         recorder = RequestRecorder(request_index, self.labels, before)
-        metadata = {**kwargs.pop("metadata", {}), REQUEST_KEY: recorder.key}
+        metadata = {
+            **kwargs.pop("metadata", {}),
+            REQUEST_KEY: recorder.key,
+            ROUTER_KEY: self.router_key,
+        }
         hooks = attempt_hooks()
         started = time.perf_counter()
         with hooks.recording(recorder):
@@ -140,8 +146,13 @@ class BuiltRouter:
 
     async def stream(self, messages: list[dict[str, str]], **kwargs: Any) -> CustomStreamWrapper:
         """Open a streamed answer; see the module docstring for what its `_hidden_params` say."""
+        metadata = {**kwargs.pop("metadata", {}), ROUTER_KEY: self.router_key}
         return await self.router.acompletion(
-            model=self.entry_model, messages=cast(Any, messages), stream=True, **kwargs
+            model=self.entry_model,
+            messages=cast(Any, messages),
+            stream=True,
+            metadata=metadata,
+            **kwargs,
         )
 
     def close(self) -> None:
@@ -231,6 +242,7 @@ def build_router(
         lean=lean,
         injector=None if plan is None else FailureInjector(plan),
         labels=labels,
+        router_key=attempt_hooks().serve(router),
     )
 
 

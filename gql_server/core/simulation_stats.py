@@ -30,6 +30,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from gql_server.core.scenario import SimulationClock
 from gql_server.core.traces import AttemptTrace, RequestTrace, TraceStatus
 
 REASON_PRIMARY = "primary"
@@ -57,6 +58,7 @@ class DeploymentTrafficStats:
     avg_latency_ms: float  # mean attempt latency on this deployment; 0 when unused
     percent_of_total: float  # share of all attempts, 0..100
     was_primary: bool
+    cost_usd: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,34 @@ class LatencyStats:
 
 
 @dataclass(frozen=True)
+class DeploymentBucket:
+    deployment_id: str
+    attempts: int
+    successes: int
+    failures: int
+    cooling_down: bool  # in cooldown at any moment of the bucket
+    p50_latency_ms: float | None  # None: no attempt in the bucket
+
+
+@dataclass(frozen=True)
+class TimelineBucket:
+    """Requests are counted in the bucket they started in, attempts in the one they started in."""
+
+    start_ms: float
+    end_ms: float
+    requests: int
+    failed_requests: int
+    deployments: list[DeploymentBucket]
+
+
+@dataclass(frozen=True)
+class CooldownEvent:
+    deployment_id: str
+    start_ms: float
+    end_ms: float | None  # None: still cooling down when the run ended
+
+
+@dataclass(frozen=True)
 class SimulationSummary:
     simulation_id: str
     total_requests: int  # requests that finished (fewer than asked when cancelled)
@@ -89,6 +119,12 @@ class SimulationSummary:
     p99_latency_ms: float
     duration_ms: float
     cancelled: bool
+    clock: SimulationClock = SimulationClock.WALL
+    simulated_duration_ms: float = 0.0  # on the run's clock (equals duration_ms on WALL)
+    timeline: list[TimelineBucket] = field(default_factory=list)
+    cooldowns: list[CooldownEvent] = field(default_factory=list)
+    total_cost_usd: float = 0.0
+    seed: int | None = None  # the seed the run used (drawn when none was asked for)
 
 
 def percentile(sorted_values: Sequence[float], p: float) -> float:

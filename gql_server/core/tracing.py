@@ -17,11 +17,12 @@ import itertools
 import os
 import threading
 import time
+import weakref
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import litellm
 from litellm.integrations.custom_logger import CustomLogger
@@ -30,6 +31,7 @@ from gql_server.core.failures import error_kind_of
 from gql_server.core.traces import AttemptTrace, RequestTrace, TraceStatus
 
 REQUEST_KEY = "routing_groups_request_key"
+ROUTER_KEY = "routing_groups_router_key"
 
 # Keys need only be unique in this process (recorders never leave it); uuid4 costs a syscall.
 _KEY_PREFIX = f"{os.getpid()}-{time.monotonic_ns()}-"
@@ -130,12 +132,33 @@ class RequestRecorder:
         )
 
 
+class ObservedRouter(Protocol):
+    def observe(self, logging_obj: Any = None, *, request_scoped: bool = False) -> object: ...
+
+
 class AttemptHooks(CustomLogger):
-    """Routes litellm's per-attempt deployment hooks to the recorder named in the metadata."""
+    """Routes litellm's per-attempt deployment hooks to the recorder named in the metadata, and
+    binds the request's logging to the Router that serves it.
+
+    litellm keeps one strategy callback per class in its process-wide lists, so only the first
+    LATENCY_BASED (USAGE_BASED, COST_BASED, ...) Router in a process would ever be fed. Every
+    Router therefore serves its strategy request-scoped (`observe(request_scoped=True)`, at
+    build) and each attempt's logging object is bound to its own Router's selectors here
+    (`observe(logging_obj)`), so each Router learns from its own traffic only."""
 
     def __init__(self) -> None:
         super().__init__()
         self._recorders: dict[str, RequestRecorder] = {}
+        self._routers: weakref.WeakValueDictionary[str, ObservedRouter] = (
+            weakref.WeakValueDictionary()
+        )
+
+    def serve(self, router: ObservedRouter) -> str:
+        """Make `router` request-scoped; put the key returned in each call's metadata."""
+        router.observe(request_scoped=True)
+        key = f"{_KEY_PREFIX}r{next(_key_counter)}"
+        self._routers[key] = router
+        return key
 
     @contextmanager
     def recording(self, recorder: RequestRecorder) -> Iterator[str]:
@@ -156,6 +179,13 @@ class AttemptHooks(CustomLogger):
     async def async_pre_call_deployment_hook(
         self, kwargs: dict[str, Any], call_type: object
     ) -> dict[str, Any] | None:
+        metadata = _metadata(kwargs)
+        router_key = metadata.get(ROUTER_KEY)
+        if isinstance(router_key, str):
+            router = self._routers.get(router_key)
+            logging_obj = kwargs.get("litellm_logging_obj")
+            if router is not None and logging_obj is not None:
+                router.observe(logging_obj)
         recorder = self._recorder(kwargs)
         return None if recorder is None else await recorder.attempt_started(kwargs)
 
