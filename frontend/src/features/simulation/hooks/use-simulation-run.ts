@@ -82,7 +82,10 @@ const SLOW_PANELS_MS = 250;
 
 /** Requests the run will make, when known up front. */
 export function expectedRequests(input: SimulationInput): number {
-  if (input.traffic) return Math.round(input.traffic.ratePerSecond * input.traffic.durationSeconds);
+  if (input.traffic) {
+    const { ratePerSecond, durationSeconds, pattern } = input.traffic;
+    return Math.round((ratePerSecond * durationSeconds) / (pattern === 'RAMP' ? 2 : 1));
+  }
   return input.numRequests ?? 0;
 }
 

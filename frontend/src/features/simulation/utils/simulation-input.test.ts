@@ -54,9 +54,9 @@ describe('toSimulationInput', () => {
 
   it('asks for incident windows that end after they start, and for traffic within the request limit', () => {
     const incident = { ...newIncident('nebius', 60, 120), endSeconds: '30' };
-    const result = toSimulationInput(form({ mode: 'traffic', ratePerSecond: '1000', durationSeconds: '1000', incidents: [incident] }));
+    const result = toSimulationInput(form({ mode: 'traffic', ratePerSecond: '2000', durationSeconds: '1000', incidents: [incident] }));
     expect(result.errors).toEqual({
-      durationSeconds: 'At most 100,000 requests (rate × duration)',
+      durationSeconds: 'At most 1,000,000 requests (rate × duration)',
       [`incident.${incident.key}.end`]: 'After the start',
     });
   });

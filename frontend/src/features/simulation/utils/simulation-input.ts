@@ -20,6 +20,8 @@ export const PATTERNS: readonly { value: TrafficPattern; label: string }[] = [
 // The server's limits (gql_server/core/simulation.py); it checks them too.
 export const MAX_REQUESTS = 100_000;
 export const MAX_CONCURRENCY = 1_000;
+/** Traffic over time: requests the schedule may start (gql_server/core/scenario.py). */
+export const MAX_SIMULATED_REQUESTS = 1_000_000;
 /** Buckets a traffic-over-time run's timeline is cut into. */
 export const TIMELINE_BUCKETS = 60;
 
@@ -143,8 +145,9 @@ export function toSimulationInput(
     const duration = positive(form.durationSeconds);
     if (rate === null) errors.ratePerSecond = 'Requests per second, more than 0';
     if (duration === null) errors.durationSeconds = 'Seconds, more than 0';
-    if (rate !== null && duration !== null && rate * duration > MAX_REQUESTS) {
-      errors.durationSeconds = `At most ${MAX_REQUESTS.toLocaleString('en-US')} requests (rate × duration)`;
+    const planned = rate !== null && duration !== null ? (rate * duration) / (form.pattern === 'RAMP' ? 2 : 1) : 0;
+    if (planned > MAX_SIMULATED_REQUESTS) {
+      errors.durationSeconds = `At most ${MAX_SIMULATED_REQUESTS.toLocaleString('en-US')} requests (rate × duration)`;
     }
     load = {
       numRequests: 0,
