@@ -144,7 +144,7 @@ async function setClosedLoop(
   page: Page,
   options: { requests: number; concurrency: number; seed?: number; latencyMs?: number; nebiusFailure?: number },
 ): Promise<void> {
-  await page.getByLabel('Fixed number of requests').check();
+  await page.getByLabel('Closed loop').check();
   await page.getByLabel('Number of requests').fill(String(options.requests));
   await page.getByLabel('Concurrency').fill(String(options.concurrency));
   await page.getByLabel('Seed').fill(options.seed === undefined ? '' : String(options.seed));

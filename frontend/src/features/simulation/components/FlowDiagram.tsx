@@ -73,13 +73,18 @@ function TrafficNodeView({ data }: NodeProps<TrafficNode>) {
     >
       {/* Edges draw their own routes; the handles only anchor them and are never shown. */}
       <Handle type="target" position={Position.Top} isConnectable={false} className="sim-flow-handle" />
-      <div className="flow-node-label">{data.label}</div>
+      <div className="flow-node-label" title={data.label}>
+        {data.label}
+      </div>
       {data.detail && <div className="flow-node-detail">{data.detail}</div>}
       <div className="sim-node-count">
         {data.kind === 'deployment' ? (
           <>
-            {formatCount(data.count)} attempts · <span className="sim-ok">✓ {formatCount(data.successes ?? 0)}</span>{' '}
-            <span className="sim-err">✗ {formatCount(data.failures ?? 0)}</span>
+            {formatCount(data.count)} attempts
+            <span className="sim-node-split">
+              <span className="sim-ok">✓ {formatCount(data.successes ?? 0)}</span>{' '}
+              <span className="sim-err">✗ {formatCount(data.failures ?? 0)}</span>
+            </span>
           </>
         ) : (
           formatCount(data.count)

@@ -188,9 +188,7 @@ export function IncidentEditor({ deployments, incidents, domainSeconds, errors, 
                   </td>
                   <td>
                     <input
-                      type="number"
-                      min={0}
-                      max={100}
+                      inputMode="numeric"
                       value={w.failurePercent}
                       disabled={disabled}
                       aria-label={`Failure rate of ${label}`}

@@ -45,8 +45,8 @@ export function ScenarioEditor({ form, errors, deployments, disabled, onChange }
     <fieldset className="sim-scenario" disabled={disabled}>
       <div className="sim-segmented" role="radiogroup" aria-label="Load">
         <label>
-          <input type="radio" name="load" checked={form.mode === 'closed'} onChange={() => set('mode', 'closed')} /> Fixed
-          number of requests
+          <input type="radio" name="load" checked={form.mode === 'closed'} onChange={() => set('mode', 'closed')} /> Closed
+          loop
         </label>
         <label>
           <input type="radio" name="load" checked={form.mode === 'traffic'} onChange={() => set('mode', 'traffic')} />{' '}
@@ -180,9 +180,7 @@ export function ScenarioEditor({ form, errors, deployments, disabled, onChange }
                 </td>
                 <td>
                   <input
-                    type="number"
-                    min={0}
-                    max={100}
+                    inputMode="numeric"
                     value={knobs.failurePercent}
                     aria-label={`Failure rate for ${id}`}
                     onChange={(e) => setKnobs({ failurePercent: Math.max(0, Math.min(100, Number(e.target.value) || 0)) })}

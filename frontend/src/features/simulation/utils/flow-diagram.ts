@@ -62,13 +62,13 @@ export interface Diagram {
   height: number;
 }
 
-export const NODE_WIDTH = 220;
-const DEPLOYMENT_HEIGHT = 96;
+export const NODE_WIDTH = 230;
+const DEPLOYMENT_HEIGHT = 112;
 const END_HEIGHT = 52;
-const ROW = 132;
+const ROW = 156;
 const LANE = 22;
 const LANE_MARGIN = 28;
-const RESPONSE_GAP = 90;
+const RESPONSE_GAP = 120;
 const RESPONSE_WIDTH = 140;
 const MIN_WIDTH = 1.5;
 const MAX_WIDTH = 16;
@@ -153,12 +153,14 @@ function route(
   const from = boxes.get(edge.source) as Box;
   const to = boxes.get(edge.target) as Box;
   if (edge.target === RESPONSE_NODE) {
+    // Each answering node turns down (or up) at its own x, clear of the count labels that
+    // sit on the horizontal stretch just right of the nodes.
     const start: Point = [from.x + from.width, middleY(from)];
     const end: Point = [to.x, middleY(to)];
-    const bend = start[0] + (end[0] - start[0]) / 2;
+    const bend = start[0] + 64 + Math.min(3, slots.get(edge.source) ?? 0) * 10;
     return {
       points: [start, [bend, start[1]], [bend, end[1]], end],
-      label: [start[0] + 36, start[1]],
+      label: [start[0] + 30, start[1]],
     };
   }
   const a = slots.get(edge.source) ?? 0;

@@ -44,9 +44,10 @@ export function viewFromRun(state: RunState, deploymentIds: readonly string[]): 
     counts: state.counts,
     recent: state.recent,
     summary,
-    buckets: summary ? summary.timeline : timelineBuckets(state.timeline, deploymentIds, state.simulatedMs),
-    cooldowns: summary ? summary.cooldowns : null,
-    cursorMs: state.status === 'idle' ? null : summary ? summary.simulatedDurationMs : state.simulatedMs,
+    // A summary without a timeline (a server that does not cut one) keeps the live one.
+    buckets: summary?.timeline.length ? summary.timeline : timelineBuckets(state.timeline, deploymentIds, state.simulatedMs),
+    cooldowns: summary?.timeline.length ? summary.cooldowns : null,
+    cursorMs: state.status === 'idle' ? null : summary?.simulatedDurationMs || state.simulatedMs,
     domainMs: plannedDurationMs(state.input),
     latency: state.latency,
     incidents: incidentWindows(state.input),
