@@ -54,7 +54,7 @@ subscription($id: ID!) { liveTraffic(routingGroupId: $id) {
   __typename
   ... on LiveTrafficBatch { routingGroupId requests {
       success finalDeploymentId finishedAtMs startedAtMs
-      latencyMs attempts { deploymentId status errorKind } } }
+      latencyMs attempts { deploymentId status errorKind } skipped { deploymentId reason } } }
   ... on NotFoundError { message }
 } }"""
 
@@ -296,6 +296,10 @@ def test_live_traffic_on_b_streams_the_requests_a_served_in_order(fleet: Fleet) 
     assert seen[0]["attempts"][0]["errorKind"] == "RATE_LIMIT"
     # After the 429 the first tier cools down: no attempt on it, the request goes to tier 2.
     assert paths[1:] == [[("calm-live", "SUCCESS")]] * 4
+    assert seen[0]["skipped"] == []
+    assert [r["skipped"] for r in seen[1:]] == [
+        [{"deploymentId": "busy-live", "reason": "cooldown"}]
+    ] * 4
     assert all(r["success"] and r["finalDeploymentId"] == "calm-live" for r in seen)
 
 
