@@ -22,6 +22,7 @@ from starlette.staticfiles import StaticFiles
 from gql_server.auth import KEY_PREFIX
 from gql_server.core import secret_box
 from gql_server.core.registry import RouterRegistry
+from gql_server.core.router_builder import SharedState
 from gql_server.core.secret_box import SecretBox
 from gql_server.events import GROUPS_CHANNEL, RedisEventBus, make_event_bus
 from gql_server.graphql_endpoint import GraphQLView, SocketLimits
@@ -31,10 +32,12 @@ from gql_server.runtime import Runtime
 from gql_server.services.access import AccessService
 from gql_server.services.container import Services
 from gql_server.services.deployments import DeploymentService
+from gql_server.services.live_traffic import LiveTrafficService
 from gql_server.services.routing_groups import RoutingGroupService
 from gql_server.services.simulation_pool import default_size
 from gql_server.services.simulations import SIMULATIONS_CHANNEL, SimulationService
 from gql_server.services.testing import TestingService
+from gql_server.services.traffic import TrafficHook
 from gql_server.settings import Settings
 from gql_server.store.database import Database
 from gql_server.store.migrate import upgrade_to_head
@@ -57,6 +60,7 @@ def create_app(settings: Settings) -> Starlette:
         followers = [
             asyncio.create_task(_follow_group_changes(runtime)),
             asyncio.create_task(_follow_stop_requests(runtime)),
+            asyncio.create_task(runtime.services.live_traffic.run()),
         ]
         runtime.ready = True
         _announce(settings, master_key, generated)
@@ -138,7 +142,10 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
         await bus.ping()  # fail at start-up, not on the first change
     box = await _secret_box(settings, database)
     secret_box.install(box)
-    registry = RouterRegistry(mock=settings.mock_mode)
+    shared = None
+    if settings.redis_url:
+        shared = SharedState(settings.redis_url, namespace=settings.redis_namespace)
+    registry = RouterRegistry(mock=settings.mock_mode, shared_state=shared)
     uow = database.uow_factory()
     groups = RoutingGroupService(uow, registry, bus)
     access = AccessService(uow, bus, master_key)
@@ -154,7 +161,10 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
             max_per_key=settings.max_simulations_per_key,
             workers=settings.simulation_workers or default_size(),
         ),
+        traffic=TrafficHook(),
+        live_traffic=LiveTrafficService(bus, groups, registry),
     )
+    services.traffic.add_listener(services.live_traffic.on_finished)
     sealed = await services.deployments.seal_stored_keys()
     if sealed:
         log.info("encrypted %d provider API keys stored in plaintext", sealed)
@@ -220,7 +230,18 @@ def _load_config(path: Path) -> dict[str, list[dict[str, Any]]]:
 def _master_key(settings: Settings) -> tuple[str, bool]:
     if settings.master_key is not None:
         return settings.master_key.get_secret_value(), False
-    return KEY_PREFIX + "master-" + secrets.token_urlsafe(24), True
+    return generated_master_key(), True
+
+
+def generated_master_key() -> str:
+    return KEY_PREFIX + "master-" + secrets.token_urlsafe(24)
+
+
+async def prepare(settings: Settings) -> None:
+    """The start-up work once, without serving: migrations, config import, seeding."""
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        pass
 
 
 def _announce(settings: Settings, master_key: str, generated: bool) -> None:

@@ -22,6 +22,7 @@ from starlette.routing import BaseRoute, Route
 from gql_server.auth import Principal, bearer_token
 from gql_server.core.errors import NoSuchRoutingGroupError
 from gql_server.core.router_builder import BuiltRouter
+from gql_server.core.traced_stream import TracedStream, open_traced_stream
 from gql_server.core.traces import RequestTrace
 from gql_server.openai_api import schemas
 from gql_server.openai_api.calls import Routed, route
@@ -34,6 +35,7 @@ from gql_server.openai_api.errors import (
 )
 from gql_server.openai_api.streaming import stream_response
 from gql_server.services.common import can_see
+from gql_server.services.traffic import finished_request, now_ms
 
 if TYPE_CHECKING:
     from gql_server.runtime import Runtime
@@ -53,11 +55,15 @@ class Exchange:
     endpoint: str
     method: str
     started: float = field(default_factory=time.perf_counter)
+    started_at_ms: float = field(default_factory=now_ms)  # wall clock, epoch ms
     caller: Principal | None = None
     group: str | None = None
+    built: BuiltRouter | None = None  # the live Router that routed it, once there is one
     status: int = 0
     streamed: bool = False
     trace: RequestTrace | None = None
+    response: Any = None
+    usage: object = None
     total_tokens: int = 0
     finished: bool = False
 
@@ -119,6 +125,21 @@ def _finished(rt: Runtime, exchange: Exchange) -> None:
     exchange.finished = True
     if exchange.caller is not None and exchange.total_tokens:
         rt.services.access.charge_tokens(exchange.caller, exchange.total_tokens)
+    if exchange.caller is not None and exchange.built is not None and exchange.trace is not None:
+        # Routed requests only: live traffic, the request log and metrics listen here.
+        rt.services.traffic.report(
+            finished_request(
+                exchange.built.group,
+                exchange.caller,
+                exchange.trace,
+                started_at_ms=exchange.started_at_ms,
+                status_code=exchange.status,
+                streamed=exchange.streamed,
+                usage=exchange.usage,
+                response=exchange.response,
+                deployments=exchange.built.deployments,
+            )
+        )
     log.debug(
         "%s %s -> %s in %.1f ms",
         exchange.endpoint,
@@ -163,10 +184,8 @@ async def _chat(rt: Runtime, request: Request, exchange: Exchange) -> Response:
         extra = params.get("extra_body")
         params["extra_body"] = {**(extra if isinstance(extra, dict) else {}), "metadata": metadata}
     if body.stream:
-        routed = await route(
-            built, "acompletion", metadata, messages=messages, stream=True, **params
-        )
-        return _streamed(rt, request, exchange, built, routed)
+        traced = await open_traced_stream(built, messages, metadata=metadata, **params)
+        return _traced_stream(rt, request, exchange, built, traced)
     outcome = await built.call(messages, metadata=metadata, **params)
     exchange.trace = outcome.trace
     if outcome.error is not None or outcome.response is None:
@@ -244,16 +263,16 @@ async def _usable_router(rt: Runtime, who: Principal, name: str, exchange: Excha
             headers={"retry-after": str(seconds)},
         )
     group = await rt.services.groups.find_by_name(name)
-    if group is not None and not can_see(who, group):
-        raise ApiError(
-            403, f"routing group {name!r} is not assigned to this key", "permission_error"
-        )
     try:
-        if group is None or not group.is_active:
+        # One answer whether the group is absent, inactive or not this key's to see: a key
+        # cannot learn that another team's group exists.
+        if group is None or not group.is_active or not can_see(who, group):
             raise NoSuchRoutingGroupError(name)
-        return rt.registry.get(name)
+        built = rt.registry.get(name)
     except NoSuchRoutingGroupError:
         raise not_found(f"no routing group named {name!r}", "model_not_found") from None
+    exchange.built = built
+    return built
 
 
 def _streamed(
@@ -267,7 +286,25 @@ def _streamed(
         request,
         routed.response,
         _routing_headers(routed.response),
-        on_done=lambda tokens: _stream_done(rt, exchange, tokens),
+        on_done=lambda tokens, broke_off: _stream_done(rt, exchange, tokens),
+    )
+
+
+def _traced_stream(
+    rt: Runtime, request: Request, exchange: Exchange, built: BuiltRouter, traced: TracedStream
+) -> Response:
+    """A chat stream whose answering attempt is closed (and traced) when the stream ends."""
+    if traced.stream is None:
+        exchange.trace = traced.finish()
+        raise upstream_failure(built, traced.error, exchange.trace)
+    exchange.streamed = True
+
+    def done(tokens: int, broke_off: BaseException | None) -> None:
+        exchange.trace = traced.finish(broke_off)
+        _stream_done(rt, exchange, tokens)
+
+    return stream_response(
+        request, traced.stream, _routing_headers(traced.stream), on_done=done
     )
 
 
@@ -280,6 +317,7 @@ def _routed_answer(exchange: Exchange, built: BuiltRouter, routed: Routed) -> Re
 
 def _answer(exchange: Exchange, response: Any) -> Response:
     usage = getattr(response, "usage", None)
+    exchange.response = response
     exchange.total_tokens = int(getattr(usage, "total_tokens", 0) or 0)
     payload = response.model_dump(mode="json", exclude_none=True)
     return JSONResponse(payload, headers=_routing_headers(response))

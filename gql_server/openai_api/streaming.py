@@ -28,7 +28,7 @@ def stream_response(
     stream: Any,
     headers: dict[str, str],
     *,
-    on_done: Callable[[int], None],
+    on_done: Callable[[int, BaseException | None], None],
 ) -> StreamingResponse:
     return StreamingResponse(
         _events(request, stream, on_done), media_type="text/event-stream", headers=headers
@@ -36,9 +36,10 @@ def stream_response(
 
 
 async def _events(
-    request: Request, stream: Any, on_done: Callable[[int], None]
+    request: Request, stream: Any, on_done: Callable[[int, BaseException | None], None]
 ) -> AsyncIterator[str]:
     tokens, chars, sent = 0, 0, 0
+    broke_off: BaseException | None = None
     try:
         async for chunk in stream:
             usage = getattr(chunk, "usage", None)
@@ -53,6 +54,7 @@ async def _events(
                 return
         yield "data: [DONE]\n\n"
     except Exception as exc:
+        broke_off = exc
         log.warning("a stream broke off: %s", type(exc).__name__)
         err = {"error": {"message": "the provider stream broke off", "type": "api_error"}}
         yield f"data: {json.dumps(err)}\n\n"
@@ -63,7 +65,7 @@ async def _events(
                 await closer()
             except Exception:  # closing a finished or broken stream is best-effort
                 log.debug("closing the stream failed", exc_info=True)
-        on_done(tokens or chars // _CHARS_PER_TOKEN)
+        on_done(tokens or chars // _CHARS_PER_TOKEN, broke_off)
 
 
 def _delta_text(choice: Any) -> str:

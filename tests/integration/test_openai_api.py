@@ -107,9 +107,10 @@ def test_access_errors_use_openai_status_codes(server: RunningServer, admin: Gra
     create_group(admin, "private", assignedKeyIds=[owner_id, revoked_id])
     revoke_key(admin, revoked_id)
 
-    with pytest.raises(openai.PermissionDeniedError) as denied:
+    # Another team's group answers exactly like a missing one: its existence does not leak.
+    with pytest.raises(openai.NotFoundError) as hidden:
         _client(server, stranger).chat.completions.create(model="private", messages=HELLO)  # type: ignore[arg-type]
-    assert denied.value.status_code == 403
+    assert hidden.value.status_code == 404
     with pytest.raises(openai.AuthenticationError) as unauthenticated:
         _client(server, revoked).chat.completions.create(model="private", messages=HELLO)  # type: ignore[arg-type]
     assert unauthenticated.value.status_code == 401
@@ -117,6 +118,10 @@ def test_access_errors_use_openai_status_codes(server: RunningServer, admin: Gra
         _client(server, stranger).chat.completions.create(model="no-such-group", messages=HELLO)  # type: ignore[arg-type]
     assert missing.value.status_code == 404
     assert "no-such-group" in str(missing.value)
+    assert hidden.value.body == {
+        **missing.value.body,  # type: ignore[dict-item]
+        "message": str(missing.value.body["message"]).replace("no-such-group", "private"),  # type: ignore[index]
+    }
 
 
 def test_every_deployment_failing_maps_to_the_last_provider_error(
