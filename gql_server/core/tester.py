@@ -52,7 +52,7 @@ class TestOutcome:
     response_text: str | None
     traces: list[AttemptTrace]
     total_latency_ms: float
-    final_deployment: str | None  # name of the deployment that answered; None on failure
+    final_deployment: str | None  # the deployment that answered (see unambiguous_name)
     final_provider: str | None
     error_message: str | None
 
@@ -96,10 +96,22 @@ async def test_one_request(
         response_text=trace.response_text or _response_text(result.response),
         traces=list(trace.attempts),
         total_latency_ms=trace.latency_ms,
-        final_deployment=answered.deployment_name if answered else None,
+        final_deployment=unambiguous_name(answered.deployment_id, built.labels)
+        if answered
+        else None,
         final_provider=answered.provider if answered else None,
         error_message=None if trace.success else _error_message(trace, result.error),
     )
+
+
+def unambiguous_name(deployment_id: str, labels: Mapping[str, DeploymentLabel]) -> str:
+    """The deployment's display name when no other deployment of the group shares it, else its
+    model id: two deployments both named "llama-3.3-70b" must not hide which one answered."""
+    label = labels.get(deployment_id)
+    if label is None:
+        return deployment_id
+    sharing = sum(1 for other in labels.values() if other.name == label.name)
+    return label.name if sharing == 1 else deployment_id
 
 
 def _answering_attempt(trace: RequestTrace) -> AttemptTrace | None:
