@@ -44,7 +44,7 @@ class TimerLog(asyncio.SelectorEventLoop):
 
     def call_at(
         self, when: float, callback: Callable[..., object], *args: Any, context: Any = None
-    ) -> Any:  # type: ignore[override]
+    ) -> Any:
         self.delays.append(when - self.time())
         return super().call_at(when, callback, *args, context=context)
 
