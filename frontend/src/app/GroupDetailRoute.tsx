@@ -1,5 +1,6 @@
-import { Link, NavLink, Navigate, useNavigate, useParams } from 'react-router';
+import { Link, NavLink, Navigate, useLocation, useNavigate, useParams } from 'react-router';
 import { ErrorBanner } from '@/components/ErrorBanner';
+import { Notice } from '@/components/Notice';
 import { useRoutingGroup } from '@/features/routing-groups/api/use-routing-group';
 import { GroupOverview } from '@/features/routing-groups/components/GroupOverview';
 import { GroupSettingsTab } from '@/features/routing-groups/components/GroupSettingsTab';
@@ -26,6 +27,9 @@ export function GroupDetailRoute() {
   const { id = '', tab } = useParams();
   const navigate = useNavigate();
   const { group, error, loaded, refetch } = useRoutingGroup(id);
+  const location = useLocation();
+  const notice = (location.state as { notice?: 'created' | 'saved' } | null)?.notice;
+  const dismiss = () => navigate(location.pathname, { replace: true, state: null });
 
   if (!isTab(tab)) return <Navigate to={`/groups/${encodeURIComponent(id)}/overview`} replace />;
   if (error) return <ErrorBanner>Could not load the routing group: {error.message}</ErrorBanner>;
@@ -57,6 +61,12 @@ export function GroupDetailRoute() {
           {group.description && <p className="muted">{group.description}</p>}
         </div>
       </header>
+      {notice === 'created' && (
+        <Notice onDismiss={dismiss}>
+          Created {group.routingGroupName}. Below: how developers call it, and who may.
+        </Notice>
+      )}
+      {notice === 'saved' && <Notice onDismiss={dismiss}>Saved {group.routingGroupName} (version {group.version}).</Notice>}
       <nav className="tabs" aria-label="Routing group">
         {GROUP_TABS.map((t) => (
           <NavLink key={t.path} to={`${base}/${t.path}`} className="tab">
@@ -74,7 +84,7 @@ export function GroupDetailRoute() {
             group={group}
             onSaved={() => {
               refetch();
-              navigate(`${base}/overview`);
+              navigate(`${base}/overview`, { state: { notice: 'saved' } });
             }}
             onCancel={() => navigate(`${base}/overview`)}
             onReload={refetch}

@@ -6,6 +6,7 @@ import { strategyInfo } from '../utils/strategies';
 import { formatPercent, weightPercentages } from '../utils/weights';
 import { FlowPreview } from './FlowPreview';
 import { StrategyBadge } from './StrategyBadge';
+import { UseThisGroup } from './UseThisGroup';
 
 function formatTime(iso: string): string {
   const date = new Date(iso);
@@ -99,6 +100,7 @@ export function GroupOverview({ group }: { group: RoutingGroupFieldsFragment }) 
           </dl>
         </section>
       </div>
+      <UseThisGroup group={group} />
     </div>
   );
 }
