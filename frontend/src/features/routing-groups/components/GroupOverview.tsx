@@ -23,6 +23,7 @@ export function GroupOverview({ group }: { group: RoutingGroupFieldsFragment }) 
     label: d.displayName ?? `${providerName(d.provider)} · ${shortModelName(d.modelName)}`,
     provider: providerName(d.provider),
     weight: d.weight ?? 0,
+    priority: d.priority ?? undefined,
   }));
 
   return (
