@@ -1,3 +1,4 @@
+import { useCallback, useEffect, useRef } from 'react';
 import { Link, NavLink, Navigate, useLocation, useNavigate, useParams } from 'react-router';
 import { ErrorBanner } from '@/components/ErrorBanner';
 import { Notice } from '@/components/Notice';
@@ -30,6 +31,21 @@ export function GroupDetailRoute() {
   const location = useLocation();
   const notice = (location.state as { notice?: 'created' | 'saved' } | null)?.notice;
   const dismiss = () => navigate(location.pathname, { replace: true, state: null });
+  // Unsaved Settings edits: leaving the tab (or the page) asks first instead of dropping them.
+  const unsaved = useRef(false);
+  const onDirtyChange = useCallback((dirty: boolean) => {
+    unsaved.current = dirty;
+  }, []);
+  useEffect(() => {
+    const warn = (event: BeforeUnloadEvent) => {
+      if (unsaved.current) event.preventDefault();
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, []);
+  useEffect(() => {
+    if (tab !== 'settings') unsaved.current = false;
+  }, [tab]);
 
   if (!isTab(tab)) return <Navigate to={`/groups/${encodeURIComponent(id)}/overview`} replace />;
   if (error) return <ErrorBanner>Could not load the routing group: {error.message}</ErrorBanner>;
@@ -69,7 +85,16 @@ export function GroupDetailRoute() {
       {notice === 'saved' && <Notice onDismiss={dismiss}>Saved {group.routingGroupName} (version {group.version}).</Notice>}
       <nav className="tabs" aria-label="Routing group">
         {GROUP_TABS.map((t) => (
-          <NavLink key={t.path} to={`${base}/${t.path}`} className="tab">
+          <NavLink
+            key={t.path}
+            to={`${base}/${t.path}`}
+            className="tab"
+            onClick={(event) => {
+              if (t.path === tab || !unsaved.current) return;
+              if (window.confirm('You have unsaved changes in Settings. Leave without saving?')) unsaved.current = false;
+              else event.preventDefault();
+            }}
+          >
             {t.label}
           </NavLink>
         ))}
@@ -83,11 +108,13 @@ export function GroupDetailRoute() {
           <GroupSettingsTab
             group={group}
             onSaved={() => {
+              unsaved.current = false;
               refetch();
               navigate(`${base}/overview`, { state: { notice: 'saved' } });
             }}
             onCancel={() => navigate(`${base}/overview`)}
             onReload={refetch}
+            onDirtyChange={onDirtyChange}
           />
         )}
       </div>
