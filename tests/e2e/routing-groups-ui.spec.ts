@@ -162,6 +162,7 @@ test('switches a group off in place and deletes it after confirmation', async ({
   const toggle = page.getByRole('switch', { name: `Active: ${GROUP}` });
   await expect(toggle).toBeChecked();
   await toggle.click();
+  await page.getByRole('alertdialog', { name: `Turn ${GROUP} off?` }).getByRole('button', { name: 'Turn off' }).click();
   await expect(toggle).not.toBeChecked();
   await page.reload();
   await expect(page.getByRole('switch', { name: `Active: ${GROUP}` })).not.toBeChecked();

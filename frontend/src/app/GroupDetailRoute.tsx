@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef } from 'react';
 import { Link, NavLink, Navigate, useLocation, useNavigate, useParams } from 'react-router';
-import { ErrorBanner } from '@/components/ErrorBanner';
+import { LoadError } from '@/components/LoadError';
 import { Notice } from '@/components/Notice';
 import { useRoutingGroup } from '@/features/routing-groups/api/use-routing-group';
 import { GroupOverview } from '@/features/routing-groups/components/GroupOverview';
@@ -48,7 +48,7 @@ export function GroupDetailRoute() {
   }, [tab]);
 
   if (!isTab(tab)) return <Navigate to={`/groups/${encodeURIComponent(id)}/overview`} replace />;
-  if (error) return <ErrorBanner>Could not load the routing group: {error.message}</ErrorBanner>;
+  if (error) return <LoadError what="the routing group" error={error} onRetry={refetch} />;
   if (!loaded) return <p className="muted">Loading…</p>;
   if (!group) {
     return (

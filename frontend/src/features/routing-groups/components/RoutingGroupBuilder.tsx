@@ -3,6 +3,7 @@ import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'rea
 import { ConfirmDialog } from '@/components/ConfirmDialog';
 import { useMutation, useQuery } from 'urql';
 import { ErrorBanner } from '@/components/ErrorBanner';
+import { readableError } from '@/components/readable-error';
 import { providerName } from '@/components/ProviderBadge';
 import { shortModelName } from '@/lib/model-names';
 import type { RoutingGroupFieldsFragment } from '@/gql/graphql';
@@ -133,7 +134,7 @@ export function RoutingGroupBuilder({ group, onSaved, onCancel, onReload, onDirt
       ? await updateGroup({ id: group.routingGroupId, input, expectedVersion: group.version })
       : await createGroup({ input });
     if (result.error) {
-      setProblem({ kind: 'message', message: result.error.message });
+      setProblem({ kind: 'message', message: `Could not save: ${readableError(result.error)}` });
       return;
     }
     const outcome = result.data
