@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -100,7 +101,7 @@ async def test_one_request(
         if answered
         else None,
         final_provider=answered.provider if answered else None,
-        error_message=None if trace.success else _error_message(trace, result.error),
+        error_message=None if trace.success else _error_message(trace, result.error, built.labels),
     )
 
 
@@ -131,9 +132,30 @@ def _response_text(response: Any) -> str | None:
     return content if isinstance(content, str) else None
 
 
-def _error_message(trace: RequestTrace, error: BaseException | None) -> str:
-    if trace.error_message:
-        return trace.error_message
-    if error is not None:
-        return f"{type(error).__name__}: {error}"
-    return "the request failed"
+def _error_message(
+    trace: RequestTrace, error: BaseException | None, labels: Mapping[str, DeploymentLabel]
+) -> str:
+    """Says which deployment failed last and how, from the trace: the Router's own exception
+    names the first tier's error and the throwaway Router's internal model-group ids."""
+    last = trace.attempts[-1] if trace.attempts else None
+    if last is not None and last.status is TraceStatus.ERROR:
+        count = len(trace.attempts)
+        name = unambiguous_name(last.deployment_id, labels)
+        kind = last.error_kind.value if last.error_kind else "an error"
+        why = readable_error(last.error_message or kind)
+        return (
+            f"every deployment failed ({count} attempt{'s' if count != 1 else ''}); "
+            f"the last, {name}, failed with {why}"
+        )
+    text = trace.error_message or (f"{type(error).__name__}: {error}" if error else "")
+    return readable_error(text) or "the request failed"
+
+
+_INTERNAL_GROUP_ID = re.compile(r"#[0-9a-f]{8}(?:::tier\d+)?")
+_LITELLM_PREFIX = re.compile(r"\blitellm\.(\w+): ")
+
+
+def readable_error(text: str) -> str:
+    """Drops a throwaway Router's model-group suffixes and litellm's repeated class prefixes."""
+    text = _INTERNAL_GROUP_ID.sub("", text)
+    return _LITELLM_PREFIX.sub("", text).strip()

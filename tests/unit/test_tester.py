@@ -128,3 +128,31 @@ def test_unambiguous_name_falls_back_to_the_model_id_only_for_shared_names() -> 
     finally:
         built.close()
     assert names == {NEBIUS: NEBIUS, FIREWORKS: FIREWORKS, AZURE: "gpt-4o"}
+
+
+async def test_an_all_failed_result_names_the_last_error_without_internal_group_ids() -> None:
+    plan = InjectionPlan(
+        failures={
+            NEBIUS: FailureRule(1.0, ErrorKind.RATE_LIMIT),
+            FIREWORKS: FailureRule(1.0, ErrorKind.SERVER_ERROR),
+            AZURE: FailureRule(1.0, ErrorKind.TIMEOUT),
+        },
+        seed=1,
+    )
+    async for built in story_router(plan):
+        outcome = await tester.test_one_request(built, None)
+        assert not outcome.success
+        assert outcome.error_message == (
+            "every deployment failed (3 attempts); the last, gpt-4o, failed with "
+            "Timeout: injected timeout"
+        )
+
+
+def test_readable_error_drops_internal_group_ids_and_repeated_prefixes() -> None:
+    raw = (
+        "RateLimitError: litellm.RateLimitError: slow down. "
+        "Fallback to story#d8179135::tier2 also failed"
+    )
+    assert tester.readable_error(raw) == (
+        "RateLimitError: slow down. Fallback to story also failed"
+    )
