@@ -68,7 +68,7 @@ test-e2e: install ui chromium
 test: install ui chromium lint test-py test-ui test-e2e
 
 bench: install ui chromium
-	$(PY) -m benchmarks --serve
+	$(PY) -m benchmarks
 	cd frontend && npx playwright test simulation --grep "20,000-request" --reporter=line
 	$(PY) -m benchmarks.longtask test-results/longtask.json
 

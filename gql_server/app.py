@@ -19,7 +19,6 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from gql_server.auth import KEY_PREFIX
-from gql_server.core import loop_logging
 from gql_server.core.registry import RouterRegistry
 from gql_server.events import GROUPS_CHANNEL, RedisEventBus, make_event_bus
 from gql_server.graphql_endpoint import GraphQLView
@@ -29,6 +28,7 @@ from gql_server.services.access import AccessService
 from gql_server.services.container import Services
 from gql_server.services.deployments import DeploymentService
 from gql_server.services.routing_groups import RoutingGroupService
+from gql_server.services.simulation_pool import default_size
 from gql_server.services.simulations import SIMULATIONS_CHANNEL, SimulationService
 from gql_server.services.testing import TestingService
 from gql_server.settings import Settings
@@ -105,8 +105,6 @@ class _LazyGraphQL:
 
 
 async def _start(settings: Settings, master_key: str, generated: bool) -> Runtime:
-    sys.setswitchinterval(settings.gil_switch_interval_ms / 1000)
-    loop_logging.install().claim_home()
     await upgrade_to_head(settings.database_url)
     database = Database.from_url(settings.database_url)
     bus = make_event_bus(settings.redis_url)
@@ -122,7 +120,11 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
         access=access,
         testing=TestingService(groups),
         simulations=SimulationService(
-            uow, groups, bus, max_per_key=settings.max_simulations_per_key
+            uow,
+            groups,
+            bus,
+            max_per_key=settings.max_simulations_per_key,
+            workers=settings.simulation_workers or default_size(),
         ),
     )
     if settings.config_path is not None:
@@ -147,6 +149,8 @@ async def _follow_group_changes(runtime: Runtime) -> None:
         group_id = event.get("groupId")
         if not isinstance(group_id, str):
             continue
+        if event.get("action") == "delete":
+            runtime.services.simulations.stop_group(group_id)
         try:
             await runtime.services.groups.refresh(group_id)
         except Exception:
