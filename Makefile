@@ -69,7 +69,7 @@ test: install ui chromium lint test-py test-ui test-e2e
 
 bench: install ui chromium
 	$(PY) -m benchmarks
-	cd frontend && npx playwright test simulation --grep "20,000-request" --reporter=line
+	cd frontend && npx playwright test simulation --grep "100,000-request" --reporter=line
 	$(PY) -m benchmarks.longtask test-results/longtask.json
 
 clean:
