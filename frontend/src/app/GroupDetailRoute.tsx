@@ -103,7 +103,7 @@ export function GroupDetailRoute() {
         {tab === 'overview' && <GroupOverview group={group} />}
         {tab === 'tester' && <LiveTester group={group} />}
         {tab === 'simulator' && <TrafficSimulator group={group} />}
-        {tab === 'history' && <HistoryTab group={group} />}
+        {tab === 'history' && <HistoryTab group={group} onReverted={refetch} />}
         {tab === 'settings' && (
           <GroupSettingsTab
             group={group}
