@@ -118,7 +118,7 @@ test('reorders by dragging and by keyboard, and saves the new priorities', async
     ['fireworks-llama-v3p3-70b', 3],
   ]);
 
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('navigation', { name: 'Routing group' }).getByRole('link', { name: 'Settings' }).click();
   const handle = page.getByRole('button', { name: 'Drag to reorder fireworks-llama-v3p3-70b' });
   // dnd-kit announces each step in its live region; waiting on it keeps the keys in step with
   // the sensor (it measures the list after pick-up).
