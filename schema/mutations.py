@@ -47,6 +47,10 @@ TestResult = Annotated[
 TeamResult = Annotated[
     Team | ValidationError | ConflictError | PermissionDeniedError, strawberry.union("TeamResult")
 ]
+UpdateTeamResult = Annotated[
+    Team | ValidationError | NotFoundError | ConflictError | PermissionDeniedError,
+    strawberry.union("UpdateTeamResult"),
+]
 GenerateKeyResult = Annotated[
     GeneratedKey | ValidationError | NotFoundError | PermissionDeniedError,
     strawberry.union("GenerateKeyResult"),
@@ -179,7 +183,20 @@ class Mutation:
 
         return await _attempt(run)
 
-    @strawberry.mutation(description="Delete a team; it is taken off every routing group.")
+    @strawberry.mutation(description="Rename a team; its keys and group assignments stay.")
+    async def update_team(
+        self, info: Info, team_id: strawberry.ID, input: TeamInput
+    ) -> UpdateTeamResult:
+        ctx = info.context
+
+        async def run() -> Team:
+            return Team.from_domain(
+                await ctx.services.access.rename_team(ctx.who, str(team_id), input.team_alias)
+            )
+
+        return await _attempt(run)
+
+    @strawberry.mutation(description="Delete a team and its keys; it is taken off every group.")
     async def delete_team(self, info: Info, team_id: strawberry.ID) -> DeleteTeamResult:
         ctx = info.context
 

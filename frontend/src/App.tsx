@@ -3,9 +3,13 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { Provider } from 'urql';
 import { GroupDetailRoute } from '@/app/GroupDetailRoute';
 import { Layout } from '@/app/Layout';
+import { NotFoundPage } from '@/components/NotFoundPage';
 import { SignInPage } from '@/features/auth/components/SignInPage';
+import { DeploymentsPage } from '@/features/deployments/components/DeploymentsPage';
+import { KeysPage } from '@/features/keys/components/KeysPage';
 import { GroupCreatePage } from '@/features/routing-groups/components/GroupCreatePage';
 import { GroupListPage } from '@/features/routing-groups/components/GroupListPage';
+import { TeamsPage } from '@/features/teams/components/TeamsPage';
 import { signOut, useApiKey } from '@/lib/auth';
 import { createGraphqlClient } from '@/lib/graphql-client';
 
@@ -20,7 +24,10 @@ export function AppRoutes() {
         <Route path="groups/new" element={<GroupCreatePage />} />
         <Route path="groups/:id" element={<GroupDetailRoute />} />
         <Route path="groups/:id/:tab" element={<GroupDetailRoute />} />
-        <Route path="*" element={<Navigate to="/groups" replace />} />
+        <Route path="deployments" element={<DeploymentsPage />} />
+        <Route path="teams" element={<TeamsPage />} />
+        <Route path="keys" element={<KeysPage />} />
+        <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>
   );

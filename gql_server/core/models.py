@@ -207,7 +207,6 @@ def _deployment_errors(spec: RoutingGroupSpec, known: Collection[str]) -> list[F
         return [FieldError("deployments", "add at least one deployment")]
     errors: list[FieldError] = []
     seen: set[str] = set()
-    priorities: dict[int, int] = {}
     for i, dep in enumerate(spec.deployments):
         where = f"deployments[{i}]"
         if dep.model_id not in known:
@@ -218,7 +217,7 @@ def _deployment_errors(spec: RoutingGroupSpec, known: Collection[str]) -> list[F
             )
         seen.add(dep.model_id)
         if spec.strategy is Strategy.PRIORITY_FAILOVER:
-            errors.extend(_priority_errors(dep, where, priorities, i))
+            errors.extend(_priority_errors(dep, where))
         if spec.strategy is Strategy.WEIGHTED:
             if dep.weight is None:
                 errors.append(FieldError(f"{where}.weight", "required for weighted routing"))
@@ -233,20 +232,10 @@ def _deployment_errors(spec: RoutingGroupSpec, known: Collection[str]) -> list[F
     return errors
 
 
-def _priority_errors(
-    dep: GroupDeployment, where: str, priorities: dict[int, int], index: int
-) -> list[FieldError]:
+def _priority_errors(dep: GroupDeployment, where: str) -> list[FieldError]:
+    """Equal priorities are allowed: they form one tier that shares traffic."""
     if dep.priority is None:
         return [FieldError(f"{where}.priority", "required for priority failover")]
     if not 1 <= dep.priority <= MAX_PRIORITY:
         return [FieldError(f"{where}.priority", f"must be between 1 and {MAX_PRIORITY}")]
-    if dep.priority in priorities:
-        first = priorities[dep.priority]
-        return [
-            FieldError(
-                f"{where}.priority",
-                f"priority {dep.priority} is already used by deployments[{first}]",
-            )
-        ]
-    priorities[dep.priority] = index
     return []

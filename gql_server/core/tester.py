@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -53,7 +54,7 @@ class TestOutcome:
     response_text: str | None
     traces: list[AttemptTrace]
     total_latency_ms: float
-    final_deployment: str | None  # name of the deployment that answered; None on failure
+    final_deployment: str | None  # the deployment that answered (see unambiguous_name)
     final_provider: str | None
     error_message: str | None
 
@@ -97,10 +98,22 @@ async def test_one_request(
         response_text=trace.response_text or _response_text(result.response),
         traces=list(trace.attempts),
         total_latency_ms=trace.latency_ms,
-        final_deployment=answered.deployment_name if answered else None,
+        final_deployment=unambiguous_name(answered.deployment_id, built.labels)
+        if answered
+        else None,
         final_provider=answered.provider if answered else None,
-        error_message=None if trace.success else _error_message(trace, result.error),
+        error_message=None if trace.success else _error_message(trace, result.error, built.labels),
     )
+
+
+def unambiguous_name(deployment_id: str, labels: Mapping[str, DeploymentLabel]) -> str:
+    """The deployment's display name when no other deployment of the group shares it, else its
+    model id: two deployments both named "llama-3.3-70b" must not hide which one answered."""
+    label = labels.get(deployment_id)
+    if label is None:
+        return deployment_id
+    sharing = sum(1 for other in labels.values() if other.name == label.name)
+    return label.name if sharing == 1 else deployment_id
 
 
 def _answering_attempt(trace: RequestTrace) -> AttemptTrace | None:
@@ -120,9 +133,30 @@ def _response_text(response: Any) -> str | None:
     return content if isinstance(content, str) else None
 
 
-def _error_message(trace: RequestTrace, error: BaseException | None) -> str:
-    if trace.error_message:
-        return trace.error_message
-    if error is not None:
-        return scrub(f"{type(error).__name__}: {error}")
-    return "the request failed"
+def _error_message(
+    trace: RequestTrace, error: BaseException | None, labels: Mapping[str, DeploymentLabel]
+) -> str:
+    """Says which deployment failed last and how, from the trace: the Router's own exception
+    names the first tier's error and the throwaway Router's internal model-group ids."""
+    last = trace.attempts[-1] if trace.attempts else None
+    if last is not None and last.status is TraceStatus.ERROR:
+        count = len(trace.attempts)
+        name = unambiguous_name(last.deployment_id, labels)
+        kind = last.error_kind.value if last.error_kind else "an error"
+        why = readable_error(last.error_message or kind)
+        return (
+            f"every deployment failed ({count} attempt{'s' if count != 1 else ''}); "
+            f"the last, {name}, failed with {why}"
+        )
+    text = trace.error_message or (scrub(f"{type(error).__name__}: {error}") if error else "")
+    return readable_error(text) or "the request failed"
+
+
+_INTERNAL_GROUP_ID = re.compile(r"#[0-9a-f]{8}(?:::tier\d+)?")
+_LITELLM_PREFIX = re.compile(r"\blitellm\.(\w+): ")
+
+
+def readable_error(text: str) -> str:
+    """Drops a throwaway Router's model-group suffixes and litellm's repeated class prefixes."""
+    text = _INTERNAL_GROUP_ID.sub("", text)
+    return _LITELLM_PREFIX.sub("", text).strip()

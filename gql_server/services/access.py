@@ -109,6 +109,21 @@ class AccessService:
             await uow.commit()
         return team
 
+    async def rename_team(self, who: Principal, team_id: str, alias: str) -> Team:
+        require_admin(who, "rename teams")
+        alias = alias.strip()
+        _check_alias("teamAlias", alias, required=True)
+        async with self._uow() as uow:
+            try:
+                renamed = await uow.teams.rename(team_id, alias)
+            except DuplicateKey as exc:
+                raise ConflictError(f"a team named {alias!r} already exists") from exc
+            team = await uow.teams.get(team_id) if renamed else None
+            if team is None:
+                raise NotFoundError(f"no team with id {team_id!r}")
+            await uow.commit()
+        return team
+
     async def generate_key(
         self,
         who: Principal,

@@ -106,6 +106,9 @@ class TeamRepository(Protocol):
     async def add(self, team: Team) -> None:
         """Raise DuplicateKey when the alias is taken."""
 
+    async def rename(self, team_id: str, alias: str) -> bool:
+        """False when there is no such team; raise DuplicateKey when the alias is taken."""
+
     async def delete(self, team_id: str) -> bool: ...
 
 

@@ -118,7 +118,7 @@ test('reorders by dragging and by keyboard, and saves the new priorities', async
     ['fireworks-llama-v3p3-70b', 3],
   ]);
 
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('navigation', { name: 'Routing group' }).getByRole('link', { name: 'Settings' }).click();
   const handle = page.getByRole('button', { name: 'Drag to reorder fireworks-llama-v3p3-70b' });
   // dnd-kit announces each step in its live region; waiting on it keeps the keys in step with
   // the sensor (it measures the list after pick-up).
@@ -162,6 +162,7 @@ test('switches a group off in place and deletes it after confirmation', async ({
   const toggle = page.getByRole('switch', { name: `Active: ${GROUP}` });
   await expect(toggle).toBeChecked();
   await toggle.click();
+  await page.getByRole('alertdialog', { name: `Turn ${GROUP} off?` }).getByRole('button', { name: 'Turn off' }).click();
   await expect(toggle).not.toBeChecked();
   await page.reload();
   await expect(page.getByRole('switch', { name: `Active: ${GROUP}` })).not.toBeChecked();

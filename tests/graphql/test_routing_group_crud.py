@@ -92,11 +92,11 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
         "deployments[0].priority",
     ),
     (
-        "duplicate priority",
+        "priority below 1",
         _with(
             deployments=[
                 {"modelId": "azure-gpt-4o", "priority": 1},
-                {"modelId": "nebius-llama-3.3-70b", "priority": 1},
+                {"modelId": "nebius-llama-3.3-70b", "priority": 0},
             ]
         ),
         "deployments[1].priority",

@@ -27,6 +27,7 @@ CONTRACT: dict[str, set[str]] = {
         "createDeployment",
         "testRoutingGroup",
         "createTeam",
+        "updateTeam",
         "generateKey",
         "revokeKey",
     },

@@ -58,7 +58,7 @@ def test_every_problem_is_reported_at_once() -> None:
         description="d" * 2001,
         deployments=(
             GroupDeployment(model_id="zzz", priority=1),
-            GroupDeployment(model_id="zzz", priority=1),
+            GroupDeployment(model_id="zzz", priority=0),
         ),
         settings=GroupSettings(max_fallbacks=21),
     )
@@ -71,6 +71,14 @@ def test_every_problem_is_reported_at_once() -> None:
         "deployments[1].priority",
         "settings.maxFallbacks",
     ]
+
+
+def test_equal_priorities_form_one_tier_and_are_accepted() -> None:
+    tiered = (
+        GroupDeployment(model_id="a", priority=1),
+        GroupDeployment(model_id="b", priority=1),
+    )
+    validate_spec(spec(deployments=tiered), KNOWN)
 
 
 def test_weighted_needs_a_positive_total() -> None:

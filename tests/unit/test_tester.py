@@ -49,7 +49,8 @@ async def test_a_healthy_group_answers_from_its_first_deployment(healthy: BuiltR
     assert outcome.success
     assert outcome.response_text == DEFAULT_MOCK_RESPONSE
     assert [(t.deployment_id, t.status) for t in outcome.traces] == [(NEBIUS, TraceStatus.SUCCESS)]
-    assert (outcome.final_deployment, outcome.final_provider) == ("llama-3.3-70b", "nebius")
+    # Nebius and Fireworks share the display name "llama-3.3-70b": the model id says which.
+    assert (outcome.final_deployment, outcome.final_provider) == (NEBIUS, "nebius")
     assert outcome.error_message is None
     assert outcome.total_latency_ms >= outcome.traces[0].latency_ms > 0
 
@@ -110,3 +111,48 @@ def test_no_messages_means_the_default_prompt() -> None:
     assert tester.chat_messages(None) == [
         {"role": "user", "content": "Hello, respond with one word."}
     ]
+
+
+async def test_final_deployment_is_the_display_name_when_it_is_unique_in_the_group() -> None:
+    plan = InjectionPlan(failures={NEBIUS: FailureRule(1.0), FIREWORKS: FailureRule(1.0)}, seed=1)
+    async for built in story_router(plan):
+        outcome = await tester.test_one_request(built, None)
+        assert outcome.traces[-1].deployment_id == AZURE
+        assert (outcome.final_deployment, outcome.final_provider) == ("gpt-4o", "azure")
+
+
+def test_unambiguous_name_falls_back_to_the_model_id_only_for_shared_names() -> None:
+    built = build_router(STORY_GROUP, DEPLOYMENTS, mock=True)
+    try:
+        names = {d: tester.unambiguous_name(d, built.labels) for d in DEPLOYMENTS}
+    finally:
+        built.close()
+    assert names == {NEBIUS: NEBIUS, FIREWORKS: FIREWORKS, AZURE: "gpt-4o"}
+
+
+async def test_an_all_failed_result_names_the_last_error_without_internal_group_ids() -> None:
+    plan = InjectionPlan(
+        failures={
+            NEBIUS: FailureRule(1.0, ErrorKind.RATE_LIMIT),
+            FIREWORKS: FailureRule(1.0, ErrorKind.SERVER_ERROR),
+            AZURE: FailureRule(1.0, ErrorKind.TIMEOUT),
+        },
+        seed=1,
+    )
+    async for built in story_router(plan):
+        outcome = await tester.test_one_request(built, None)
+        assert not outcome.success
+        assert outcome.error_message == (
+            "every deployment failed (3 attempts); the last, gpt-4o, failed with "
+            "Timeout: injected timeout"
+        )
+
+
+def test_readable_error_drops_internal_group_ids_and_repeated_prefixes() -> None:
+    raw = (
+        "RateLimitError: litellm.RateLimitError: slow down. "
+        "Fallback to story#d8179135::tier2 also failed"
+    )
+    assert tester.readable_error(raw) == (
+        "RateLimitError: slow down. Fallback to story also failed"
+    )

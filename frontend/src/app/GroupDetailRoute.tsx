@@ -1,5 +1,7 @@
-import { Link, NavLink, Navigate, useNavigate, useParams } from 'react-router';
-import { ErrorBanner } from '@/components/ErrorBanner';
+import { useCallback, useEffect, useRef } from 'react';
+import { Link, NavLink, Navigate, useLocation, useNavigate, useParams } from 'react-router';
+import { LoadError } from '@/components/LoadError';
+import { Notice } from '@/components/Notice';
 import { useRoutingGroup } from '@/features/routing-groups/api/use-routing-group';
 import { GroupOverview } from '@/features/routing-groups/components/GroupOverview';
 import { LiveTrafficPanel } from '@/features/live-traffic/components/LiveTrafficPanel';
@@ -28,9 +30,27 @@ export function GroupDetailRoute() {
   const { id = '', tab } = useParams();
   const navigate = useNavigate();
   const { group, error, loaded, refetch } = useRoutingGroup(id);
+  const location = useLocation();
+  const notice = (location.state as { notice?: 'created' | 'saved' } | null)?.notice;
+  const dismiss = () => navigate(location.pathname, { replace: true, state: null });
+  // Unsaved Settings edits: leaving the tab (or the page) asks first instead of dropping them.
+  const unsaved = useRef(false);
+  const onDirtyChange = useCallback((dirty: boolean) => {
+    unsaved.current = dirty;
+  }, []);
+  useEffect(() => {
+    const warn = (event: BeforeUnloadEvent) => {
+      if (unsaved.current) event.preventDefault();
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, []);
+  useEffect(() => {
+    if (tab !== 'settings') unsaved.current = false;
+  }, [tab]);
 
   if (!isTab(tab)) return <Navigate to={`/groups/${encodeURIComponent(id)}/overview`} replace />;
-  if (error) return <ErrorBanner>Could not load the routing group: {error.message}</ErrorBanner>;
+  if (error) return <LoadError what="the routing group" error={error} onRetry={refetch} />;
   if (!loaded) return <p className="muted">Loading…</p>;
   if (!group) {
     return (
@@ -59,9 +79,24 @@ export function GroupDetailRoute() {
           {group.description && <p className="muted">{group.description}</p>}
         </div>
       </header>
+      {notice === 'created' && (
+        <Notice onDismiss={dismiss}>
+          Created {group.routingGroupName}. Below: how developers call it, and who may.
+        </Notice>
+      )}
+      {notice === 'saved' && <Notice onDismiss={dismiss}>Saved {group.routingGroupName} (version {group.version}).</Notice>}
       <nav className="tabs" aria-label="Routing group">
         {GROUP_TABS.map((t) => (
-          <NavLink key={t.path} to={`${base}/${t.path}`} className="tab">
+          <NavLink
+            key={t.path}
+            to={`${base}/${t.path}`}
+            className="tab"
+            onClick={(event) => {
+              if (t.path === tab || !unsaved.current) return;
+              if (window.confirm('You have unsaved changes in Settings. Leave without saving?')) unsaved.current = false;
+              else event.preventDefault();
+            }}
+          >
             {t.label}
           </NavLink>
         ))}
@@ -80,16 +115,18 @@ export function GroupDetailRoute() {
         )}
         {tab === 'tester' && <LiveTester group={group} />}
         {tab === 'simulator' && <TrafficSimulator group={group} />}
-        {tab === 'history' && <HistoryTab group={group} />}
+        {tab === 'history' && <HistoryTab group={group} onReverted={refetch} />}
         {tab === 'settings' && (
           <GroupSettingsTab
             group={group}
             onSaved={() => {
+              unsaved.current = false;
               refetch();
-              navigate(`${base}/overview`);
+              navigate(`${base}/overview`, { state: { notice: 'saved' } });
             }}
             onCancel={() => navigate(`${base}/overview`)}
             onReload={refetch}
+            onDirtyChange={onDirtyChange}
           />
         )}
       </div>

@@ -29,6 +29,18 @@ class SqlTeamRepository:
         async with duplicate_key_as_domain_error():
             await self._session.execute(insert(TeamRow).values(record_values(team)))
 
+    async def rename(self, team_id: str, alias: str) -> bool:
+        """False when there is no such team; DuplicateKey when the alias is taken."""
+        statement = (
+            update(TeamRow)
+            .where(TeamRow.team_id == team_id)
+            .values(team_alias=alias)
+            .execution_options(synchronize_session=False)
+        )
+        async with duplicate_key_as_domain_error():
+            result = await self._session.execute(statement)
+        return affected_rows(result) > 0
+
     async def delete(self, team_id: str) -> bool:
         """Also deletes the team's keys (ON DELETE CASCADE)."""
         statement = (

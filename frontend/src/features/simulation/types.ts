@@ -5,6 +5,8 @@ export interface SimulationGroup {
   routingGroupId: string;
   routingGroupName: string;
   routingStrategy: RoutingStrategy;
+  /** The saved version: History's revert sends it as expectedVersion. */
+  version?: number | null;
   deployments: ReadonlyArray<{
     modelId: string;
     modelName: string;

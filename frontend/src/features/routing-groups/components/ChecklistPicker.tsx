@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { FieldMessages } from './FieldMessages';
 
 export interface ChecklistOption {
@@ -11,7 +11,7 @@ interface ChecklistPickerProps {
   legend: string;
   options: readonly ChecklistOption[];
   selected: readonly string[];
-  emptyText: string;
+  emptyText: ReactNode;
   messages?: readonly string[];
   onChange: (selected: string[]) => void;
 }

@@ -1,4 +1,5 @@
 import { useId, useMemo, useState } from 'react';
+import { Link } from 'react-router';
 import { ProviderBadge, providerName } from '@/components/ProviderBadge';
 import type { DeploymentsQuery } from '@/gql/graphql';
 
@@ -50,12 +51,19 @@ export function DeploymentPicker({ registry, selectedIds, loading, onAdd }: Depl
         {loading && <li className="muted">Loading deployments…</li>}
         {!loading && available.length === 0 && (
           <li className="muted">
-            {registry.length === 0 ? 'No deployments are registered.' : 'No matching deployments.'}
+            {registry.length === 0 ? (
+              <>
+                No deployments are registered. <Link to="/deployments">Add a deployment</Link>
+              </>
+            ) : (
+              'No matching deployments.'
+            )}
           </li>
         )}
         {available.map((d) => (
-          <li key={d.modelId} className="picker-result">
-            <div>
+          // The whole row adds the deployment; the button is its keyboard and screen-reader control.
+          <li key={d.modelId} className="picker-result" onClick={() => onAdd(d)}>
+            <div className="picker-result-text">
               <strong>{d.displayName ?? d.publicModelName}</strong> <ProviderBadge provider={d.provider} />
               <div className="muted mono">{d.modelId}</div>
               <div className="muted">{d.modelName}</div>
@@ -64,7 +72,10 @@ export function DeploymentPicker({ registry, selectedIds, loading, onAdd }: Depl
               type="button"
               className="button button-small"
               aria-label={`Add ${d.modelId}`}
-              onClick={() => onAdd(d)}
+              onClick={(event) => {
+                event.stopPropagation();
+                onAdd(d);
+              }}
             >
               + Add
             </button>

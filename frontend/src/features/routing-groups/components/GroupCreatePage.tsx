@@ -12,7 +12,9 @@ export function GroupCreatePage() {
         </div>
       </header>
       <RoutingGroupBuilder
-        onSaved={(group) => navigate(`/groups/${encodeURIComponent(group.routingGroupId)}/overview`)}
+        onSaved={(group) =>
+          navigate(`/groups/${encodeURIComponent(group.routingGroupId)}/overview`, { state: { notice: 'created' } })
+        }
         onCancel={() => navigate('/groups')}
       />
     </div>

@@ -41,12 +41,18 @@ describe('GroupListPage', () => {
     expect(within(row).getByRole('link', { name: 'Test llama-prod' })).toHaveAttribute('href', '/groups/rg-1/tester');
   });
 
-  it('switches a group off in place, naming the version it saw', async () => {
+  it('switches a live group off in place after confirmation, naming the version it saw', async () => {
     const { user, callsOf } = renderList({
       RoutingGroupList: oneGroup,
       UpdateRoutingGroup: () => ({ updateRoutingGroup: savedGroup({ isActive: false, version: 4 }) }),
     });
     await user.click(screen.getByRole('switch', { name: 'Active: llama-prod' }));
+    const dialog = screen.getByRole('alertdialog', { name: 'Turn llama-prod off?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(callsOf('UpdateRoutingGroup')).toHaveLength(0);
+
+    await user.click(screen.getByRole('switch', { name: 'Active: llama-prod' }));
+    await user.click(screen.getByRole('button', { name: 'Turn off' }));
     expect(callsOf('UpdateRoutingGroup')[0]?.variables).toEqual({
       id: 'rg-1',
       input: { isActive: false },

@@ -3,6 +3,8 @@ import { Link, useSearchParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { ConfirmDialog } from '@/components/ConfirmDialog';
 import { ErrorBanner } from '@/components/ErrorBanner';
+import { LoadError } from '@/components/LoadError';
+import { readableError } from '@/components/readable-error';
 import { ProviderBadge } from '@/components/ProviderBadge';
 import type { RoutingGroupFieldsFragment } from '@/gql/graphql';
 import { DeleteRoutingGroupMutation, RoutingGroupListQuery, UpdateRoutingGroupMutation } from '../api/documents';
@@ -26,6 +28,7 @@ export function GroupListPage() {
   const [, updateGroup] = useMutation(UpdateRoutingGroupMutation);
   const [deleteState, deleteGroup] = useMutation(DeleteRoutingGroupMutation);
   const [pendingDelete, setPendingDelete] = useState<RoutingGroupFieldsFragment | null>(null);
+  const [pendingOff, setPendingOff] = useState<RoutingGroupFieldsFragment | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const reload = () => refetch({ requestPolicy: 'network-only' });
 
@@ -37,7 +40,7 @@ export function GroupListPage() {
       expectedVersion: group.version,
     });
     const outcome = response.data?.updateRoutingGroup;
-    if (response.error) setNotice(response.error.message);
+    if (response.error) setNotice(readableError(response.error));
     else if (outcome && outcome.__typename === 'ConflictError')
       setNotice(`${group.routingGroupName} was changed by someone else; the list now shows the latest version.`);
     else if (outcome && outcome.__typename !== 'RoutingGroup') setNotice(outcome.message);
@@ -48,7 +51,7 @@ export function GroupListPage() {
     if (!pendingDelete) return;
     const response = await deleteGroup({ id: pendingDelete.routingGroupId });
     const outcome = response.data?.deleteRoutingGroup;
-    if (response.error) setNotice(response.error.message);
+    if (response.error) setNotice(readableError(response.error));
     else if (outcome && outcome.__typename !== 'DeleteSuccess') setNotice(outcome.message);
     setPendingDelete(null);
     reload();
@@ -69,7 +72,7 @@ export function GroupListPage() {
         </Link>
       </header>
 
-      {result.error && <ErrorBanner>Could not load routing groups: {result.error.message}</ErrorBanner>}
+      {result.error && <LoadError what="routing groups" error={result.error} onRetry={reload} />}
       {notice && <ErrorBanner>{notice}</ErrorBanner>}
 
       {!list && result.fetching && <p className="muted">Loading…</p>}
@@ -108,7 +111,8 @@ export function GroupListPage() {
                 <GroupRow
                   key={group.routingGroupId}
                   group={group}
-                  onToggleActive={() => toggleActive(group)}
+                  // Turning a live group off refuses its callers at once: ask first.
+                  onToggleActive={() => (group.isActive ? setPendingOff(group) : toggleActive(group))}
                   onDelete={() => setPendingDelete(group)}
                 />
               ))}
@@ -140,6 +144,23 @@ export function GroupListPage() {
         </div>
       )}
 
+      {pendingOff && (
+        <ConfirmDialog
+          title={`Turn ${pendingOff.routingGroupName} off?`}
+          confirmLabel="Turn off"
+          danger
+          onConfirm={() => {
+            const group = pendingOff;
+            setPendingOff(null);
+            void toggleActive(group);
+          }}
+          onCancel={() => setPendingOff(null)}
+        >
+          <p>
+            Every call to <code>{pendingOff.routingGroupName}</code> is refused until it is turned on again.
+          </p>
+        </ConfirmDialog>
+      )}
       {pendingDelete && (
         <ConfirmDialog
           title={`Delete ${pendingDelete.routingGroupName}?`}

@@ -7,6 +7,7 @@ import { strategyInfo } from '../utils/strategies';
 import { formatPercent, weightPercentages } from '../utils/weights';
 import { FlowPreview } from './FlowPreview';
 import { StrategyBadge } from './StrategyBadge';
+import { UseThisGroup } from './UseThisGroup';
 
 function formatTime(iso: string): string {
   const date = new Date(iso);
@@ -24,6 +25,7 @@ export function GroupOverview({ group, live }: { group: RoutingGroupFieldsFragme
     label: d.displayName ?? `${providerName(d.provider)} · ${shortModelName(d.modelName)}`,
     provider: providerName(d.provider),
     weight: d.weight ?? 0,
+    priority: d.priority ?? undefined,
   }));
 
   return (
@@ -102,6 +104,7 @@ export function GroupOverview({ group, live }: { group: RoutingGroupFieldsFragme
           </dl>
         </section>
       </div>
+      <UseThisGroup group={group} />
     </div>
   );
 }

@@ -6,9 +6,10 @@ interface GroupSettingsTabProps {
   onSaved: (group: RoutingGroupFieldsFragment) => void;
   onCancel: () => void;
   onReload: () => void;
+  onDirtyChange?: (dirty: boolean) => void;
 }
 
-export function GroupSettingsTab({ group, onSaved, onCancel, onReload }: GroupSettingsTabProps) {
+export function GroupSettingsTab({ group, onSaved, onCancel, onReload, onDirtyChange }: GroupSettingsTabProps) {
   // Re-keyed by version: a reload after a conflict starts the form afresh from the saved group.
   return (
     <RoutingGroupBuilder
@@ -17,6 +18,7 @@ export function GroupSettingsTab({ group, onSaved, onCancel, onReload }: GroupSe
       onSaved={onSaved}
       onCancel={onCancel}
       onReload={onReload}
+      onDirtyChange={onDirtyChange}
     />
   );
 }

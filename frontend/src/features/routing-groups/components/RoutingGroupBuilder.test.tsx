@@ -1,11 +1,15 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { MemoryRouter } from 'react-router';
 import { Provider } from 'urql';
 import { describe, expect, it, vi } from 'vitest';
 import type { RoutingGroupFieldsFragment } from '@/gql/graphql';
 import { baseHandlers, savedGroup } from '@/test/fixtures';
 import { mockClient, type Variables } from '@/test/mock-client';
 import { RoutingGroupBuilder } from './RoutingGroupBuilder';
+
+// Typing through userEvent is slow on a loaded machine; these are not timing tests.
+vi.setConfig({ testTimeout: 30_000 });
 
 function renderBuilder(
   handlers: Record<string, (v: Variables) => unknown>,
@@ -14,9 +18,11 @@ function renderBuilder(
   const mock = mockClient({ ...baseHandlers, ...handlers });
   const onSaved = props.onSaved ?? vi.fn();
   render(
-    <Provider value={mock.client}>
-      <RoutingGroupBuilder group={props.group} onSaved={onSaved} onCancel={vi.fn()} onReload={props.onReload} />
-    </Provider>,
+    <MemoryRouter>
+      <Provider value={mock.client}>
+        <RoutingGroupBuilder group={props.group} onSaved={onSaved} onCancel={vi.fn()} onReload={props.onReload} />
+      </Provider>
+    </MemoryRouter>,
   );
   return { ...mock, onSaved, user: userEvent.setup() };
 }
@@ -186,5 +192,102 @@ describe('RoutingGroupBuilder', () => {
 
     expect(within(screen.getByLabelText('Retries').closest('.field') as HTMLElement).getByText('required')).toBeInTheDocument();
     expect(callsOf('CreateRoutingGroup')).toHaveLength(0);
+  });
+
+  const emptyNameError = () => ({
+    createRoutingGroup: {
+      __typename: 'ValidationError',
+      message: 'invalid routing group',
+      fieldErrors: [
+        { field: 'routingGroupName', message: 'must not be empty' },
+        { field: 'deployments', message: 'add at least one deployment' },
+      ],
+    },
+  });
+
+  it('clears a message as soon as its field is edited', async () => {
+    const { user } = renderBuilder({ CreateRoutingGroup: emptyNameError });
+    await user.click(screen.getByRole('button', { name: 'Create routing group' }));
+    expect(screen.getByText('must not be empty')).toBeInTheDocument();
+    expect(screen.getByText('add at least one deployment')).toBeInTheDocument();
+
+    await user.type(screen.getByLabelText('Name'), 'llama-prod');
+    expect(screen.queryByText('must not be empty')).toBeNull();
+    expect(screen.getByLabelText('Name')).not.toHaveAttribute('aria-invalid');
+    expect(screen.getByText('add at least one deployment')).toBeInTheDocument();
+
+    await addUserStoryDeployments(user);
+    expect(screen.queryByText('add at least one deployment')).toBeNull();
+    expect(screen.queryByText(/Please fix/)).toBeNull();
+  });
+
+  it('moves focus to the first problem when Save fails', async () => {
+    const { user } = renderBuilder({ CreateRoutingGroup: emptyNameError });
+    await user.click(screen.getByRole('button', { name: 'Create routing group' }));
+    expect(screen.getByLabelText('Name')).toHaveFocus();
+  });
+
+  it('focuses an advanced-settings problem after opening the section', async () => {
+    const { user } = renderBuilder({});
+    await user.type(screen.getByLabelText('Name'), 'llama-prod');
+    await user.click(screen.getByText('Advanced settings'));
+    await user.clear(screen.getByLabelText('Retries'));
+    await user.click(screen.getByRole('button', { name: 'Create routing group' }));
+    expect(screen.getByLabelText('Retries')).toHaveFocus();
+  });
+
+  it('saves decimal weights as the ratio the preview shows', async () => {
+    const { user, callsOf } = renderBuilder({ CreateRoutingGroup: created });
+    await user.type(screen.getByLabelText('Name'), 'weighted');
+    await user.click(screen.getByRole('radio', { name: /Weighted/ }));
+    await user.click(screen.getByRole('button', { name: 'Add nebius-llama-3.3-70b' }));
+    await user.click(screen.getByRole('button', { name: 'Add azure-gpt-4o' }));
+    const nebius = screen.getByLabelText('Weight for nebius-llama-3.3-70b');
+    const azure = screen.getByLabelText('Weight for azure-gpt-4o');
+    await user.clear(nebius);
+    await user.type(nebius, '0.6');
+    await user.clear(azure);
+    await user.type(azure, '0.3');
+    expect(screen.getByTestId('percent-nebius-llama-3.3-70b')).toHaveTextContent('66.7%');
+
+    await user.click(screen.getByRole('button', { name: 'Create routing group' }));
+
+    expect(screen.queryByText(/whole number/)).toBeNull();
+    const [call] = callsOf('CreateRoutingGroup');
+    const input = call?.variables.input as { deployments: { modelId: string; weight: number }[] };
+    expect(input.deployments.map((d) => d.weight)).toEqual([2, 1]);
+  });
+
+  it('puts a deployment in the tier above and sends equal priorities', async () => {
+    const { user, callsOf } = renderBuilder({ CreateRoutingGroup: created });
+    await user.type(screen.getByLabelText('Name'), 'tiered');
+    await addUserStoryDeployments(user);
+    const fireworks = screen.getByTestId('selected-fireworks-llama-v3p3-70b');
+    await user.click(within(fireworks).getByLabelText(/Same tier as above/));
+
+    expect(screen.getByTestId('priority-fireworks-llama-v3p3-70b')).toHaveTextContent('Priority 1');
+    expect(screen.getByTestId('priority-azure-gpt-4o')).toHaveTextContent('Priority 2');
+    const preview = screen.getByRole('complementary', { name: 'Preview' });
+    expect(within(preview).getByText(/Tier 1 · 2 share traffic/)).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Create routing group' }));
+    const [call] = callsOf('CreateRoutingGroup');
+    const input = call?.variables.input as { deployments: { priority: number }[] };
+    expect(input.deployments.map((d) => d.priority)).toEqual([1, 1, 2]);
+  });
+
+  it('asks before turning a live group off', async () => {
+    const { user } = renderBuilder({}, { group: savedGroup() });
+    await user.click(screen.getByLabelText('Active (serves traffic)'));
+    const dialog = screen.getByRole('alertdialog', { name: /Turn .* off\?/ });
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(screen.getByLabelText('Active (serves traffic)')).toBeChecked();
+  });
+
+  it('adds a deployment when its row is clicked', async () => {
+    const { user } = renderBuilder({});
+    const available = screen.getByRole('list', { name: 'Available deployments' });
+    await user.click(within(available).getByText('azure-gpt-4o'));
+    expect(selectedOrder()).toEqual(['azure-gpt-4o']);
   });
 });

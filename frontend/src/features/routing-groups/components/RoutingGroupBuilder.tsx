@@ -1,6 +1,9 @@
-import { useId, useMemo, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { ConfirmDialog } from '@/components/ConfirmDialog';
 import { useMutation, useQuery } from 'urql';
 import { ErrorBanner } from '@/components/ErrorBanner';
+import { readableError } from '@/components/readable-error';
 import { providerName } from '@/components/ProviderBadge';
 import { shortModelName } from '@/lib/model-names';
 import type { RoutingGroupFieldsFragment } from '@/gql/graphql';
@@ -16,6 +19,7 @@ import {
   emptyForm,
   formFromGroup,
   numberFieldErrors,
+  tierPriorities,
   toGroupInput,
   type BuilderForm,
 } from '../utils/builder-form';
@@ -41,15 +45,32 @@ interface RoutingGroupBuilderProps {
   onCancel: () => void;
   /** Fetches the latest saved version after a conflict; the parent re-keys the builder with it. */
   onReload?: () => void;
+  /** Told whenever the form starts or stops differing from what was loaded. */
+  onDirtyChange?: (dirty: boolean) => void;
 }
 
 type SaveProblem =
   | { kind: 'conflict'; message: string; currentVersion: number | null }
   | { kind: 'message'; message: string };
 
-export function RoutingGroupBuilder({ group, onSaved, onCancel, onReload }: RoutingGroupBuilderProps) {
-  const [form, setForm] = useState<BuilderForm>(() => (group ? formFromGroup(group) : emptyForm()));
+export function RoutingGroupBuilder({ group, onSaved, onCancel, onReload, onDirtyChange }: RoutingGroupBuilderProps) {
+  const [initial] = useState<BuilderForm>(() => (group ? formFromGroup(group) : emptyForm()));
+  const [form, setForm] = useState<BuilderForm>(initial);
   const [errors, setErrors] = useState<FieldErrorMap>({});
+  const [focusRequest, setFocusRequest] = useState(0);
+  const [confirmDeactivate, setConfirmDeactivate] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const dirty = useMemo(() => JSON.stringify(form) !== JSON.stringify(initial), [form, initial]);
+  useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
+
+  // After a failed Save: bring the first marked problem into view and give it focus.
+  useEffect(() => {
+    if (focusRequest === 0) return;
+    const first = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"], .field-error');
+    if (!first) return;
+    first.scrollIntoView?.({ block: 'center' });
+    first.focus({ preventScroll: true });
+  }, [focusRequest]);
   const [problem, setProblem] = useState<SaveProblem | null>(null);
   const [advancedOpen, setAdvancedOpen] = useState(false);
   const [registryResult] = useQuery({ query: DeploymentsQuery });
@@ -63,19 +84,22 @@ export function RoutingGroupBuilder({ group, onSaved, onCancel, onReload }: Rout
 
   const registry = registryResult.data?.deployments ?? [];
   const selectedIds = useMemo(() => new Set(form.deployments.map((d) => d.modelId)), [form.deployments]);
-  const flowDeployments = useMemo(
-    () =>
-      form.deployments.map((d) => ({
-        modelId: d.modelId,
-        label: d.displayName ?? `${providerName(d.provider)} · ${shortModelName(d.modelName)}`,
-        provider: providerName(d.provider),
-        weight: d.weight,
-      })),
-    [form.deployments],
-  );
+  const flowDeployments = useMemo(() => {
+    const priorities = tierPriorities(form.deployments);
+    return form.deployments.map((d, i) => ({
+      modelId: d.modelId,
+      label: d.displayName ?? `${providerName(d.provider)} · ${shortModelName(d.modelName)}`,
+      provider: providerName(d.provider),
+      weight: d.weight,
+      priority: priorities[i],
+    }));
+  }, [form.deployments]);
 
-  const update = <K extends keyof BuilderForm>(key: K, value: BuilderForm[K]) =>
+  const update = <K extends keyof BuilderForm>(key: K, value: BuilderForm[K]) => {
     setForm((current) => ({ ...current, [key]: value }));
+    // A message goes as soon as its field is edited: it described the old value.
+    setErrors((current) => clearedFor(current, key, form, value));
+  };
 
   const addDeployment = (d: RegistryDeployment) =>
     update('deployments', [
@@ -92,6 +116,7 @@ export function RoutingGroupBuilder({ group, onSaved, onCancel, onReload }: Rout
   const showErrors = (map: FieldErrorMap) => {
     setErrors(map);
     if (hasAnyError(map, ADVANCED_FIELD_KEYS)) setAdvancedOpen(true);
+    setFocusRequest((n) => n + 1);
   };
 
   const submit = async (event: FormEvent) => {
@@ -109,7 +134,7 @@ export function RoutingGroupBuilder({ group, onSaved, onCancel, onReload }: Rout
       ? await updateGroup({ id: group.routingGroupId, input, expectedVersion: group.version })
       : await createGroup({ input });
     if (result.error) {
-      setProblem({ kind: 'message', message: result.error.message });
+      setProblem({ kind: 'message', message: `Could not save: ${readableError(result.error)}` });
       return;
     }
     const outcome = result.data
@@ -147,7 +172,7 @@ export function RoutingGroupBuilder({ group, onSaved, onCancel, onReload }: Rout
   const ordered = form.routingStrategy === 'PRIORITY_FAILOVER';
 
   return (
-    <form className="builder" onSubmit={submit} noValidate aria-label={group ? 'Edit routing group' : 'Create routing group'}>
+    <form ref={formRef} className="builder" onSubmit={submit} noValidate aria-label={group ? 'Edit routing group' : 'Create routing group'}>
       <div className="builder-main">
         {problem?.kind === 'conflict' && (
           <div className="banner banner-warning" role="alert">
@@ -199,9 +224,34 @@ export function RoutingGroupBuilder({ group, onSaved, onCancel, onReload }: Rout
             <FieldMessages messages={errors.description} />
           </div>
           <label className="inline-check">
-            <input type="checkbox" checked={form.isActive} onChange={(event) => update('isActive', event.target.checked)} />
+            <input
+              type="checkbox"
+              checked={form.isActive}
+              onChange={(event) => {
+                // Turning a live group off refuses its callers at once: ask first.
+                if (!event.target.checked && group?.isActive) setConfirmDeactivate(true);
+                else update('isActive', event.target.checked);
+              }}
+            />
             Active (serves traffic)
           </label>
+          {confirmDeactivate && (
+            <ConfirmDialog
+              title={`Turn ${group?.routingGroupName ?? 'this group'} off?`}
+              confirmLabel="Turn off"
+              danger
+              onConfirm={() => {
+                update('isActive', false);
+                setConfirmDeactivate(false);
+              }}
+              onCancel={() => setConfirmDeactivate(false)}
+            >
+              <p>
+                Once saved, every call to this group is refused until it is turned on again. Developers using it will
+                see errors.
+              </p>
+            </ConfirmDialog>
+          )}
           <FieldMessages messages={errors.isActive} />
         </section>
 
@@ -219,7 +269,7 @@ export function RoutingGroupBuilder({ group, onSaved, onCancel, onReload }: Rout
               loading={registryResult.fetching && !registryResult.data}
               onAdd={addDeployment}
             />
-            <div>
+            <div className={errors.deployments ? 'has-error' : undefined}>
               <h3>
                 Selected deployments{' '}
                 <span className="muted">
@@ -255,7 +305,15 @@ export function RoutingGroupBuilder({ group, onSaved, onCancel, onReload }: Rout
               legend="Teams"
               options={(teamsResult.data?.teams ?? []).map((t) => ({ id: t.teamId, label: t.teamAlias }))}
               selected={form.assignedTeamIds}
-              emptyText={teamsResult.error ? 'Teams are not available to this key.' : 'No teams yet.'}
+              emptyText={
+                teamsResult.error ? (
+                  'Teams are not available to this key.'
+                ) : (
+                  <>
+                    No teams yet. <Link to="/teams">Create a team</Link>
+                  </>
+                )
+              }
               messages={errors.assignedTeamIds}
               onChange={(ids) => update('assignedTeamIds', ids)}
             />
@@ -269,7 +327,15 @@ export function RoutingGroupBuilder({ group, onSaved, onCancel, onReload }: Rout
                   detail: k.revoked ? 'revoked' : k.keyPrefix,
                 }))}
               selected={form.assignedKeyIds}
-              emptyText={keysResult.error ? 'Keys are not available to this key.' : 'No keys yet.'}
+              emptyText={
+                keysResult.error ? (
+                  'Keys are not available to this key.'
+                ) : (
+                  <>
+                    No keys yet. <Link to="/keys">Generate a key</Link>
+                  </>
+                )
+              }
               messages={errors.assignedKeyIds}
               onChange={(ids) => update('assignedKeyIds', ids)}
             />
@@ -300,4 +366,27 @@ export function RoutingGroupBuilder({ group, onSaved, onCancel, onReload }: Rout
       </aside>
     </form>
   );
+}
+
+function clearedFor<K extends keyof BuilderForm>(
+  errors: FieldErrorMap,
+  key: K,
+  before: BuilderForm,
+  value: BuilderForm[K],
+): FieldErrorMap {
+  const next: FieldErrorMap = { ...errors, form: undefined };
+  if (key !== 'deployments') {
+    delete next[key as keyof FieldErrorMap];
+    return next;
+  }
+  delete next.deployments;
+  const after = value as BuilderForm['deployments'];
+  for (const old of before.deployments) {
+    const now = after.find((d) => d.modelId === old.modelId);
+    if (now === old) continue; // untouched row: its messages still apply
+    for (const errorKey of Object.keys(next) as (keyof FieldErrorMap)[]) {
+      if (errorKey.startsWith(`deployment:${old.modelId}:`)) delete next[errorKey];
+    }
+  }
+  return next;
 }

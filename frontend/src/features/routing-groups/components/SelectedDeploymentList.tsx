@@ -17,9 +17,9 @@ import { CSS } from '@dnd-kit/utilities';
 import { ProviderBadge } from '@/components/ProviderBadge';
 import { shortModelName } from '@/lib/model-names';
 import type { RoutingStrategy } from '@/gql/graphql';
-import type { SelectedDeployment } from '../utils/builder-form';
+import { tierPriorities, type SelectedDeployment } from '../utils/builder-form';
 import { deploymentFieldKey, type FieldErrorMap } from '../utils/field-errors';
-import { moveItem, priorityFromIndex } from '../utils/ordering';
+import { moveItem } from '../utils/ordering';
 import { formatPercent, weightPercentages } from '../utils/weights';
 import { FieldMessages } from './FieldMessages';
 
@@ -42,6 +42,7 @@ export function SelectedDeploymentList({
   );
   const ordered = strategy === 'PRIORITY_FAILOVER';
   const percentages = weightPercentages(deployments.map((d) => d.weight));
+  const priorities = tierPriorities(deployments);
 
   const move = (from: number, to: number) => onChange(moveItem(deployments, from, to));
   const onDragEnd = ({ active, over }: DragEndEvent) => {
@@ -78,8 +79,12 @@ export function SelectedDeploymentList({
               ordered={ordered}
               weighted={strategy === 'WEIGHTED'}
               percent={percentages[index] ?? 0}
+              priority={priorities[index] ?? index + 1}
               errors={errors}
               onMove={move}
+              onSameTier={(sameTierAsAbove) =>
+                onChange(deployments.map((d, i) => (i === index ? { ...d, sameTierAsAbove } : d)))
+              }
               onWeight={(weight) =>
                 onChange(deployments.map((d, i) => (i === index ? { ...d, weight } : d)))
               }
@@ -99,8 +104,10 @@ interface SortableRowProps {
   ordered: boolean;
   weighted: boolean;
   percent: number;
+  priority: number;
   errors: FieldErrorMap;
   onMove: (from: number, to: number) => void;
+  onSameTier: (same: boolean) => void;
   onWeight: (weight: number) => void;
   onRemove: () => void;
 }
@@ -112,8 +119,10 @@ function SortableRow({
   ordered,
   weighted,
   percent,
+  priority,
   errors,
   onMove,
+  onSameTier,
   onWeight,
   onRemove,
 }: SortableRowProps) {
@@ -132,7 +141,7 @@ function SortableRow({
   return (
     <li
       ref={setNodeRef}
-      className={`selected-deployment ${isDragging ? 'dragging' : ''}`}
+      className={`selected-deployment ${isDragging ? 'dragging' : ''} ${ordered && deployment.sameTierAsAbove && index > 0 ? 'same-tier' : ''}`}
       style={{ transform: CSS.Transform.toString(transform), transition }}
       data-testid={`selected-${deployment.modelId}`}
     >
@@ -155,9 +164,19 @@ function SortableRow({
           <div className="muted mono">{deployment.modelId}</div>
           {ordered && (
             <div className="muted" data-testid={`priority-${deployment.modelId}`}>
-              Priority {priorityFromIndex(index)}
-              {index === 0 ? ' · tried first' : ''}
+              Priority {priority}
+              {priority === 1 ? ' · tried first' : ''}
             </div>
+          )}
+          {ordered && index > 0 && (
+            <label className="inline-check tier-toggle">
+              <input
+                type="checkbox"
+                checked={Boolean(deployment.sameTierAsAbove)}
+                onChange={(event) => onSameTier(event.target.checked)}
+              />
+              Same tier as above <span className="muted">(share traffic; a retry moves between them)</span>
+            </label>
           )}
         </div>
         {weighted && (
@@ -169,7 +188,7 @@ function SortableRow({
               id={weightInputId}
               type="number"
               min={0}
-              step={1}
+              step="any"
               value={Number.isFinite(deployment.weight) ? deployment.weight : ''}
               aria-invalid={weightMessages ? true : undefined}
               onChange={(event) => onWeight(event.target.value === '' ? Number.NaN : Number(event.target.value))}

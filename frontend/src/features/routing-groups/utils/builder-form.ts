@@ -5,6 +5,7 @@ import type {
 } from '@/gql/graphql';
 import type { FieldErrorLike } from './field-errors';
 import { priorityFromIndex, sortByPriority } from './ordering';
+import { integerWeights } from './weights';
 
 export interface SelectedDeployment {
   modelId: string;
@@ -12,6 +13,8 @@ export interface SelectedDeployment {
   provider: string;
   displayName: string | null;
   weight: number;
+  /** Priority failover: shares the tier (the priority) of the deployment above it. */
+  sameTierAsAbove?: boolean;
 }
 
 /** Number fields stay text while edited so an empty or half-typed input is not coerced. */
@@ -54,12 +57,14 @@ export function formFromGroup(group: RoutingGroupFieldsFragment): BuilderForm {
     routingGroupName: group.routingGroupName,
     description: group.description ?? '',
     routingStrategy: group.routingStrategy,
-    deployments: sortByPriority(group.deployments).map((d) => ({
+    deployments: sortByPriority(group.deployments).map((d, i, sorted) => ({
       modelId: d.modelId,
       modelName: d.modelName,
       provider: d.provider,
       displayName: d.displayName ?? null,
       weight: d.weight ?? DEFAULT_WEIGHT,
+      sameTierAsAbove:
+        group.routingStrategy === 'PRIORITY_FAILOVER' && i > 0 && d.priority != null && d.priority === sorted[i - 1]?.priority,
     })),
     numRetries: String(group.retryConfig.numRetries),
     allowedFails: String(group.cooldownConfig.allowedFails),
@@ -101,17 +106,31 @@ export function numberFieldErrors(form: BuilderForm): FieldErrorLike[] {
     }
   }
   form.deployments.forEach((d, i) => {
-    if (form.routingStrategy === 'WEIGHTED' && !Number.isInteger(d.weight)) {
-      errors.push({ field: `deployments[${i}].weight`, message: 'must be a whole number' });
+    // Decimals are fine (saved as the same ratio in whole numbers); only a non-number is not.
+    if (form.routingStrategy === 'WEIGHTED' && !Number.isFinite(d.weight)) {
+      errors.push({ field: `deployments[${i}].weight`, message: 'must be a number' });
     }
   });
   return errors;
+}
+
+/** Priority failover: a new tier per row, unless the row shares the tier above (1, 1, 2, ...). */
+export function tierPriorities(deployments: readonly Pick<SelectedDeployment, 'sameTierAsAbove'>[]): number[] {
+  const priorities: number[] = [];
+  deployments.forEach((d, index) => {
+    const previous = priorities[index - 1];
+    priorities.push(previous === undefined ? 1 : d.sameTierAsAbove ? previous : previous + 1);
+  });
+  return priorities;
 }
 
 /** Call only when numberFieldErrors(form) is empty. */
 export function toGroupInput(form: BuilderForm): RoutingGroupInput {
   const timeout = parseNumber(form.timeoutSeconds);
   const weighted = form.routingStrategy === 'WEIGHTED';
+  const tiered = form.routingStrategy === 'PRIORITY_FAILOVER';
+  const priorities = tierPriorities(form.deployments);
+  const weights = integerWeights(form.deployments.map((d) => d.weight));
   const description = form.description.trim();
   return {
     routingGroupName: form.routingGroupName.trim(),
@@ -119,8 +138,8 @@ export function toGroupInput(form: BuilderForm): RoutingGroupInput {
     routingStrategy: form.routingStrategy,
     deployments: form.deployments.map((d, index) => ({
       modelId: d.modelId,
-      priority: priorityFromIndex(index),
-      weight: weighted ? d.weight : null,
+      priority: tiered ? (priorities[index] ?? priorityFromIndex(index)) : priorityFromIndex(index),
+      weight: weighted ? (weights[index] ?? 0) : null,
       displayName: d.displayName,
     })),
     retryConfig: { numRetries: Number(form.numRetries) },

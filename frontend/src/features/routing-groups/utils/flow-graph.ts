@@ -8,6 +8,8 @@ export interface FlowDeployment {
   label: string;
   provider: string;
   weight: number;
+  /** Priority failover: deployments with equal priority form one tier. Default: list order. */
+  priority?: number;
 }
 
 export type FlowNodeKind = 'request' | 'deployment' | 'success' | 'failure';
@@ -60,22 +62,40 @@ function failoverChain(deployments: readonly FlowDeployment[]): FlowGraph {
   const nodes: FlowNode[] = [{ id: 'request', kind: 'request', label: 'Request', x: 0, y: 0 }];
   const edges: FlowEdge[] = [];
   let previous = 'request';
-  deployments.forEach((d, index) => {
-    const id = `deployment:${d.modelId}`;
+  const tiers = groupTiers(deployments);
+  tiers.forEach((tier, index) => {
+    const first = tier[0] as FlowDeployment;
+    const id = `deployment:${first.modelId}`;
     const y = (index + 1) * CHAIN_ROW;
-    nodes.push({ id, kind: 'deployment', label: d.label, detail: `Priority ${index + 1} · ${d.provider}`, x: 0, y });
-    nodes.push({ id: `success:${d.modelId}`, kind: 'success', label: 'Response', x: CHAIN_COLUMN, y });
+    const detail =
+      tier.length === 1
+        ? `Priority ${index + 1} · ${first.provider}`
+        : `Tier ${index + 1} · ${tier.length} share traffic`;
+    nodes.push({ id, kind: 'deployment', label: tier.map((d) => d.label).join(' + '), detail, x: 0, y });
+    nodes.push({ id: `success:${first.modelId}`, kind: 'success', label: 'Response', x: CHAIN_COLUMN, y });
     edges.push(
       index === 0
-        ? { id: `route:${d.modelId}`, source: previous, target: id, kind: 'route' }
-        : { id: `error:${d.modelId}`, source: previous, target: id, kind: 'error', label: 'error' },
+        ? { id: `route:${first.modelId}`, source: previous, target: id, kind: 'route' }
+        : { id: `error:${first.modelId}`, source: previous, target: id, kind: 'error', label: 'error' },
     );
-    edges.push({ id: `ok:${d.modelId}`, source: id, target: `success:${d.modelId}`, kind: 'success', label: 'success' });
+    edges.push({ id: `ok:${first.modelId}`, source: id, target: `success:${first.modelId}`, kind: 'success', label: 'success' });
     previous = id;
   });
-  nodes.push({ id: 'failure', kind: 'failure', label: 'All failed', x: 0, y: (deployments.length + 1) * CHAIN_ROW });
+  nodes.push({ id: 'failure', kind: 'failure', label: 'All failed', x: 0, y: (tiers.length + 1) * CHAIN_ROW });
   edges.push({ id: 'error:final', source: previous, target: 'failure', kind: 'error', label: 'error' });
   return { nodes, edges };
+}
+
+/** Consecutive deployments of equal priority, in list order (the list is sorted by priority). */
+export function groupTiers(deployments: readonly FlowDeployment[]): FlowDeployment[][] {
+  const tiers: FlowDeployment[][] = [];
+  deployments.forEach((d, index) => {
+    const last = tiers[tiers.length - 1];
+    const before = deployments[index - 1];
+    if (last && before && d.priority != null && d.priority === before.priority) last.push(d);
+    else tiers.push([d]);
+  });
+  return tiers;
 }
 
 /** Request fans out to every deployment; each edge says how the router chooses. */

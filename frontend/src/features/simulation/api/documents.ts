@@ -89,6 +89,7 @@ export const TestRoutingGroupMutation = graphql(`
         errorMessage
         traces {
           ...RoutingTraceFields
+          startedAtMs
         }
       }
       ... on NotFoundError {

@@ -8,7 +8,7 @@ import type { SimulationTabProps } from '../types';
 import { formatMs } from '../utils/format';
 import { groupDeploymentRefs } from '../utils/group-deployments';
 import { ERROR_KINDS } from '../utils/simulation-input';
-import { TraceTimeline } from './TraceTimeline';
+import { TraceTimeline, waitBefore } from './TraceTimeline';
 import '../simulation.css';
 
 export const DEFAULT_TEST_MESSAGE = 'Hello, respond with one word.';
@@ -118,12 +118,14 @@ export function LiveTester({ group }: SimulationTabProps) {
                 <div className="muted">
                   Answered by {result.finalDeployment ?? 'unknown'}
                   {result.finalProvider && <> ({result.finalProvider})</>} in {formatMs(result.totalLatencyMs)}
+                  <WaitNote traces={result.traces} />
                 </div>
                 {result.responseText}
               </div>
             ) : (
               <div className="trace-failure" data-testid="test-failure">
                 <strong>No deployment answered</strong> after {formatMs(result.totalLatencyMs)}
+                <WaitNote traces={result.traces} />
                 {result.errorMessage && <div>{result.errorMessage}</div>}
               </div>
             )}
@@ -132,4 +134,11 @@ export function LiveTester({ group }: SimulationTabProps) {
       </section>
     </div>
   );
+}
+
+/** "Answered in 2334 ms" after attempts of 4+5+13 ms: say where the rest went. */
+function WaitNote({ traces }: { traces: readonly Parameters<typeof waitBefore>[0][] }) {
+  const waited = traces.slice(1).reduce((sum, next, i) => sum + waitBefore(traces[i]!, next), 0);
+  if (waited < 1) return null;
+  return <span className="muted"> ({formatMs(waited)} of it waiting between attempts: retry backoff)</span>;
 }

@@ -2,7 +2,16 @@ import { ProviderBadge } from '@/components/ProviderBadge';
 import type { RoutingTraceFieldsFragment } from '@/gql/graphql';
 import { formatMs } from '../utils/format';
 
-export type AttemptTrace = RoutingTraceFieldsFragment;
+export type AttemptTrace = RoutingTraceFieldsFragment & { startedAtMs?: number };
+
+/** Time between one attempt's end and the next one's start: litellm's retry backoff. */
+export function waitBefore(current: AttemptTrace, next: AttemptTrace): number {
+  if (current.startedAtMs == null || next.startedAtMs == null) return 0;
+  return Math.max(0, next.startedAtMs - (current.startedAtMs + current.latencyMs));
+}
+
+/** Waits shorter than this are scheduling noise, not a backoff. */
+const VISIBLE_WAIT_MS = 1;
 
 function kindText(kind: string | null | undefined): string {
   return kind ? kind.toLowerCase().replace(/_/g, ' ') : 'error';
@@ -30,6 +39,7 @@ export function TraceTimeline({ traces, models = {} }: TraceTimelineProps) {
         const next = traces[i + 1];
         const ok = t.status === 'SUCCESS';
         const transition = next ? transitionBetween(t, next) : null;
+        const wait = next ? waitBefore(t, next) : 0;
         return (
           <li key={i} data-testid="trace-step">
             <div className={`trace-attempt ${ok ? 'ok' : 'error'}`} data-testid="trace-attempt" data-status={t.status}>
@@ -53,6 +63,12 @@ export function TraceTimeline({ traces, models = {} }: TraceTimelineProps) {
                 {transition === 'fallback'
                   ? `↓ fallback triggered (${kindText(t.errorKind)})`
                   : `↻ retry (${kindText(t.errorKind)})`}
+                {wait >= VISIBLE_WAIT_MS && (
+                  <span className="trace-wait" data-testid="trace-wait">
+                    {' '}
+                    after waiting {formatMs(wait)} (backoff)
+                  </span>
+                )}
               </div>
             )}
           </li>

@@ -1,0 +1,38 @@
+import { graphql } from '@/gql';
+
+export const HistoryTeamsQuery = graphql(`
+  query HistoryTeams {
+    teams {
+      teamId
+      teamAlias
+    }
+  }
+`);
+
+export const RevertRoutingGroupMutation = graphql(`
+  mutation RevertRoutingGroup($id: ID!, $input: RoutingGroupPatch!, $expectedVersion: Int) {
+    updateRoutingGroup(id: $id, input: $input, expectedVersion: $expectedVersion) {
+      __typename
+      ... on RoutingGroup {
+        routingGroupId
+        version
+      }
+      ... on ValidationError {
+        message
+        fieldErrors {
+          field
+          message
+        }
+      }
+      ... on ConflictError {
+        message
+      }
+      ... on NotFoundError {
+        message
+      }
+      ... on PermissionDeniedError {
+        message
+      }
+    }
+  }
+`);
