@@ -21,13 +21,14 @@ from starlette.staticfiles import StaticFiles
 from gql_server.auth import KEY_PREFIX
 from gql_server.core import loop_logging
 from gql_server.core.registry import RouterRegistry
-from gql_server.events import GROUPS_CHANNEL, RedisEventBus, make_event_bus
+from gql_server.events import GROUPS_CHANNEL, KEYS_CHANNEL, RedisEventBus, make_event_bus
 from gql_server.graphql_endpoint import GraphQLView
 from gql_server.openai_api import openai_routes
 from gql_server.runtime import Runtime
 from gql_server.services.access import AccessService
 from gql_server.services.container import Services
 from gql_server.services.deployments import DeploymentService
+from gql_server.services.key_cache import KeyCache
 from gql_server.services.routing_groups import RoutingGroupService
 from gql_server.services.simulations import SIMULATIONS_CHANNEL, SimulationService
 from gql_server.services.testing import TestingService
@@ -51,6 +52,7 @@ def create_app(settings: Settings) -> Starlette:
         followers = [
             asyncio.create_task(_follow_group_changes(runtime)),
             asyncio.create_task(_follow_stop_requests(runtime)),
+            asyncio.create_task(_follow_key_changes(runtime)),
         ]
         runtime.ready = True
         _announce(settings, master_key, generated)
@@ -115,7 +117,8 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
     registry = RouterRegistry(mock=settings.mock_mode)
     uow = database.uow_factory()
     groups = RoutingGroupService(uow, registry, bus)
-    access = AccessService(uow, bus, master_key)
+    key_cache = KeyCache(settings.key_cache_ttl_seconds) if settings.key_cache_ttl_seconds else None
+    access = AccessService(uow, bus, master_key, key_cache)
     services = Services(
         groups=groups,
         deployments=DeploymentService(uow),
@@ -138,7 +141,9 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
             log.info("created routing groups from the config: %s", ", ".join(created))
     live = await groups.load_all_live()
     log.info("%d routing groups live", live)
-    return Runtime(settings, database, bus, registry, services, master_key, generated)
+    return Runtime(
+        settings, database, bus, registry, services, master_key, generated, key_cache=key_cache
+    )
 
 
 async def _follow_group_changes(runtime: Runtime) -> None:
@@ -151,6 +156,25 @@ async def _follow_group_changes(runtime: Runtime) -> None:
             await runtime.services.groups.refresh(group_id)
         except Exception:
             log.exception("could not refresh routing group %s", group_id)
+
+
+async def _follow_key_changes(runtime: Runtime) -> None:
+    """A key revoked or deleted on any instance leaves this instance's key cache at once."""
+    cache = runtime.key_cache
+    if cache is None:
+        return
+    while True:
+        try:
+            async for event in runtime.bus.subscribe(KEYS_CHANNEL):
+                key_id = event.get("keyId")
+                if isinstance(key_id, str):
+                    cache.evict_key(key_id)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("lost the key-change feed; clearing the key cache and resubscribing")
+        cache.clear()  # events may have been missed meanwhile
+        await asyncio.sleep(0.5)
 
 
 async def _follow_stop_requests(runtime: Runtime) -> None:

@@ -117,7 +117,7 @@ async def _read_body(request: Request) -> dict[str, Any]:
 
 
 async def _usable_router(rt: Runtime, who: Principal, name: str) -> BuiltRouter:
-    group = await rt.services.groups.find_by_name(name)
+    group = await rt.services.groups.find_live_by_name(name)
     if group is not None and not can_see(who, group):
         raise _ApiError(
             403, f"routing group {name!r} is not assigned to this key", "permission_error"

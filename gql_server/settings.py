@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     gil_switch_interval_ms: float = Field(default=0.5, gt=0)
     max_simulations_per_key: int = Field(default=2, ge=1)
     log_level: str = "INFO"
+    # Keys authenticated once are held in memory this long (0: off); revocation is pushed over
+    # the event bus and evicts at once on every instance, the TTL only covers a lost message.
+    key_cache_ttl_seconds: float = Field(default=60.0, ge=0)
 
     @field_validator("master_key")
     @classmethod
