@@ -21,6 +21,7 @@ from starlette.staticfiles import StaticFiles
 from gql_server.auth import KEY_PREFIX
 from gql_server.core import loop_logging
 from gql_server.core.registry import RouterRegistry
+from gql_server.core.router_builder import SharedState
 from gql_server.events import GROUPS_CHANNEL, KEYS_CHANNEL, RedisEventBus, make_event_bus
 from gql_server.graphql_endpoint import GraphQLView
 from gql_server.openai_api import openai_routes
@@ -29,9 +30,11 @@ from gql_server.services.access import AccessService
 from gql_server.services.container import Services
 from gql_server.services.deployments import DeploymentService
 from gql_server.services.key_cache import KeyCache
+from gql_server.services.live_traffic import LiveTrafficService
 from gql_server.services.routing_groups import RoutingGroupService
 from gql_server.services.simulations import SIMULATIONS_CHANNEL, SimulationService
 from gql_server.services.testing import TestingService
+from gql_server.services.traffic import TrafficHook
 from gql_server.settings import Settings
 from gql_server.store.database import Database
 from gql_server.store.migrate import upgrade_to_head
@@ -53,6 +56,7 @@ def create_app(settings: Settings) -> Starlette:
             asyncio.create_task(_follow_group_changes(runtime)),
             asyncio.create_task(_follow_stop_requests(runtime)),
             asyncio.create_task(_follow_key_changes(runtime)),
+            asyncio.create_task(runtime.services.live_traffic.run()),
         ]
         runtime.ready = True
         _announce(settings, master_key, generated)
@@ -114,7 +118,10 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
     bus = make_event_bus(settings.redis_url)
     if isinstance(bus, RedisEventBus):
         await bus.ping()  # fail at start-up, not on the first change
-    registry = RouterRegistry(mock=settings.mock_mode)
+    shared = None
+    if settings.redis_url:
+        shared = SharedState(settings.redis_url, namespace=settings.redis_namespace)
+    registry = RouterRegistry(mock=settings.mock_mode, shared_state=shared)
     uow = database.uow_factory()
     groups = RoutingGroupService(uow, registry, bus)
     key_cache = KeyCache(settings.key_cache_ttl_seconds) if settings.key_cache_ttl_seconds else None
@@ -127,7 +134,10 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
         simulations=SimulationService(
             uow, groups, bus, max_per_key=settings.max_simulations_per_key
         ),
+        traffic=TrafficHook(),
+        live_traffic=LiveTrafficService(bus, groups, registry),
     )
+    services.traffic.add_listener(services.live_traffic.on_finished)
     if settings.config_path is not None:
         config = _load_config(settings.config_path)
         imported = await services.deployments.import_model_list(config["model_list"])

@@ -20,7 +20,10 @@ from starlette.routing import Route
 from gql_server.auth import Principal, bearer_token
 from gql_server.core.errors import NoSuchRoutingGroupError, RoutingFailedError
 from gql_server.core.router_builder import BuiltRouter
+from gql_server.core.traced_stream import open_traced_stream
+from gql_server.core.traces import RequestTrace
 from gql_server.services.common import can_see
+from gql_server.services.traffic import finished_request, now_ms
 
 if TYPE_CHECKING:
     from gql_server.runtime import Runtime
@@ -67,6 +70,7 @@ def openai_routes(runtime: Callable[[], Runtime]) -> list[Route]:
 
     async def chat_completions(request: Request) -> Response:
         rt = runtime()
+        started_at_ms = now_ms()
         try:
             who = await _caller(rt, request)
             if who is None:
@@ -76,14 +80,31 @@ def openai_routes(runtime: Callable[[], Runtime]) -> list[Route]:
         except _ApiError as problem:
             return problem.response()
         params = {k: v for k, v in body.items() if k in _PASSTHROUGH}
+
+        def finished(trace: RequestTrace, status: int, streamed: bool, **usage: Any) -> None:
+            report = finished_request(
+                built.group,
+                who,
+                trace,
+                started_at_ms=started_at_ms,
+                status_code=status,
+                streamed=streamed,
+                deployments=built.deployments,
+                **usage,
+            )
+            rt.services.traffic.report(report)
+
         if body.get("stream"):
-            return await _stream(built, body["messages"], params)
+            return await _stream(built, body["messages"], params, finished)
         outcome = await built.call(body["messages"], **params)
         if outcome.error is not None or outcome.response is None:
-            return _failure(outcome.error)
-        answer: Any = outcome.response  # litellm's ModelResponse.model_dump is untyped
-        payload = answer.model_dump(mode="json", exclude_none=True)
-        return JSONResponse(payload, headers=_routing_headers(outcome.response))
+            reply = _failure(outcome.error)
+        else:
+            answer: Any = outcome.response  # litellm's ModelResponse.model_dump is untyped
+            payload = answer.model_dump(mode="json", exclude_none=True)
+            reply = JSONResponse(payload, headers=_routing_headers(outcome.response))
+        finished(outcome.trace, reply.status_code, False, response=outcome.response)
+        return reply
 
     return [
         Route("/v1/models", models, methods=["GET"]),
@@ -151,22 +172,34 @@ def _check_body(body: Any) -> str | None:
 
 
 async def _stream(
-    built: BuiltRouter, messages: list[dict[str, Any]], params: dict[str, Any]
+    built: BuiltRouter,
+    messages: list[dict[str, Any]],
+    params: dict[str, Any],
+    finished: Callable[..., None],
 ) -> Response:
-    try:
-        stream = await built.stream(messages, **params)
-    except Exception as exc:  # the Router's final error after retries and fallbacks
-        return _failure(RoutingFailedError(built.group.name, exc))
+    opened = await open_traced_stream(built, messages, **params)
+    stream = opened.stream
+    if stream is None:
+        reply = _failure(opened.error)
+        finished(opened.finish(), reply.status_code, True)
+        return reply
     headers = _routing_headers(stream)
 
     async def events() -> AsyncIterator[str]:
+        usage: object = None
+        broke_off: BaseException | None = None
         try:
             async for chunk in stream:
+                usage = getattr(chunk, "usage", None) or usage
                 yield f"data: {chunk.model_dump_json(exclude_none=True)}\n\n"
         except Exception as exc:
+            broke_off = exc
             log.warning("stream of %s broke off: %s", built.group.name, type(exc).__name__)
             err = {"error": {"message": "the provider stream broke off", "type": "api_error"}}
             yield f"data: {json.dumps(err)}\n\n"
+        finally:
+            # Once per stream, however it ends (finished, broke off, or the caller went away).
+            finished(opened.finish(broke_off), 200, True, usage=usage)
         yield "data: [DONE]\n\n"
 
     return StreamingResponse(events(), media_type="text/event-stream", headers=headers)

@@ -15,6 +15,8 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite+aiosqlite:///./data/routing-groups.db"
     redis_url: str | None = None
+    # Prefix of the live Routers' shared state keys in Redis (several gateways on one Redis).
+    redis_namespace: str | None = None
     master_key: SecretStr | None = None
     host: str = "127.0.0.1"
     port: int = 4000

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncGenerator
 from typing import Annotated
 
@@ -17,6 +18,7 @@ from schema.errors import (
     to_graphql_error,
 )
 from schema.inputs import SimulationInput
+from schema.live_traffic import LiveTrafficBatch, LiveTrafficEvent
 from schema.simulation_types import SimulationProgress, SimulationSummary
 
 SimulationEvent = Annotated[
@@ -53,3 +55,22 @@ class Subscription:
                     yield SimulationProgress.from_domain(event)
                 else:
                     yield SimulationSummary.from_domain(event)
+
+    @strawberry.subscription(
+        description="Real /v1 requests of the group as they finish, from every instance, in "
+        "batches. Same visibility as the group."
+    )
+    async def live_traffic(
+        self, info: Info, routing_group_id: strawberry.ID
+    ) -> AsyncGenerator[LiveTrafficEvent, None]:
+        ctx = info.context
+        try:
+            batches = await ctx.services.live_traffic.watch(ctx.who, str(routing_group_id))
+        except DomainError as exc:
+            error = to_graphql_error(exc)
+            assert isinstance(error, NotFoundError | PermissionDeniedError), error
+            yield error
+            return
+        async with contextlib.aclosing(batches) as stream:
+            async for batch in stream:
+                yield LiveTrafficBatch.from_domain(batch)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -13,7 +13,11 @@ from gql_server.core import models
 from gql_server.core.traces import AttemptTrace, RequestTrace
 from gql_server.services.ports import ApiKeyRecord, Revision
 from gql_server.services.ports import Team as TeamRecord
+from schema.context import Info
 from schema.enums import ErrorKind, RoutingStrategy, TraceStatus
+
+if TYPE_CHECKING:
+    from schema.live_traffic import DeploymentHealth
 
 
 @strawberry.type(description="A model deployment from the registry. Never carries an API key.")
@@ -94,6 +98,18 @@ class RoutingGroup:
     created_by: str
     updated_at: datetime
     updated_by: str
+
+    @strawberry.field(
+        description="Each deployment's state now: cooldown, rpm/tpm used, last minute of "
+        "traffic (shared across instances when REDIS_URL is set). Empty when not live."
+    )
+    async def health(
+        self, info: Info
+    ) -> list[Annotated[DeploymentHealth, strawberry.lazy("schema.live_traffic")]]:
+        from schema.live_traffic import DeploymentHealth
+
+        states = await info.context.services.live_traffic.health(str(self.routing_group_id))
+        return [DeploymentHealth.from_domain(h) for h in states]
 
     @classmethod
     def from_domain(

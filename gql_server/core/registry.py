@@ -5,6 +5,10 @@ await in between, so a request sees either the old Router or the new one, never 
 state. A request that already holds the old BuiltRouter finishes on it; the old Router is
 retired (its process-wide strategy callbacks released), which litellm allows while it still
 serves calls.
+
+With `shared_state` (REDIS_URL set) every live Router keeps cooldowns and rpm/tpm usage in
+litellm's Redis-backed routing cache, keyed by deployment id: groups sharing a deployment, and
+every instance, see one cooldown and one budget per deployment, as one provider account would.
 """
 
 from __future__ import annotations
@@ -13,15 +17,23 @@ from collections.abc import Callable, Mapping
 
 from gql_server.core.errors import NoSuchRoutingGroupError
 from gql_server.core.models import Deployment, RoutingGroup
-from gql_server.core.router_builder import BuiltRouter, build_router
+from gql_server.core.router_builder import BuiltRouter, SharedState, build_router
 
 Builder = Callable[[RoutingGroup, Mapping[str, Deployment]], BuiltRouter]
 
 
 class RouterRegistry:
-    def __init__(self, *, mock: bool = False, lean: bool = False, builder: Builder | None = None):
+    def __init__(
+        self,
+        *,
+        mock: bool = False,
+        lean: bool = False,
+        builder: Builder | None = None,
+        shared_state: SharedState | None = None,
+    ):
         self.mock = mock
         self.lean = lean
+        self.shared_state = shared_state
         self._build = builder or self._default_builder
         self._by_id: dict[str, BuiltRouter] = {}
         self._by_name: dict[str, BuiltRouter] = {}
@@ -29,7 +41,9 @@ class RouterRegistry:
     def _default_builder(
         self, group: RoutingGroup, deployments: Mapping[str, Deployment]
     ) -> BuiltRouter:
-        return build_router(group, deployments, mock=self.mock, lean=self.lean)
+        return build_router(
+            group, deployments, mock=self.mock, lean=self.lean, shared_state=self.shared_state
+        )
 
     async def put(
         self, group: RoutingGroup, deployments: Mapping[str, Deployment]

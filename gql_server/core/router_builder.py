@@ -76,6 +76,20 @@ _MOCK_ERROR_PREFIXES = ("litellm.", "Exception:")
 
 
 @dataclass(frozen=True)
+class SharedState:
+    """Where live Routers keep cooldowns, fail counts and rpm/tpm usage so that every Router
+    (every group, every instance) using a deployment id sees the same state: litellm's own
+    Redis-backed routing cache. `namespace` prefixes its keys (one Redis, several gateways)."""
+
+    redis_url: str
+    namespace: str | None = None
+
+    def router_arguments(self) -> dict[str, Any]:
+        extra = {} if self.namespace is None else {"cache_kwargs": {"namespace": self.namespace}}
+        return {"redis_url": self.redis_url, **extra}
+
+
+@dataclass(frozen=True)
 class CallOutcome:
     response: ModelResponse | None
     error: BaseException | None
@@ -164,6 +178,7 @@ def build_router(
     plan: InjectionPlan | None = None,
     lean: bool = False,
     isolated: bool | None = None,
+    shared_state: SharedState | None = None,
 ) -> BuiltRouter:
     """Build the group's Router.
 
@@ -174,7 +189,11 @@ def build_router(
     because litellm's strategy callbacks (least-busy, latency, usage) are process-wide and keyed by
     model group and deployment id: a throwaway simulation Router must not feed its injected
     latencies and in-flight counts into the live Router of the same group.
+    `shared_state`: live Routers only (never a throwaway one: injected failures must not cool
+    down a live deployment anywhere).
     """
+    if shared_state is not None and plan is not None:
+        raise ValueError("a Router with injected failures never shares routing state")
     known = {d.model_id: d for d in group.deployments}
     missing = [model_id for model_id in known if model_id not in deployments]
     if missing:
@@ -209,6 +228,7 @@ def build_router(
         # litellm reads a cooldown_time of 0 as "use the default", so 0 means no cooldowns here.
         cooldown_time=cooldown.cooldown_time_seconds or None,
         disable_cooldowns=cooldown.cooldown_time_seconds == 0,
+        **(shared_state.router_arguments() if shared_state is not None else {}),
     )
     labels = {
         gd.model_id: DeploymentLabel(

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from gql_server.services.access import AccessService
 from gql_server.services.deployments import DeploymentService
+from gql_server.services.live_traffic import LiveTrafficService
 from gql_server.services.routing_groups import RoutingGroupService
 from gql_server.services.simulations import SimulationService
 from gql_server.services.testing import TestingService
+from gql_server.services.traffic import TrafficHook
 
 
 @dataclass(frozen=True)
@@ -18,3 +20,5 @@ class Services:
     access: AccessService
     testing: TestingService
     simulations: SimulationService
+    traffic: TrafficHook
+    live_traffic: LiveTrafficService

@@ -30,7 +30,18 @@ CONTRACT: dict[str, set[str]] = {
         "generateKey",
         "revokeKey",
     },
-    "Subscription": {"simulateTraffic"},
+    "Subscription": {"simulateTraffic", "liveTraffic"},
+    "LiveTrafficBatch": {"routingGroupId", "requests"},
+    "DeploymentHealth": {
+        "deploymentId",
+        "coolingDown",
+        "cooldownEndsAt",
+        "rpmUsed",
+        "tpmUsed",
+        "requestsLastMinute",
+        "failuresLastMinute",
+        "p50LatencyMs",
+    },
     "Deployment": {
         "modelId",
         "modelName",
@@ -59,6 +70,7 @@ CONTRACT: dict[str, set[str]] = {
         "createdBy",
         "updatedAt",
         "updatedBy",
+        "health",
     },
     "RoutingGroupDeployment": {
         "modelId",
@@ -135,6 +147,7 @@ CONTRACT: dict[str, set[str]] = {
     "DeleteSuccess": {"routingGroupId"},
 }
 UNIONS = {
+    "LiveTrafficEvent": {"LiveTrafficBatch", "NotFoundError", "PermissionDeniedError"},
     "RoutingGroupResult": {
         "RoutingGroup",
         "ValidationError",

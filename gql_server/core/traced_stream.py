@@ -1,0 +1,69 @@
+"""A streamed answer with the same per-request trace a non-streamed call gets.
+
+litellm fires the per-attempt hooks while the stream is being opened (failed attempts, retries,
+fallbacks, and the start of the attempt that answers) but no success hook for the stream that
+answers: that attempt is closed here when the stream ends, so its latency covers the whole stream.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from gql_server.core.errors import RoutingFailedError
+from gql_server.core.router_builder import BuiltRouter, answering_deployment
+from gql_server.core.traces import RequestTrace
+from gql_server.core.tracing import REQUEST_KEY, RequestRecorder, attempt_hooks
+
+if TYPE_CHECKING:
+    from litellm.litellm_core_utils.streaming_handler import CustomStreamWrapper
+
+
+@dataclass
+class TracedStream:
+    stream: CustomStreamWrapper | None  # None when every deployment failed (see `error`)
+    error: RoutingFailedError | None
+    recorder: RequestRecorder
+    started: float
+
+    @property
+    def final_deployment_id(self) -> str | None:
+        return None if self.stream is None else answering_deployment(self.stream)
+
+    def finish(self, broke_off: BaseException | None = None) -> RequestTrace:
+        """The request's trace once the stream has ended (or never opened)."""
+        final = self.final_deployment_id
+        if final is not None:
+            closing = {"model_info": {"id": final}}
+            if broke_off is None:
+                self.recorder.attempt_succeeded(closing)
+            else:
+                self.recorder.attempt_failed(closing, broke_off)
+        error = self.error if broke_off is None else broke_off
+        return self.recorder.finish(
+            latency_ms=(time.perf_counter() - self.started) * 1000,
+            final_deployment_id=final if error is None else None,
+            error=error,
+        )
+
+
+async def open_traced_stream(
+    built: BuiltRouter, messages: list[dict[str, Any]], **kwargs: Any
+) -> TracedStream:
+    """Open a stream on the group's Router; never raises for a routing failure."""
+    recorder = RequestRecorder(0, built.labels)
+    metadata = {**kwargs.pop("metadata", {}), REQUEST_KEY: recorder.key}
+    started = time.perf_counter()
+    with attempt_hooks().recording(recorder):
+        try:
+            stream = await built.router.acompletion(
+                model=built.entry_model,
+                messages=cast(Any, messages),
+                stream=True,
+                metadata=metadata,
+                **kwargs,
+            )
+        except Exception as exc:  # the Router's final error after retries and fallbacks
+            return TracedStream(None, RoutingFailedError(built.group.name, exc), recorder, started)
+    return TracedStream(stream, None, recorder, started)

@@ -1,0 +1,147 @@
+"""The one place a finished `/v1` request is reported.
+
+`/v1` calls `TrafficHook.report(FinishedRequest)` exactly once per routed request: when the answer
+is sent, when the Router's final error is sent, or when a stream ends (however it ends). Consumers
+(live traffic, the request log, metrics) register a listener with `add_listener`. Listeners run
+inline on the request's task, so they must be cheap and must not await: they buffer and flush on
+a task of their own. A listener that raises is logged and never fails the caller's request.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from gql_server.auth import Principal
+from gql_server.core.models import Deployment, RoutingGroup
+from gql_server.core.traces import RequestTrace
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Tokens:
+    prompt: int = 0
+    completion: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.prompt + self.completion
+
+
+@dataclass(frozen=True)
+class FinishedRequest:
+    """One routed `/v1` request, as it ended."""
+
+    group_id: str
+    group_name: str
+    key_id: str | None  # None for the master key
+    team_id: str | None
+    trace: RequestTrace  # attempts (and skips) in order, final deployment, latency
+    started_at_ms: float  # wall clock, epoch ms, when the request reached the gateway
+    status_code: int  # the HTTP status the caller got (a broken stream keeps its 200)
+    streamed: bool
+    tokens: Tokens = field(default_factory=Tokens)
+    cost_usd: float = 0.0
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    @property
+    def success(self) -> bool:
+        return self.trace.success
+
+    @property
+    def final_deployment_id(self) -> str | None:
+        return self.trace.final_deployment_id
+
+
+TrafficListener = Callable[[FinishedRequest], None]
+
+
+class TrafficHook:
+    def __init__(self) -> None:
+        self._listeners: list[TrafficListener] = []
+
+    def add_listener(self, listener: TrafficListener) -> None:
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: TrafficListener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def report(self, finished: FinishedRequest) -> None:
+        for listener in tuple(self._listeners):
+            try:
+                listener(finished)
+            except Exception:
+                log.exception("traffic listener %r failed", listener)
+
+
+def now_ms() -> float:
+    return time.time() * 1000
+
+
+def finished_request(
+    group: RoutingGroup,
+    who: Principal,
+    trace: RequestTrace,
+    *,
+    started_at_ms: float,
+    status_code: int,
+    streamed: bool,
+    usage: object = None,
+    response: object = None,
+    deployments: Mapping[str, Deployment] | None = None,
+) -> FinishedRequest:
+    """Build the report from what `/v1` holds when a request ends. `usage` is litellm's Usage
+    (a response's `.usage`, or a stream's last usage chunk); the cost is the one litellm stamped on
+    the response, else the answering deployment's prices times the tokens."""
+    if usage is None and response is not None:
+        usage = getattr(response, "usage", None)
+    tokens = tokens_of(usage)
+    cost = _stamped_cost(response)
+    if cost is None:
+        deployment = (deployments or {}).get(trace.final_deployment_id or "")
+        cost = _priced(deployment, tokens)
+    return FinishedRequest(
+        group_id=group.group_id,
+        group_name=group.name,
+        key_id=who.key_id,
+        team_id=who.team_id,
+        trace=trace,
+        started_at_ms=started_at_ms,
+        status_code=status_code,
+        streamed=streamed,
+        tokens=tokens,
+        cost_usd=cost,
+    )
+
+
+def tokens_of(usage: object) -> Tokens:
+    if usage is None:
+        return Tokens()
+    prompt = _int(usage, "prompt_tokens")
+    completion = _int(usage, "completion_tokens")
+    return Tokens(prompt=prompt, completion=completion)
+
+
+def _int(source: object, name: str) -> int:
+    value = source.get(name) if isinstance(source, Mapping) else getattr(source, name, None)
+    return value if isinstance(value, int) and value >= 0 else 0
+
+
+def _stamped_cost(response: object) -> float | None:
+    hidden: Any = getattr(response, "_hidden_params", None)
+    cost = hidden.get("response_cost") if isinstance(hidden, Mapping) else None
+    return float(cost) if isinstance(cost, int | float) and cost >= 0 else None
+
+
+def _priced(deployment: Deployment | None, tokens: Tokens) -> float:
+    if deployment is None:
+        return 0.0
+    return tokens.prompt * (deployment.input_cost_per_token or 0.0) + tokens.completion * (
+        deployment.output_cost_per_token or 0.0
+    )
