@@ -8,6 +8,7 @@ import logging
 import secrets
 import sys
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from gql_server.core.registry import RouterRegistry
 from gql_server.core.router_builder import SharedState
 from gql_server.events import GROUPS_CHANNEL, KEYS_CHANNEL, RedisEventBus, make_event_bus
 from gql_server.graphql_endpoint import GraphQLView
+from gql_server.metrics_endpoint import metrics_route
 from gql_server.openai_api import openai_routes
 from gql_server.runtime import Runtime
 from gql_server.services.access import AccessService
@@ -31,6 +33,8 @@ from gql_server.services.container import Services
 from gql_server.services.deployments import DeploymentService
 from gql_server.services.key_cache import KeyCache
 from gql_server.services.live_traffic import LiveTrafficService
+from gql_server.services.metrics import TrafficMetrics
+from gql_server.services.request_log import RequestLogService
 from gql_server.services.routing_groups import RoutingGroupService
 from gql_server.services.simulations import SIMULATIONS_CHANNEL, SimulationService
 from gql_server.services.testing import TestingService
@@ -57,6 +61,7 @@ def create_app(settings: Settings) -> Starlette:
             asyncio.create_task(_follow_stop_requests(runtime)),
             asyncio.create_task(_follow_key_changes(runtime)),
             asyncio.create_task(runtime.services.live_traffic.run()),
+            asyncio.create_task(runtime.services.request_log.run()),
         ]
         runtime.ready = True
         _announce(settings, master_key, generated)
@@ -90,6 +95,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         *openai_routes(runtime),
+        metrics_route(runtime),
         *_ui_routes(settings.ui_dist),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
@@ -136,8 +142,16 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
         ),
         traffic=TrafficHook(),
         live_traffic=LiveTrafficService(bus, groups, registry),
+        request_log=RequestLogService(
+            uow,
+            log_messages=settings.log_messages,
+            retention=timedelta(days=settings.request_log_retention_days),
+        ),
+        metrics=TrafficMetrics(),
     )
     services.traffic.add_listener(services.live_traffic.on_finished)
+    services.traffic.add_listener(services.request_log.on_finished)
+    services.traffic.add_listener(services.metrics.on_finished)
     if settings.config_path is not None:
         config = _load_config(settings.config_path)
         imported = await services.deployments.import_model_list(config["model_list"])

@@ -90,6 +90,7 @@ def openai_routes(runtime: Callable[[], Runtime]) -> list[Route]:
                 status_code=status,
                 streamed=streamed,
                 deployments=built.deployments,
+                messages=body["messages"],
                 **usage,
             )
             rt.services.traffic.report(report)

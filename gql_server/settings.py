@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     # Keys authenticated once are held in memory this long (0: off); revocation is pushed over
     # the event bus and evicts at once on every instance, the TTL only covers a lost message.
     key_cache_ttl_seconds: float = Field(default=60.0, ge=0)
+    # The request log keeps rows this long; message content only with LOG_MESSAGES=true.
+    request_log_retention_days: float = Field(default=7.0, gt=0)
+    log_messages: bool = False
+    # GET /metrics without the master key.
+    metrics_public: bool = False
 
     @field_validator("master_key")
     @classmethod

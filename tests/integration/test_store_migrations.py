@@ -17,6 +17,7 @@ TABLES = {
     "routing_group_revisions",
     "simulations",
     "teams",
+    "request_log",
 }
 
 
