@@ -153,7 +153,9 @@ def test_a_key_revoked_on_one_instance_is_refused_by_the_other_within_a_second(
     body = {"model": "guarded", "messages": [{"role": "user", "content": "hi"}]}
     headers = {"Authorization": f"Bearer {key}"}
     for _ in range(3):  # B has the key in its cache now
-        assert httpx.post(f"{b.base_url}/v1/chat/completions", json=body, headers=headers).is_success
+        assert httpx.post(
+            f"{b.base_url}/v1/chat/completions", json=body, headers=headers
+        ).is_success
 
     revoke_key(admin, key_id)
     revoked_at = time.monotonic()
