@@ -6,6 +6,7 @@ import { Layout } from '@/app/Layout';
 import { SignInPage } from '@/features/auth/components/SignInPage';
 import { GroupCreatePage } from '@/features/routing-groups/components/GroupCreatePage';
 import { GroupListPage } from '@/features/routing-groups/components/GroupListPage';
+import { UsagePage } from '@/features/usage/components/UsagePage';
 import { signOut, useApiKey } from '@/lib/auth';
 import { createGraphqlClient } from '@/lib/graphql-client';
 
@@ -20,6 +21,7 @@ export function AppRoutes() {
         <Route path="groups/new" element={<GroupCreatePage />} />
         <Route path="groups/:id" element={<GroupDetailRoute />} />
         <Route path="groups/:id/:tab" element={<GroupDetailRoute />} />
+        <Route path="usage" element={<UsagePage />} />
         <Route path="*" element={<Navigate to="/groups" replace />} />
       </Route>
     </Routes>

@@ -12,6 +12,7 @@ export function Layout() {
           <NavLink to="/groups" end>
             Groups
           </NavLink>
+          <NavLink to="/usage">Usage</NavLink>
           {/* The server answers GET /graphql with the bundled GraphiQL. window.open keeps the
               opener, so the new tab gets a copy of this tab's sessionStorage (the key). */}
           <a

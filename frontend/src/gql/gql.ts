@@ -31,6 +31,8 @@ type Documents = {
     "\n  mutation StopSimulation($simulationId: ID!) {\n    stopSimulation(simulationId: $simulationId)\n  }\n": typeof types.StopSimulationDocument,
     "\n  query SimulationHistory($routingGroupId: ID!) {\n    simulations(routingGroupId: $routingGroupId) {\n      simulationId\n      routingGroupId\n      createdAt\n      createdBy\n      input\n      summary {\n        ...SimulationSummaryFields\n      }\n    }\n  }\n": typeof types.SimulationHistoryDocument,
     "\n  query RoutingGroupRevisions($routingGroupId: ID!) {\n    routingGroupRevisions(routingGroupId: $routingGroupId) {\n      revisionId\n      version\n      action\n      changedBy\n      changedAt\n      before\n      after\n    }\n  }\n": typeof types.RoutingGroupRevisionsDocument,
+    "\n  query Spend($groupBy: SpendGroupBy!, $filter: RequestLogFilter) {\n    spend(groupBy: $groupBy, filter: $filter) {\n      groupBy\n      id\n      name\n      requests\n      failures\n      promptTokens\n      completionTokens\n      costUsd\n    }\n  }\n": typeof types.SpendDocument,
+    "\n  query RequestLog($filter: RequestLogFilter, $page: Int!, $size: Int!) {\n    requestLog(filter: $filter, page: $page, size: $size) {\n      total\n      page\n      size\n      items {\n        requestId\n        startedAt\n        routingGroupName\n        keyId\n        deploymentId\n        success\n        statusCode\n        latencyMs\n        promptTokens\n        completionTokens\n        costUsd\n        attempts {\n          deploymentId\n          status\n          errorKind\n        }\n      }\n    }\n  }\n": typeof types.RequestLogDocument,
 };
 const documents: Documents = {
     "\n  query Me {\n    me {\n      identity\n      isAdmin\n    }\n  }\n": types.MeDocument,
@@ -50,6 +52,8 @@ const documents: Documents = {
     "\n  mutation StopSimulation($simulationId: ID!) {\n    stopSimulation(simulationId: $simulationId)\n  }\n": types.StopSimulationDocument,
     "\n  query SimulationHistory($routingGroupId: ID!) {\n    simulations(routingGroupId: $routingGroupId) {\n      simulationId\n      routingGroupId\n      createdAt\n      createdBy\n      input\n      summary {\n        ...SimulationSummaryFields\n      }\n    }\n  }\n": types.SimulationHistoryDocument,
     "\n  query RoutingGroupRevisions($routingGroupId: ID!) {\n    routingGroupRevisions(routingGroupId: $routingGroupId) {\n      revisionId\n      version\n      action\n      changedBy\n      changedAt\n      before\n      after\n    }\n  }\n": types.RoutingGroupRevisionsDocument,
+    "\n  query Spend($groupBy: SpendGroupBy!, $filter: RequestLogFilter) {\n    spend(groupBy: $groupBy, filter: $filter) {\n      groupBy\n      id\n      name\n      requests\n      failures\n      promptTokens\n      completionTokens\n      costUsd\n    }\n  }\n": types.SpendDocument,
+    "\n  query RequestLog($filter: RequestLogFilter, $page: Int!, $size: Int!) {\n    requestLog(filter: $filter, page: $page, size: $size) {\n      total\n      page\n      size\n      items {\n        requestId\n        startedAt\n        routingGroupName\n        keyId\n        deploymentId\n        success\n        statusCode\n        latencyMs\n        promptTokens\n        completionTokens\n        costUsd\n        attempts {\n          deploymentId\n          status\n          errorKind\n        }\n      }\n    }\n  }\n": types.RequestLogDocument,
 };
 
 /**
@@ -134,6 +138,14 @@ export function graphql(source: "\n  query SimulationHistory($routingGroupId: ID
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query RoutingGroupRevisions($routingGroupId: ID!) {\n    routingGroupRevisions(routingGroupId: $routingGroupId) {\n      revisionId\n      version\n      action\n      changedBy\n      changedAt\n      before\n      after\n    }\n  }\n"): (typeof documents)["\n  query RoutingGroupRevisions($routingGroupId: ID!) {\n    routingGroupRevisions(routingGroupId: $routingGroupId) {\n      revisionId\n      version\n      action\n      changedBy\n      changedAt\n      before\n      after\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Spend($groupBy: SpendGroupBy!, $filter: RequestLogFilter) {\n    spend(groupBy: $groupBy, filter: $filter) {\n      groupBy\n      id\n      name\n      requests\n      failures\n      promptTokens\n      completionTokens\n      costUsd\n    }\n  }\n"): (typeof documents)["\n  query Spend($groupBy: SpendGroupBy!, $filter: RequestLogFilter) {\n    spend(groupBy: $groupBy, filter: $filter) {\n      groupBy\n      id\n      name\n      requests\n      failures\n      promptTokens\n      completionTokens\n      costUsd\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RequestLog($filter: RequestLogFilter, $page: Int!, $size: Int!) {\n    requestLog(filter: $filter, page: $page, size: $size) {\n      total\n      page\n      size\n      items {\n        requestId\n        startedAt\n        routingGroupName\n        keyId\n        deploymentId\n        success\n        statusCode\n        latencyMs\n        promptTokens\n        completionTokens\n        costUsd\n        attempts {\n          deploymentId\n          status\n          errorKind\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query RequestLog($filter: RequestLogFilter, $page: Int!, $size: Int!) {\n    requestLog(filter: $filter, page: $page, size: $size) {\n      total\n      page\n      size\n      items {\n        requestId\n        startedAt\n        routingGroupName\n        keyId\n        deploymentId\n        success\n        statusCode\n        latencyMs\n        promptTokens\n        completionTokens\n        costUsd\n        attempts {\n          deploymentId\n          status\n          errorKind\n        }\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
