@@ -360,6 +360,17 @@ def table(
     return "\n".join(lines)
 
 
+def _server_has_workers_flag() -> bool:
+    usage = subprocess.run(
+        [sys.executable, "-m", "gql_server", "--help"],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout
+    return "--workers" in usage
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.production")
     parser.add_argument("--duration", type=float, default=8.0)
@@ -370,6 +381,9 @@ def main() -> None:
     args = parser.parse_args()
     connections = [int(c) for c in args.connections.split(",")]
     for workers in (int(w) for w in args.workers.split(",")):
+        if workers > 1 and not _server_has_workers_flag():
+            print(f"skipping {workers} vs {workers}: this server has no --workers flag yet\n")
+            continue
         if args.base_port:
             _PORTS[:] = [args.base_port + n for n in range(3)]
         print(compare(workers, connections, args.rounds, args.duration), flush=True)

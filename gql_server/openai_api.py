@@ -13,6 +13,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any, cast
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
@@ -103,7 +104,11 @@ def openai_routes(runtime: Callable[[], Runtime]) -> list[Route]:
         else:
             answer: Any = outcome.response  # litellm's ModelResponse.model_dump is untyped
             payload = answer.model_dump(mode="json", exclude_none=True)
-            reply = JSONResponse(payload, headers=_routing_headers(outcome.response))
+            reply = Response(  # orjson: several times json's speed on a completion body
+                orjson.dumps(payload),
+                media_type="application/json",
+                headers=_routing_headers(answer),
+            )
         finished(outcome.trace, reply.status_code, False, response=outcome.response)
         return reply
 
@@ -129,7 +134,7 @@ def _unauthenticated() -> _ApiError:
 
 async def _read_body(request: Request) -> dict[str, Any]:
     try:
-        body = await request.json()
+        body = orjson.loads(await request.body())
     except ValueError:
         raise _ApiError(400, "request body is not valid JSON", "invalid_request_error") from None
     problem = _check_body(body)
