@@ -73,9 +73,9 @@ test-e2e: install ui chromium
 test: install ui chromium lint test-py test-ui test-e2e
 
 bench: install ui chromium
-	$(PY) -m benchmarks --serve
+	$(PY) -m benchmarks
 	$(MAKE) wrk && $(PY) -m benchmarks.litellm_venv .bench/litellm-proxy-venv && $(PY) -m benchmarks.production --workers 1,2
-	cd frontend && npx playwright test simulation --grep "20,000-request" --reporter=line
+	cd frontend && npx playwright test simulation --grep "100,000-request" --reporter=line
 	$(PY) -m benchmarks.longtask test-results/longtask.json
 
 clean:

@@ -1,54 +1,129 @@
-"""`python -m benchmarks [--count N] [--concurrency C] [--ws-url URL --key KEY --group ID]`"""
+"""`python -m benchmarks [--count N] [--concurrency C] [--engine-detail] [--delivery]`
+
+Starts the real server (a subprocess), then prints side by side, from one run:
+  1. the bare `Router.acompletion` mock loop vs the virtual-clock engine measured end to end
+     (a websocket client receiving every trace from the server), same requests, same
+     concurrency, alternating rounds so machine load hits both alike;
+  2. the 1-hour scenario (72,000 requests at 20 req/s, 60 s cooldowns): wall seconds;
+  3. the server's `/v1` p99, idle and while a full-speed simulation runs.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import os
+import statistics
+import time
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
-from benchmarks.serve import served
-from benchmarks.throughput import Throughput, compare, engine_overhead_us  # after the env var
+from benchmarks.end_to_end import live_beside_simulation, simulate  # after the env var
+from benchmarks.serve import Served, served
+from benchmarks.throughput import Throughput, bare_loop, compare, engine_overhead_us
 from benchmarks.ws_delivery import measure_delivery
 
+NEBIUS = "nebius-llama-3.3-70b"
+HOUR_SCENARIO = {
+    "seed": 7,
+    "traffic": {"ratePerSecond": 20, "durationSeconds": 3600, "pattern": "CONSTANT"},
+    # Nebius rate-limited for 10 minutes twice, flaky in between: cooldowns of 60 s come and go
+    "failureInjection": [{"modelId": NEBIUS, "failureRate": 0.02, "errorKind": "SERVER_ERROR"}],
+    "incidents": [
+        {"modelId": NEBIUS, "startSeconds": 600, "endSeconds": 1200, "errorKind": "RATE_LIMIT"},
+        {"modelId": NEBIUS, "startSeconds": 2400, "endSeconds": 3000, "errorKind": "RATE_LIMIT"},
+    ],
+    "latency": [{"modelId": NEBIUS, "meanMs": 800, "jitterMs": 200}],
+}
 
-def throughput_table(results: list[Throughput]) -> str:
-    bare = results[0].requests_per_s
-    lines = [f"{'mock simulation throughput':<34} {'req/s':>8} {'calls/s':>8} {'vs bare':>8}"]
-    lines += [
-        f"{r.label:<34} {r.requests_per_s:>8.0f} {r.attempts_per_s:>8.0f} "
-        f"{r.requests_per_s / bare:>7.2f}x"
-        for r in results
-    ]
-    return "\n".join(lines)
+
+def _row(label: str, value: str, note: str = "") -> str:
+    return f"{label:<46} {value:>12}  {note}"
+
+
+async def side_by_side(server: Served, count: int, concurrency: int, rounds: int) -> None:
+    print(f"1. throughput: {count} mock requests, {concurrency} in flight, {rounds} rounds")
+    bare_runs: list[Throughput] = []
+    e2e_rates: list[float] = []
+    ratios: list[float] = []
+    sim = {"numRequests": count, "concurrency": concurrency, "seed": 1}
+    await simulate(server.ws_url, server.key, server.group_id, {**sim, "numRequests": 200})
+    for _ in range(rounds):
+        bare = await bare_loop(count, concurrency)
+        run = await simulate(server.ws_url, server.key, server.group_id, sim)
+        if run.requests != count:
+            raise RuntimeError(f"the client received {run.requests} of {count} traces")
+        bare_runs.append(bare)
+        e2e_rates.append(run.requests_per_s)
+        ratios.append(run.requests_per_s / bare.requests_per_s)
+    print(
+        _row(
+            "bare Router.acompletion loop (req/s, best)",
+            f"{max(b.requests_per_s for b in bare_runs):.0f}",
+        )
+    )
+    print(_row("engine end to end over the websocket (req/s)", f"{max(e2e_rates):.0f}"))
+    per_round = " ".join(f"{r:.2f}" for r in ratios)
+    median = statistics.median(ratios)
+    verdict = "met" if median >= 1.0 else "NOT met"
+    print(
+        _row(
+            "end to end / bare, median",
+            f"{median:.2f}x",
+            f"(rounds: {per_round}; target >= 1.0x: {verdict})",
+        )
+    )
+
+    print("\n2. the 1-hour scenario: 20 req/s for 3,600 simulated s, 60 s cooldowns")
+    began = time.perf_counter()
+    hour = await simulate(server.ws_url, server.key, server.hour_group_id, HOUR_SCENARIO)
+    wall = time.perf_counter() - began
+    summary = hour.summary
+    print(_row("requests received by the client", f"{hour.requests:,}"))
+    print(_row("simulated duration (s)", f"{summary.get('simulatedDurationMs', 0) / 1000:,.0f}"))
+    print(_row("cooldowns", f"{len(summary.get('cooldowns') or ())}"))
+    goal = (
+        "moonshot < 1 min met"
+        if wall < 60
+        else ("target < 5 min met" if wall < 300 else "target < 5 min NOT met")
+    )
+    print(_row("wall seconds", f"{wall:.1f}", f"({goal})"))
+
+    print("\n3. live /v1 calls beside a full-speed simulation (sequential calls, p99)")
+    live = await live_beside_simulation(
+        server.base_url,
+        server.ws_url,
+        server.key,
+        group_id=server.group_id,
+        model=server.group_name,
+    )
+    print(_row("/v1 p99 idle (ms)", f"{live.p99(live.idle_ms):.1f}"))
+    print(
+        _row(
+            "/v1 p99 during a simulation (ms)",
+            f"{live.p99(live.busy_ms):.1f}",
+            f"({live.simulated_requests_meanwhile:,} simulated traces streamed meanwhile)",
+        )
+    )
+    verdict = "met" if live.ratio <= 2.0 else "NOT met"
+    print(_row("during / idle", f"{live.ratio:.2f}x", f"(target <= 2x: {verdict})"))
 
 
 async def main(args: argparse.Namespace) -> None:
-    comparison = await compare(args.count, args.concurrency, args.rounds)
-    print(f"{args.count} requests, {args.concurrency} in flight, best of {args.rounds} rounds")
-    print(throughput_table(comparison.best))
-    per_round = " ".join(f"{r:.2f}" for r in comparison.engine_vs_bare)
-    print(f"{'engine lean / bare, per round':<34} {per_round}")
-    print(f"{'engine lean / bare, median':<34} {comparison.median_ratio:>8.2f}x")
-    overhead = await engine_overhead_us()
-    print(f"{'engine overhead per request (us)':<34} {overhead:>8.1f}")
-    if args.ws_url:
-        delivery = await measure_delivery(
-            args.ws_url, args.key, args.group, num_requests=args.count
-        )
-        print()
-        print(delivery.table())
-    elif args.serve:
-        with served() as server:
+    with served() as server:
+        await side_by_side(server, args.count, args.concurrency, args.rounds)
+        if args.delivery:
             delivery = await measure_delivery(
                 server.ws_url, server.key, server.group_id, num_requests=args.count
             )
-        print()
-        print(f"websocket delivery at full speed against a local server ({args.count} requests)")
-        print(delivery.table())
-        verdict = "met" if delivery.p99_ms() < 100 else "NOT met"
-        print(f"{'target p99 < 100 ms':<34} {verdict:>10}")
+            print(f"\nwebsocket delivery at full speed ({args.count} requests)")
+            print(delivery.table())
+    if args.engine_detail:
+        comparison = await compare(args.count, args.concurrency, args.rounds)
+        print("\nin-process engine detail (no server, wall clock)")
+        for r in comparison.best:
+            print(_row(r.label, f"{r.requests_per_s:.0f}"))
+        print(_row("engine overhead per request (us)", f"{await engine_overhead_us():.1f}"))
 
 
 def parse_args() -> argparse.Namespace:
@@ -56,11 +131,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--count", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--ws-url", help="e.g. ws://127.0.0.1:4000/graphql (measures delivery)")
-    parser.add_argument("--key", default=os.environ.get("MASTER_KEY", ""))
-    parser.add_argument("--group", help="routing group id to simulate")
+    parser.add_argument("--delivery", action="store_true", help="also time trace delivery")
     parser.add_argument(
-        "--serve", action="store_true", help="start a local server and measure delivery on it"
+        "--engine-detail", action="store_true", help="also the in-process engine comparisons"
     )
     return parser.parse_args()
 

@@ -29,13 +29,21 @@ STORY = {
     ],
     "retryConfig": {"numRetries": 0},
 }
+HOUR = {
+    **STORY,
+    "routingGroupName": "bench-hour",
+    "cooldownConfig": {"allowedFails": 1, "cooldownTimeSeconds": 60},
+}
 
 
 @dataclass
 class Served:
     ws_url: str
     key: str
-    group_id: str
+    group_id: str  # STORY's group
+    base_url: str = ""
+    hour_group_id: str = ""  # HOUR's group (60 s cooldowns)
+    group_name: str = STORY["routingGroupName"]  # type: ignore[assignment]
 
 
 def _free_port() -> int:
@@ -54,6 +62,7 @@ def served() -> Iterator[Served]:
             "MASTER_KEY": KEY,
             "SEED_GROUPS": "false",
             "LOG_LEVEL": "WARNING",
+            "MOCK_MODE": "true",  # live `/v1` calls answer mock responses too
         }
         process = subprocess.Popen(
             [
@@ -79,14 +88,23 @@ def served() -> Iterator[Served]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("the benchmark server did not start")
                 time.sleep(0.2)
-            answer = httpx.post(
-                f"{base}/graphql",
-                json={"query": CREATE, "variables": {"input": STORY}},
-                headers={"Authorization": f"Bearer {KEY}"},
-                timeout=30,
-            ).json()
-            group_id = answer["data"]["createRoutingGroup"]["routingGroupId"]
-            yield Served(ws_url=f"ws://127.0.0.1:{port}/graphql", key=KEY, group_id=group_id)
+            yield Served(
+                ws_url=f"ws://127.0.0.1:{port}/graphql",
+                key=KEY,
+                group_id=_create(base, STORY),
+                base_url=base,
+                hour_group_id=_create(base, HOUR),
+            )
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+def _create(base: str, group: dict[str, object]) -> str:
+    answer = httpx.post(
+        f"{base}/graphql",
+        json={"query": CREATE, "variables": {"input": group}},
+        headers={"Authorization": f"Bearer {KEY}"},
+        timeout=30,
+    ).json()
+    return str(answer["data"]["createRoutingGroup"]["routingGroupId"])

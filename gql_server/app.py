@@ -20,7 +20,6 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from gql_server.auth import KEY_PREFIX
-from gql_server.core import loop_logging
 from gql_server.core.registry import RouterRegistry
 from gql_server.core.router_builder import SharedState
 from gql_server.events import GROUPS_CHANNEL, KEYS_CHANNEL, RedisEventBus, make_event_bus
@@ -36,6 +35,7 @@ from gql_server.services.live_traffic import LiveTrafficService
 from gql_server.services.metrics import TrafficMetrics
 from gql_server.services.request_log import RequestLogService
 from gql_server.services.routing_groups import RoutingGroupService
+from gql_server.services.simulation_pool import default_size
 from gql_server.services.simulations import SIMULATIONS_CHANNEL, SimulationService
 from gql_server.services.testing import TestingService
 from gql_server.services.traffic import TrafficHook
@@ -117,8 +117,6 @@ class _LazyGraphQL:
 
 
 async def _start(settings: Settings, master_key: str, generated: bool) -> Runtime:
-    sys.setswitchinterval(settings.gil_switch_interval_ms / 1000)
-    loop_logging.install().claim_home()
     await upgrade_to_head(settings.database_url)
     database = Database.from_url(settings.database_url)
     bus = make_event_bus(settings.redis_url)
@@ -138,7 +136,11 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
         access=access,
         testing=TestingService(groups),
         simulations=SimulationService(
-            uow, groups, bus, max_per_key=settings.max_simulations_per_key
+            uow,
+            groups,
+            bus,
+            max_per_key=settings.max_simulations_per_key,
+            workers=settings.simulation_workers or default_size(),
         ),
         traffic=TrafficHook(),
         live_traffic=LiveTrafficService(bus, groups, registry),
@@ -176,6 +178,8 @@ async def _follow_group_changes(runtime: Runtime) -> None:
         group_id = event.get("groupId")
         if not isinstance(group_id, str):
             continue
+        if event.get("action") == "delete":
+            runtime.services.simulations.stop_group(group_id)
         try:
             await runtime.services.groups.refresh(group_id)
         except Exception:
@@ -225,7 +229,18 @@ def _load_config(path: Path) -> dict[str, list[dict[str, Any]]]:
 def _master_key(settings: Settings) -> tuple[str, bool]:
     if settings.master_key is not None:
         return settings.master_key.get_secret_value(), False
-    return KEY_PREFIX + "master-" + secrets.token_urlsafe(24), True
+    return generated_master_key(), True
+
+
+def generated_master_key() -> str:
+    return KEY_PREFIX + "master-" + secrets.token_urlsafe(24)
+
+
+async def prepare(settings: Settings) -> None:
+    """The start-up work once, without serving: migrations, config import, seeding."""
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        pass
 
 
 def _announce(settings: Settings, master_key: str, generated: bool) -> None:

@@ -26,10 +26,9 @@ class Settings(BaseSettings):
     ui_dist: Path = Path(__file__).resolve().parent.parent / "frontend" / "dist"
     # Create the config's `routing_groups` at start-up (tests turn it off to start empty).
     seed_groups: bool = True
-    # How often CPython hands the GIL between threads. Simulations run on a thread of their
-    # own; 0.5 ms instead of the default 5 ms lets the server's loop deliver their traces
-    # promptly (`make bench`: websocket delivery p99 ~300 ms -> ~60 ms at full speed).
-    gil_switch_interval_ms: float = Field(default=0.5, gt=0)
+    # Worker processes that run simulations (the cap on simulations at once in this
+    # instance); unset: one fewer than the machine's cores, at least one.
+    simulation_workers: int | None = Field(default=None, ge=1, le=256)
     max_simulations_per_key: int = Field(default=2, ge=1)
     log_level: str = "INFO"
     # Keys authenticated once are held in memory this long (0: off); revocation is pushed over

@@ -6,10 +6,21 @@ import strawberry
 
 from gql_server.core.models import ErrorKind
 from gql_server.core.models import Strategy as RoutingStrategy
+from gql_server.core.scenario import SimulationClock, TrafficPattern
 from gql_server.core.traces import TraceStatus
 
 strawberry.enum(RoutingStrategy, name="RoutingStrategy")
 strawberry.enum(ErrorKind, name="ErrorKind")
 strawberry.enum(TraceStatus, name="TraceStatus")
+strawberry.enum(
+    SimulationClock,
+    name="SimulationClock",
+    description="VIRTUAL: simulated time (the default for mock runs); WALL: real time",
+)
+strawberry.enum(
+    TrafficPattern,
+    name="TrafficPattern",
+    description="Arrivals: fixed spacing | exponential gaps | 0 -> rate linearly",
+)
 
-__all__ = ["ErrorKind", "RoutingStrategy", "TraceStatus"]
+__all__ = ["ErrorKind", "RoutingStrategy", "SimulationClock", "TraceStatus", "TrafficPattern"]

@@ -8,8 +8,9 @@ import strawberry
 
 from gql_server.core import models
 from gql_server.core.injection import FailureRule, InjectionPlan, LatencyRule
+from gql_server.core.scenario import Incident, TrafficSpec
 from gql_server.core.simulation import SimulationRequest
-from schema.enums import ErrorKind, RoutingStrategy
+from schema.enums import ErrorKind, RoutingStrategy, SimulationClock, TrafficPattern
 
 T = TypeVar("T")
 
@@ -208,15 +209,70 @@ class DeploymentLatencyInput:
         return str(self.model_id), LatencyRule(self.mean_ms, self.jitter_ms)
 
 
+@strawberry.input(
+    description="Open-loop traffic: requests start on schedule, whatever is in flight."
+)
+class TrafficInput:
+    rate_per_second: float
+    duration_seconds: float
+    pattern: TrafficPattern = TrafficPattern.CONSTANT
+
+    def to_domain(self) -> TrafficSpec:
+        return TrafficSpec(self.rate_per_second, self.duration_seconds, self.pattern)
+
+
+@strawberry.input(
+    description="A time window (simulated seconds since the start) in which a deployment fails "
+    "and/or slows down, on top of failureInjection/latency; overlapping windows combine."
+)
+class IncidentInput:
+    model_id: strawberry.ID
+    start_seconds: float
+    end_seconds: float
+    failure_rate: float = 1.0
+    error_kind: ErrorKind = models.ErrorKind.SERVER_ERROR
+    added_latency_ms: float = 0.0
+
+    def to_domain(self) -> Incident:
+        return Incident(
+            model_id=str(self.model_id),
+            start_s=self.start_seconds,
+            end_s=self.end_seconds,
+            failure_rate=self.failure_rate,
+            error_kind=models.ErrorKind(self.error_kind),
+            added_latency_ms=self.added_latency_ms,
+        )
+
+
 @strawberry.input
 class SimulationInput:
-    num_requests: int
-    concurrency: int
+    num_requests: int = strawberry.field(
+        default=0, description="Closed loop: how many requests (0 when traffic is set)"
+    )
+    concurrency: int = strawberry.field(
+        default=0, description="Closed loop: requests in flight at once (0 when traffic is set)"
+    )
     mock: bool = True
     seed: int | None = None
     failure_injection: list[DeploymentFailureInput] | None = None
     latency: list[DeploymentLatencyInput] | None = None
     messages: list[ChatMessageInput] | None = None
+    clock: SimulationClock | None = strawberry.field(
+        default=None, description="null: VIRTUAL when mock, WALL when real"
+    )
+    traffic: TrafficInput | None = None
+    incidents: list[IncidentInput] | None = None
+    draft: RoutingGroupPatch | None = strawberry.field(
+        default=None,
+        description="What-if: simulate the group with these unsaved changes applied "
+        "(validated like updateRoutingGroup; nothing is saved)",
+    )
+    timeline_bucket_seconds: float | None = strawberry.field(
+        default=None, description="null: chosen so the run has about 60 buckets"
+    )
+
+    def draft_changes(self) -> dict[str, Any] | None:
+        return None if self.draft is None else self.draft.changes()
 
     def to_params(self) -> SimulationRequest:
         return SimulationRequest(
@@ -234,4 +290,8 @@ class SimulationInput:
                 if self.messages
                 else None
             ),
+            clock=self.clock,
+            traffic=self.traffic.to_domain() if self.traffic is not None else None,
+            incidents=tuple(i.to_domain() for i in self.incidents or ()),
+            timeline_bucket_s=self.timeline_bucket_seconds,
         )

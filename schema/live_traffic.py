@@ -55,15 +55,8 @@ class LiveTrafficBatch:
     def from_domain(cls, batch: domain.LiveTrafficBatch) -> LiveTrafficBatch:
         return cls(
             routing_group_id=strawberry.ID(batch.group_id),
-            requests=[_request(r) for r in batch.requests],
+            requests=[RequestTraceType.from_domain(r.trace) for r in batch.requests],
         )
-
-
-def _request(r: domain.LiveRequest) -> RequestTraceType:
-    mapped = RequestTraceType.from_domain(r.trace)
-    if hasattr(mapped, "started_at_ms"):
-        mapped.started_at_ms = r.started_at_ms  # live traces: epoch ms
-    return mapped
 
 
 LiveTrafficEvent = Annotated[

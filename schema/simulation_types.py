@@ -13,6 +13,7 @@ from gql_server.core import simulation_stats as stats
 from gql_server.core.simulation import SimulationProgress as DomainProgress
 from gql_server.core.tester import TestOutcome
 from gql_server.services.ports import SimulationRecord
+from schema.enums import SimulationClock
 from schema.types import RequestTraceType, RoutingTrace
 
 
@@ -45,6 +46,7 @@ class SimulationProgress:
     completed: int
     total: int
     requests: list[RequestTraceType]
+    simulated_ms: float = strawberry.field(description="The run's clock when the batch closed")
 
     @classmethod
     def from_domain(cls, p: DomainProgress) -> SimulationProgress:
@@ -53,6 +55,7 @@ class SimulationProgress:
             completed=p.completed,
             total=p.total,
             requests=[RequestTraceType.from_domain(r) for r in p.requests],
+            simulated_ms=p.simulated_ms,
         )
 
 
@@ -67,17 +70,83 @@ class DeploymentTrafficStats:
     avg_latency_ms: float
     percent_of_total: float
     was_primary: bool
+    cost_usd: float
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DeploymentTrafficStats:
+        return cls(
+            **{
+                **d,
+                "deployment_id": strawberry.ID(d["deployment_id"]),
+                "cost_usd": d.get("cost_usd", 0.0),
+            }
+        )
 
 
 @strawberry.type(
     description="fromDeployment null = entry; toDeployment null = failed for good. reason: "
-    "primary, success, fallback_<errorkind>, retry_<errorkind>, failed."
+    "primary, success, fallback_<errorkind>, retry_<errorkind>, skipped_<reason>, failed."
 )
 class FlowStep:
     from_deployment: strawberry.ID | None
     to_deployment: strawberry.ID | None
     request_count: int
     reason: str
+
+
+@strawberry.type(description="One deployment in one timeline bucket.")
+class DeploymentBucket:
+    deployment_id: strawberry.ID
+    attempts: int
+    successes: int
+    failures: int
+    cooling_down: bool
+    p50_latency_ms: float | None
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DeploymentBucket:
+        return cls(
+            deployment_id=strawberry.ID(d["deployment_id"]),
+            attempts=d["attempts"],
+            successes=d["successes"],
+            failures=d["failures"],
+            cooling_down=d["cooling_down"],
+            p50_latency_ms=d.get("p50_latency_ms"),
+        )
+
+
+@strawberry.type(description="What happened in one slice of the run's time [startMs, endMs).")
+class TimelineBucket:
+    start_ms: float
+    end_ms: float
+    requests: int
+    failed_requests: int
+    deployments: list[DeploymentBucket]
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TimelineBucket:
+        return cls(
+            start_ms=d["start_ms"],
+            end_ms=d["end_ms"],
+            requests=d["requests"],
+            failed_requests=d["failed_requests"],
+            deployments=[DeploymentBucket.from_dict(b) for b in d["deployments"]],
+        )
+
+
+@strawberry.type(description="A deployment's cooldown; endMs null: still cooling at the end.")
+class CooldownEvent:
+    deployment_id: strawberry.ID
+    start_ms: float
+    end_ms: float | None
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> CooldownEvent:
+        return cls(
+            deployment_id=strawberry.ID(d["deployment_id"]),
+            start_ms=d["start_ms"],
+            end_ms=d.get("end_ms"),
+        )
 
 
 @strawberry.type
@@ -94,6 +163,12 @@ class SimulationSummary:
     p99_latency_ms: float
     duration_ms: float
     cancelled: bool
+    clock: SimulationClock
+    simulated_duration_ms: float
+    timeline: list[TimelineBucket]
+    cooldowns: list[CooldownEvent]
+    total_cost_usd: float
+    seed: int | None
 
     @classmethod
     def from_domain(cls, s: stats.SimulationSummary) -> SimulationSummary:
@@ -107,8 +182,7 @@ class SimulationSummary:
             successful_requests=d["successful_requests"],
             failed_requests=d["failed_requests"],
             traffic_distribution=[
-                DeploymentTrafficStats(**{**t, "deployment_id": strawberry.ID(t["deployment_id"])})
-                for t in d["traffic_distribution"]
+                DeploymentTrafficStats.from_dict(t) for t in d["traffic_distribution"]
             ],
             flow_data=[FlowStep(**f) for f in d["flow_data"]],
             avg_latency_ms=d["avg_latency_ms"],
@@ -117,6 +191,13 @@ class SimulationSummary:
             p99_latency_ms=d["p99_latency_ms"],
             duration_ms=d["duration_ms"],
             cancelled=d["cancelled"],
+            # Runs saved before the virtual clock have none of these: they ran on wall time.
+            clock=SimulationClock(d.get("clock") or SimulationClock.WALL),
+            simulated_duration_ms=d.get("simulated_duration_ms", d["duration_ms"]),
+            timeline=[TimelineBucket.from_dict(b) for b in d.get("timeline") or ()],
+            cooldowns=[CooldownEvent.from_dict(c) for c in d.get("cooldowns") or ()],
+            total_cost_usd=d.get("total_cost_usd", 0.0),
+            seed=d.get("seed"),
         )
 
 

@@ -43,7 +43,9 @@ class Subscription:
     ) -> AsyncGenerator[SimulationEvent, None]:
         ctx = info.context
         try:
-            stream = await ctx.services.simulations.start(ctx.who, str(id), input.to_params())
+            stream = await ctx.services.simulations.start(
+                ctx.who, str(id), input.to_params(), draft=input.draft_changes()
+            )
         except DomainError as exc:
             error = to_graphql_error(exc)
             assert not isinstance(error, ConflictError), "simulations raise no conflicts"

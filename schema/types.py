@@ -261,6 +261,9 @@ class RoutingTrace:
     status: TraceStatus
     error_kind: ErrorKind | None
     error_message: str | None
+    started_at_ms: float = strawberry.field(
+        default=0.0, description="ms since the run (or test) started, on its clock"
+    )
 
     @classmethod
     def from_domain(cls, a: AttemptTrace) -> RoutingTrace:
@@ -275,7 +278,17 @@ class RoutingTrace:
             status=a.status,
             error_kind=a.error_kind,
             error_message=a.error_message,
+            started_at_ms=a.started_at_ms,
         )
+
+
+@strawberry.type(
+    description="A deployment a request passed over without an attempt. "
+    'reason: "cooldown" | "rpm_limit" | "tpm_limit".'
+)
+class SkippedDeployment:
+    deployment_id: strawberry.ID
+    reason: str
 
 
 @strawberry.type(name="RequestTrace")
@@ -288,6 +301,10 @@ class RequestTraceType:
     finished_at_ms: float | None = strawberry.field(
         default=None, description="Wall-clock time the request finished (epoch ms)"
     )
+    started_at_ms: float = strawberry.field(
+        default=0.0, description="ms since the run started, on its clock"
+    )
+    skipped: list[SkippedDeployment] = strawberry.field(default_factory=list)
 
     @classmethod
     def from_domain(cls, r: RequestTrace) -> RequestTraceType:
@@ -300,4 +317,9 @@ class RequestTraceType:
             ),
             attempts=[RoutingTrace.from_domain(a) for a in r.attempts],
             finished_at_ms=getattr(r, "finished_at_ms", None),
+            started_at_ms=r.started_at_ms,
+            skipped=[
+                SkippedDeployment(deployment_id=strawberry.ID(s.deployment_id), reason=s.reason)
+                for s in r.skipped
+            ],
         )

@@ -5,11 +5,13 @@ That state is the Router's routing cache: in memory, or Redis when the Router wa
 `SharedState`, in which case every instance and every group using the deployment id reads the
 same cooldown and the same counters. Usage counters are litellm's per-minute
 `(deployment id, litellm model, HH-MM UTC)` counters, the ones usage-based routing and rpm/tpm
-limits read.
+limits read. litellm counts usage only for a deployment with an rpm or tpm limit; for any other
+the usage is None (not counted), never a made-up 0.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +20,7 @@ from typing import Any
 from litellm.redis.stores.router_usage import UsageCounter
 
 from gql_server.core.router_builder import BuiltRouter
+from gql_server.core.traces import RequestTrace, SkippedDeployment, SkipReason
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,8 @@ async def deployment_states(built: BuiltRouter) -> list[DeploymentState]:
     """One entry per deployment of the group, in the group's order."""
     ids = [member.model_id for member in built.group.deployments]
     cooling = await _cooldowns_until(built, ids)
-    usage = await _usage_this_minute(built, ids)
+    counted = [m for m in ids if _has_limit(built, m)]
+    usage = await _usage_this_minute(built, counted) if counted else {}
     return [
         DeploymentState(
             deployment_id=model_id,
@@ -44,6 +48,41 @@ async def deployment_states(built: BuiltRouter) -> list[DeploymentState]:
         )
         for model_id in ids
     ]
+
+
+async def cooling_now(built: BuiltRouter) -> set[str]:
+    """The group's deployments litellm holds in cooldown right now (one read)."""
+    return set(await _cooldowns_until(built, [m.model_id for m in built.group.deployments]))
+
+
+def with_cooldown_skips(built: BuiltRouter, trace: RequestTrace, cooling: set[str]) -> RequestTrace:
+    """A live request's trace with the deployments the Router passed over because they were
+    cooling down: those of the tiers it reached (all tiers when it failed) that it made no
+    attempt on. Read after the request from the cooldowns then active, so a cooldown that began
+    or ended within that moment may be missed; throwaway Routers record skips as they happen."""
+    if trace.skipped or not cooling:
+        return trace
+    attempted = {a.deployment_id for a in trace.attempts}
+    reached = max((a.fallback_depth for a in trace.attempts), default=0)
+    if not trace.success:
+        reached = len(built.tiers) - 1
+    skipped = []
+    for depth, tier in enumerate(built.tiers[: reached + 1]):
+        before = next(
+            (i for i, a in enumerate(trace.attempts) if a.fallback_depth >= depth),
+            len(trace.attempts),
+        )
+        skipped += [
+            SkippedDeployment(model_id, SkipReason.COOLDOWN, before, depth)
+            for model_id in tier
+            if model_id in cooling and model_id not in attempted
+        ]
+    return dataclasses.replace(trace, skipped=tuple(skipped)) if skipped else trace
+
+
+def _has_limit(built: BuiltRouter, model_id: str) -> bool:
+    deployment = built.deployments[model_id]
+    return deployment.rpm is not None or deployment.tpm is not None
 
 
 async def _cooldowns_until(built: BuiltRouter, ids: Sequence[str]) -> dict[str, datetime]:
@@ -57,13 +96,25 @@ async def _cooldowns_until(built: BuiltRouter, ids: Sequence[str]) -> dict[str, 
 
 
 async def _usage_this_minute(built: BuiltRouter, ids: Sequence[str]) -> dict[tuple[str, str], int]:
-    # The store litellm's core counts every call in (no public reader per deployment).
-    store: Any = built.router._core._usage
     minute = datetime.now(UTC).strftime("%H-%M")
     counters = [
         UsageCounter(model_id, built.deployments[model_id].litellm_model, minute, kind)
         for model_id in ids
         for kind in ("rpm", "tpm")
     ]
-    values = await store.get_many(counters)
+    shared: Any = built.router.health().store.redis_cache
+    if shared is not None:
+        # Each instance's usage store answers from its own memory tier first, which lags the
+        # other instances' counts; the Redis value is the fleet's.
+        keys = [_redis_key(c) for c in counters]
+        found = await shared.async_batch_get_cache(keys)
+        values = [found.get(key) for key in keys]
+    else:
+        # The store litellm's core counts every call in (no public reader per deployment).
+        values = await built.router._core._usage.get_many(counters)
     return {(c.deployment_id, c.kind): int(v or 0) for c, v in zip(counters, values, strict=True)}
+
+
+def _redis_key(counter: UsageCounter) -> str:
+    """litellm's key for a router usage counter in Redis (RedisCache adds the namespace)."""
+    return f"global_router:{counter.deployment_id}:{counter.model}:{counter.kind}:{counter.minute}"

@@ -4,10 +4,14 @@
 per request (its latency), so a 100,000-request simulation never holds its traces.
 
 Flow encoding (the public contract's `FlowStep`): `from_deployment=None` is the entry,
-`to_deployment=None` means the request failed for good. Every attempt has exactly one inflow and
-one outflow, so for each deployment: inflow == attempts on it == outflow.
+`to_deployment=None` means the request failed for good. A request visits deployments in order:
+each attempt, and each deployment it was passed over at (a skip: cooling down, over rpm/tpm).
+Every visit has exactly one inflow and one outflow, so for each deployment:
+inflow == attempts + skips on it == outflow.
 
-    entry -> first attempted deployment        reason "primary"
+    entry -> first visited deployment          reason "primary"
+    S -> next visited deployment (S skipped)   reason "skipped_<reason>" (no attempt on S), or
+    S -> None                                  when nothing came after it (the request failed)
     X -> next attempted deployment (X failed)  reason "fallback_<kind>" when the next attempt is
                                                on a deeper fallback tier, else "retry_<kind>"
     X -> X                                     reason "success" (X answered the request)
@@ -30,11 +34,13 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from gql_server.core.traces import AttemptTrace, RequestTrace, TraceStatus
+from gql_server.core.scenario import SimulationClock
+from gql_server.core.traces import AttemptTrace, RequestTrace, SkippedDeployment, TraceStatus
 
 REASON_PRIMARY = "primary"
 REASON_SUCCESS = "success"
 REASON_FAILED = "failed"
+REASON_SKIPPED_PREFIX = "skipped_"  # + SkipReason: passed over, no attempt made on it
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,7 @@ class DeploymentTrafficStats:
     avg_latency_ms: float  # mean attempt latency on this deployment; 0 when unused
     percent_of_total: float  # share of all attempts, 0..100
     was_primary: bool
+    cost_usd: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,34 @@ class LatencyStats:
 
 
 @dataclass(frozen=True)
+class DeploymentBucket:
+    deployment_id: str
+    attempts: int
+    successes: int
+    failures: int
+    cooling_down: bool  # in cooldown at any moment of the bucket
+    p50_latency_ms: float | None  # None: no attempt in the bucket
+
+
+@dataclass(frozen=True)
+class TimelineBucket:
+    """Requests are counted in the bucket they started in, attempts in the one they started in."""
+
+    start_ms: float
+    end_ms: float
+    requests: int
+    failed_requests: int
+    deployments: list[DeploymentBucket]
+
+
+@dataclass(frozen=True)
+class CooldownEvent:
+    deployment_id: str
+    start_ms: float
+    end_ms: float | None  # None: still cooling down when the run ended
+
+
+@dataclass(frozen=True)
 class SimulationSummary:
     simulation_id: str
     total_requests: int  # requests that finished (fewer than asked when cancelled)
@@ -89,6 +124,12 @@ class SimulationSummary:
     p99_latency_ms: float
     duration_ms: float
     cancelled: bool
+    clock: SimulationClock = SimulationClock.WALL
+    simulated_duration_ms: float = 0.0  # on the run's clock (equals duration_ms on WALL)
+    timeline: list[TimelineBucket] = field(default_factory=list)
+    cooldowns: list[CooldownEvent] = field(default_factory=list)
+    total_cost_usd: float = 0.0
+    seed: int | None = None  # the seed the run used (drawn when none was asked for)
 
 
 def percentile(sorted_values: Sequence[float], p: float) -> float:
@@ -115,29 +156,45 @@ def latency_stats(latencies_ms: Iterable[float]) -> LatencyStats:
 
 def flow_edges(trace: RequestTrace) -> list[tuple[str | None, str | None, str]]:
     """The (from, to, reason) steps one request took, per the encoding in the module docstring."""
-    attempts = trace.attempts
-    if not attempts:
+    visits = _visits(trace)
+    if not visits:
         return [(None, None, REASON_FAILED)]
     edges: list[tuple[str | None, str | None, str]] = [
-        (None, attempts[0].deployment_id, REASON_PRIMARY)
+        (None, visits[0].deployment_id, REASON_PRIMARY)
     ]
-    for current, following in itertools.pairwise(attempts):
-        edges.append(
-            (
-                current.deployment_id,
-                following.deployment_id,
-                _onward(current, following),
-            )
-        )
-    last = attempts[-1].deployment_id
-    if trace.success:
-        edges.append((last, last, REASON_SUCCESS))
+    for current, following in itertools.pairwise(visits):
+        edges.append((current.deployment_id, following.deployment_id, _onward(current, following)))
+    last = visits[-1]
+    if isinstance(last, SkippedDeployment):
+        edges.append((last.deployment_id, None, f"{REASON_SKIPPED_PREFIX}{last.reason}"))
+    elif trace.success:
+        edges.append((last.deployment_id, last.deployment_id, REASON_SUCCESS))
     else:
-        edges.append((last, None, REASON_FAILED))
+        edges.append((last.deployment_id, None, REASON_FAILED))
     return edges
 
 
-def _onward(current: AttemptTrace, following: AttemptTrace) -> str:
+def _visits(trace: RequestTrace) -> list[AttemptTrace | SkippedDeployment]:
+    """Attempts and skips in the order the request met them."""
+    if not trace.skipped:
+        return list(trace.attempts)
+    visits: list[AttemptTrace | SkippedDeployment] = []
+    skips = sorted(trace.skipped, key=lambda s: s.before_attempt)
+    position = 0
+    for index, attempt in enumerate(trace.attempts):
+        while position < len(skips) and skips[position].before_attempt <= index:
+            visits.append(skips[position])
+            position += 1
+        visits.append(attempt)
+    visits.extend(skips[position:])
+    return visits
+
+
+def _onward(
+    current: AttemptTrace | SkippedDeployment, following: AttemptTrace | SkippedDeployment
+) -> str:
+    if isinstance(current, SkippedDeployment):
+        return f"{REASON_SKIPPED_PREFIX}{current.reason}"
     kind = current.error_kind.value.lower() if current.error_kind is not None else "error"
     if following.fallback_depth > current.fallback_depth:
         return f"fallback_{kind}"
@@ -151,6 +208,7 @@ class _DeploymentCounters:
     successes: int = 0
     latency_sum_ms: float = 0.0
     first_attempts: int = 0
+    cost_usd: float = 0.0
 
 
 @dataclass
@@ -189,6 +247,7 @@ class TrafficAccumulator:
             counters.successes += attempt.status is TraceStatus.SUCCESS
             counters.latency_sum_ms += attempt.latency_ms
             counters.first_attempts += position == 0
+            counters.cost_usd += attempt.cost_usd
         self._flow.update(flow_edges(trace))
 
     def add_all(self, traces: Iterable[RequestTrace]) -> None:
@@ -217,6 +276,7 @@ class TrafficAccumulator:
                 avg_latency_ms=c.latency_sum_ms / c.attempts if c.attempts else 0.0,
                 percent_of_total=100.0 * c.attempts / total_attempts if total_attempts else 0.0,
                 was_primary=c.ref.deployment_id in primary,
+                cost_usd=c.cost_usd,
             )
             for c in self._counters.values()
         ]
@@ -248,6 +308,10 @@ class TrafficAccumulator:
 
     def latency(self) -> LatencyStats:
         return latency_stats(self._latencies_ms)
+
+    @property
+    def total_cost_usd(self) -> float:
+        return math.fsum(c.cost_usd for c in self._counters.values())
 
     def summary(
         self, simulation_id: str, *, duration_ms: float, cancelled: bool

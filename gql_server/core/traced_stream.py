@@ -52,9 +52,14 @@ async def open_traced_stream(
     built: BuiltRouter, messages: list[dict[str, Any]], **kwargs: Any
 ) -> TracedStream:
     """Open a stream on the group's Router; never raises for a routing failure."""
-    recorder = RequestRecorder(0, built.labels)
+    recorder = RequestRecorder(0, built.labels, pricing=built._price)
     metadata = {**kwargs.pop("metadata", {}), REQUEST_KEY: recorder.key}
     started = time.perf_counter()
+    # Bound to the Router like every other call, so its outcome bookkeeping (cooldowns, usage,
+    # latency) runs for the stream too.
+    logging_obj = built._request_logging(messages, metadata, recorder, stream=True)
+    # The stream reads the caller's include_usage from its logging object.
+    logging_obj.stream_options = kwargs.get("stream_options")
     with attempt_hooks().recording(recorder):
         try:
             stream = await built.router.acompletion(
@@ -62,6 +67,7 @@ async def open_traced_stream(
                 messages=cast(Any, messages),
                 stream=True,
                 metadata=metadata,
+                litellm_logging_obj=logging_obj,
                 **kwargs,
             )
         except Exception as exc:  # the Router's final error after retries and fallbacks

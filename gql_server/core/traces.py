@@ -13,6 +13,22 @@ class TraceStatus(StrEnum):
     ERROR = "ERROR"
 
 
+class SkipReason(StrEnum):
+    COOLDOWN = "cooldown"
+    RPM_LIMIT = "rpm_limit"
+    TPM_LIMIT = "tpm_limit"
+
+
+@dataclass(frozen=True)
+class SkippedDeployment:
+    """A deployment the Router passed over for this request without calling it."""
+
+    deployment_id: str
+    reason: str  # a SkipReason value
+    before_attempt: int = 0  # index of the attempt it came before (len(attempts): after all)
+    fallback_depth: int = 0  # the tier it sits in
+
+
 @dataclass(frozen=True)
 class AttemptTrace:
     deployment_id: str
@@ -24,6 +40,8 @@ class AttemptTrace:
     fallback_depth: int = 0  # 0 = the entry tier, n = n-th fallback
     error_kind: ErrorKind | None = None
     error_message: str | None = None
+    started_at_ms: float = 0.0  # since the run (or test) started, on its clock
+    cost_usd: float = 0.0  # registry prices x the usage the attempt's answer reported
 
     @property
     def was_fallback(self) -> bool:
@@ -40,3 +58,5 @@ class RequestTrace:
     response_text: str | None = None
     error_message: str | None = None
     finished_at_ms: float | None = None  # wall clock (epoch ms) when the request finished
+    started_at_ms: float = 0.0  # since the run (or test) started, on its clock
+    skipped: tuple[SkippedDeployment, ...] = ()  # in the order the Router passed them over

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import os
 import time
@@ -22,7 +23,7 @@ from statistics import median
 from typing import Any
 
 from gql_server.auth import Principal
-from gql_server.core.deployment_state import deployment_states
+from gql_server.core.deployment_state import cooling_now, deployment_states, with_cooldown_skips
 from gql_server.core.errors import NoSuchRoutingGroupError
 from gql_server.core.registry import RouterRegistry
 from gql_server.core.traces import RequestTrace, TraceStatus
@@ -100,7 +101,7 @@ class LiveTrafficService:
         self._flush_seconds = flush_seconds
         self._clock = clock
         self._instance = f"{os.getpid()}-{time.monotonic_ns()}"
-        self._pending: list[dict[str, Any]] = []
+        self._pending: list[FinishedRequest] = []
         self._wake = asyncio.Event()
         self._watchers: dict[str, set[_Watcher]] = {}
         self._window: dict[tuple[str, str], deque[_Sample]] = {}
@@ -109,7 +110,7 @@ class LiveTrafficService:
 
     def on_finished(self, finished: FinishedRequest) -> None:
         """The `TrafficHook` listener: cheap, no await."""
-        self._pending.append(_encode(finished))
+        self._pending.append(finished)
         self._wake.set()
 
     async def run(self) -> None:
@@ -130,13 +131,31 @@ class LiveTrafficService:
 
     async def flush(self) -> None:
         batch, self._pending = self._pending, []
-        if batch:
+        if not batch:
+            return
+        try:
+            requests = [_encode(f) for f in await self._with_skips(batch)]
+            await self._bus.publish(
+                LIVE_TRAFFIC_CHANNEL, {"instance": self._instance, "requests": requests}
+            )
+        except Exception:
+            log.exception("could not publish %d live requests", len(batch))
+
+    async def _with_skips(self, batch: list[FinishedRequest]) -> list[FinishedRequest]:
+        """Add the cooldown skips, read once per group per batch (off the request's path)."""
+        cooling: dict[str, set[str]] = {}
+        out: list[FinishedRequest] = []
+        for finished in batch:
             try:
-                await self._bus.publish(
-                    LIVE_TRAFFIC_CHANNEL, {"instance": self._instance, "requests": batch}
-                )
-            except Exception:
-                log.exception("could not publish %d live requests", len(batch))
+                built = self._registry.get_by_id(finished.group_id)
+            except NoSuchRoutingGroupError:
+                out.append(finished)
+                continue
+            if finished.group_id not in cooling:
+                cooling[finished.group_id] = await cooling_now(built)
+            trace = with_cooldown_skips(built, finished.trace, cooling[finished.group_id])
+            out.append(dataclasses.replace(finished, trace=trace))
+        return out
 
     # -- every instance's requests, from the bus -----------------------------------------------
 

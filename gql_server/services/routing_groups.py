@@ -168,6 +168,14 @@ class RoutingGroupService:
         await self._go_live(updated, deployments)
         return updated
 
+    async def preview(
+        self, group: RoutingGroup, changes: Mapping[str, Any]
+    ) -> tuple[RoutingGroup, dict[str, Deployment]]:
+        """`group` with `changes` applied and validated as `update` would; nothing is saved."""
+        async with self._uow() as uow:
+            draft = RoutingGroup.model_validate({**group.model_dump(), **changes})
+            return draft, await _validated(uow, draft)
+
     async def delete(self, who: Principal, group_id: str) -> str:
         require_admin(who, "delete routing groups")
         async with self._uow() as uow:

@@ -1,4 +1,4 @@
-"""Traffic simulations: run, cap per caller, stop on request, save every finished run."""
+"""Traffic simulations: run in the worker pool, cap per caller, stop on request, save each run."""
 
 from __future__ import annotations
 
@@ -7,61 +7,69 @@ import contextlib
 import dataclasses
 import logging
 from collections import Counter, deque
-from collections.abc import AsyncGenerator, AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from gql_server.auth import Principal
-from gql_server.core import loop_logging
-from gql_server.core.errors import LimitExceededError, PermissionDeniedError
-from gql_server.core.router_builder import build_router
+from gql_server.core.errors import (
+    FieldError,
+    LimitExceededError,
+    PermissionDeniedError,
+    ValidationError,
+)
+from gql_server.core.models import RoutingGroup
 from gql_server.core.simulation import (
     SimulationEvent,
     SimulationProgress,
     SimulationRequest,
-    run_simulation,
     validate_simulation_request,
 )
 from gql_server.core.simulation_stats import SimulationSummary
 from gql_server.core.traces import RequestTrace
 from gql_server.events import EventBus
 from gql_server.services.common import new_id, utcnow
-from gql_server.services.off_loop import LoopThread
 from gql_server.services.ports import SimulationRecord, UnitOfWorkFactory
 from gql_server.services.routing_groups import RoutingGroupService
+from gql_server.services.simulation_inputs import expected_total, request_to_json, scoped_to
+from gql_server.services.simulation_pool import Lease, SimulationPool
+from gql_server.services.simulation_worker import SimulationJob
 from gql_server.services.testing import usable_group
 
 log = logging.getLogger(__name__)
 
 SIMULATIONS_CHANNEL = "routing-groups:simulations"  # {"simulationId": ..., "action": "stop"}
-MAX_BACKLOG = 5000  # finished traces waiting for a slow subscriber before workers wait
-
-
-@dataclass
-class _Running:
-    owner: Principal
-    worker: LoopThread
+MAX_BACKLOG = 5000  # finished traces waiting for a slow subscriber before the worker waits
+SHUTDOWN_TIMEOUT_S = 10.0
 
 
 class _Relay:
-    """Traces cross from the simulation's loop the moment each request finishes and are
-    batched here, on the server's loop, where a timer fires on time (at most every
-    `interval` seconds or `batch_max` requests, as the contract's progress events promise)."""
+    """Traces arrive from the worker as requests finish and are batched here, on the
+    server's loop, where a timer fires on time (at most every `interval` seconds or
+    `batch_max` requests, as the contract's progress events promise)."""
 
     def __init__(self, simulation_id: str, total: int) -> None:
         self.simulation_id = simulation_id
         self.total = total
         self.pending: deque[RequestTrace] = deque()
+        self.simulated_ms = 0.0
         self.outcome: SimulationSummary | BaseException | None = None
+        self.finished = asyncio.Event()
         self._wake = asyncio.Event()
 
-    def push(self, trace: RequestTrace) -> None:
-        self.pending.append(trace)
+    def push_many(self, traces: list[RequestTrace], simulated_ms: float) -> None:
+        self.pending.extend(traces)
+        self.simulated_ms = max(self.simulated_ms, simulated_ms)
         self._wake.set()
 
     def finish(self, outcome: SimulationSummary | BaseException) -> None:
-        self.outcome = outcome
-        self._wake.set()
+        if self.outcome is None:
+            self.outcome = outcome
+            self.finished.set()
+            self._wake.set()
+
+    def backlog(self) -> int:
+        return len(self.pending)
 
     async def _wait(self, seconds: float | None) -> None:
         self._wake.clear()
@@ -86,11 +94,26 @@ class _Relay:
                 await self._wait(left)
             batch = [self.pending.popleft() for _ in range(min(batch_max, len(self.pending)))]
             completed += len(batch)
-            yield SimulationProgress(self.simulation_id, completed, self.total, batch)
+            yield SimulationProgress(
+                self.simulation_id, completed, self.total, batch, simulated_ms=self.simulated_ms
+            )
         if isinstance(self.outcome, BaseException):
             raise self.outcome
         if self.outcome is not None:
             yield self.outcome
+
+
+@dataclass
+class _Running:
+    owner: Principal
+    caller: str
+    group_id: str
+    request: SimulationRequest
+    draft: Mapping[str, Any] | None
+    lease: Lease
+    relay: _Relay
+    group_deleted: bool = False
+    saved: asyncio.Task[None] | None = field(default=None)
 
 
 class SimulationService:
@@ -101,13 +124,22 @@ class SimulationService:
         bus: EventBus,
         *,
         max_per_key: int = 2,
+        pool: SimulationPool | None = None,
+        workers: int = 1,
     ) -> None:
         self._uow = uow
         self._groups = groups
         self._bus = bus
         self._max_per_key = max_per_key
+        self._pool = pool or SimulationPool(workers, max_backlog=MAX_BACKLOG)
         self._running: dict[str, _Running] = {}
         self._per_caller: Counter[str] = Counter()
+        self._all_ended = asyncio.Event()  # no run in progress
+        self._all_ended.set()
+
+    @property
+    def pool(self) -> SimulationPool:
+        return self._pool
 
     async def history(self, who: Principal, group_id: str) -> list[SimulationRecord]:
         await usable_group(self._groups, who, group_id)
@@ -115,14 +147,31 @@ class SimulationService:
             return await uow.simulations.for_group(group_id)
 
     async def start(
-        self, who: Principal, group_id: str, request: SimulationRequest
+        self,
+        who: Principal,
+        group_id: str,
+        request: SimulationRequest,
+        *,
+        draft: Mapping[str, Any] | None = None,
     ) -> contextlib.AbstractAsyncContextManager[AsyncIterator[SimulationEvent]]:
         """Check everything, reserve a slot, and hand back the run to iterate.
 
+        `draft` (domain field -> value, as `RoutingGroupService.update` takes) simulates the
+        group with those unsaved changes applied; it is validated as an update would be, with
+        field paths prefixed `draft.`. Nothing is saved to the group.
         Raises NotFound/PermissionDenied/Validation/LimitExceeded before anything runs.
         """
         group = await usable_group(self._groups, who, group_id)
-        validate_simulation_request(request, [d.model_id for d in group.deployments])
+        # Injection and incidents describe the world, the draft the change: a rule may name a
+        # deployment the draft removes, so one scenario runs against both versions.
+        scenario_ids = {d.model_id for d in group.deployments}
+        if draft:
+            group = await self._apply_draft(group, draft)
+            scenario_ids |= {d.model_id for d in group.deployments}
+        validate_simulation_request(request, scenario_ids)
+        deployments = await self._groups.deployments_of(group)
+        # From here to the slots being held there is no await: a burst of starts by one key
+        # sees each other's reservations (the per-key and the global cap hold).
         caller = _caller_key(who)
         if self._per_caller[caller] >= self._max_per_key:
             raise LimitExceededError(
@@ -130,87 +179,81 @@ class SimulationService:
                 "wait for one to finish or stop it",
                 limit=self._max_per_key,
             )
-        deployments = await self._groups.deployments_of(group)
-        simulation_id = new_id()
-        relay = _Relay(simulation_id, request.num_requests)
-        home = asyncio.get_running_loop()
-
-        def deliver(trace: RequestTrace) -> None:
-            home.call_soon_threadsafe(relay.push, trace)
-
-        async def simulate(stop: asyncio.Event) -> None:
-            # Built on the simulation's own loop: a throwaway Router, so injected failures
-            # never touch live cooldown state, and litellm's loop-bound state stays on one loop.
-            built = build_router(
-                group, deployments, mock=request.mock, plan=request.injection_plan(), lean=True
-            )
-            outcome: SimulationSummary | BaseException | None = None
-            try:
-                run = run_simulation(
-                    built, request, simulation_id=simulation_id, stop=stop, on_finished=deliver
-                )
-                async with contextlib.aclosing(run) as events:
-                    async for event in events:
-                        if isinstance(event, SimulationProgress):
-                            # Backpressure: a slow client holds the workers, not our memory.
-                            # (polled: the backlog lives on the other loop's thread)
-                            while len(relay.pending) > MAX_BACKLOG:  # noqa: ASYNC110
-                                await asyncio.sleep(0.01)
-                        else:
-                            outcome = event
-            except Exception as exc:  # re-raised to the subscriber
-                outcome = exc
-            finally:
-                built.close()
-                await loop_logging.finish_this_loops_logging()
-                if outcome is not None:
-                    home.call_soon_threadsafe(relay.finish, outcome)
-
-        worker = LoopThread(simulate, name=f"simulation {simulation_id}")
+        lease = self._pool.reserve()
         self._per_caller[caller] += 1
-        self._running[simulation_id] = _Running(owner=who, worker=worker)
-        worker.start()
-        return self._session(
-            who=who,
+        simulation_id = new_id()
+        running = _Running(
+            owner=who,
             caller=caller,
-            simulation_id=simulation_id,
             group_id=group.group_id,
             request=request,
-            relay=relay,
+            draft=draft,
+            lease=lease,
+            relay=_Relay(simulation_id, expected_total(request)),
         )
+        self._running[simulation_id] = running
+        self._all_ended.clear()
+        try:
+            members = {d.model_id for d in group.deployments}
+            job = SimulationJob(simulation_id, group, deployments, scoped_to(request, members))
+            await lease.start(job, running.relay)
+        except BaseException:
+            await self._end(simulation_id)
+            raise
+        running.saved = asyncio.create_task(self._save_when_finished(simulation_id, running))
+        return self._session(simulation_id, running)
+
+    async def _apply_draft(self, group: RoutingGroup, draft: Mapping[str, Any]) -> RoutingGroup:
+        try:
+            applied, _ = await self._groups.preview(group, draft)
+        except ValidationError as exc:
+            raise ValidationError(
+                [FieldError(f"draft.{e.field}", e.message) for e in exc.field_errors]
+            ) from exc
+        return applied
 
     @contextlib.asynccontextmanager
     async def _session(
-        self,
-        *,
-        who: Principal,
-        caller: str,
-        simulation_id: str,
-        group_id: str,
-        request: SimulationRequest,
-        relay: _Relay,
+        self, simulation_id: str, running: _Running
     ) -> AsyncIterator[AsyncIterator[SimulationEvent]]:
-        events = self._events(who, group_id, request, relay)
+        events = self._events(running)
         try:
             yield events
         finally:
             await events.aclose()
-            # When the client went away this cancels the workers at once; either way it waits
-            # until the simulation's thread has ended, so nothing is left behind.
-            await self._running[simulation_id].worker.cancel()
-            self._running.pop(simulation_id, None)
-            self._per_caller[caller] -= 1
-            if self._per_caller[caller] <= 0:
-                del self._per_caller[caller]
+            # When the client went away this cancels the run at once; either way it waits
+            # until the worker is free again, so nothing is left behind.
+            await self._end(simulation_id)
 
-    async def _events(
-        self, who: Principal, group_id: str, request: SimulationRequest, relay: _Relay
-    ) -> AsyncGenerator[SimulationEvent, None]:
-        async with contextlib.aclosing(relay.events()) as events:
+    async def _events(self, running: _Running) -> AsyncGenerator[SimulationEvent, None]:
+        async with contextlib.aclosing(running.relay.events()) as events:
             async for event in events:
-                if isinstance(event, SimulationSummary):
-                    await self._save(who, group_id, relay.simulation_id, request, event)
+                if isinstance(event, SimulationSummary) and running.saved is not None:
+                    await asyncio.shield(running.saved)  # in History before the client sees it
                 yield event
+
+    async def _end(self, simulation_id: str) -> None:
+        running = self._running.get(simulation_id)
+        if running is None:
+            return
+        try:
+            await running.lease.release()
+        finally:
+            if running.saved is not None and not running.relay.finished.is_set():
+                running.saved.cancel()  # the client left before the end: nothing to save
+            self._running.pop(simulation_id, None)
+            self._per_caller[running.caller] -= 1
+            if self._per_caller[running.caller] <= 0:
+                del self._per_caller[running.caller]
+            if not self._running:
+                self._all_ended.set()
+
+    async def _save_when_finished(self, simulation_id: str, running: _Running) -> None:
+        """Saved on the server's side, whether or not the subscriber reads the summary."""
+        await running.relay.finished.wait()
+        outcome = running.relay.outcome
+        if isinstance(outcome, SimulationSummary) and not running.group_deleted:
+            await self._save(simulation_id, running, outcome)
 
     async def stop(self, who: Principal, simulation_id: str) -> bool:
         """Ask a run to finish early; it still sends its summary (cancelled). False if unknown."""
@@ -228,40 +271,60 @@ class SimulationService:
             return False
         if not _may_stop(who.is_admin, _caller_key(who), running):
             raise PermissionDeniedError("only the caller who started a simulation may stop it")
-        running.worker.request_stop()
+        running.lease.stop()
         return True
 
     def stop_local(self, simulation_id: str, *, caller: str, admin: bool) -> None:
         """A stop asked for on another instance; the same ownership rule applies here."""
         running = self._running.get(simulation_id)
         if running is not None and _may_stop(admin, caller, running):
-            running.worker.request_stop()
+            running.lease.stop()
+
+    def stop_group(self, group_id: str) -> int:
+        """The group was deleted: its runs end with a cancelled summary and are not saved."""
+        stopped = 0
+        for running in self._running.values():
+            if running.group_id == group_id:
+                running.group_deleted = True
+                running.lease.stop()
+                stopped += 1
+        return stopped
 
     def running(self) -> int:
         return len(self._running)
 
-    async def shutdown(self) -> None:
-        for running in self._running.values():
-            running.worker.request_stop()
+    async def shutdown(self, within_s: float = SHUTDOWN_TIMEOUT_S) -> None:
+        """Stop every run, wait (at most `within_s`) until each cancelled summary is saved and
+        handed to its subscriber, then end the worker processes. New starts are refused from
+        the first call on; calling it again is harmless."""
+        self._pool.closing = True
+        runs = list(self._running.values())
+        for running in runs:
+            running.lease.stop()
+        saves = [r.saved for r in runs if r.saved is not None]
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(within_s):
+                if saves:
+                    await asyncio.wait(saves)
+                # the subscribers are sending the summaries; their sessions end when they have
+                await self._all_ended.wait()
+        await self._pool.close()
 
     async def _save(
-        self,
-        who: Principal,
-        group_id: str,
-        simulation_id: str,
-        request: SimulationRequest,
-        summary: SimulationSummary,
+        self, simulation_id: str, running: _Running, summary: SimulationSummary
     ) -> None:
         record = SimulationRecord(
             simulation_id=simulation_id,
-            routing_group_id=group_id,
+            routing_group_id=running.group_id,
             created_at=utcnow(),
-            created_by=who.identity,
-            input=request_to_json(request),
+            created_by=running.owner.identity,
+            input=request_to_json(running.request, running.draft),
             summary=dataclasses.asdict(summary),
         )
         try:
             async with self._uow() as uow:
+                if await uow.groups.get(running.group_id) is None:
+                    return  # deleted meanwhile: no orphan runs in History
                 await uow.simulations.add(record)
                 await uow.commit()
         except Exception:
@@ -269,26 +332,8 @@ class SimulationService:
             log.exception("could not save simulation %s", simulation_id)
 
 
-def request_to_json(request: SimulationRequest) -> dict[str, Any]:
-    plan = request.plan
-    return {
-        "numRequests": request.num_requests,
-        "concurrency": request.concurrency,
-        "mock": request.mock,
-        "seed": request.seed,
-        "failureInjection": [
-            {"modelId": m, "failureRate": r.failure_rate, "errorKind": r.error_kind.value}
-            for m, r in plan.failures.items()
-        ],
-        "latency": [
-            {"modelId": m, "meanMs": r.mean_ms, "jitterMs": r.jitter_ms}
-            for m, r in plan.latency.items()
-        ],
-    }
-
-
 def _may_stop(admin: bool, caller: str, running: _Running) -> bool:
-    return admin or _caller_key(running.owner) == caller
+    return admin or running.caller == caller
 
 
 def _caller_key(who: Principal) -> str:

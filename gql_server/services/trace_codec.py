@@ -6,7 +6,7 @@ import dataclasses
 from typing import Any
 
 from gql_server.core.models import ErrorKind
-from gql_server.core.traces import AttemptTrace, RequestTrace, TraceStatus
+from gql_server.core.traces import AttemptTrace, RequestTrace, SkippedDeployment, TraceStatus
 
 _TRACE_FIELDS = {f.name for f in dataclasses.fields(RequestTrace)}
 
@@ -18,9 +18,7 @@ def trace_to_json(trace: RequestTrace) -> dict[str, Any]:
 def trace_from_json(data: dict[str, Any]) -> RequestTrace:
     fields = {k: v for k, v in data.items() if k in _TRACE_FIELDS}
     fields["attempts"] = tuple(_attempt(a) for a in data.get("attempts", ()))
-    nested = [name for name, value in fields.items() if isinstance(value, list)]
-    for name in nested:  # fields added later (e.g. skips) keep their items as given
-        fields[name] = tuple(fields[name])
+    fields["skipped"] = tuple(SkippedDeployment(**s) for s in data.get("skipped", ()))
     return RequestTrace(**fields)
 
 

@@ -9,6 +9,7 @@ a task of their own. A listener that raises is logged and never fails the caller
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 import uuid
@@ -41,7 +42,7 @@ class FinishedRequest:
     group_name: str
     key_id: str | None  # None for the master key
     team_id: str | None
-    trace: RequestTrace  # attempts (and skips) in order, final deployment, latency
+    trace: RequestTrace  # attempts (and skips) in order, final deployment, latency, finishedAtMs
     started_at_ms: float  # wall clock, epoch ms, when the request reached the gateway
     status_code: int  # the HTTP status the caller got (a broken stream keeps its 200)
     streamed: bool
@@ -108,6 +109,10 @@ def finished_request(
     if cost is None:
         deployment = (deployments or {}).get(trace.final_deployment_id or "")
         cost = _priced(deployment, tokens)
+    # A live trace's clock is the wall clock: startedAtMs/finishedAtMs in epoch ms.
+    trace = dataclasses.replace(
+        trace, started_at_ms=started_at_ms, finished_at_ms=trace.finished_at_ms or now_ms()
+    )
     return FinishedRequest(
         group_id=group.group_id,
         group_name=group.name,

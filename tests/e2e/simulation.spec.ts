@@ -18,6 +18,14 @@ interface FlowStep {
   reason: string;
 }
 
+interface TimelineBucket {
+  startMs: number;
+  endMs: number;
+  requests: number;
+  failedRequests: number;
+  deployments: { deploymentId: string; attempts: number; successes: number; failures: number; coolingDown: boolean }[];
+}
+
 interface Summary {
   simulationId: string;
   totalRequests: number;
@@ -29,6 +37,9 @@ interface Summary {
   p50LatencyMs: number;
   p95LatencyMs: number;
   p99LatencyMs: number;
+  seed: number | null;
+  simulatedDurationMs: number;
+  totalCostUsd: number;
   trafficDistribution: {
     deploymentId: string;
     requestCount: number;
@@ -36,8 +47,11 @@ interface Summary {
     failureCount: number;
     avgLatencyMs: number;
     percentOfTotal: number;
+    costUsd: number;
   }[];
   flowData: FlowStep[];
+  timeline: TimelineBucket[];
+  cooldowns: { deploymentId: string; startMs: number; endMs: number | null }[];
 }
 
 /** testDir is <repo>/tests/e2e. */
@@ -56,7 +70,11 @@ async function graphql<T>(request: APIRequestContext, query: string, variables: 
   return body.data as T;
 }
 
-async function createFailoverGroup(request: APIRequestContext, name: string): Promise<string> {
+async function createFailoverGroup(
+  request: APIRequestContext,
+  name: string,
+  cooldownConfig: { allowedFails: number; cooldownTimeSeconds: number },
+): Promise<string> {
   const data = await graphql<{ createRoutingGroup: { __typename: string; routingGroupId?: string; message?: string } }>(
     request,
     `mutation Create($input: RoutingGroupInput!) {
@@ -71,13 +89,12 @@ async function createFailoverGroup(request: APIRequestContext, name: string): Pr
         routingGroupName: name,
         routingStrategy: 'PRIORITY_FAILOVER',
         deployments: [
-          { modelId: NEBIUS, priority: 1 },
-          { modelId: FIREWORKS, priority: 2 },
-          { modelId: AZURE, priority: 3 },
+          { modelId: NEBIUS, priority: 1, weight: 1 },
+          { modelId: FIREWORKS, priority: 2, weight: 1 },
+          { modelId: AZURE, priority: 3, weight: 1 },
         ],
         retryConfig: { numRetries: 0 },
-        // Cooldowns off: with a seed, the run's counts do not depend on timing.
-        cooldownConfig: { allowedFails: 3, cooldownTimeSeconds: 0 },
+        cooldownConfig,
       },
     },
   );
@@ -102,6 +119,19 @@ function captureSummaries(page: Page): Summary[] {
   return summaries;
 }
 
+/** Inputs the page sent to simulateTraffic, from the raw frames. */
+function captureInputs(page: Page): Record<string, unknown>[] {
+  const inputs: Record<string, unknown>[] = [];
+  page.on('websocket', (ws) => {
+    ws.on('framesent', ({ payload }) => {
+      if (typeof payload !== 'string' || !payload.includes('SimulateTraffic')) return;
+      const message = JSON.parse(payload) as { payload?: { variables?: { input?: Record<string, unknown> } } };
+      if (message.payload?.variables?.input) inputs.push(message.payload.variables.input);
+    });
+  });
+  return inputs;
+}
+
 async function signIn(page: Page): Promise<void> {
   await page.goto(`/#key=${MASTER_KEY}`);
 }
@@ -110,10 +140,11 @@ async function openTab(page: Page, groupId: string, tab: string): Promise<void> 
   await page.goto(`/groups/${groupId}/${tab}`);
 }
 
-async function setSimulation(
+async function setClosedLoop(
   page: Page,
   options: { requests: number; concurrency: number; seed?: number; latencyMs?: number; nebiusFailure?: number },
 ): Promise<void> {
+  await page.getByLabel('Closed loop').check();
   await page.getByLabel('Number of requests').fill(String(options.requests));
   await page.getByLabel('Concurrency').fill(String(options.concurrency));
   await page.getByLabel('Seed').fill(options.seed === undefined ? '' : String(options.seed));
@@ -126,19 +157,38 @@ async function setSimulation(
   }
 }
 
-/** Records every text the live counter shows, from inside the page. */
-async function recordCounter(page: Page): Promise<void> {
+/** The production story: 10 req/s for 180 s, Nebius failing 100% from 60 s to 120 s. */
+async function setProductionStory(page: Page): Promise<void> {
+  await page.getByLabel('Traffic over time').check();
+  await page.getByLabel('Requests per second').fill('10');
+  await page.getByLabel('Duration in seconds').fill('180');
+  await page.getByLabel('Seed').fill('42');
+  await expect(page.getByTestId('clock-hint')).toContainText('Virtual clock');
+  for (const id of [NEBIUS, FIREWORKS, AZURE]) await page.getByLabel(`Latency mean for ${id}`).fill('200');
+  await page.getByRole('button', { name: '+ Add incident' }).click();
+  await page.getByLabel('Deployment of incident 1').selectOption(NEBIUS);
+  await page.getByLabel('Start of incident 1').fill('60');
+  await page.getByLabel('End of incident 1').fill('120');
+  await page.getByLabel('Failure rate of incident 1').fill('100');
+}
+
+/** Records every value the live counter and the timeline's request total show, from inside the page. */
+async function recordLiveValues(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const seen: string[] = [];
-    (window as unknown as { __counterSamples: string[] }).__counterSamples = seen;
-    const counter = document.querySelector('[data-testid="sim-counter"]');
-    if (!counter) throw new Error('no counter');
-    new MutationObserver(() => seen.push(counter.getAttribute('data-completed') ?? '')).observe(counter, {
-      attributes: true,
-      childList: true,
-      subtree: true,
-      characterData: true,
-    });
+    const seen = { counter: [] as string[], timeline: [] as string[] };
+    (window as unknown as { __samples: typeof seen }).__samples = seen;
+    const watch = (selector: string, attribute: string, into: string[]) => {
+      const element = document.querySelector(selector);
+      if (!element) throw new Error(`no ${selector}`);
+      new MutationObserver(() => into.push(element.getAttribute(attribute) ?? '')).observe(element, {
+        attributes: true,
+        childList: true,
+        subtree: true,
+        characterData: true,
+      });
+    };
+    watch('[data-testid="sim-counter"]', 'data-completed', seen.counter);
+    watch('[data-testid="timeline-chart"]', 'data-requests', seen.timeline);
   });
 }
 
@@ -150,19 +200,21 @@ function edgeId(step: FlowStep): string | null {
       ? 'primary'
       : step.reason === 'success'
         ? 'success'
-        : step.reason === 'failed' || step.toDeployment === null || step.fromDeployment === null
-          ? 'failed'
-          : step.reason.startsWith('fallback_')
-            ? 'fallback'
-            : 'retry';
+        : step.reason.startsWith('skipped_')
+          ? 'skipped'
+          : step.reason === 'failed' || step.toDeployment === null || step.fromDeployment === null
+            ? 'failed'
+            : step.reason.startsWith('fallback_')
+              ? 'fallback'
+              : 'retry';
   if (kind === 'retry' && step.fromDeployment === step.toDeployment) return null;
   const source = step.fromDeployment === null ? 'entry' : `dep:${step.fromDeployment}`;
   const target = kind === 'success' ? 'response' : kind === 'failed' ? 'failed' : `dep:${step.toDeployment}`;
   return `${kind}:${source}->${target}`;
 }
 
-async function expectPageShowsSummary(page: Page, summary: Summary): Promise<void> {
-  const stat = (id: string) => page.getByTestId(`stat-${id}`);
+async function expectPageShowsSummary(page: Page, summary: Summary, scope = page.locator('body')): Promise<void> {
+  const stat = (id: string) => scope.getByTestId(`stat-${id}`);
   await expect(stat('total')).toHaveAttribute('data-value', String(summary.totalRequests));
   await expect(stat('successful')).toHaveAttribute('data-value', String(summary.successfulRequests));
   await expect(stat('failed')).toHaveAttribute('data-value', String(summary.failedRequests));
@@ -170,12 +222,10 @@ async function expectPageShowsSummary(page: Page, summary: Summary): Promise<voi
   await expect(stat('p50')).toHaveAttribute('data-value', String(summary.p50LatencyMs));
   await expect(stat('p95')).toHaveAttribute('data-value', String(summary.p95LatencyMs));
   await expect(stat('p99')).toHaveAttribute('data-value', String(summary.p99LatencyMs));
-  await expect(page.getByTestId('sim-counter')).toHaveAttribute('data-completed', String(summary.totalRequests));
-  // The live counters reached the summary on their own before the display switched to it.
-  await expect(page.getByTestId('sim-check')).toHaveAttribute('data-mismatches', '0');
+  await expect(stat('cost')).toHaveAttribute('data-value', String(summary.totalCostUsd));
 
-  // The chart's numbers.
-  const rows = await page.getByTestId('deployment-row').evaluateAll((els) =>
+  // The table's numbers.
+  const rows = await scope.getByTestId('deployment-row').evaluateAll((els) =>
     els.map((el) => ({
       deploymentId: el.getAttribute('data-deployment-id'),
       requestCount: Number(el.getAttribute('data-requests')),
@@ -183,6 +233,7 @@ async function expectPageShowsSummary(page: Page, summary: Summary): Promise<voi
       failureCount: Number(el.getAttribute('data-failure')),
       avgLatencyMs: Number(el.getAttribute('data-avg-latency')),
       percentOfTotal: Number(el.getAttribute('data-percent')),
+      costUsd: Number(el.getAttribute('data-cost')),
     })),
   );
   expect(rows).toEqual(
@@ -193,11 +244,22 @@ async function expectPageShowsSummary(page: Page, summary: Summary): Promise<voi
       failureCount: d.failureCount,
       avgLatencyMs: d.avgLatencyMs,
       percentOfTotal: d.percentOfTotal,
+      costUsd: d.costUsd,
     })),
   );
 
+  // The timeline's totals.
+  const timeline = scope.getByTestId('timeline-chart');
+  await expect(timeline).toHaveAttribute('data-buckets', String(summary.timeline.length));
+  await expect(timeline).toHaveAttribute('data-requests', String(summary.timeline.reduce((n, b) => n + b.requests, 0)));
+  await expect(timeline).toHaveAttribute('data-failed', String(summary.timeline.reduce((n, b) => n + b.failedRequests, 0)));
+  const bands = await scope.getByTestId('cooldown-band').evaluateAll((els) =>
+    els.map((el) => Number(el.getAttribute('data-start-ms'))).sort((a, b) => a - b),
+  );
+  expect(bands).toEqual(summary.cooldowns.map((c) => c.startMs).sort((a, b) => a - b));
+
   // The diagram's numbers: every flow step, and every edge and node drawn.
-  const steps = await page.getByTestId('flow-step').evaluateAll((els) =>
+  const steps = await scope.getByTestId('flow-step').evaluateAll((els) =>
     els.map((el) => ({
       fromDeployment: el.getAttribute('data-from') || null,
       toDeployment: el.getAttribute('data-to') || null,
@@ -212,12 +274,12 @@ async function expectPageShowsSummary(page: Page, summary: Summary): Promise<voi
     const id = edgeId(step);
     if (id) expectedEdges[id] = (expectedEdges[id] ?? 0) + step.requestCount;
   }
-  const edges = await page.getByTestId('flow-edge').evaluateAll((els) =>
+  const edges = await scope.getByTestId('flow-edge').evaluateAll((els) =>
     Object.fromEntries(els.map((el) => [el.getAttribute('data-edge-id'), Number(el.getAttribute('data-count'))])),
   );
   expect(edges).toEqual(expectedEdges);
 
-  const nodes = await page.getByTestId('flow-node').evaluateAll((els) =>
+  const nodes = await scope.getByTestId('flow-node').evaluateAll((els) =>
     Object.fromEntries(els.map((el) => [el.getAttribute('data-node-id'), Number(el.getAttribute('data-count'))])),
   );
   expect(nodes).toMatchObject({
@@ -228,12 +290,32 @@ async function expectPageShowsSummary(page: Page, summary: Summary): Promise<voi
   });
 }
 
+/** The live counters and timeline reached the summary on their own before the display switched to it. */
+async function expectLiveMatched(page: Page, suffix = ''): Promise<void> {
+  await expect(page.getByTestId(`sim-check${suffix}`)).toHaveAttribute('data-mismatches', '0');
+  await expect(page.getByTestId(`sim-check${suffix}`)).toHaveAttribute('data-timeline-mismatches', '0');
+}
+
+/** Node text size on screen: font size times the diagram's zoom. */
+async function smallestNodeTextPx(page: Page): Promise<number> {
+  return page.getByTestId('flow-diagram').first().evaluate((diagram) => {
+    const zoom = Number(diagram.getAttribute('data-zoom'));
+    const sizes = [...diagram.querySelectorAll('.sim-flow-node, .sim-flow-node *')]
+      .filter((el) => el.childNodes.length && [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent?.trim()))
+      .map((el) => parseFloat(getComputedStyle(el).fontSize));
+    return Math.min(...sizes) * zoom;
+  });
+}
+
 test.describe('simulation UI', () => {
   test.describe.configure({ mode: 'serial' });
   let groupId = '';
+  let storyGroupId = '';
 
   test.beforeAll(async ({ request }) => {
-    groupId = await createFailoverGroup(request, `e2e-sim-${Date.now()}`);
+    // Cooldowns off: with a seed, the closed-loop runs' counts do not depend on timing.
+    groupId = await createFailoverGroup(request, `e2e-sim-${Date.now()}`, { allowedFails: 3, cooldownTimeSeconds: 0 });
+    storyGroupId = await createFailoverGroup(request, `e2e-story-${Date.now()}`, { allowedFails: 3, cooldownTimeSeconds: 30 });
   });
 
   test('the live tester draws a fallback from a failing Nebius to Fireworks', async ({ page }) => {
@@ -251,32 +333,110 @@ test.describe('simulation UI', () => {
     await page.screenshot({ path: repoPath('docs/tester.png'), fullPage: true });
   });
 
-  test('the seed scenario grows live and ends on exactly the server summary', async ({ page }) => {
-    test.setTimeout(120_000);
+  test('the production story: an outage, the cooldown band, skip edges, and numbers equal to the summary', async ({ page }) => {
+    test.setTimeout(300_000);
     const summaries = captureSummaries(page);
     await signIn(page);
-    await openTab(page, groupId, 'simulator');
-    // Latency makes the 500 requests take a few seconds, so there is growth to watch.
-    await setSimulation(page, { requests: 500, concurrency: 5, seed: 42, latencyMs: 20, nebiusFailure: 50 });
-    await recordCounter(page);
+    await openTab(page, storyGroupId, 'simulator');
+    await setProductionStory(page);
+    await recordLiveValues(page);
     await page.getByRole('button', { name: 'Run' }).click();
 
-    await expect(page.getByTestId('sim-status')).toHaveAttribute('data-status', 'completed', { timeout: 90_000 });
+    // Mid-run: the timeline is the first thing on screen, growing with its cursor.
+    const counter = page.getByTestId('sim-counter');
+    await expect
+      .poll(async () => Number(await counter.getAttribute('data-completed')), { timeout: 240_000, intervals: [100] })
+      .toBeGreaterThan(700);
+    await page.screenshot({ path: repoPath('docs/simulator-timeline-running.png') });
+
+    await expect(page.getByTestId('sim-status')).toHaveAttribute('data-status', 'completed', { timeout: 240_000 });
     expect(summaries).toHaveLength(1);
     const summary = summaries[0]!;
     expect(summary.cancelled).toBe(false);
-    expect(summary.totalRequests).toBe(500);
-    // Nebius fails about half the time and hands those requests to Fireworks.
-    const nebius = summary.trafficDistribution.find((d) => d.deploymentId === NEBIUS)!;
-    expect(nebius.failureCount / nebius.requestCount).toBeGreaterThan(0.35);
-    expect(nebius.failureCount / nebius.requestCount).toBeLessThan(0.65);
+    expect(summary.totalRequests).toBe(1800);
+    expect(summary.simulatedDurationMs).toBeGreaterThanOrEqual(179_000);
+    await expectLiveMatched(page);
     await expectPageShowsSummary(page, summary);
 
-    const samples = (await page.evaluate(() => (window as unknown as { __counterSamples: string[] }).__counterSamples)).map(Number);
-    const intermediate = new Set(samples.filter((n) => n > 0 && n < 500));
-    expect(intermediate.size, `counter values seen: ${[...new Set(samples)].join(', ')}`).toBeGreaterThanOrEqual(3);
-    expect(samples).toEqual([...samples].sort((a, b) => a - b));
-    await page.screenshot({ path: repoPath('docs/simulator-finished.png'), fullPage: true });
+    // The outage put Nebius into cooldown inside its window, and the band is on Nebius' lane.
+    const nebiusCooldowns = summary.cooldowns.filter((c) => c.deploymentId === NEBIUS);
+    expect(nebiusCooldowns.length).toBeGreaterThan(0);
+    expect(nebiusCooldowns.every((c) => c.startMs >= 60_000 && c.startMs < 120_000)).toBe(true);
+    const lane = page.locator(`[data-testid="timeline-lane"][data-deployment-id="${NEBIUS}"]`);
+    await expect(lane.getByTestId('cooldown-band')).toHaveCount(nebiusCooldowns.length);
+    await expect(lane.getByTestId('incident-band')).toHaveAttribute('data-start-ms', '60000');
+    // While cooling, requests went straight to Fireworks: a dashed skip edge says so.
+    const skip = page.locator(`[data-testid="flow-edge"][data-edge-id="skipped:dep:${NEBIUS}->dep:${FIREWORKS}"]`);
+    await expect(skip).toContainText('skipped: cooling down');
+    const skipped = summary.flowData.find((s) => s.reason === 'skipped_cooldown' && s.fromDeployment === NEBIUS);
+    expect(skipped?.requestCount).toBeGreaterThan(0);
+    await expect(skip).toHaveAttribute('data-count', String(skipped?.requestCount));
+
+    // Readable at its default zoom, with no connection handle showing.
+    expect(await smallestNodeTextPx(page)).toBeGreaterThanOrEqual(12);
+    const handles = await page.locator('.sim-flow .react-flow__handle').evaluateAll((els) =>
+      els.filter((el) => getComputedStyle(el).opacity !== '0').length,
+    );
+    expect(handles).toBe(0);
+
+    // The live displays grew step by step, never backwards.
+    const samples = await page.evaluate(() => (window as unknown as { __samples: { counter: string[]; timeline: string[] } }).__samples);
+    for (const series of [samples.counter, samples.timeline]) {
+      const values = series.map(Number);
+      expect(new Set(values.filter((n) => n > 0 && n < 1800)).size).toBeGreaterThanOrEqual(3);
+      expect(values).toEqual([...values].sort((a, b) => a - b));
+    }
+    await page.getByTestId('timeline-chart').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: repoPath('docs/simulator-timeline-finished.png'), fullPage: true });
+
+    // The scenario is remembered for this group.
+    await page.reload();
+    await expect(page.getByLabel('Requests per second')).toHaveValue('10');
+    await expect(page.getByLabel('Start of incident 1')).toHaveValue('60');
+  });
+
+  test('what-if: PRIORITY_FAILOVER against a WEIGHTED draft on one seed, side by side', async ({ page }) => {
+    test.setTimeout(180_000);
+    const summaries = captureSummaries(page);
+    const inputs = captureInputs(page);
+    await signIn(page);
+    await openTab(page, groupId, 'simulator');
+    await setClosedLoop(page, { requests: 600, concurrency: 10, seed: 7, nebiusFailure: 30 });
+    await page.getByRole('button', { name: 'Compare with a change' }).click();
+    await page.getByLabel('Draft strategy').selectOption('WEIGHTED');
+    await page.getByLabel(`Draft weight for ${NEBIUS}`).fill('1');
+    await page.getByLabel(`Draft weight for ${FIREWORKS}`).fill('3');
+    await page.getByLabel(`Draft weight for ${AZURE}`).fill('1');
+    await page.getByRole('button', { name: 'Run both' }).click();
+
+    await expect(page.getByTestId('sim-status')).toHaveAttribute('data-status', 'completed', { timeout: 150_000 });
+    await expect(page.getByTestId('sim-status-draft')).toHaveAttribute('data-status', 'completed', { timeout: 150_000 });
+    expect(inputs).toHaveLength(2);
+    expect(inputs[0]!.seed).toBe(7);
+    expect(inputs[1]!.seed).toBe(7);
+    expect(inputs[1]!.draft).toMatchObject({ routingStrategy: 'WEIGHTED' });
+    expect(summaries).toHaveLength(2);
+
+    const columns = page.getByTestId('sim-results');
+    await expect(columns).toHaveCount(2);
+    // Which summary is which: the saved group sends every first attempt to Nebius, the draft
+    // spreads them by weight.
+    const savedSummary = summaries.find((s) =>
+      s.flowData.some((f) => f.reason === 'primary' && f.toDeployment === NEBIUS && f.requestCount === 600),
+    )!;
+    const draftSummary = summaries.find((s) => s !== savedSummary)!;
+    expect(savedSummary).toBeDefined();
+    expect(draftSummary.flowData.filter((f) => f.reason === 'primary').length).toBeGreaterThan(1);
+    await expectLiveMatched(page);
+    await expectLiveMatched(page, '-draft');
+    await expectPageShowsSummary(page, savedSummary, columns.nth(0));
+    await expectPageShowsSummary(page, draftSummary, columns.nth(1));
+    // The draft column marks what differs from the saved group.
+    await expect(columns.nth(1).getByTestId('delta-failed').or(columns.nth(1).getByTestId('delta-p50')).first()).toBeVisible();
+    await expect(columns.nth(1).locator('.sim-row-changed').first()).toBeVisible();
+    const target = await columns.nth(1).locator(`[data-testid="deployment-row"][data-deployment-id="${FIREWORKS}"]`).getAttribute('data-target');
+    expect(Number(target)).toBeCloseTo(60, 6);
+    await page.screenshot({ path: repoPath('docs/simulator-compare.png'), fullPage: true });
   });
 
   test('Stop ends a long run early with a cancelled summary', async ({ page }) => {
@@ -284,14 +444,16 @@ test.describe('simulation UI', () => {
     const summaries = captureSummaries(page);
     await signIn(page);
     await openTab(page, groupId, 'simulator');
-    await setSimulation(page, { requests: 20_000, concurrency: 20, seed: 7, latencyMs: 5, nebiusFailure: 50 });
+    await setClosedLoop(page, { requests: 20_000, concurrency: 20, seed: 7, latencyMs: 5, nebiusFailure: 50 });
     await page.getByRole('button', { name: 'Run' }).click();
 
     const counter = page.getByTestId('sim-counter');
     await expect
       .poll(async () => Number(await counter.getAttribute('data-completed')), { timeout: 60_000 })
       .toBeGreaterThan(1_000);
-    await page.screenshot({ path: repoPath('docs/simulator-running.png'), fullPage: true });
+    // Run/Stop stay in view however far the page is scrolled.
+    await page.mouse.wheel(0, 2000);
+    await expect(page.getByRole('button', { name: 'Stop' })).toBeInViewport();
     await page.getByRole('button', { name: 'Stop' }).click();
 
     await expect(page.getByTestId('sim-status')).toHaveAttribute('data-status', 'cancelled', { timeout: 60_000 });
@@ -299,13 +461,14 @@ test.describe('simulation UI', () => {
     const summary = summaries[0]!;
     expect(summary.cancelled).toBe(true);
     expect(summary.totalRequests).toBeLessThan(20_000);
+    await expectLiveMatched(page);
     await expectPageShowsSummary(page, summary);
   });
 
-  test('a 20,000-request mock run never blocks the page for long', async ({ page }) => {
+  test('a 100,000-request virtual-clock run never blocks the page for long', async ({ page }) => {
     // The server streams a mock request in a few milliseconds of CPU; on a busy 2-core
-    // machine 20,000 of them take minutes.
-    test.setTimeout(900_000);
+    // machine 100,000 of them take several minutes.
+    test.setTimeout(1_800_000);
     await page.addInitScript(() => {
       const durations: number[] = [];
       (window as unknown as { __longTasks: number[] }).__longTasks = durations;
@@ -316,18 +479,20 @@ test.describe('simulation UI', () => {
     const summaries = captureSummaries(page);
     await signIn(page);
     await openTab(page, groupId, 'simulator');
-    await setSimulation(page, { requests: 20_000, concurrency: 50, seed: 11, nebiusFailure: 50 });
+    await setClosedLoop(page, { requests: 100_000, concurrency: 100, seed: 11, nebiusFailure: 50 });
+    await expect(page.getByLabel('Clock')).toHaveValue('VIRTUAL');
     // Only the run counts, not loading the page.
     await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks.splice(0));
     const started = Date.now();
     await page.getByRole('button', { name: 'Run' }).click();
-    await expect(page.getByTestId('sim-status')).toHaveAttribute('data-status', 'completed', { timeout: 880_000 });
+    await expect(page.getByTestId('sim-status')).toHaveAttribute('data-status', 'completed', { timeout: 1_750_000 });
     const wallMs = Date.now() - started;
+    await expectLiveMatched(page);
     await expectPageShowsSummary(page, summaries[0]!);
 
     const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
     const result = {
-      requests: 20_000,
+      requests: 100_000,
       longTasks: longTasks.length,
       maxLongTaskMs: Math.max(0, ...longTasks),
       totalLongTaskMs: longTasks.reduce((a, b) => a + b, 0),

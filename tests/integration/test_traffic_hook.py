@@ -110,6 +110,8 @@ async def test_an_answer_after_a_fallback_is_reported_once_with_its_attempts(
         report.tokens.prompt * 1e-6 + report.tokens.completion * 2e-6
     )
     assert report.started_at_ms > 1.7e12, "epoch milliseconds"
+    assert report.trace.finished_at_ms is not None
+    assert report.trace.finished_at_ms >= report.started_at_ms
 
 
 async def test_a_final_failure_is_reported_with_the_status_the_caller_got(

@@ -2,11 +2,13 @@ import { Link, NavLink, Navigate, useNavigate, useParams } from 'react-router';
 import { ErrorBanner } from '@/components/ErrorBanner';
 import { useRoutingGroup } from '@/features/routing-groups/api/use-routing-group';
 import { GroupOverview } from '@/features/routing-groups/components/GroupOverview';
+import { LiveTrafficPanel } from '@/features/live-traffic/components/LiveTrafficPanel';
 import { GroupSettingsTab } from '@/features/routing-groups/components/GroupSettingsTab';
 import { StrategyBadge } from '@/features/routing-groups/components/StrategyBadge';
 import { HistoryTab } from '@/features/simulation/components/HistoryTab';
 import { LiveTester } from '@/features/simulation/components/LiveTester';
 import { TrafficSimulator } from '@/features/simulation/components/TrafficSimulator';
+import { LiveFlow } from './LiveFlow';
 
 export const GROUP_TABS = [
   { path: 'overview', label: 'Overview' },
@@ -65,7 +67,17 @@ export function GroupDetailRoute() {
         ))}
       </nav>
       <div className="tab-panel">
-        {tab === 'overview' && <GroupOverview group={group} />}
+        {tab === 'overview' && (
+          <GroupOverview
+            group={group}
+            live={
+              <LiveTrafficPanel
+                groupId={group.routingGroupId}
+                renderFlow={(requests) => <LiveFlow group={group} requests={requests} />}
+              />
+            }
+          />
+        )}
         {tab === 'tester' && <LiveTester group={group} />}
         {tab === 'simulator' && <TrafficSimulator group={group} />}
         {tab === 'history' && <HistoryTab group={group} />}

@@ -13,6 +13,10 @@ export interface SimulationGroup {
     weight?: number | null;
     displayName?: string | null;
   }>;
+  /** The settings a what-if draft starts from (the group detail page passes the whole group). */
+  retryConfig?: { numRetries: number } | null;
+  cooldownConfig?: { allowedFails: number; cooldownTimeSeconds: number } | null;
+  settings?: { maxFallbacks: number; timeoutSeconds?: number | null } | null;
 }
 
 export interface SimulationTabProps {

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { ProviderBadge, providerName } from '@/components/ProviderBadge';
 import { shortModelName } from '@/lib/model-names';
 import type { RoutingGroupFieldsFragment } from '@/gql/graphql';
@@ -12,7 +13,8 @@ function formatTime(iso: string): string {
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
 }
 
-export function GroupOverview({ group }: { group: RoutingGroupFieldsFragment }) {
+/** `live`: the group's live traffic and health (composed by the app). */
+export function GroupOverview({ group, live }: { group: RoutingGroupFieldsFragment; live?: ReactNode }) {
   const deployments = sortByPriority(group.deployments);
   const weighted = group.routingStrategy === 'WEIGHTED';
   const ordered = group.routingStrategy === 'PRIORITY_FAILOVER';
@@ -26,6 +28,7 @@ export function GroupOverview({ group }: { group: RoutingGroupFieldsFragment }) 
 
   return (
     <div className="overview">
+      {live}
       <section className="panel">
         <h2>Flow</h2>
         <p>

@@ -37,12 +37,36 @@ export const SimulationSummaryFieldsFragment = graphql(`
       avgLatencyMs
       percentOfTotal
       wasPrimary
+      costUsd
     }
     flowData {
       fromDeployment
       toDeployment
       requestCount
       reason
+    }
+    clock
+    seed
+    simulatedDurationMs
+    totalCostUsd
+    timeline {
+      startMs
+      endMs
+      requests
+      failedRequests
+      deployments {
+        deploymentId
+        attempts
+        successes
+        failures
+        coolingDown
+        p50LatencyMs
+      }
+    }
+    cooldowns {
+      deploymentId
+      startMs
+      endMs
     }
   }
 `);
@@ -93,12 +117,19 @@ export const SimulateTrafficSubscription = graphql(`
         simulationId
         completed
         total
+        simulatedMs
         requests {
           requestIndex
           success
           latencyMs
+          startedAtMs
           finalDeploymentId
+          skipped {
+            deploymentId
+            reason
+          }
           attempts {
+            startedAtMs
             deploymentId
             deploymentName
             provider

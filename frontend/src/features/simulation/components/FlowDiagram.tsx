@@ -1,4 +1,6 @@
-import { memo, useCallback, useMemo, useState } from 'react';
+// The request flow of a run (or of live traffic): props-driven, so anything that folds
+// RequestTrace batches into `TrafficCounts` (utils/traffic-counts.ts) can draw it.
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   BaseEdge,
   EdgeLabelRenderer,
@@ -6,7 +8,6 @@ import {
   MarkerType,
   Position,
   ReactFlow,
-  getBezierPath,
   type Edge,
   type EdgeProps,
   type Node,
@@ -15,11 +16,18 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { RoutingStrategy } from '@/gql/graphql';
-import { buildDiagram, type DiagramNode, type FlowEdgeKind, type HandleSide } from '../utils/flow-diagram';
+import { STATIC_FLOW_PROPS } from '@/lib/static-flow';
+import {
+  buildDiagram,
+  roundedPath,
+  skipReasonText,
+  type DiagramNode,
+  type FlowEdgeKind,
+  type Point,
+} from '../utils/flow-diagram';
 import type { DeploymentRef, TrafficCounts } from '../utils/traffic-counts';
 import { formatCount } from '../utils/format';
 import '../simulation.css';
-import { STATIC_FLOW_PROPS } from '@/lib/static-flow';
 
 export const EDGE_COLORS: Record<FlowEdgeKind, string> = {
   primary: '#2563eb',
@@ -27,13 +35,7 @@ export const EDGE_COLORS: Record<FlowEdgeKind, string> = {
   fallback: '#ea580c',
   retry: '#ca8a04',
   failed: '#dc2626',
-};
-
-const SIDES: Record<HandleSide, Position> = {
-  top: Position.Top,
-  right: Position.Right,
-  bottom: Position.Bottom,
-  left: Position.Left,
+  skipped: '#7c3aed',
 };
 
 type TrafficNode = Node<DiagramNode & Record<string, unknown>, 'traffic'>;
@@ -43,6 +45,9 @@ type TrafficEdgeData = {
   width: number;
   recent: number;
   reasons: Record<string, number>;
+  points: Point[];
+  label: Point;
+  changed?: number;
 };
 type TrafficEdge = Edge<TrafficEdgeData, 'traffic'>;
 
@@ -57,17 +62,20 @@ function TrafficNodeView({ data }: NodeProps<TrafficNode>) {
   return (
     <div
       className={`flow-node sim-flow-node ${NODE_CLASS[data.kind]}`}
+      style={{ width: data.width, height: data.height }}
       data-testid="flow-node"
       data-node-id={data.id}
       data-count={data.count}
       data-successes={data.successes}
       data-failures={data.failures}
       data-retries={data.retries}
+      data-skipped={data.skipped}
     >
-      {(Object.keys(SIDES) as HandleSide[]).map((side) => (
-        <Handle key={`t-${side}`} type="target" id={`t-${side}`} position={SIDES[side]} isConnectable={false} />
-      ))}
-      <div className="flow-node-label">{data.label}</div>
+      {/* Edges draw their own routes; the handles only anchor them and are never shown. */}
+      <Handle type="target" position={Position.Top} isConnectable={false} className="sim-flow-handle" />
+      <div className="flow-node-label" title={data.label}>
+        {data.label}
+      </div>
       {data.detail && <div className="flow-node-detail">{data.detail}</div>}
       <div className="sim-node-count">
         {data.kind === 'deployment' ? (
@@ -82,14 +90,21 @@ function TrafficNodeView({ data }: NodeProps<TrafficNode>) {
           formatCount(data.count)
         )}
       </div>
-      {(data.retries ?? 0) > 0 && (
-        <div className="sim-node-retries" title="Retries that stayed on this deployment">
-          ↻ {formatCount(data.retries ?? 0)} retries
+      {((data.retries ?? 0) > 0 || (data.skipped ?? 0) > 0) && (
+        <div className="sim-node-badges">
+          {(data.retries ?? 0) > 0 && (
+            <span className="sim-node-retries" title="Retries that stayed on this deployment">
+              ↻ {formatCount(data.retries ?? 0)} retries
+            </span>
+          )}
+          {(data.skipped ?? 0) > 0 && (
+            <span className="sim-node-skipped" title="Requests that passed this deployment over without trying it">
+              ⤼ {formatCount(data.skipped ?? 0)} skipped
+            </span>
+          )}
         </div>
       )}
-      {(Object.keys(SIDES) as HandleSide[]).map((side) => (
-        <Handle key={`s-${side}`} type="source" id={`s-${side}`} position={SIDES[side]} isConnectable={false} />
-      ))}
+      <Handle type="source" position={Position.Bottom} isConnectable={false} className="sim-flow-handle" />
     </div>
   );
 }
@@ -99,31 +114,45 @@ function edgeTitle(kind: FlowEdgeKind, reasons: Record<string, number>): string 
   return `${kind} — ${parts.join(', ')}`;
 }
 
-function TrafficEdgeView(props: EdgeProps<TrafficEdge>) {
-  const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, markerEnd } = props;
-  const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+function edgeText(data: TrafficEdgeData): string {
+  if (data.kind === 'skipped') {
+    const why = [...new Set(Object.keys(data.reasons).map(skipReasonText))].join(', ');
+    return `skipped: ${why} `;
+  }
+  return data.kind === 'fallback' || data.kind === 'retry' ? `${data.kind} ` : '';
+}
+
+function TrafficEdgeView({ id, data, markerEnd }: EdgeProps<TrafficEdge>) {
   if (!data) return null;
+  const path = roundedPath(data.points);
   const color = EDGE_COLORS[data.kind];
   const hot = data.recent > 0;
+  const dashed = data.kind === 'skipped';
   // More requests in the latest frame, more dots travelling along the edge.
   const dots = hot ? Math.min(3, Math.ceil(Math.log10(data.recent + 1))) : 0;
+  const [labelX, labelY] = data.label;
   return (
     <>
       <BaseEdge
         id={id}
         path={path}
         markerEnd={markerEnd}
-        style={{ stroke: color, strokeWidth: data.width, strokeOpacity: 0.45 }}
+        style={{
+          stroke: color,
+          strokeWidth: dashed ? Math.max(2, data.width / 2) : data.width,
+          strokeOpacity: dashed ? 0.85 : 0.45,
+          strokeDasharray: dashed ? '7 6' : undefined,
+        }}
       />
-      {hot && <path d={path} className="sim-edge-flow" style={{ stroke: color }} fill="none" />}
-      {Array.from({ length: dots }, (_, i) => (
+      {hot && !dashed && <path d={path} className="sim-edge-flow" style={{ stroke: color }} fill="none" />}
+      {Array.from({ length: dashed ? 0 : dots }, (_, i) => (
         <circle key={i} r={Math.min(6, 2.5 + data.width / 4)} fill={color} className="sim-edge-dot">
           <animateMotion dur="0.9s" begin={`${(i * 0.3).toFixed(1)}s`} repeatCount="indefinite" path={path} />
         </circle>
       ))}
       <EdgeLabelRenderer>
         <div
-          className={`sim-edge-label${hot ? ' sim-edge-label-hot' : ''}`}
+          className={`sim-edge-label${hot ? ' sim-edge-label-hot' : ''}${data.changed ? ' sim-edge-label-changed' : ''}`}
           style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)`, color }}
           title={edgeTitle(data.kind, data.reasons)}
           data-testid="flow-edge"
@@ -131,9 +160,16 @@ function TrafficEdgeView(props: EdgeProps<TrafficEdge>) {
           data-kind={data.kind}
           data-count={data.count}
         >
-          {data.kind === 'fallback' || data.kind === 'retry' ? `${data.kind} ` : ''}
+          {edgeText(data)}
           {formatCount(data.count)}
           {hot && <span className="sim-edge-recent"> +{formatCount(data.recent)}</span>}
+          {data.changed ? (
+            <span className="sim-edge-delta">
+              {' '}
+              ({data.changed > 0 ? '+' : ''}
+              {formatCount(data.changed)})
+            </span>
+          ) : null}
         </div>
       </EdgeLabelRenderer>
     </>
@@ -143,16 +179,38 @@ function TrafficEdgeView(props: EdgeProps<TrafficEdge>) {
 const nodeTypes = { traffic: memo(TrafficNodeView) };
 const edgeTypes = { traffic: memo(TrafficEdgeView) };
 
-interface FlowDiagramProps {
+export interface FlowDiagramProps {
   strategy: RoutingStrategy;
+  /** In display order (see `orderedDeployments`). */
   deployments: readonly DeploymentRef[];
   counts: TrafficCounts;
+  /** Flow key -> requests that took it in the latest frame (from `flowDelta`); drives the pulses. */
   recent?: Readonly<Record<string, number>>;
+  /** Edge id -> difference against another run, shown next to the count (what-if). */
+  differences?: Readonly<Record<string, number>>;
+  /** The largest zoom; the diagram is fitted to the container's width up to it. */
+  maxZoom?: number;
 }
 
 type Size = { width: number; height: number };
 
-export function FlowDiagram({ strategy, deployments, counts, recent }: FlowDiagramProps) {
+function useWidth<T extends HTMLElement>(): [React.RefObject<T | null>, number | null] {
+  const ref = useRef<T>(null);
+  const [width, setWidth] = useState<number | null>(null);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const observer = new ResizeObserver((entries) => {
+      const w = entries[0]?.contentRect.width;
+      if (w) setWidth(Math.round(w));
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, width];
+}
+
+export function FlowDiagram({ strategy, deployments, counts, recent, differences, maxZoom = 1.15 }: FlowDiagramProps) {
   const diagram = useMemo(
     () => buildDiagram(strategy, deployments, counts, recent),
     [strategy, deployments, counts, recent],
@@ -172,7 +230,9 @@ export function FlowDiagram({ strategy, deployments, counts, recent }: FlowDiagr
         type: 'traffic',
         position: { x: node.x, y: node.y },
         data: { ...node },
-        measured: sizes[node.id],
+        width: node.width,
+        height: node.height,
+        measured: sizes[node.id] ?? { width: node.width, height: node.height },
         draggable: false,
         connectable: false,
         selectable: false,
@@ -186,9 +246,7 @@ export function FlowDiagram({ strategy, deployments, counts, recent }: FlowDiagr
         type: 'traffic',
         source: edge.source,
         target: edge.target,
-        sourceHandle: `s-${edge.sourceHandle}`,
-        targetHandle: `t-${edge.targetHandle}`,
-                // In user space, so a thick edge keeps a normal-sized arrowhead.
+        // In user space, so a thick edge keeps a normal-sized arrowhead.
         markerEnd: {
           type: MarkerType.ArrowClosed,
           color: EDGE_COLORS[edge.kind],
@@ -196,23 +254,48 @@ export function FlowDiagram({ strategy, deployments, counts, recent }: FlowDiagr
           height: 18,
           markerUnits: 'userSpaceOnUse',
         },
-        data: { kind: edge.kind, count: edge.count, width: edge.width, recent: edge.recent, reasons: edge.reasons },
+        data: {
+          kind: edge.kind,
+          count: edge.count,
+          width: edge.width,
+          recent: edge.recent,
+          reasons: edge.reasons,
+          points: edge.points,
+          label: edge.label,
+          changed: differences?.[edge.id],
+        },
       })),
-    [diagram],
+    [diagram, differences],
   );
-  const layoutKey = `${strategy}:${deployments.map((d) => d.deploymentId).join(',')}`;
+
+  // Fitted to the width, never to the height: the text stays readable and the page scrolls.
+  const [ref, measuredWidth] = useWidth<HTMLDivElement>();
+  const width = measuredWidth ?? diagram.width;
+  const zoom = Math.min(maxZoom, width / diagram.width);
+  const x = Math.max(0, (width - diagram.width * zoom) / 2);
+  const height = Math.ceil(diagram.height * zoom);
 
   return (
-    <div className="sim-flow" data-testid="flow-diagram" aria-label="Traffic flow diagram">
+    <div
+      ref={ref}
+      className="sim-flow"
+      style={{ height }}
+      data-testid="flow-diagram"
+      data-zoom={zoom.toFixed(3)}
+      aria-label="Traffic flow diagram"
+    >
       <ReactFlow
-        key={layoutKey}
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
-        fitView
-        fitViewOptions={{ padding: 0.15 }}
+        viewport={{ x, y: 0, zoom }}
+        minZoom={0.1}
+        maxZoom={4}
+        panOnDrag={false}
+        zoomOnPinch={false}
+        zoomOnDoubleClick={false}
         {...STATIC_FLOW_PROPS}
       />
     </div>

@@ -1,5 +1,6 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { MemoryRouter, Route, Routes } from 'react-router';
 import { Provider } from 'urql';
 import { describe, expect, it } from 'vitest';
 import { savedGroup } from '@/test/fixtures';
@@ -28,8 +29,30 @@ const summary = {
       avgLatencyMs: 15,
       percentOfTotal: 100,
       wasPrimary: true,
+      costUsd: 0.002,
     },
   ],
+  clock: 'VIRTUAL',
+  seed: 42,
+  simulatedDurationMs: 2000,
+  totalCostUsd: 0.002,
+  timeline: [
+    {
+      startMs: 0,
+      endMs: 1000,
+      requests: 2,
+      failedRequests: 1,
+      deployments: [{ deploymentId: 'nebius-llama-3.3-70b', attempts: 2, successes: 1, failures: 1, coolingDown: false, p50LatencyMs: 10 }],
+    },
+    {
+      startMs: 1000,
+      endMs: 2000,
+      requests: 0,
+      failedRequests: 0,
+      deployments: [{ deploymentId: 'nebius-llama-3.3-70b', attempts: 0, successes: 0, failures: 0, coolingDown: true, p50LatencyMs: null }],
+    },
+  ],
+  cooldowns: [{ deploymentId: 'nebius-llama-3.3-70b', startMs: 900, endMs: null }],
   flowData: [
     { fromDeployment: null, toDeployment: 'nebius-llama-3.3-70b', requestCount: 2, reason: 'primary' },
     { fromDeployment: 'nebius-llama-3.3-70b', toDeployment: 'nebius-llama-3.3-70b', requestCount: 1, reason: 'success' },
@@ -57,6 +80,14 @@ function renderHistory() {
           },
           summary,
         },
+        {
+          simulationId: 'sim-2',
+          routingGroupId: 'rg-1',
+          createdAt: '2026-11-26T10:05:00Z',
+          createdBy: 'admin',
+          input: { traffic: { ratePerSecond: 10, durationSeconds: 180, pattern: 'CONSTANT' }, mock: true, clock: 'VIRTUAL', seed: 42 },
+          summary: { ...summary, simulationId: 'sim-2', totalRequests: 3, successfulRequests: 3, failedRequests: 0, cancelled: false },
+        },
       ],
     }),
     RoutingGroupRevisions: () => ({
@@ -76,7 +107,12 @@ function renderHistory() {
   });
   render(
     <Provider value={mock.client}>
-      <HistoryTab group={savedGroup()} />
+      <MemoryRouter initialEntries={['/groups/rg-1/history']}>
+        <Routes>
+          <Route path="/groups/:id/history" element={<HistoryTab group={savedGroup()} />} />
+          <Route path="/groups/:id/simulator" element={<p>simulator tab</p>} />
+        </Routes>
+      </MemoryRouter>
     </Provider>,
   );
   return mock;
@@ -87,13 +123,44 @@ describe('HistoryTab', () => {
     const user = userEvent.setup();
     const mock = renderHistory();
     expect(mock.callsOf('SimulationHistory')[0]?.variables).toEqual({ routingGroupId: 'rg-1' });
-    const run = await screen.findByTestId('saved-simulation');
+    const [run] = await screen.findAllByTestId('saved-simulation');
     expect(run).toHaveTextContent('500 requests · concurrency 10 · mock · seed 42 · failing: nebius-llama-3.3-70b 50% rate limit');
     expect(run).toHaveTextContent('cancelled');
-    await user.click(within(run).getByRole('button'));
+    await user.click(within(run!).getByRole('button', { expanded: false }));
     expect(screen.getByTestId('stat-total')).toHaveAttribute('data-value', '2');
     expect(screen.getByTestId('stat-p95')).toHaveAttribute('data-value', '20');
+    expect(screen.getByTestId('stat-cost')).toHaveAttribute('data-value', '0.002');
     expect(screen.getAllByTestId('flow-step').map((s) => s.dataset.count)).toEqual(['2', '1', '1']);
+    expect(screen.getByTestId('timeline-chart')).toHaveAttribute('data-requests', '2');
+    expect(screen.getByTestId('cooldown-band')).toHaveAttribute('data-start-ms', '900');
+  });
+
+  it('re-runs a saved run on the simulator tab with the same input', async () => {
+    const user = userEvent.setup();
+    renderHistory();
+    const [, second] = await screen.findAllByTestId('saved-simulation');
+    expect(second).toHaveTextContent('10 req/s for 180 s · virtual clock · mock · seed 42');
+    await user.click(within(second!).getByRole('button', { name: 'Run again' }));
+    expect(await screen.findByText('simulator tab')).toBeInTheDocument();
+    expect(JSON.parse(sessionStorage.getItem('routing-groups:simulator:rerun') ?? '{}')).toEqual({
+      groupId: 'rg-1',
+      input: { traffic: { ratePerSecond: 10, durationSeconds: 180, pattern: 'CONSTANT' }, mock: true, clock: 'VIRTUAL', seed: 42 },
+    });
+  });
+
+  it('compares two saved runs side by side, marking the differences', async () => {
+    const user = userEvent.setup();
+    renderHistory();
+    await screen.findAllByTestId('saved-simulation');
+    expect(screen.getByTestId('compare-saved')).toBeDisabled();
+    await user.click(screen.getByLabelText('Pick sim-1 to compare'));
+    await user.click(screen.getByLabelText('Pick sim-2 to compare'));
+    await user.click(screen.getByTestId('compare-saved'));
+    const compare = screen.getByTestId('saved-compare');
+    expect(within(compare).getAllByTestId('sim-results')).toHaveLength(2);
+    expect(within(compare).getAllByTestId('stat-total').map((s) => s.dataset.value)).toEqual(['2', '3']);
+    expect(within(compare).getByTestId('delta-total')).toHaveTextContent('+1');
+    expect(within(compare).getByTestId('delta-failed')).toHaveTextContent('−1');
   });
 
   it('shows who changed which fields, and when', async () => {

@@ -1,47 +1,103 @@
-import type { SimulationSummaryFieldsFragment } from '@/gql/graphql';
-import type { TrafficCounts } from '../utils/traffic-counts';
-import { formatCount, formatMs, formatPercent } from '../utils/format';
+import type { RunView } from '../utils/run-view';
+import { formatCount, formatMs, formatPercent, formatUsd } from '../utils/format';
 
 interface Stat {
   id: string;
   label: string;
   text: string;
   value: number | null;
+  /** This run minus the other one, when comparing. */
+  delta?: number | null;
+  deltaText?: string;
+  /** Lower is better (latency, failures, cost): colours the difference. */
+  lowerIsBetter?: boolean;
 }
 
-function Stat({ id, label, text, value }: Stat) {
+function Stat({ id, label, text, value, delta, deltaText, lowerIsBetter }: Stat) {
+  const changed = delta !== undefined && delta !== null && Math.abs(delta) > 1e-9;
+  const better = changed && (lowerIsBetter ? (delta as number) < 0 : (delta as number) > 0);
   return (
-    <div className="sim-stat" data-testid={`stat-${id}`} data-value={value ?? ''}>
+    <div className={`sim-stat${changed ? ' sim-stat-changed' : ''}`} data-testid={`stat-${id}`} data-value={value ?? ''}>
       <div className="sim-stat-label">{label}</div>
       <div className="sim-stat-value">{text}</div>
+      {changed && (
+        <div className={`sim-stat-delta ${better ? 'sim-ok' : 'sim-err'}`} data-testid={`delta-${id}`}>
+          {(delta as number) > 0 ? '+' : '−'}
+          {deltaText}
+        </div>
+      )}
     </div>
   );
 }
 
-interface SummaryStatsProps {
-  counts: TrafficCounts;
-  summary: SimulationSummaryFieldsFragment | null;
+interface Numbers {
+  total: number;
+  ok: number;
+  failed: number;
+  rate: number | null;
+  avg: number | null;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  cost: number | null;
 }
 
-/** Live numbers from the counters; once the summary is in, exactly the summary's numbers. */
-export function SummaryStats({ counts, summary }: SummaryStatsProps) {
+function numbers(view: RunView): Numbers {
+  const { counts, summary, latency } = view;
   const total = summary?.totalRequests ?? counts.totalRequests;
   const ok = summary?.successfulRequests ?? counts.successfulRequests;
   const failed = summary?.failedRequests ?? counts.totalRequests - counts.successfulRequests;
-  const avg = summary?.avgLatencyMs ?? (counts.totalRequests ? counts.latencySumMs / counts.totalRequests : null);
-  const pct = (v: number | undefined) => (v === undefined ? '—' : formatMs(v));
+  return {
+    total,
+    ok,
+    failed,
+    rate: total ? ok / total : null,
+    avg: summary?.avgLatencyMs ?? (counts.totalRequests ? counts.latencySumMs / counts.totalRequests : null),
+    p50: summary?.p50LatencyMs ?? latency?.p50 ?? null,
+    p95: summary?.p95LatencyMs ?? latency?.p95 ?? null,
+    p99: summary?.p99LatencyMs ?? latency?.p99 ?? null,
+    cost: summary?.totalCostUsd ?? null,
+  };
+}
+
+const diff = (a: number | null, b: number | null | undefined) => (a === null || b === null || b === undefined ? null : a - b);
+
+/** Live numbers from the counters; once the summary is in, exactly the summary's numbers. */
+export function SummaryStats({ view, other }: { view: RunView; other?: RunView | null }) {
+  const n = numbers(view);
+  const o = other ? numbers(other) : null;
+  const ms = (v: number | null) => (v === null ? '—' : formatMs(v));
+  const summary = view.summary;
+  const change = (a: number | null, b: number | null | undefined, format: (v: number) => string) => {
+    const delta = diff(a, b);
+    return { delta, deltaText: delta === null ? '' : format(Math.abs(delta)) };
+  };
+  const msText = (v: number) => formatMs(v);
   const stats: Stat[] = [
-    { id: 'total', label: 'Requests', text: formatCount(total), value: total },
-    { id: 'successful', label: 'Succeeded', text: formatCount(ok), value: ok },
-    { id: 'failed', label: 'Failed', text: formatCount(failed), value: failed },
-    { id: 'success-rate', label: 'Success rate', text: formatPercent(ok, total), value: total ? ok / total : null },
-    { id: 'avg', label: 'Avg latency', text: avg === null ? '—' : formatMs(avg), value: avg },
-    { id: 'p50', label: 'p50', text: pct(summary?.p50LatencyMs), value: summary?.p50LatencyMs ?? null },
-    { id: 'p95', label: 'p95', text: pct(summary?.p95LatencyMs), value: summary?.p95LatencyMs ?? null },
-    { id: 'p99', label: 'p99', text: pct(summary?.p99LatencyMs), value: summary?.p99LatencyMs ?? null },
+    { id: 'total', label: 'Requests', text: formatCount(n.total), value: n.total, ...change(n.total, o?.total, formatCount) },
+    { id: 'successful', label: 'Succeeded', text: formatCount(n.ok), value: n.ok, ...change(n.ok, o?.ok, formatCount) },
+    { id: 'failed', label: 'Failed', text: formatCount(n.failed), value: n.failed, ...change(n.failed, o?.failed, formatCount), lowerIsBetter: true },
+    {
+      id: 'success-rate',
+      label: 'Success rate',
+      text: formatPercent(n.ok, n.total),
+      value: n.rate,
+      ...change(n.rate, o?.rate, (v) => `${(100 * v).toFixed(1)} pt`),
+    },
+    { id: 'avg', label: 'Avg latency', text: ms(n.avg), value: n.avg, ...change(n.avg, o?.avg, msText), lowerIsBetter: true },
+    { id: 'p50', label: 'p50', text: ms(n.p50), value: n.p50, ...change(n.p50, o?.p50, msText), lowerIsBetter: true },
+    { id: 'p95', label: 'p95', text: ms(n.p95), value: n.p95, ...change(n.p95, o?.p95, msText), lowerIsBetter: true },
+    { id: 'p99', label: 'p99', text: ms(n.p99), value: n.p99, ...change(n.p99, o?.p99, msText), lowerIsBetter: true },
+    { id: 'cost', label: 'Cost', text: n.cost === null ? '—' : formatUsd(n.cost), value: n.cost, ...change(n.cost, o?.cost, formatUsd), lowerIsBetter: true },
   ];
   if (summary) {
-    stats.push({ id: 'duration', label: 'Duration', text: formatMs(summary.durationMs), value: summary.durationMs });
+    stats.push({
+      id: 'simulated',
+      label: summary.clock === 'VIRTUAL' ? 'Simulated time' : 'Run time',
+      text: formatMs(summary.simulatedDurationMs),
+      value: summary.simulatedDurationMs,
+    });
+    stats.push({ id: 'duration', label: 'Took', text: formatMs(summary.durationMs), value: summary.durationMs });
   }
   return (
     <div className="sim-stats" aria-label="Simulation totals">

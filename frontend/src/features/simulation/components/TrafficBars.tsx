@@ -1,48 +1,47 @@
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+// Per deployment: attempts split into successes and failures, share (against the target share
+// for WEIGHTED), latency and cost. The bars are CSS widths on a fixed 0-100% scale, so they
+// grow in place instead of jumping with a rescaled axis.
 import { ProviderBadge } from '@/components/ProviderBadge';
+import type { RoutingStrategy } from '@/gql/graphql';
 import type { DeploymentTrafficStats } from '../utils/traffic-counts';
-import { formatCount, formatMs } from '../utils/format';
+import { formatCount, formatMs, formatUsd } from '../utils/format';
 
-interface TrafficBarsProps {
-  distribution: readonly DeploymentTrafficStats[];
+export interface DeploymentRow extends DeploymentTrafficStats {
+  costUsd?: number | null;
+  /** WEIGHTED: weight / sum of weights, 0..100. */
+  targetPercent?: number | null;
+  /** Share of requests whose first attempt went here, 0..100. */
+  firstChoicePercent?: number | null;
 }
 
-/** Per deployment: attempts split into successes and failures, as bars and as a table. */
-export function TrafficBars({ distribution }: TrafficBarsProps) {
-  const rows = distribution.map((d) => ({
-    name: `${d.deploymentName} (${d.provider})`,
-    success: d.successCount,
-    failure: d.failureCount,
-  }));
+interface TrafficBarsProps {
+  strategy: RoutingStrategy;
+  distribution: readonly DeploymentRow[];
+  /** The other run's rows (what-if), to show differences. */
+  other?: readonly DeploymentRow[] | null;
+}
+
+export function TrafficBars({ strategy, distribution, other }: TrafficBarsProps) {
+  const weighted = strategy === 'WEIGHTED';
+  const theirs = new Map((other ?? []).map((d) => [d.deploymentId, d]));
   return (
-    <div>
-      <div className="sim-bars" style={{ height: 48 + 44 * Math.max(1, rows.length) }}>
-        <ResponsiveContainer width="100%" height="100%">
-          <BarChart layout="vertical" data={rows} margin={{ top: 4, right: 16, bottom: 4, left: 8 }}>
-            <CartesianGrid horizontal={false} strokeDasharray="3 3" />
-            <XAxis type="number" allowDecimals={false} />
-            <YAxis type="category" dataKey="name" width={200} tick={{ fontSize: 12 }} />
-            <Tooltip />
-            <Legend />
-            {/* Animating on every frame would lag behind the counters; the bars just grow. */}
-            <Bar dataKey="success" name="Success" stackId="attempts" fill="#16a34a" isAnimationActive={false} />
-            <Bar dataKey="failure" name="Failure" stackId="attempts" fill="#dc2626" isAnimationActive={false} />
-          </BarChart>
-        </ResponsiveContainer>
-      </div>
-      <table className="table compact" aria-label="Traffic per deployment">
-        <thead>
-          <tr>
-            <th>Deployment</th>
-            <th>Attempts</th>
-            <th>Success</th>
-            <th>Failure</th>
-            <th>Share</th>
-            <th>Avg latency</th>
-          </tr>
-        </thead>
-        <tbody>
-          {distribution.map((d) => (
+    <table className="table compact sim-deployments" aria-label="Traffic per deployment">
+      <thead>
+        <tr>
+          <th>Deployment</th>
+          <th>Attempts</th>
+          <th className="sim-share-col">{weighted ? 'First choice vs target' : 'Share of attempts'}</th>
+          <th>Avg latency</th>
+          <th>Cost</th>
+        </tr>
+      </thead>
+      <tbody>
+        {distribution.map((d) => {
+          const okWidth = d.requestCount ? (d.percentOfTotal * d.successCount) / d.requestCount : 0;
+          const errWidth = d.percentOfTotal - okWidth;
+          const previous = theirs.get(d.deploymentId);
+          const delta = previous ? d.requestCount - previous.requestCount : 0;
+          return (
             <tr
               key={d.deploymentId}
               data-testid="deployment-row"
@@ -53,20 +52,55 @@ export function TrafficBars({ distribution }: TrafficBarsProps) {
               data-percent={d.percentOfTotal}
               data-avg-latency={d.avgLatencyMs}
               data-primary={d.wasPrimary}
+              data-cost={d.costUsd ?? ''}
+              data-target={d.targetPercent ?? ''}
+              data-first-choice={d.firstChoicePercent ?? ''}
+              className={delta ? 'sim-row-changed' : undefined}
             >
               <td>
                 {d.deploymentName} <ProviderBadge provider={d.provider} />
                 {d.wasPrimary && <span className="badge badge-muted">primary</span>}
               </td>
-              <td>{formatCount(d.requestCount)}</td>
-              <td className="sim-ok">{formatCount(d.successCount)}</td>
-              <td className="sim-err">{formatCount(d.failureCount)}</td>
-              <td>{d.percentOfTotal.toFixed(1)}%</td>
-              <td>{d.requestCount ? formatMs(d.avgLatencyMs) : '—'}</td>
+              <td className="sim-num">
+                {formatCount(d.requestCount)}
+                <div className="sim-split">
+                  <span className="sim-ok">✓ {formatCount(d.successCount)}</span>{' '}
+                  <span className="sim-err">✗ {formatCount(d.failureCount)}</span>
+                </div>
+                {delta !== 0 && (
+                  <div className="sim-stat-delta">
+                    {delta > 0 ? '+' : '−'}
+                    {formatCount(Math.abs(delta))}
+                  </div>
+                )}
+              </td>
+              <td className="sim-share-col">
+                {weighted && d.targetPercent !== null && d.targetPercent !== undefined ? (
+                  <div className="sim-share">
+                    <div className="sim-share-track" title={`first choice ${(d.firstChoicePercent ?? 0).toFixed(1)}%`}>
+                      <div className="sim-share-ok" style={{ width: `${d.firstChoicePercent ?? 0}%` }} />
+                      <div className="sim-share-target" style={{ left: `${d.targetPercent}%` }} title={`target ${d.targetPercent.toFixed(1)}%`} />
+                    </div>
+                    <span className="sim-share-text">
+                      {(d.firstChoicePercent ?? 0).toFixed(1)}% <span className="muted">/ target {d.targetPercent.toFixed(1)}%</span>
+                    </span>
+                  </div>
+                ) : (
+                  <div className="sim-share">
+                    <div className="sim-share-track">
+                      <div className="sim-share-ok" style={{ width: `${okWidth}%` }} />
+                      <div className="sim-share-err" style={{ width: `${errWidth}%` }} />
+                    </div>
+                    <span className="sim-share-text">{d.percentOfTotal.toFixed(1)}%</span>
+                  </div>
+                )}
+              </td>
+              <td className="sim-num">{d.requestCount ? formatMs(d.avgLatencyMs) : '—'}</td>
+              <td className="sim-num">{d.costUsd === null || d.costUsd === undefined ? '—' : formatUsd(d.costUsd)}</td>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }

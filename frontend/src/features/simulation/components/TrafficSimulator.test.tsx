@@ -1,7 +1,7 @@
-import { render, screen, waitFor } from '@testing-library/react';
+import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Provider } from 'urql';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { savedGroup } from '@/test/fixtures';
 import { streamingClient } from '../test/streaming-client';
 import { TrafficSimulator } from './TrafficSimulator';
@@ -9,8 +9,9 @@ import { TrafficSimulator } from './TrafficSimulator';
 const NEBIUS = { deploymentId: 'nebius-llama-3.3-70b', deploymentName: 'llama-3.3-70b', provider: 'nebius' };
 const FIREWORKS = { deploymentId: 'fireworks-llama-v3p3-70b', deploymentName: 'llama-3.3-70b', provider: 'fireworks_ai' };
 
-function attempt(ref: typeof NEBIUS, ok: boolean, fallbackDepth: number) {
+function attempt(ref: typeof NEBIUS, ok: boolean, fallbackDepth: number, startedAtMs = 0) {
   return {
+    startedAtMs,
     ...ref,
     status: ok ? 'SUCCESS' : 'ERROR',
     errorKind: ok ? null : 'RATE_LIMIT',
@@ -24,19 +25,42 @@ const direct = (i: number) => ({
   requestIndex: i,
   success: true,
   latencyMs: 10,
+  startedAtMs: i * 1000,
+  skipped: [],
   finalDeploymentId: NEBIUS.deploymentId,
-  attempts: [attempt(NEBIUS, true, 0)],
+  attempts: [attempt(NEBIUS, true, 0, i * 1000)],
 });
 const fallback = (i: number) => ({
   requestIndex: i,
   success: true,
   latencyMs: 20,
+  startedAtMs: i * 1000,
+  skipped: [],
   finalDeploymentId: FIREWORKS.deploymentId,
-  attempts: [attempt(NEBIUS, false, 0), attempt(FIREWORKS, true, 1)],
+  attempts: [attempt(NEBIUS, false, 0, i * 1000), attempt(FIREWORKS, true, 1, i * 1000 + 10)],
 });
 
-function progress(completed: number, requests: unknown[]) {
-  return { __typename: 'SimulationProgress', simulationId: 'sim-1', completed, total: 3, requests };
+function progress(completed: number, requests: { startedAtMs: number }[]) {
+  const simulatedMs = Math.max(0, ...requests.map((r) => r.startedAtMs + 20));
+  return { __typename: 'SimulationProgress', simulationId: 'sim-1', completed, total: 3, simulatedMs, requests };
+}
+
+function bucket(i: number, nebius: [number, number], fireworks: [number, number], failed = 0) {
+  const cell = (deploymentId: string, [successes, failures]: [number, number]) => ({
+    deploymentId,
+    attempts: successes + failures,
+    successes,
+    failures,
+    coolingDown: false,
+    p50LatencyMs: successes + failures ? 10 : null,
+  });
+  return {
+    startMs: i * 1000,
+    endMs: (i + 1) * 1000,
+    requests: 1,
+    failedRequests: failed,
+    deployments: [cell(NEBIUS.deploymentId, nebius), cell(FIREWORKS.deploymentId, fireworks), cell('azure-gpt-4o', [0, 0])],
+  };
 }
 
 function summary(cancelled: boolean, total: number) {
@@ -54,9 +78,15 @@ function summary(cancelled: boolean, total: number) {
     p95LatencyMs: 20,
     p99LatencyMs: 20,
     trafficDistribution: [
-      { ...NEBIUS, requestCount: total, successCount: 2, failureCount: viaFallback, avgLatencyMs: 10, percentOfTotal: 75, wasPrimary: true },
-      { ...FIREWORKS, requestCount: viaFallback, successCount: viaFallback, failureCount: 0, avgLatencyMs: 10, percentOfTotal: 25, wasPrimary: false },
+      { ...NEBIUS, requestCount: total, successCount: 2, failureCount: viaFallback, avgLatencyMs: 10, percentOfTotal: 75, wasPrimary: true, costUsd: 0.001 },
+      { ...FIREWORKS, requestCount: viaFallback, successCount: viaFallback, failureCount: 0, avgLatencyMs: 10, percentOfTotal: 25, wasPrimary: false, costUsd: 0.0005 },
     ],
+    clock: 'VIRTUAL',
+    seed: 42,
+    simulatedDurationMs: total * 1000,
+    totalCostUsd: 0.0015,
+    timeline: [bucket(0, [1, 0], [0, 0]), ...(viaFallback ? [bucket(1, [0, 1], [1, 0])] : [bucket(1, [1, 0], [0, 0])]), bucket(2, [1, 0], [0, 0])].slice(0, total),
+    cooldowns: [],
     flowData: [
       { fromDeployment: null, toDeployment: NEBIUS.deploymentId, requestCount: total, reason: 'primary' },
       { fromDeployment: NEBIUS.deploymentId, toDeployment: NEBIUS.deploymentId, requestCount: 2, reason: 'success' },
@@ -83,13 +113,16 @@ function renderSimulator() {
 const stat = (id: string) => screen.getByTestId(`stat-${id}`).dataset.value;
 
 describe('TrafficSimulator', () => {
+  // The simulator remembers the last scenario per group; every test starts from the defaults.
+  beforeEach(() => localStorage.clear());
+
   it('runs with the knobs set, grows with each batch and ends on the summary', async () => {
     const user = userEvent.setup();
     const mock = renderSimulator();
     await user.clear(screen.getByLabelText('Number of requests'));
     await user.type(screen.getByLabelText('Number of requests'), '3');
-    await user.clear(screen.getByLabelText('Failure rate percent for nebius-llama-3.3-70b'));
-    await user.type(screen.getByLabelText('Failure rate percent for nebius-llama-3.3-70b'), '50');
+    await user.clear(screen.getByLabelText('Failure rate for nebius-llama-3.3-70b'));
+    await user.type(screen.getByLabelText('Failure rate for nebius-llama-3.3-70b'), '50');
     await user.type(screen.getByLabelText('Latency mean for azure-gpt-4o'), '5');
     await user.click(screen.getByRole('button', { name: 'Run' }));
 
@@ -101,9 +134,11 @@ describe('TrafficSimulator', () => {
           numRequests: 3,
           concurrency: 20,
           mock: true,
+          clock: 'VIRTUAL',
           seed: 42,
           failureInjection: [{ modelId: 'nebius-llama-3.3-70b', failureRate: 0.5, errorKind: 'RATE_LIMIT' }],
           latency: [{ modelId: 'azure-gpt-4o', meanMs: 5, jitterMs: 0 }],
+          incidents: [],
         },
       },
     });
@@ -124,6 +159,9 @@ describe('TrafficSimulator', () => {
     await waitFor(() => expect(screen.getByTestId('sim-status')).toHaveAttribute('data-status', 'completed'));
     expect(screen.getByTestId('sim-counter')).toHaveTextContent('3 / 3');
     expect(screen.getByTestId('sim-check')).toHaveAttribute('data-mismatches', '0');
+    expect(screen.getByTestId('sim-check')).toHaveAttribute('data-timeline-mismatches', '0');
+    expect(screen.getByTestId('timeline-chart')).toHaveAttribute('data-requests', '3');
+    expect(stat('cost')).toBe('0.0015');
     expect([stat('total'), stat('successful'), stat('failed'), stat('avg'), stat('p50'), stat('p95'), stat('p99')]).toEqual(
       ['3', '3', '0', '13.333333333333334', '10', '20', '20'],
     );
@@ -134,7 +172,7 @@ describe('TrafficSimulator', () => {
       ['nebius-llama-3.3-70b', 'fireworks-llama-v3p3-70b', 'fallback_rate_limit', '1'],
       ['fireworks-llama-v3p3-70b', 'fireworks-llama-v3p3-70b', 'success', '1'],
     ]);
-  });
+  }, 20_000); // typing into several fields is slow on a busy machine
 
   it('flags live counts that disagree with the summary, and shows the summary', async () => {
     const user = userEvent.setup();
@@ -179,5 +217,53 @@ describe('TrafficSimulator', () => {
     await user.click(screen.getByRole('button', { name: 'Run' }));
     expect(screen.getByText('Between 1 and 1,000')).toBeInTheDocument();
     expect(mock.calls).toHaveLength(0);
+  });
+
+  it('remembers the last scenario of the group across a reload', async () => {
+    const user = userEvent.setup();
+    renderSimulator();
+    await user.click(screen.getByLabelText(/Traffic over time/));
+    await user.clear(screen.getByLabelText('Requests per second'));
+    await user.type(screen.getByLabelText('Requests per second'), '25');
+    await user.click(screen.getByRole('button', { name: '+ Add incident' }));
+    cleanup();
+    renderSimulator();
+    expect(screen.getByLabelText('Requests per second')).toHaveValue('25');
+    expect(screen.getAllByTestId('incident-row')).toHaveLength(1);
+  });
+
+  it('runs the saved group and a draft side by side on one seed', async () => {
+    const user = userEvent.setup();
+    const mock = renderSimulator();
+    await user.clear(screen.getByLabelText('Seed'));
+    await user.click(screen.getByRole('button', { name: 'Compare with a change' }));
+    await user.selectOptions(screen.getByLabelText('Draft strategy'), 'WEIGHTED');
+    expect(screen.getByTestId('draft-changes')).toHaveTextContent('strategy PRIORITY_FAILOVER → WEIGHTED');
+    await user.click(screen.getByRole('button', { name: 'Run both' }));
+    const runs = mock.calls.filter((c) => c.name === 'SimulateTraffic');
+    expect(runs).toHaveLength(2);
+    const [saved, draft] = runs.map((c) => c.variables.input as Record<string, unknown>);
+    expect(saved?.draft).toBeUndefined();
+    expect(draft?.draft).toMatchObject({ routingStrategy: 'WEIGHTED' });
+    expect(typeof saved?.seed).toBe('number');
+    expect(draft?.seed).toBe(saved?.seed);
+    expect(screen.getByTestId('sim-compare')).toBeInTheDocument();
+    expect(screen.getAllByTestId('sim-results')).toHaveLength(2);
+  });
+
+  it('starts the run History asked to repeat', async () => {
+    sessionStorage.setItem(
+      'routing-groups:simulator:rerun',
+      JSON.stringify({ groupId: 'rg-1', input: { traffic: { ratePerSecond: 5, durationSeconds: 60, pattern: 'RAMP' }, mock: true, seed: 3 } }),
+    );
+    const mock = renderSimulator();
+    await waitFor(() => expect(mock.calls.filter((c) => c.name === 'SimulateTraffic')).toHaveLength(1));
+    expect(mock.calls[0]?.variables.input).toMatchObject({
+      traffic: { ratePerSecond: 5, durationSeconds: 60, pattern: 'RAMP' },
+      seed: 3,
+      timelineBucketSeconds: 1,
+    });
+    expect(screen.getByLabelText('Requests per second')).toHaveValue('5');
+    expect(sessionStorage.getItem('routing-groups:simulator:rerun')).toBeNull();
   });
 });

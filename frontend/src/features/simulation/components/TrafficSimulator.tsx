@@ -1,23 +1,25 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { ConfirmDialog } from '@/components/ConfirmDialog';
 import { ErrorBanner } from '@/components/ErrorBanner';
-import { ProviderBadge } from '@/components/ProviderBadge';
-import type { ErrorKind, SimulationInput } from '@/gql/graphql';
-import { useSimulationRun, type RunState } from '../hooks/use-simulation-run';
+import type { SimulationInput } from '@/gql/graphql';
+import { expectedRequests, useSimulationRun, type RunState } from '../hooks/use-simulation-run';
 import type { SimulationTabProps } from '../types';
+import { draftFromGroup, draftToPatch, type DraftErrors, type DraftForm } from '../utils/draft';
 import { formatCount } from '../utils/format';
+import { groupDeploymentRefs, type GroupDeploymentRef } from '../utils/group-deployments';
+import { viewFromRun } from '../utils/run-view';
 import {
-  DEFAULT_KNOBS,
-  ERROR_KINDS,
-  MAX_CONCURRENCY,
-  MAX_REQUESTS,
-  defaultForm,
+  formFromInput,
+  loadScenario,
+  saveScenario,
+  readRerun,
+  clearRerun,
   toSimulationInput,
-  type DeploymentKnobs,
   type FormErrors,
   type SimulatorForm,
 } from '../utils/simulation-input';
-import { groupDeploymentRefs, type GroupDeploymentRef } from '../utils/group-deployments';
+import { DraftEditor } from './DraftEditor';
+import { ScenarioEditor } from './ScenarioEditor';
 import { SimulationResults } from './SimulationResults';
 import '../simulation.css';
 
@@ -39,18 +41,23 @@ const STATUS_TEXT: Record<DisplayStatus, string> = {
   failed: 'Failed',
 };
 
-function RunProgress({ state }: { state: RunState }) {
+function RunProgress({ state, suffix = '', label }: { state: RunState; suffix?: string; label?: string }) {
   const status = displayStatus(state);
   const fraction = state.total > 0 ? Math.min(1, state.completed / state.total) : 0;
   return (
     <div className="sim-progress">
-      <span className={`badge ${status === 'cancelled' || status === 'failed' ? 'badge-muted' : ''}`} data-testid="sim-status" data-status={status}>
+      {label && <span className="sim-progress-label">{label}</span>}
+      <span
+        className={`badge ${status === 'cancelled' || status === 'failed' ? 'badge-muted' : ''}`}
+        data-testid={`sim-status${suffix}`}
+        data-status={status}
+      >
         {STATUS_TEXT[status]}
       </span>
       <div
         className="sim-progress-track"
         role="progressbar"
-        aria-label="Simulation progress"
+        aria-label={`Simulation progress${label ? ` (${label})` : ''}`}
         aria-valuemin={0}
         aria-valuemax={state.total}
         aria-valuenow={state.completed}
@@ -60,230 +67,212 @@ function RunProgress({ state }: { state: RunState }) {
           style={{ width: `${(fraction * 100).toFixed(2)}%` }}
         />
       </div>
-      <span className="sim-counter" data-testid="sim-counter" data-completed={state.completed} data-total={state.total}>
+      <span
+        className="sim-counter"
+        data-testid={`sim-counter${suffix}`}
+        data-completed={state.completed}
+        data-total={state.total}
+      >
         {formatCount(state.completed)} / {formatCount(state.total)}
       </span>
     </div>
   );
 }
 
-function FieldError({ message }: { message?: string }) {
-  return message ? <div className="field-error">{message}</div> : null;
-}
-
-interface KnobsProps {
-  deployment: GroupDeploymentRef;
-  knobs: DeploymentKnobs;
-  errors: FormErrors;
-  disabled: boolean;
-  onChange: (knobs: DeploymentKnobs) => void;
-}
-
-function DeploymentKnobsFields({ deployment, knobs, errors, disabled, onChange }: KnobsProps) {
-  const name = deployment.deploymentName;
-  const id = deployment.deploymentId;
+function CheckLine({ state, suffix = '' }: { state: RunState; suffix?: string }) {
+  if (!state.summary) return null;
+  const total = state.mismatches.length + state.timelineMismatches.length;
   return (
-    <fieldset className="sim-deployment-controls" disabled={disabled} data-testid={`knobs-${id}`}>
-      <legend>
-        {name} <ProviderBadge provider={deployment.provider} /> <span className="mono muted">{id}</span>
-      </legend>
-      <label className="field">
-        <span>Failure rate</span>
-        <span className="sim-slider">
-          <input
-            type="range"
-            min={0}
-            max={100}
-            step={1}
-            value={knobs.failurePercent}
-            aria-label={`Failure rate for ${id}`}
-            onChange={(e) => onChange({ ...knobs, failurePercent: Number(e.target.value) })}
-          />
-          <input
-            type="number"
-            min={0}
-            max={100}
-            value={knobs.failurePercent}
-            aria-label={`Failure rate percent for ${id}`}
-            onChange={(e) =>
-              onChange({ ...knobs, failurePercent: Math.max(0, Math.min(100, Number(e.target.value) || 0)) })
-            }
-          />
-          %
-        </span>
-      </label>
-      <label className="field">
-        <span>Error kind</span>
-        <select
-          value={knobs.errorKind}
-          aria-label={`Error kind for ${id}`}
-          onChange={(e) => onChange({ ...knobs, errorKind: e.target.value as ErrorKind })}
-        >
-          {ERROR_KINDS.map((k) => (
-            <option key={k.value} value={k.value}>
-              {k.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <div className="sim-form-row">
-        <label className="field">
-          <span>Latency mean (ms)</span>
-          <input
-            className="sim-small-input"
-            inputMode="decimal"
-            value={knobs.meanMs}
-            placeholder="none"
-            aria-label={`Latency mean for ${id}`}
-            onChange={(e) => onChange({ ...knobs, meanMs: e.target.value })}
-          />
-          <FieldError message={errors[`${id}.meanMs`]} />
-        </label>
-        <label className="field">
-          <span>Jitter (ms)</span>
-          <input
-            className="sim-small-input"
-            inputMode="decimal"
-            value={knobs.jitterMs}
-            placeholder="0"
-            aria-label={`Latency jitter for ${id}`}
-            onChange={(e) => onChange({ ...knobs, jitterMs: e.target.value })}
-          />
-          <FieldError message={errors[`${id}.jitterMs`]} />
-        </label>
-      </div>
-    </fieldset>
+    <p
+      className="hint"
+      data-testid={`sim-check${suffix}`}
+      data-mismatches={state.mismatches.length}
+      data-timeline-mismatches={state.timelineMismatches.length}
+      title={[...state.mismatches, ...state.timelineMismatches].slice(0, 20).join('\n')}
+    >
+      {total === 0
+        ? "Final numbers are the server's summary; the live counters and timeline matched it exactly."
+        : `The live numbers differed from the server's summary in ${total} places; showing the summary.`}
+    </p>
   );
+}
+
+/** The draft's deployments in its own order and weights, for its diagram and shares. */
+function draftDeployments(deployments: readonly GroupDeploymentRef[], draft: DraftForm): GroupDeploymentRef[] {
+  const byId = new Map(draft.deployments.map((d) => [d.modelId, d]));
+  return deployments.map((d) => {
+    const edit = byId.get(d.deploymentId);
+    return {
+      ...d,
+      priority: edit && edit.priority !== '' ? Number(edit.priority) : d.priority,
+      weight: edit && edit.weight !== '' ? Number(edit.weight) : d.weight,
+    };
+  });
+}
+
+function randomSeed(): number {
+  return Math.floor(Math.random() * 2 ** 31);
 }
 
 export function TrafficSimulator({ group }: SimulationTabProps) {
   const deployments = useMemo(() => groupDeploymentRefs(group), [group]);
-  const [form, setForm] = useState<SimulatorForm>(() => defaultForm(deployments.map((d) => d.deploymentId)));
+  const ids = useMemo(() => deployments.map((d) => d.deploymentId), [deployments]);
+  // History's "Run again" leaves the saved input for this tab to load and start once.
+  const [rerun] = useState(() => readRerun(group.routingGroupId));
+  const [form, setFormState] = useState<SimulatorForm>(() =>
+    rerun ? formFromInput(rerun, ids) : loadScenario(group.routingGroupId, ids),
+  );
   const [errors, setErrors] = useState<FormErrors>({});
+  const [draft, setDraft] = useState<DraftForm | null>(null);
+  const [draftErrors, setDraftErrors] = useState<DraftErrors>({});
   const [confirmReal, setConfirmReal] = useState<SimulationInput | null>(null);
-  const { state, start, stop } = useSimulationRun(group.routingGroupId, deployments);
-  const busy = state.status === 'running' || state.status === 'stopping';
+  const base = useSimulationRun(group.routingGroupId, deployments);
+  const whatIf = useSimulationRun(group.routingGroupId, deployments);
+  const busy = [base.state.status, whatIf.state.status].some((s) => s === 'running' || s === 'stopping');
+  const comparing = draft !== null && whatIf.state.status !== 'idle';
 
-  const setField = <K extends keyof SimulatorForm>(key: K, value: SimulatorForm[K]) =>
-    setForm((f) => ({ ...f, [key]: value }));
+  const setForm = (next: SimulatorForm) => {
+    setFormState(next);
+    saveScenario(group.routingGroupId, next);
+  };
 
-  const run = () => {
-    const result = toSimulationInput(form);
+  const launch = (input: SimulationInput) => {
+    if (draft) {
+      const { patch } = draftToPatch(draft);
+      // Both runs on one seed, so the only difference is the draft.
+      const seeded = { ...input, seed: input.seed ?? randomSeed() };
+      base.start(seeded);
+      whatIf.start({ ...seeded, draft: patch });
+    } else {
+      base.start(input);
+    }
+  };
+
+  const run = (from: SimulatorForm = form) => {
+    const result = toSimulationInput(from);
+    const drafted = draft ? draftToPatch(draft) : null;
+    setDraftErrors(drafted?.errors ?? {});
     if (!result.input) {
       setErrors(result.errors);
       return;
     }
     setErrors({});
-    if (result.input.mock) start(result.input);
+    if (drafted?.errors) return;
+    if (result.input.mock) launch(result.input);
     else setConfirmReal(result.input);
   };
 
-  return (
-    <div className="sim-columns">
-      <section className="panel sim-form" aria-label="Simulation settings">
-        <h2>Traffic Simulator</h2>
-        <div className="sim-form-row">
-          <label className="field">
-            <span>Requests</span>
-            <input
-              inputMode="numeric"
-              value={form.numRequests}
-              disabled={busy}
-              aria-label="Number of requests"
-              onChange={(e) => setField('numRequests', e.target.value)}
-            />
-            <FieldError message={errors.numRequests} />
-          </label>
-          <label className="field">
-            <span>Concurrency</span>
-            <input
-              inputMode="numeric"
-              value={form.concurrency}
-              disabled={busy}
-              aria-label="Concurrency"
-              onChange={(e) => setField('concurrency', e.target.value)}
-            />
-            <FieldError message={errors.concurrency} />
-          </label>
-          <label className="field">
-            <span>Seed</span>
-            <input
-              inputMode="numeric"
-              value={form.seed}
-              placeholder="random"
-              disabled={busy}
-              aria-label="Seed"
-              onChange={(e) => setField('seed', e.target.value)}
-            />
-            <FieldError message={errors.seed} />
-          </label>
-        </div>
-        <p className="hint">
-          Up to {formatCount(MAX_REQUESTS)} requests, {formatCount(MAX_CONCURRENCY)} at a time. The same seed gives the
-          same outcomes.
-        </p>
-        <label className="inline-check">
-          <input
-            type="checkbox"
-            checked={form.mock}
-            disabled={busy}
-            onChange={(e) => setField('mock', e.target.checked)}
-          />{' '}
-          Mock responses (no provider is called)
-        </label>
-        {!form.mock && (
-          <div className="banner banner-warning" role="note">
-            Real mode sends every simulated request to the providers: {formatCount(Number(form.numRequests) || 0)}{' '}
-            requests cost real money (unless the deployments are mock ones).
-          </div>
-        )}
-        <h3>Per deployment</h3>
-        {deployments.map((d) => (
-          <DeploymentKnobsFields
-            key={d.deploymentId}
-            deployment={d}
-            knobs={form.knobs[d.deploymentId] ?? DEFAULT_KNOBS}
-            errors={errors}
-            disabled={busy}
-            onChange={(knobs) => setField('knobs', { ...form.knobs, [d.deploymentId]: knobs })}
-          />
-        ))}
-        <div className="form-actions">
-          <button type="button" className="button button-primary" disabled={busy} onClick={run}>
-            Run
-          </button>
-          <button
-            type="button"
-            className="button button-danger-outline"
-            disabled={state.status !== 'running'}
-            onClick={() => void stop()}
-          >
-            Stop
-          </button>
-        </div>
-      </section>
+  const rerunStarted = useRef(false);
+  useEffect(() => {
+    if (!rerun || rerunStarted.current) return;
+    rerunStarted.current = true;
+    clearRerun();
+    saveScenario(group.routingGroupId, form);
+    run(form);
+    // Once, on arrival; later renders must not restart it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
-      <section className="panel" aria-label="Simulation results">
-        <RunProgress state={state} />
-        {state.error && <ErrorBanner>The simulation failed: {state.error}</ErrorBanner>}
-        {state.summary && (
-          <p className="hint" data-testid="sim-check" data-mismatches={state.mismatches.length}>
-            {state.mismatches.length === 0
-              ? "Final numbers are the server's summary; the live counters matched it exactly."
-              : `The live counters differed from the server's summary in ${state.mismatches.length} places; showing the summary.`}
+  const stop = () => {
+    void base.stop();
+    if (whatIf.state.status === 'running') void whatIf.stop();
+  };
+
+  const error = base.state.error ?? whatIf.state.error;
+  const baseView = viewFromRun(base.state, ids);
+  const draftView = comparing ? viewFromRun(whatIf.state, ids) : null;
+  const draftRefs = draft ? draftDeployments(deployments, draft) : deployments;
+  const exportName = (suffix: string) => `simulation-${group.routingGroupName}-${base.state.simulationId ?? 'run'}${suffix}`;
+
+  return (
+    <div className={`sim-layout${comparing ? ' sim-layout-compare' : ''}`}>
+      <aside className="panel sim-side" aria-label="Simulation settings">
+        <div className="sim-runbar">
+          <div className="sim-runbar-buttons">
+            <button type="button" className="button button-primary" disabled={busy} onClick={() => run()}>
+              {draft ? 'Run both' : 'Run'}
+            </button>
+            <button
+              type="button"
+              className="button button-danger-outline"
+              disabled={base.state.status !== 'running' && whatIf.state.status !== 'running'}
+              onClick={stop}
+            >
+              Stop
+            </button>
+            {!draft && (
+              <button type="button" className="button button-ghost" disabled={busy} onClick={() => setDraft(draftFromGroup(group))}>
+                Compare with a change
+              </button>
+            )}
+          </div>
+          <RunProgress state={base.state} label={draft ? 'saved' : undefined} />
+          {draft && <RunProgress state={whatIf.state} suffix="-draft" label="draft" />}
+          {error && <ErrorBanner>The simulation failed: {error}</ErrorBanner>}
+          {Object.keys(errors).length + Object.keys(draftErrors).length > 0 && (
+            <div className="field-error" role="alert" data-testid="form-errors">
+              Fix the highlighted fields:{' '}
+              {[...Object.values(errors), ...Object.values(draftErrors)].filter((v, i, a) => a.indexOf(v) === i).join('; ')}
+            </div>
+          )}
+          <CheckLine state={base.state} />
+          {draft && <CheckLine state={whatIf.state} suffix="-draft" />}
+        </div>
+        <ScenarioEditor form={form} errors={errors} deployments={deployments} disabled={busy} onChange={setForm} />
+        {draft && (
+          <DraftEditor
+            group={group}
+            draft={draft}
+            errors={draftErrors}
+            disabled={busy}
+            onChange={setDraft}
+            onClose={() => {
+              setDraft(null);
+              setDraftErrors({});
+            }}
+          />
+        )}
+      </aside>
+
+      <section className="sim-main" aria-label="Simulation results">
+        {base.state.status === 'idle' && (
+          <p className="muted sim-idle-hint">
+            Set the scenario and press Run: the timeline, the numbers and the flow fill in as requests finish.
           </p>
         )}
-        {state.status === 'idle' && (
-          <p className="muted">Set the knobs and press Run: the bars and the flow fill in as requests finish.</p>
+        {comparing && draftView ? (
+          <div className="sim-compare" data-testid="sim-compare">
+            <div className="panel">
+              <SimulationResults
+                title={`Saved group · ${group.routingStrategy}`}
+                strategy={group.routingStrategy}
+                deployments={deployments}
+                view={baseView}
+                exportAs={base.state.input ? { routingGroupId: group.routingGroupId, input: base.state.input, name: exportName('') } : null}
+              />
+            </div>
+            <div className="panel sim-compare-draft" data-testid="sim-compare-draft">
+              <SimulationResults
+                title={`Draft · ${draft.routingStrategy}`}
+                strategy={draft.routingStrategy}
+                deployments={draftRefs}
+                view={draftView}
+                other={baseView}
+                exportAs={whatIf.state.input ? { routingGroupId: group.routingGroupId, input: whatIf.state.input, name: exportName('-draft') } : null}
+              />
+            </div>
+          </div>
+        ) : (
+          <div className="panel">
+            {/* Mounted before the run starts, so pressing Run only updates numbers. */}
+            <SimulationResults
+              strategy={group.routingStrategy}
+              deployments={deployments}
+              view={baseView}
+              exportAs={base.state.input ? { routingGroupId: group.routingGroupId, input: base.state.input, name: exportName('') } : null}
+            />
+          </div>
         )}
-        {/* Mounted before the run starts, so pressing Run only updates numbers. */}
-        <SimulationResults
-          strategy={group.routingStrategy}
-          deployments={deployments}
-          counts={state.counts}
-          recent={state.recent}
-          summary={state.summary}
-        />
       </section>
 
       {confirmReal && (
@@ -293,12 +282,12 @@ export function TrafficSimulator({ group }: SimulationTabProps) {
           danger
           onCancel={() => setConfirmReal(null)}
           onConfirm={() => {
-            start(confirmReal);
+            launch(confirmReal);
             setConfirmReal(null);
           }}
         >
           <p>
-            {formatCount(confirmReal.numRequests)} requests will go to the providers' APIs and be billed, unless the
+            {formatCount(expectedRequests(confirmReal))} requests will go to the providers' APIs and be billed, unless the
             deployments use mock responses.
           </p>
         </ConfirmDialog>

@@ -1,11 +1,15 @@
 // Runs a simulation over the app's urql/graphql-ws client and turns the stream into render
 // state. Batches are queued as they arrive and folded into the counters once per animation
 // frame (one React update per frame however many batches came), and the requests themselves
-// are dropped after folding: state holds counters only, whatever the request count.
+// are dropped after folding: state holds counters only, whatever the request count. The
+// timeline and the latency percentiles cost more to draw, so they are published a few times a
+// second rather than every frame.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useClient } from 'urql';
 import type { SimulationInput, SimulationSummaryFieldsFragment } from '@/gql/graphql';
 import { SimulateTrafficSubscription, StopSimulationMutation } from '../api/documents';
+import { LatencyLog, type LatencyPercentiles } from '../utils/percentiles';
+import { applyTimelineBatch, bucketWidth, emptyTimeline, timelineBuckets, timelineMismatches, type TimelineState } from '../utils/timeline';
 import {
   applyBatch,
   countMismatches,
@@ -18,6 +22,7 @@ import {
 } from '../utils/traffic-counts';
 
 export type RunStatus = 'idle' | 'running' | 'stopping' | 'finished' | 'failed';
+export type RunSummary = SimulationSummaryFieldsFragment;
 
 export interface RunState {
   status: RunStatus;
@@ -25,45 +30,74 @@ export interface RunState {
   completed: number;
   total: number;
   counts: TrafficCounts;
+  timeline: TimelineState;
+  /** The run's clock when the latest batch closed. */
+  simulatedMs: number;
+  /** Live percentiles of request latency (null before the first request). */
+  latency: LatencyPercentiles | null;
   /** Flow key -> requests that took that step in the latest frame (drives the animation). */
   recent: Record<string, number>;
   /** Frames rendered so far; the diagram keys its pulses on it. */
   frame: number;
-  summary: SimulationSummaryFieldsFragment | null;
+  summary: RunSummary | null;
   /** Where the live counters disagreed with the server's summary (empty when they matched). */
   mismatches: string[];
+  /** Where the live timeline disagreed with the summary's (empty when it matched). */
+  timelineMismatches: string[];
   /** The run ended without a summary (stopped before it started, or the connection closed). */
   endedWithoutSummary: boolean;
   error: string | null;
+  /** What was sent. */
+  input: SimulationInput | null;
 }
 
-export function initialRunState(deployments: readonly DeploymentRef[]): RunState {
+export function initialRunState(deployments: readonly DeploymentRef[], bucketMs?: number | null): RunState {
   return {
     status: 'idle',
     simulationId: null,
     completed: 0,
     total: 0,
     counts: emptyCounts(deployments),
+    timeline: emptyTimeline(bucketMs),
+    simulatedMs: 0,
+    latency: null,
     recent: {},
     frame: 0,
     summary: null,
     mismatches: [],
+    timelineMismatches: [],
     endedWithoutSummary: false,
     error: null,
+    input: null,
   };
 }
 
 type Unsubscribe = () => void;
+type Batch = { requests: readonly RequestLike[]; simulatedMs: number };
 
 /** How long an edge keeps pulsing after the last batch that moved requests along it. */
 const RECENT_MS = 700;
+/** The timeline and the percentiles are redrawn at most this often while a run streams. */
+const SLOW_PANELS_MS = 250;
+
+/** Requests the run will make, when known up front. */
+export function expectedRequests(input: SimulationInput): number {
+  if (input.traffic) {
+    const { ratePerSecond, durationSeconds, pattern } = input.traffic;
+    return Math.round((ratePerSecond * durationSeconds) / (pattern === 'RAMP' ? 2 : 1));
+  }
+  return input.numRequests ?? 0;
+}
 
 export function useSimulationRun(groupId: string, deployments: readonly DeploymentRef[]) {
   const client = useClient();
   const [state, setState] = useState<RunState>(() => initialRunState(deployments));
-  const pending = useRef<RequestLike[][]>([]);
-  const progress = useRef({ completed: 0, total: 0, simulationId: null as string | null });
+  const pending = useRef<Batch[]>([]);
+  const progress = useRef({ completed: 0, total: 0, simulationId: null as string | null, simulatedMs: 0 });
   const counts = useRef<TrafficCounts>(state.counts);
+  const timeline = useRef<TimelineState>(state.timeline);
+  const latencies = useRef(new LatencyLog());
+  const lastSlowPublish = useRef(0);
   const frame = useRef<number | null>(null);
   const cooling = useRef<ReturnType<typeof setTimeout> | null>(null);
   const unsubscribe = useRef<Unsubscribe | null>(null);
@@ -79,8 +113,14 @@ export function useSimulationRun(groupId: string, deployments: readonly Deployme
     pending.current = [];
     const previous = counts.current;
     let next = previous;
-    for (const batch of batches) next = applyBatch(next, batch);
+    let line = timeline.current;
+    for (const batch of batches) {
+      next = applyBatch(next, batch.requests);
+      line = applyTimelineBatch(line, batch.requests, batch.simulatedMs);
+      for (const request of batch.requests) latencies.current.push(request.latencyMs);
+    }
     counts.current = next;
+    timeline.current = line;
     return { previous, next };
   }, []);
 
@@ -90,7 +130,12 @@ export function useSimulationRun(groupId: string, deployments: readonly Deployme
     // Edges stop pulsing when no batch has come for a while (a slow or stalled stream).
     if (cooling.current !== null) clearTimeout(cooling.current);
     cooling.current = setTimeout(() => setState((s) => ({ ...s, recent: {} })), RECENT_MS);
-    const { completed, total, simulationId } = progress.current;
+    const { completed, total, simulationId, simulatedMs } = progress.current;
+    const now = performance.now();
+    const slow = now - lastSlowPublish.current >= SLOW_PANELS_MS;
+    if (slow) lastSlowPublish.current = now;
+    const line = timeline.current;
+    const latency = slow ? latencies.current.percentiles() : null;
     setState((s) => ({
       ...s,
       simulationId,
@@ -99,6 +144,7 @@ export function useSimulationRun(groupId: string, deployments: readonly Deployme
       counts: next,
       recent: flowDelta(previous, next),
       frame: s.frame + 1,
+      ...(slow ? { timeline: line, simulatedMs, latency } : {}),
     }));
   }, [fold]);
 
@@ -110,14 +156,26 @@ export function useSimulationRun(groupId: string, deployments: readonly Deployme
   }, []);
 
   const finish = useCallback(
-    (summary: SimulationSummaryFieldsFragment) => {
+    (summary: RunSummary) => {
       live.current = false;
       cancelFrame();
       fold();
       // The summary is the truth: the displays switch to its numbers, and any disagreement
       // with what the live counters reached is reported rather than hidden.
       const mismatches = countMismatches(counts.current, summary);
+      const liveKinds = counts.current.errorsByKind;
+      const ids = deploymentsRef.current.map((d) => d.deploymentId);
+      const width = bucketWidth(summary.timeline);
+      const line = timeline.current;
+      const lineMismatches =
+        width === null || summary.timeline.length === 0
+          ? []
+          : width === line.bucketMs
+            ? timelineMismatches(timelineBuckets(line, ids, summary.simulatedDurationMs, true), summary.timeline)
+            : [];
       counts.current = countsFromSummary(summary);
+      // The summary names error kinds only where they led somewhere; the live count has all.
+      if (mismatches.length === 0) counts.current = { ...counts.current, errorsByKind: liveKinds };
       setState((s) => ({
         ...s,
         status: 'finished',
@@ -125,10 +183,14 @@ export function useSimulationRun(groupId: string, deployments: readonly Deployme
         completed: summary.totalRequests,
         total: progress.current.total || summary.totalRequests,
         counts: counts.current,
+        timeline: line,
+        simulatedMs: summary.simulatedDurationMs,
+        latency: { p50: summary.p50LatencyMs, p95: summary.p95LatencyMs, p99: summary.p99LatencyMs },
         recent: {},
         frame: s.frame + 1,
         summary,
         mismatches,
+        timelineMismatches: lineMismatches,
       }));
     },
     [cancelFrame, fold],
@@ -150,10 +212,17 @@ export function useSimulationRun(groupId: string, deployments: readonly Deployme
       unsubscribe.current?.();
       cancelFrame();
       pending.current = [];
-      progress.current = { completed: 0, total: input.numRequests, simulationId: null };
-      const fresh = initialRunState(deploymentsRef.current);
+      const total = expectedRequests(input);
+      progress.current = { completed: 0, total, simulationId: null, simulatedMs: 0 };
+      const fresh = initialRunState(
+        deploymentsRef.current,
+        input.timelineBucketSeconds ? input.timelineBucketSeconds * 1000 : null,
+      );
       counts.current = fresh.counts;
-      setState({ ...fresh, status: 'running', total: input.numRequests });
+      timeline.current = fresh.timeline;
+      latencies.current = new LatencyLog();
+      lastSlowPublish.current = 0;
+      setState({ ...fresh, status: 'running', total, input });
       live.current = true;
 
       let done = false;
@@ -174,8 +243,9 @@ export function useSimulationRun(groupId: string, deployments: readonly Deployme
                 completed: event.completed,
                 total: event.total,
                 simulationId: event.simulationId,
+                simulatedMs: event.simulatedMs,
               };
-              pending.current.push(event.requests);
+              pending.current.push({ requests: event.requests, simulatedMs: event.simulatedMs });
               frame.current ??= requestAnimationFrame(renderFrame);
               return;
             case 'SimulationSummary':
@@ -185,6 +255,12 @@ export function useSimulationRun(groupId: string, deployments: readonly Deployme
             case 'LimitExceededError':
               done = true;
               fail(`${event.message} (limit ${event.limit})`);
+              return;
+            case 'ValidationError':
+              done = true;
+              fail(
+                [event.message, ...event.fieldErrors.map((f) => `${f.field}: ${f.message}`)].filter(Boolean).join(' — '),
+              );
               return;
             default:
               done = true;
@@ -219,6 +295,8 @@ export function useSimulationRun(groupId: string, deployments: readonly Deployme
       ...s,
       status: 'finished',
       counts: counts.current,
+      timeline: timeline.current,
+      latency: latencies.current.percentiles(),
       recent: {},
       endedWithoutSummary: true,
     }));

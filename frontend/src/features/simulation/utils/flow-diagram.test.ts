@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fixture from './__fixtures__/server-summary.json';
-import { buildDiagram, orderedDeployments } from './flow-diagram';
-import { applyBatch, emptyCounts, flowDelta, type RequestLike } from './traffic-counts';
+import { randomSplits, seeded } from '../test/random';
+import { NODE_WIDTH, buildDiagram, orderedDeployments, type Diagram, type Point } from './flow-diagram';
+import { applyBatch, emptyCounts, flowData, flowDelta, type RequestLike } from './traffic-counts';
 
 const requests = (fixture as unknown as { requests: RequestLike[] }).requests;
 const GROUP = [
@@ -47,7 +48,6 @@ describe('buildDiagram', () => {
       fallback_timeout: 36,
     });
     expect(hop?.count).toBe(156);
-    expect([hop?.sourceHandle, hop?.targetHandle]).toEqual(['right', 'left']);
     expect(nodes.find((n) => n.id === 'dep:nebius-llama-3.3-70b')?.retries).toBe(34);
     expect(edges.some((e) => e.source === e.target)).toBe(false);
   });
@@ -69,13 +69,101 @@ describe('buildDiagram', () => {
     expect(recent.reduce((n, e) => n + (e.source === 'entry' ? e.recent : 0), 0)).toBe(10);
   });
 
-  it('fans out for other strategies: one column of deployments between requests and response', () => {
-    const { nodes } = buildDiagram('SIMPLE_SHUFFLE', GROUP, counts);
-    const xs = new Set(nodes.filter((n) => n.kind === 'deployment').map((n) => n.x));
-    expect(xs.size).toBe(1);
-    const entry = nodes.find((n) => n.id === 'entry')!;
-    const response = nodes.find((n) => n.id === 'response')!;
-    expect(entry.x).toBeLessThan([...xs][0]!);
-    expect(response.x).toBeGreaterThan([...xs][0]!);
+  it('is vertical: requests on top, deployments in one column by priority, failures at the bottom', () => {
+    for (const strategy of ['PRIORITY_FAILOVER', 'SIMPLE_SHUFFLE'] as const) {
+      const { nodes } = buildDiagram(strategy, ordered, counts);
+      const column = nodes.filter((n) => n.kind !== 'response');
+      expect(new Set(column.map((n) => n.x)).size).toBe(1);
+      const ys = column.map((n) => n.y);
+      expect(ys).toEqual([...ys].sort((a, b) => a - b));
+      expect(column.map((n) => n.id)).toEqual([
+        'entry',
+        'dep:nebius-llama-3.3-70b',
+        'dep:fireworks-llama-v3p3-70b',
+        'dep:azure-gpt-4o',
+        'failed',
+      ]);
+      const response = nodes.find((n) => n.id === 'response')!;
+      expect(response.x).toBeGreaterThan(column[0]!.x + NODE_WIDTH);
+    }
+  });
+
+  it('routes no edge through a node it does not start or end at', () => {
+    const diagram = buildDiagram('PRIORITY_FAILOVER', ordered, applyBatch(counts, skipping));
+    expect(throughNodes(diagram)).toEqual([]);
+  });
+});
+
+/** Requests that skipped a cooling Nebius and went to Fireworks, or (both cooling) to Azure. */
+const skipping: RequestLike[] = Array.from({ length: 30 }, (_, i) => {
+  const both = i % 3 === 0;
+  const target = both ? 'azure-gpt-4o' : 'fireworks-llama-v3p3-70b';
+  return {
+    success: true,
+    latencyMs: 10,
+    attempts: [{ deploymentId: target, deploymentName: 'x', provider: 'p', status: 'SUCCESS', fallbackDepth: both ? 2 : 1, latencyMs: 10 }],
+    skipped: [
+      { deploymentId: 'nebius-llama-3.3-70b', reason: 'cooldown' },
+      ...(both ? [{ deploymentId: 'fireworks-llama-v3p3-70b', reason: 'cooldown' }] : []),
+    ],
+  };
+});
+
+/** Segments that cross a node's box (other than the edge's own ends). */
+function throughNodes({ nodes, edges }: Diagram): string[] {
+  const problems: string[] = [];
+  const crosses = ([ax, ay]: Point, [bx, by]: Point, n: (typeof nodes)[number]) => {
+    const [x0, x1] = [Math.min(ax, bx), Math.max(ax, bx)];
+    const [y0, y1] = [Math.min(ay, by), Math.max(ay, by)];
+    return x1 > n.x + 1 && x0 < n.x + n.width - 1 && y1 > n.y + 1 && y0 < n.y + n.height - 1;
+  };
+  for (const edge of edges) {
+    for (const node of nodes) {
+      if (node.id === edge.source || node.id === edge.target) continue;
+      for (let i = 0; i + 1 < edge.points.length; i += 1) {
+        if (crosses(edge.points[i]!, edge.points[i + 1]!, node)) problems.push(`${edge.id} crosses ${node.id}`);
+      }
+    }
+  }
+  return problems;
+}
+
+describe('skip edges', () => {
+  const ordered = orderedDeployments('PRIORITY_FAILOVER', GROUP, emptyCounts());
+
+  it('draw a dashed "skipped" edge from the skipped deployment to where the request went', () => {
+    const counts = applyBatch(emptyCounts(), skipping);
+    const skipSteps = flowData(counts).filter((s) => s.reason.startsWith('skipped_'));
+    expect(skipSteps).toHaveLength(3);
+    expect(skipSteps).toEqual(expect.arrayContaining([
+      { fromDeployment: 'nebius-llama-3.3-70b', toDeployment: 'fireworks-llama-v3p3-70b', requestCount: 20, reason: 'skipped_cooldown' },
+      { fromDeployment: 'nebius-llama-3.3-70b', toDeployment: 'azure-gpt-4o', requestCount: 10, reason: 'skipped_cooldown' },
+      { fromDeployment: 'fireworks-llama-v3p3-70b', toDeployment: 'azure-gpt-4o', requestCount: 10, reason: 'skipped_cooldown' },
+    ]));
+    const { nodes, edges } = buildDiagram('PRIORITY_FAILOVER', ordered, counts);
+    const skips = Object.fromEntries(edges.filter((e) => e.kind === 'skipped').map((e) => [e.id, e.count]));
+    expect(skips).toEqual({
+      'skipped:dep:nebius-llama-3.3-70b->dep:fireworks-llama-v3p3-70b': 20,
+      'skipped:dep:nebius-llama-3.3-70b->dep:azure-gpt-4o': 10,
+      'skipped:dep:fireworks-llama-v3p3-70b->dep:azure-gpt-4o': 10,
+    });
+    // A skip is not an attempt: Nebius was tried by nobody, and says how often it was passed over.
+    const nebius = nodes.find((n) => n.id === 'dep:nebius-llama-3.3-70b')!;
+    expect([nebius.count, nebius.skipped]).toEqual([0, 30]);
+    // The requests enter where they were served, around the skipped node.
+    expect(edges.find((e) => e.id === 'primary:entry->dep:fireworks-llama-v3p3-70b')?.count).toBe(20);
+    const around = edges.find((e) => e.id === 'primary:entry->dep:azure-gpt-4o')!;
+    expect(Math.min(...around.points.map((p) => p[0]))).toBeLessThan(nebius.x);
+  });
+
+  it('give identical diagrams however the stream is split into batches', () => {
+    const stream = [...requests.slice(0, 200), ...skipping, ...requests.slice(200)];
+    const whole = applyBatch(emptyCounts(), stream);
+    const expected = buildDiagram('PRIORITY_FAILOVER', ordered, whole);
+    for (const seed of [1, 7, 99]) {
+      const split = randomSplits(stream, seeded(seed)).reduce(applyBatch, emptyCounts());
+      expect(split).toEqual(whole);
+      expect(buildDiagram('PRIORITY_FAILOVER', ordered, split)).toEqual(expected);
+    }
   });
 });

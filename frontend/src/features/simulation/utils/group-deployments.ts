@@ -3,6 +3,7 @@ import type { DeploymentRef } from './traffic-counts';
 
 export interface GroupDeploymentRef extends DeploymentRef {
   priority?: number | null;
+  weight?: number | null;
   modelName: string;
 }
 
@@ -14,5 +15,6 @@ export function groupDeploymentRefs(group: SimulationGroup): GroupDeploymentRef[
     modelName: d.modelName,
     provider: d.provider,
     priority: d.priority,
+    weight: d.weight,
   }));
 }

@@ -9,7 +9,9 @@
 //   X -> X                                "success" (X answered)
 //   X -> null                             "failed" (X was the last try and failed)
 //   entry -> null                         "failed" (nothing was attempted)
-// so for every deployment: inflow == attempts on it == outflow.
+//   S -> next attempted deployment        "skipped_<reason>" (S was passed over, e.g. cooling
+//                                         down; no attempt was made on S)
+// so for every deployment: inflow == attempts on it == outflow, skip steps aside.
 //
 // Everything here is a pure function of (state, batch): the component coalesces batches per
 // animation frame and keeps only these counters, never the requests themselves.
@@ -24,12 +26,21 @@ export interface AttemptLike {
   errorKind?: string | null;
   fallbackDepth: number;
   latencyMs: number;
+  startedAtMs?: number | null;
+}
+
+export interface SkipLike {
+  deploymentId: string;
+  /** "cooldown" | "rpm_limit" | "tpm_limit" */
+  reason: string;
 }
 
 export interface RequestLike {
   success: boolean;
   latencyMs: number;
+  startedAtMs?: number | null;
   attempts: readonly AttemptLike[];
+  skipped?: readonly SkipLike[] | null;
 }
 
 export interface DeploymentRef {
@@ -59,6 +70,8 @@ export interface TrafficCounts {
   /** Listed deployments first, in their order, then others in order of first attempt. */
   deployments: readonly DeploymentCounts[];
   flow: Readonly<Record<string, FlowCount>>;
+  /** Failed attempts per ErrorKind ("UNKNOWN" when the trace had none). */
+  errorsByKind: Readonly<Record<string, number>>;
 }
 
 /** The server's `DeploymentTrafficStats`. */
@@ -92,6 +105,7 @@ export interface SummaryCounts {
 export const REASON_PRIMARY = 'primary';
 export const REASON_SUCCESS = 'success';
 export const REASON_FAILED = 'failed';
+export const SKIPPED_PREFIX = 'skipped_';
 
 export function flowKey(from: string | null, to: string | null, reason: string): string {
   // \u0001 cannot appear in an id, so keys never collide.
@@ -113,6 +127,7 @@ export function emptyCounts(deployments: readonly DeploymentRef[] = []): Traffic
       firstAttempts: 0,
     })),
     flow: {},
+    errorsByKind: {},
   };
 }
 
@@ -125,7 +140,9 @@ function onwardReason(current: AttemptLike, following: AttemptLike): string {
 export function flowSteps(request: RequestLike): [string | null, string | null, string][] {
   const { attempts } = request;
   const first = attempts[0];
-  if (!first) return [[null, null, REASON_FAILED]];
+  if (!first) {
+    return [[null, null, REASON_FAILED], ...(request.skipped ?? []).map((skip) => skipStep(request, skip))];
+  }
   const steps: [string | null, string | null, string][] = [[null, first.deploymentId, REASON_PRIMARY]];
   for (let i = 0; i + 1 < attempts.length; i += 1) {
     const current = attempts[i] as AttemptLike;
@@ -134,7 +151,14 @@ export function flowSteps(request: RequestLike): [string | null, string | null, 
   }
   const last = (attempts[attempts.length - 1] as AttemptLike).deploymentId;
   steps.push(request.success ? [last, last, REASON_SUCCESS] : [last, null, REASON_FAILED]);
+  for (const skip of request.skipped ?? []) steps.push(skipStep(request, skip));
   return steps;
+}
+
+/** A skip goes from the skipped deployment to the first deployment attempted after passing it over. */
+export function skipStep(request: RequestLike, skip: SkipLike): [string | null, string | null, string] {
+  const next = request.attempts.find((a) => a.deploymentId !== skip.deploymentId);
+  return [skip.deploymentId, next?.deploymentId ?? null, `${SKIPPED_PREFIX}${skip.reason}`];
 }
 
 /** `state` plus one batch of finished requests; `state` is left untouched. */
@@ -147,6 +171,7 @@ export function applyBatch(state: TrafficCounts, requests: readonly RequestLike[
   let totalRequests = state.totalRequests;
   let successfulRequests = state.successfulRequests;
   let latencySumMs = state.latencySumMs;
+  const errorsByKind: Record<string, number> = { ...state.errorsByKind };
 
   for (const request of requests) {
     totalRequests += 1;
@@ -170,6 +195,10 @@ export function applyBatch(state: TrafficCounts, requests: readonly RequestLike[
       const counts = deployments[at] as DeploymentCounts;
       counts.attempts += 1;
       if (attempt.status === 'SUCCESS') counts.successes += 1;
+      else {
+        const kind = attempt.errorKind ?? 'UNKNOWN';
+        errorsByKind[kind] = (errorsByKind[kind] ?? 0) + 1;
+      }
       counts.latencySumMs += attempt.latencyMs;
       if (position === 0) counts.firstAttempts += 1;
     });
@@ -180,7 +209,7 @@ export function applyBatch(state: TrafficCounts, requests: readonly RequestLike[
       else flow[key] = { from, to, reason, count: 1 };
     }
   }
-  return { totalRequests, successfulRequests, latencySumMs, deployments, flow };
+  return { totalRequests, successfulRequests, latencySumMs, deployments, flow, errorsByKind };
 }
 
 /** Per flow key, how many more requests took that step in `next` than in `previous`. */
@@ -261,6 +290,14 @@ export function countsFromSummary(summary: SummaryCounts): TrafficCounts {
     };
   }
   const firstAttempts = new Map<string, number>();
+  // A summary names the kind of every failed attempt that led somewhere (fallback_<kind>,
+  // retry_<kind>); a request's last failure is only "failed".
+  const errorsByKind: Record<string, number> = {};
+  for (const s of summary.flowData) {
+    const kind = /^(?:fallback|retry)_(.+)$/.exec(s.reason)?.[1];
+    const key = kind ? kind.toUpperCase() : s.reason === REASON_FAILED && s.fromDeployment !== null ? 'FINAL' : null;
+    if (key) errorsByKind[key] = (errorsByKind[key] ?? 0) + s.requestCount;
+  }
   for (const s of summary.flowData) {
     if (s.fromDeployment === null && s.toDeployment !== null) {
       firstAttempts.set(s.toDeployment, (firstAttempts.get(s.toDeployment) ?? 0) + s.requestCount);
@@ -280,6 +317,7 @@ export function countsFromSummary(summary: SummaryCounts): TrafficCounts {
       firstAttempts: firstAttempts.get(d.deploymentId) ?? 0,
     })),
     flow,
+    errorsByKind,
   };
 }
 

@@ -1,0 +1,64 @@
+"""What a simulation plays out over time: its clock, its open-loop traffic, its incidents.
+
+All of it is plain frozen data (picklable: a run crosses to a worker process as it is).
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import dataclass
+
+from gql_server.core.models import ErrorKind
+
+MAX_SIMULATED_REQUESTS = 1_000_000
+MAX_SIMULATED_SECONDS = 24 * 3600.0
+MAX_INJECTED_LATENCY_MS = 600_000.0  # ten minutes: any slower is an outage, not a latency
+MAX_TIMELINE_BUCKETS = 10_000
+DEFAULT_TIMELINE_BUCKETS = 60
+
+
+class SimulationClock(enum.StrEnum):
+    VIRTUAL = "VIRTUAL"  # simulated time: sleeps, timeouts and cooldowns cost no waiting
+    WALL = "WALL"  # real time: what a run against real providers uses
+
+
+class TrafficPattern(enum.StrEnum):
+    CONSTANT = "CONSTANT"  # evenly spaced arrivals
+    POISSON = "POISSON"  # exponential gaps with the given mean rate
+    RAMP = "RAMP"  # the rate grows linearly from 0 to `rate_per_second` over the run
+
+
+@dataclass(frozen=True)
+class TrafficSpec:
+    """Open loop: requests start on schedule, whatever is still in flight."""
+
+    rate_per_second: float
+    duration_seconds: float
+    pattern: TrafficPattern = TrafficPattern.CONSTANT
+
+    def expected_requests(self) -> float:
+        """How many requests the schedule starts (the mean, for POISSON)."""
+        total = self.rate_per_second * self.duration_seconds
+        return total / 2 if self.pattern is TrafficPattern.RAMP else total
+
+
+@dataclass(frozen=True)
+class Incident:
+    """A time window (seconds since the run started, on its clock) in which one deployment fails
+    with `failure_rate` and answers `added_latency_ms` slower. Windows on one deployment may
+    overlap: their failure chances combine as independent draws and their latencies add up."""
+
+    model_id: str
+    start_s: float
+    end_s: float
+    failure_rate: float = 1.0
+    error_kind: ErrorKind = ErrorKind.SERVER_ERROR
+    added_latency_ms: float = 0.0
+
+    def active_at(self, seconds: float) -> bool:
+        return self.start_s <= seconds < self.end_s
+
+
+def finite(value: float) -> bool:
+    return math.isfinite(value)

@@ -1,0 +1,63 @@
+"""One simulation of a routing group, start to end, on a throwaway Router: what a worker process
+(or a test) calls.
+
+    async def main() -> None:
+        async with contextlib.aclosing(
+            simulate_group(group, deployments, request, simulation_id=sid, stop=stop_event)
+        ) as events:
+            async for event in events:  # SimulationProgress batches, then one SimulationSummary
+                send(event)
+
+    virtual_clock.run(main(), request.resolved_clock)   # VIRTUAL for mock runs by default
+
+Everything it takes and yields is picklable. `stop` (an asyncio.Event of the run's loop; from
+another thread set it with `loop.call_soon_threadsafe(stop.set)`) ends the run early with a
+`cancelled=True` summary.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncGenerator, Callable, Mapping
+
+from gql_server.core import loop_logging
+from gql_server.core.models import Deployment, RoutingGroup
+from gql_server.core.router_builder import build_router
+from gql_server.core.simulation import SimulationEvent, SimulationRequest, run_simulation
+from gql_server.core.traces import RequestTrace
+
+
+async def simulate_group(
+    group: RoutingGroup,
+    deployments: Mapping[str, Deployment],
+    request: SimulationRequest,
+    *,
+    simulation_id: str,
+    stop: asyncio.Event | None = None,
+    on_finished: Callable[[RequestTrace], None] | None = None,
+    batch_interval_s: float = 0.05,
+    batch_max: int = 200,
+) -> AsyncGenerator[SimulationEvent, None]:
+    """Progress batches, then one summary. Raises ValidationError (first iteration) on bad
+    input. The Router is built on the running loop, used only by this run, and closed at the end."""
+    request = request.seeded()
+    built = build_router(
+        group, deployments, mock=request.mock, plan=request.injection_plan(), lean=True
+    )
+    try:
+        run = run_simulation(
+            built,
+            request,
+            simulation_id=simulation_id,
+            stop=stop,
+            on_finished=on_finished,
+            batch_interval_s=batch_interval_s,
+            batch_max=batch_max,
+        )
+        async with contextlib.aclosing(run) as events:
+            async for event in events:
+                yield event
+    finally:
+        built.close()
+        await loop_logging.finish_this_loops_logging()

@@ -1,0 +1,117 @@
+"""A simulation's input as it is saved with the run: the GraphQL input's names, so History can
+show it and run it again as it was (draft included)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from gql_server.core.simulation import SimulationRequest
+
+# RoutingGroupPatch's names for the domain fields a draft may change
+_PATCH_NAMES = {
+    "name": "routingGroupName",
+    "description": "description",
+    "strategy": "routingStrategy",
+    "deployments": "deployments",
+    "retry": "retryConfig",
+    "cooldown": "cooldownConfig",
+    "settings": "settings",
+    "assigned_team_ids": "assignedTeamIds",
+    "assigned_key_ids": "assignedKeyIds",
+    "is_active": "isActive",
+}
+
+
+def scoped_to(request: SimulationRequest, model_ids: Collection[str]) -> SimulationRequest:
+    """The request with only the injection and incident rules that name a deployment in
+    `model_ids` (a draft may remove one the scenario names: its rules then have no subject)."""
+    plan = request.plan
+    return dataclasses.replace(
+        request,
+        plan=dataclasses.replace(
+            plan,
+            failures={m: r for m, r in plan.failures.items() if m in model_ids},
+            latency={m: r for m, r in plan.latency.items() if m in model_ids},
+        ),
+        incidents=tuple(i for i in request.incidents if i.model_id in model_ids),
+    )
+
+
+def expected_total(request: SimulationRequest) -> int:
+    """How many requests the run will make (what progress events report as `total`; for
+    POISSON traffic the expected number)."""
+    if request.traffic is not None:
+        return round(request.traffic.expected_requests())
+    return request.num_requests
+
+
+def request_to_json(
+    request: SimulationRequest, draft: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    plan = request.plan
+    out: dict[str, Any] = {
+        "numRequests": request.num_requests,
+        "concurrency": request.concurrency,
+        "mock": request.mock,
+        "seed": request.seed,
+        "failureInjection": [
+            {"modelId": m, "failureRate": r.failure_rate, "errorKind": r.error_kind.value}
+            for m, r in plan.failures.items()
+        ],
+        "latency": [
+            {"modelId": m, "meanMs": r.mean_ms, "jitterMs": r.jitter_ms}
+            for m, r in plan.latency.items()
+        ],
+    }
+    if request.messages is not None:
+        out["messages"] = [dict(m) for m in request.messages]
+    if request.clock is not None:
+        out["clock"] = request.clock.value
+    if request.traffic is not None:
+        traffic = request.traffic
+        out["traffic"] = {
+            "ratePerSecond": traffic.rate_per_second,
+            "durationSeconds": traffic.duration_seconds,
+            "pattern": traffic.pattern.value,
+        }
+    if request.incidents:
+        out["incidents"] = [
+            {
+                "modelId": i.model_id,
+                "startSeconds": i.start_s,
+                "endSeconds": i.end_s,
+                "failureRate": i.failure_rate,
+                "errorKind": i.error_kind.value,
+                "addedLatencyMs": i.added_latency_ms,
+            }
+            for i in request.incidents
+        ]
+    if request.timeline_bucket_s is not None:
+        out["timelineBucketSeconds"] = request.timeline_bucket_s
+    if draft:
+        out["draft"] = draft_to_json(draft)
+    return out
+
+
+def draft_to_json(draft: Mapping[str, Any]) -> dict[str, Any]:
+    """Domain changes (as `RoutingGroupPatch.changes()` makes them) in the patch's names."""
+    return {_PATCH_NAMES.get(k, k): _patch_value(v) for k, v in draft.items()}
+
+
+def _patch_value(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return {_camel(k): v for k, v in value.model_dump(mode="json").items()}
+    if isinstance(value, tuple | list):
+        return [_patch_value(v) for v in value]
+    if hasattr(value, "value"):  # an enum
+        return value.value
+    return value
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)

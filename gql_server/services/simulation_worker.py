@@ -1,0 +1,209 @@
+"""The worker process of the simulation pool: runs one simulation at a time, on its own loop.
+
+A virtual-clock run is pure CPU; in a process of its own it never holds the server's GIL.
+The server (`simulation_pool`) talks to a worker over one duplex pipe:
+
+    server -> worker   ("run", SimulationJob)    start a run (only when the worker is idle)
+                       ("stop", simulation_id)   finish early: flush, then a cancelled summary
+                       ("cancel", simulation_id) the client left: end at once, no summary
+    worker -> server   ("traces", simulation_id, [RequestTrace], simulated_ms)
+                       ("summary", simulation_id, SimulationSummary)
+                       ("failed", simulation_id, message)   an error below the engine (a bug)
+                       ("done", simulation_id)   the run has ended; the worker is idle again
+
+Traces leave as each request finishes: a sender thread ships whatever has finished every
+`FLUSH_S` (or `CHUNK_MAX` at a time), so the pipe carries chunks, not one message per request.
+When the server stops reading (a slow subscriber), the pipe fills, the sender blocks, the
+outbox fills, and the run's loop waits for room: backpressure pauses the simulated world.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import queue
+import threading
+import time
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from gql_server.core import virtual_clock
+from gql_server.core.models import Deployment, RoutingGroup
+from gql_server.core.simulation import SimulationProgress, SimulationRequest
+from gql_server.core.simulation_runner import simulate_group
+from gql_server.core.simulation_stats import SimulationSummary
+from gql_server.core.traces import RequestTrace
+
+FLUSH_S = 0.01
+CHUNK_MAX = 100
+OUTBOX_MAX = 2000  # traces finished but not yet sent before the run waits
+
+
+@dataclass(frozen=True)
+class SimulationJob:
+    simulation_id: str
+    group: RoutingGroup
+    deployments: Mapping[str, Deployment]
+    request: SimulationRequest
+
+
+Message = tuple[Any, ...]
+
+
+class _Outbox:
+    """Traces on their way to the server: the run's loop puts, the sender thread ships."""
+
+    def __init__(self, send: Any, simulation_id: str) -> None:
+        self._send = send
+        self._simulation_id = simulation_id
+        self._queue: queue.Queue[RequestTrace | None] = queue.Queue(maxsize=OUTBOX_MAX)
+        self._simulated_ms = 0.0
+        self._abandoned = threading.Event()
+        self._thread = threading.Thread(target=self._ship, name="simulation sender", daemon=True)
+        self._thread.start()
+
+    def put(self, trace: RequestTrace, simulated_ms: float) -> None:
+        self._simulated_ms = max(self._simulated_ms, simulated_ms)
+        while not self._abandoned.is_set():
+            with contextlib.suppress(queue.Full):
+                self._queue.put(trace, timeout=0.05)
+                return
+
+    def abandon(self) -> None:
+        """The client left: drop what is queued, never block the run again."""
+        self._abandoned.set()
+
+    def close(self) -> None:
+        """Ship what is queued, then end the sender thread."""
+        self._queue.put(None)
+        self._thread.join()
+
+    def _ship(self) -> None:
+        while True:
+            first = self._queue.get()
+            chunk: list[RequestTrace] = []
+            done = first is None
+            if first is not None:
+                chunk.append(first)
+                deadline = time.monotonic() + FLUSH_S
+                while len(chunk) < CHUNK_MAX:
+                    try:
+                        item = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
+                    except queue.Empty:
+                        break
+                    if item is None:
+                        done = True
+                        break
+                    chunk.append(item)
+            if chunk and not self._abandoned.is_set():
+                self._send(("traces", self._simulation_id, chunk, self._simulated_ms))
+            if done:
+                return
+
+
+class _Worker:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._send_lock = threading.Lock()
+        self._jobs: queue.SimpleQueue[SimulationJob | None] = queue.SimpleQueue()
+        self._current: str | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._outbox: _Outbox | None = None
+        self._state = threading.Lock()
+
+    def send(self, message: Message) -> None:
+        with self._send_lock:
+            self._conn.send(message)
+
+    def serve(self) -> None:
+        threading.Thread(target=self._listen, name="simulation commands", daemon=True).start()
+        while (job := self._jobs.get()) is not None:
+            try:
+                # VIRTUAL (mock runs by default): a loop on simulated time, so injected
+                # latency, backoff and cooldowns cost CPU only, never waiting.
+                virtual_clock.run(self._run(job), job.request.resolved_clock)
+            finally:
+                with self._state:
+                    self._current = self._loop = self._stop = self._task = None
+                    self._outbox = None
+                self.send(("done", job.simulation_id))
+
+    def _listen(self) -> None:
+        try:
+            while True:
+                command = self._conn.recv()
+                self._obey(command)
+        except (EOFError, OSError):
+            # The server has gone: nothing is left to run for.
+            os._exit(0)
+
+    def _obey(self, command: Message) -> None:
+        action = command[0]
+        if action == "run":
+            self._jobs.put(command[1])
+            return
+        if action == "exit":
+            self._jobs.put(None)
+            return
+        with self._state:
+            if command[1] != self._current or self._loop is None:
+                return
+            loop, stop, task, outbox = self._loop, self._stop, self._task, self._outbox
+        with contextlib.suppress(RuntimeError):  # that loop has just finished
+            if action == "stop" and stop is not None:
+                loop.call_soon_threadsafe(stop.set)
+            elif action == "cancel" and task is not None:
+                if outbox is not None:
+                    outbox.abandon()
+                loop.call_soon_threadsafe(task.cancel)
+
+    async def _run(self, job: SimulationJob) -> None:
+        outbox = _Outbox(self.send, job.simulation_id)
+        loop = asyncio.get_running_loop()
+        with self._state:
+            self._current = job.simulation_id
+            self._loop = loop
+            self._stop = asyncio.Event()
+            self._task = asyncio.current_task()
+            self._outbox = outbox
+            stop = self._stop
+        started = loop.time()
+
+        def deliver(trace: RequestTrace) -> None:
+            outbox.put(trace, (loop.time() - started) * 1000)
+
+        summary: SimulationSummary | None = None
+        try:
+            run = simulate_group(
+                job.group,
+                job.deployments,
+                job.request,
+                simulation_id=job.simulation_id,
+                stop=stop,
+                on_finished=deliver,
+            )
+            async with contextlib.aclosing(run) as events:
+                async for event in events:
+                    if not isinstance(event, SimulationProgress):
+                        summary = event
+        except asyncio.CancelledError:
+            outbox.abandon()
+        except Exception as exc:  # a bug below the engine: tell the subscriber, stay usable
+            outbox.close()
+            detail = "".join(traceback.format_exception_only(exc)).strip()
+            self.send(("failed", job.simulation_id, detail))
+            return
+        outbox.close()
+        if summary is not None:
+            self.send(("summary", job.simulation_id, summary))
+
+
+def main(conn: Connection) -> None:
+    """The worker process's entry point."""
+    _Worker(conn).serve()

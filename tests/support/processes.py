@@ -1,0 +1,71 @@
+"""Real `python -m gql_server` processes for multi-instance tests."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from tests.support.server import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class ServerProcess:
+    base_url: str
+    ws_url: str
+    log: Path
+    process: subprocess.Popen[bytes]
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+@contextlib.contextmanager
+def server_process(
+    env: Mapping[str, str], log: Path, *args: str, ready_timeout: float = 90.0
+) -> Iterator[ServerProcess]:
+    port = free_port()
+    command = [sys.executable, "-m", "gql_server", "--host", "127.0.0.1", "--port", str(port)]
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [*command, *args],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    running = ServerProcess(
+        f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}/graphql", log, process
+    )
+    try:
+        _wait_healthy(running, ready_timeout)
+        yield running
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _wait_healthy(server: ServerProcess, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"the server exited during start-up:\n{server.output()}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{server.base_url}/healthz", timeout=2).status_code == 200:
+                return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the server did not become healthy:\n{server.output()}")
+        time.sleep(0.2)
