@@ -157,6 +157,11 @@ def this_server(provider_port: int, workers: int, tmp: Path) -> Iterator[Target]
     }
     args = [sys.executable, "-m", "gql_server", "--port", str(port), "--config", str(config)]
     if workers > 1:
+        # Workers share state only through Redis (and the database): as in production.
+        env["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+        env["REDIS_NAMESPACE"] = f"bench-{os.getpid()}"
+        if "BENCH_DATABASE_URL" in os.environ:
+            env["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
         args += ["--workers", str(workers)]
     url = f"http://127.0.0.1:{port}"
     with process(args, env, f"{url}/healthz"):
