@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 4000
 CONFIG ?= examples/demo-config.yaml
 
-.PHONY: run dev test lint bench install ui chromium test-py test-ui test-e2e schema codegen clean
+.PHONY: run dev test lint bench install ui chromium wrk test-py test-ui test-e2e schema codegen clean
 
 .venv/.installed: pyproject.toml constraints.txt
 	python3 -m venv .venv
@@ -37,6 +37,11 @@ dev: install
 	@echo "API on :$(PORT) (reload), UI dev server on :5173 (proxying /graphql and /v1)"
 	( $(PY) -m uvicorn gql_server.app:dev_app --factory --reload --host $(HOST) --port $(PORT) & \
 	  cd frontend && npm run dev -- --host $(HOST) ; kill %1 )
+
+wrk:
+	@if command -v wrk >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
+	else echo "The production bench needs Debian's wrk: run 'sudo apt-get install -y wrk'." >&2; exit 1; fi
 
 chromium:
 	@if [ -x /usr/bin/chromium ]; then :; \
@@ -69,6 +74,7 @@ test: install ui chromium lint test-py test-ui test-e2e
 
 bench: install ui chromium
 	$(PY) -m benchmarks
+	$(MAKE) wrk && $(PY) -m benchmarks.litellm_venv .bench/litellm-proxy-venv && $(PY) -m benchmarks.production --workers 1,2
 	cd frontend && npx playwright test simulation --grep "100,000-request" --reporter=line
 	$(PY) -m benchmarks.longtask test-results/longtask.json
 

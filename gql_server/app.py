@@ -8,6 +8,7 @@ import logging
 import secrets
 import sys
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,15 +25,19 @@ from gql_server.core import secret_box
 from gql_server.core.registry import RouterRegistry
 from gql_server.core.router_builder import SharedState
 from gql_server.core.secret_box import SecretBox
-from gql_server.events import GROUPS_CHANNEL, RedisEventBus, make_event_bus
+from gql_server.events import GROUPS_CHANNEL, KEYS_CHANNEL, RedisEventBus, make_event_bus
 from gql_server.graphql_endpoint import GraphQLView, SocketLimits
 from gql_server.http_limits import BodyLimitMiddleware, BodyLimits
+from gql_server.metrics_endpoint import metrics_route
 from gql_server.openai_api import openai_routes
 from gql_server.runtime import Runtime
 from gql_server.services.access import AccessService
 from gql_server.services.container import Services
 from gql_server.services.deployments import DeploymentService
+from gql_server.services.key_cache import KeyCache
 from gql_server.services.live_traffic import LiveTrafficService
+from gql_server.services.metrics import TrafficMetrics
+from gql_server.services.request_log import RequestLogService
 from gql_server.services.routing_groups import RoutingGroupService
 from gql_server.services.simulation_pool import default_size
 from gql_server.services.simulations import SIMULATIONS_CHANNEL, SimulationService
@@ -60,7 +65,9 @@ def create_app(settings: Settings) -> Starlette:
         followers = [
             asyncio.create_task(_follow_group_changes(runtime)),
             asyncio.create_task(_follow_stop_requests(runtime)),
+            asyncio.create_task(_follow_key_changes(runtime)),
             asyncio.create_task(runtime.services.live_traffic.run()),
+            asyncio.create_task(runtime.services.request_log.run()),
         ]
         runtime.ready = True
         _announce(settings, master_key, generated)
@@ -94,6 +101,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         *openai_routes(runtime),
+        metrics_route(runtime),
         *_ui_routes(settings.ui_dist),
     ]
     limits = BodyLimits(
@@ -148,7 +156,8 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
     registry = RouterRegistry(mock=settings.mock_mode, shared_state=shared)
     uow = database.uow_factory()
     groups = RoutingGroupService(uow, registry, bus)
-    access = AccessService(uow, bus, master_key)
+    key_cache = KeyCache(settings.key_cache_ttl_seconds) if settings.key_cache_ttl_seconds else None
+    access = AccessService(uow, bus, master_key, key_cache)
     services = Services(
         groups=groups,
         deployments=DeploymentService(uow, box),
@@ -163,8 +172,16 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
         ),
         traffic=TrafficHook(),
         live_traffic=LiveTrafficService(bus, groups, registry),
+        request_log=RequestLogService(
+            uow,
+            log_messages=settings.log_messages,
+            retention=timedelta(days=settings.request_log_retention_days),
+        ),
+        metrics=TrafficMetrics(),
     )
     services.traffic.add_listener(services.live_traffic.on_finished)
+    services.traffic.add_listener(services.request_log.on_finished)
+    services.traffic.add_listener(services.metrics.on_finished)
     sealed = await services.deployments.seal_stored_keys()
     if sealed:
         log.info("encrypted %d provider API keys stored in plaintext", sealed)
@@ -181,7 +198,9 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
             log.info("created routing groups from the config: %s", ", ".join(created))
     live = await groups.load_all_live()
     log.info("%d routing groups live", live)
-    return Runtime(settings, database, bus, registry, services, master_key, generated)
+    return Runtime(
+        settings, database, bus, registry, services, master_key, generated, key_cache=key_cache
+    )
 
 
 async def _secret_box(settings: Settings, database: Database) -> SecretBox:
@@ -204,6 +223,25 @@ async def _follow_group_changes(runtime: Runtime) -> None:
             await runtime.services.groups.refresh(group_id)
         except Exception:
             log.exception("could not refresh routing group %s", group_id)
+
+
+async def _follow_key_changes(runtime: Runtime) -> None:
+    """A key revoked or deleted on any instance leaves this instance's key cache at once."""
+    cache = runtime.key_cache
+    if cache is None:
+        return
+    while True:
+        try:
+            async for event in runtime.bus.subscribe(KEYS_CHANNEL):
+                key_id = event.get("keyId")
+                if isinstance(key_id, str):
+                    cache.evict_key(key_id)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("lost the key-change feed; clearing the key cache and resubscribing")
+        cache.clear()  # events may have been missed meanwhile
+        await asyncio.sleep(0.5)
 
 
 async def _follow_stop_requests(runtime: Runtime) -> None:

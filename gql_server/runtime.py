@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from gql_server.core.registry import RouterRegistry
 from gql_server.events import EventBus
 from gql_server.services.container import Services
+from gql_server.services.key_cache import KeyCache
 from gql_server.settings import Settings
 from gql_server.store.database import Database
 
@@ -21,3 +22,4 @@ class Runtime:
     master_key: str
     generated_master_key: bool
     ready: bool = False
+    key_cache: KeyCache | None = None

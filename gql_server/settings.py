@@ -31,6 +31,15 @@ class Settings(BaseSettings):
     simulation_workers: int | None = Field(default=None, ge=1, le=256)
     max_simulations_per_key: int = Field(default=2, ge=1, le=1000)
     log_level: str = "INFO"
+    # Keys authenticated once are held in memory this long (0: off); revocation is pushed over
+    # the event bus and evicts at once on every instance, the TTL only covers a lost message.
+    key_cache_ttl_seconds: float = Field(default=60.0, ge=0, le=3600, allow_inf_nan=False)
+    # The request log keeps rows this long; message content only with LOG_MESSAGES=true.
+    request_log_retention_days: float = Field(default=7.0, gt=0, le=3650, allow_inf_nan=False)
+    log_messages: bool = False
+    # GET /metrics without the master key.
+    metrics_public: bool = False
+
     # Request bodies above these sizes get 413 before they are read (Content-Length) or as soon
     # as the stream passes the limit; websocket messages on /graphql share the GraphQL limit.
     graphql_max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=256 * 1024 * 1024)

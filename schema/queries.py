@@ -14,6 +14,7 @@ from schema.types import (
     RoutingGroupRevision,
     Team,
 )
+from schema.usage_types import RequestLogFilter, RequestLogPage, SpendGroupBy, SpendRow
 
 
 @strawberry.type
@@ -85,3 +86,39 @@ class Query:
     @strawberry.field(description="Who the caller is.")
     def me(self, info: Info) -> Me:
         return Me.from_domain(info.context.who)
+
+    @strawberry.field(
+        description="Routed /v1 requests, newest first (the master key sees all, a key its own)."
+    )
+    async def request_log(
+        self, info: Info, filter: RequestLogFilter | None = None, page: int = 1, size: int = 50
+    ) -> RequestLogPage:
+        ctx = info.context
+        query = (filter or RequestLogFilter()).to_query()
+        return RequestLogPage.from_page(
+            await ctx.services.request_log.page(ctx.who, query, page, size)
+        )
+
+    @strawberry.field(description="Requests, tokens and cost per key, team or routing group.")
+    async def spend(
+        self, info: Info, group_by: SpendGroupBy, filter: RequestLogFilter | None = None
+    ) -> list[SpendRow]:
+        ctx = info.context
+        query = (filter or RequestLogFilter()).to_query()
+        totals = await ctx.services.request_log.spend(ctx.who, query, group_by.value)
+        names: dict[str, str] = {}
+        if group_by is SpendGroupBy.KEY:
+            names = {
+                k.key_id: k.key_alias or k.key_prefix
+                for k in await ctx.services.access.keys(ctx.who)
+            }
+        elif group_by is SpendGroupBy.TEAM:
+            names = {t.team_id: t.team_alias for t in await ctx.services.access.teams(ctx.who)}
+        return [
+            SpendRow.from_total(
+                group_by,
+                t,
+                t.subject_name if group_by is SpendGroupBy.GROUP else names.get(t.subject_id or ""),
+            )
+            for t in totals
+        ]

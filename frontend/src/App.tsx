@@ -10,6 +10,7 @@ import { KeysPage } from '@/features/keys/components/KeysPage';
 import { GroupCreatePage } from '@/features/routing-groups/components/GroupCreatePage';
 import { GroupListPage } from '@/features/routing-groups/components/GroupListPage';
 import { TeamsPage } from '@/features/teams/components/TeamsPage';
+import { UsagePage } from '@/features/usage/components/UsagePage';
 import { signOut, useApiKey } from '@/lib/auth';
 import { createGraphqlClient } from '@/lib/graphql-client';
 
@@ -27,6 +28,7 @@ export function AppRoutes() {
         <Route path="deployments" element={<DeploymentsPage />} />
         <Route path="teams" element={<TeamsPage />} />
         <Route path="keys" element={<KeysPage />} />
+        <Route path="usage" element={<UsagePage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

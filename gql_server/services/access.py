@@ -29,6 +29,7 @@ from gql_server.core.rate_limits import (
 )
 from gql_server.events import GROUPS_CHANNEL, KEYS_CHANNEL, EventBus
 from gql_server.services.common import make_revision, new_id, require_admin, utcnow
+from gql_server.services.key_cache import KeyCache
 from gql_server.services.ports import (
     ApiKeyRecord,
     DuplicateKey,
@@ -47,11 +48,18 @@ class GeneratedKey:
 
 
 class AccessService:
-    def __init__(self, uow: UnitOfWorkFactory, bus: EventBus, master_key: str) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        bus: EventBus,
+        master_key: str,
+        key_cache: KeyCache | None = None,
+    ) -> None:
         self._uow = uow
         self._bus = bus
         self._master_key = master_key
         self._limiter = RateLimiter()
+        self._key_cache = key_cache  # evicted by the app's KEYS_CHANNEL follower
 
     async def authenticate(self, token: str | None) -> Principal | None:
         """The caller behind a bearer token, or None for no, unknown or revoked keys."""
@@ -59,12 +67,20 @@ class AccessService:
             return None
         if is_master_key(token, self._master_key):
             return master_principal()
+        key_hash = hash_key(token)
+        cache = self._key_cache
+        if cache is not None and (cached := cache.get(key_hash)) is not None:
+            return cached
+        generation = cache.generation if cache is not None else 0
         async with self._uow() as uow:
-            record = await uow.keys.get_by_hash(hash_key(token))
+            record = await uow.keys.get_by_hash(key_hash)
             team = await uow.teams.get(record.team_id) if record and record.team_id else None
         if record is None or record.revoked:
             return None
-        return principal_for(record, team)
+        principal = principal_for(record, team)
+        if cache is not None:
+            cache.put(key_hash, principal, generation)
+        return principal
 
     def admit(self, who: Principal) -> float | None:
         """Count one gateway request against the caller's rpm/tpm limits (its key's and its
@@ -165,6 +181,7 @@ class AccessService:
                 await uow.keys.revoke(key_id, when)
                 record = replace(record, revoked_at=when)
             await uow.commit()
+        self._evict(key_id)
         await self._bus.publish(KEYS_CHANNEL, {"keyId": key_id, "action": "revoke"})
         return record
 
@@ -186,9 +203,14 @@ class AccessService:
                 raise NotFoundError(f"no key with id {key_id!r}")
             changed = await _unassign(uow, who, key_id=key_id)
             await uow.commit()
+        self._evict(key_id)
         await self._bus.publish(KEYS_CHANNEL, {"keyId": key_id, "action": "delete"})
         await self._announce(changed)
         return changed
+
+    def _evict(self, key_id: str) -> None:
+        if self._key_cache is not None:
+            self._key_cache.evict_key(key_id)
 
     async def _announce(self, group_ids: list[str]) -> None:
         for group_id in group_ids:

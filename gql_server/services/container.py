@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from gql_server.services.access import AccessService
 from gql_server.services.deployments import DeploymentService
 from gql_server.services.live_traffic import LiveTrafficService
+from gql_server.services.metrics import TrafficMetrics
+from gql_server.services.request_log import RequestLogService
 from gql_server.services.routing_groups import RoutingGroupService
 from gql_server.services.simulations import SimulationService
 from gql_server.services.testing import TestingService
@@ -22,3 +24,5 @@ class Services:
     simulations: SimulationService
     traffic: TrafficHook
     live_traffic: LiveTrafficService
+    request_log: RequestLogService
+    metrics: TrafficMetrics

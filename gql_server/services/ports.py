@@ -127,6 +127,64 @@ class SimulationRepository(Protocol):
         """Newest first."""
 
 
+@dataclass(frozen=True)
+class RequestLogEntry:
+    """One routed `/v1` request; field names are the `request_log` columns."""
+
+    request_id: str
+    started_at: datetime
+    routing_group_id: str
+    routing_group_name: str
+    key_id: str | None
+    team_id: str | None
+    deployment_id: str | None  # the deployment that answered (None when all failed)
+    success: bool
+    status_code: int
+    attempts: list[dict[str, Any]]  # [{deploymentId, status, errorKind, latencyMs}] in order
+    latency_ms: float
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: float
+    streamed: bool
+    error_message: str | None
+    messages: dict[str, Any] | None  # only with LOG_MESSAGES=true
+
+
+@dataclass(frozen=True)
+class RequestLogQuery:
+    group_id: str | None = None
+    key_id: str | None = None
+    team_id: str | None = None
+    success: bool | None = None
+    deployment_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SpendTotal:
+    subject_id: str | None  # the key, team or group id (None: the master key / no team)
+    subject_name: str | None  # the group's name as logged (keys and teams: None here)
+    requests: int
+    failures: int
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: float
+
+
+class RequestLogRepository(Protocol):
+    async def add_many(self, entries: builtins.list[RequestLogEntry]) -> None: ...
+    async def page(
+        self, query: RequestLogQuery, offset: int, limit: int
+    ) -> tuple[builtins.list[RequestLogEntry], int]:
+        """Newest first, and the total matching `query`."""
+
+    async def spend(self, query: RequestLogQuery, by: str) -> builtins.list[SpendTotal]:
+        """Totals per `by` ("key" | "team" | "group"), dearest first."""
+
+    async def delete_before(self, cutoff: datetime) -> int: ...
+
+
 class UnitOfWork(Protocol):
     deployments: DeploymentRepository
     groups: RoutingGroupRepository
@@ -134,6 +192,7 @@ class UnitOfWork(Protocol):
     teams: TeamRepository
     keys: ApiKeyRepository
     simulations: SimulationRepository
+    request_log: RequestLogRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

@@ -49,6 +49,7 @@ class FinishedRequest:
     tokens: Tokens = field(default_factory=Tokens)
     cost_usd: float = 0.0
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    messages: Any = None  # the caller's messages; the request log stores them only if asked
 
     @property
     def success(self) -> bool:
@@ -96,6 +97,7 @@ def finished_request(
     usage: object = None,
     response: object = None,
     deployments: Mapping[str, Deployment] | None = None,
+    messages: Any = None,
 ) -> FinishedRequest:
     """Build the report from what `/v1` holds when a request ends. `usage` is litellm's Usage
     (a response's `.usage`, or a stream's last usage chunk); the cost is the one litellm stamped on
@@ -122,6 +124,7 @@ def finished_request(
         streamed=streamed,
         tokens=tokens,
         cost_usd=cost,
+        messages=messages,
     )
 
 

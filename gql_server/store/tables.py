@@ -162,4 +162,33 @@ class AppSecretRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=NOW)
 
 
+class RequestLogRow(Base):
+    # One row per routed `/v1` request. No foreign keys: the log outlives groups and keys.
+    # `messages` stays null unless LOG_MESSAGES=true.
+    __tablename__ = "request_log"
+    __table_args__ = (
+        Index(None, "routing_group_id", "started_at"),
+        Index(None, "key_id", "started_at"),
+        Index(None, "started_at"),
+    )
+
+    request_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    routing_group_id: Mapped[str] = mapped_column(Text)
+    routing_group_name: Mapped[str] = mapped_column(Text)
+    key_id: Mapped[str | None] = mapped_column(Text)
+    team_id: Mapped[str | None] = mapped_column(Text)
+    deployment_id: Mapped[str | None] = mapped_column(Text)
+    success: Mapped[bool] = mapped_column(Boolean)
+    status_code: Mapped[int] = mapped_column(Integer)
+    attempts: Mapped[list[dict[str, Any]]] = mapped_column(json_type(), server_default=EMPTY_ARRAY)
+    latency_ms: Mapped[float] = mapped_column(Double)
+    prompt_tokens: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    completion_tokens: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    cost_usd: Mapped[float] = mapped_column(Double, server_default=text("0.0"))
+    streamed: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    messages: Mapped[dict[str, Any] | None] = mapped_column(json_type())
+
+
 ALL_TABLES = tuple(Base.metadata.sorted_tables)

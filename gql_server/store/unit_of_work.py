@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from gql_server.services.ports import (
     ApiKeyRepository,
     DeploymentRepository,
+    RequestLogRepository,
     RevisionRepository,
     RoutingGroupRepository,
     SimulationRepository,
@@ -21,6 +22,7 @@ from gql_server.store.repositories import (
     SqlSimulationRepository,
     SqlTeamRepository,
 )
+from gql_server.store.repositories.request_log import SqlRequestLogRepository
 
 
 class SqlUnitOfWork:
@@ -37,6 +39,7 @@ class SqlUnitOfWork:
     teams: TeamRepository
     keys: ApiKeyRepository
     simulations: SimulationRepository
+    request_log: RequestLogRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -53,6 +56,7 @@ class SqlUnitOfWork:
         self.teams = SqlTeamRepository(session)
         self.keys = SqlApiKeyRepository(session)
         self.simulations = SqlSimulationRepository(session)
+        self.request_log = SqlRequestLogRepository(session)
         return self
 
     async def __aexit__(

@@ -315,6 +315,7 @@ def test_schema_prisma_matches_the_sqlalchemy_models(dmmf_of: RunEngine) -> None
         "routing_group_revisions",
         "simulations",
         "teams",
+        "request_log",
     }
 
 

@@ -18,6 +18,7 @@ TABLES = {
     "routing_group_revisions",
     "simulations",
     "teams",
+    "request_log",
 }
 
 

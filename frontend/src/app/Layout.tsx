@@ -9,6 +9,7 @@ export const NAV_ITEMS = [
   { to: '/deployments', label: 'Deployments' },
   { to: '/teams', label: 'Teams' },
   { to: '/keys', label: 'Keys' },
+  { to: '/usage', label: 'Usage' },
 ] as const;
 
 export function Layout() {

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003_key_limits"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002_encrypt_provider_keys"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

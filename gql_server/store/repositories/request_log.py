@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, case, delete, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gql_server.services.ports import RequestLogEntry, RequestLogQuery, SpendTotal
+from gql_server.store.repositories._rows import affected_rows, fetch_all
+from gql_server.store.tables import RequestLogRow
+
+_FIELDS = tuple(f.name for f in dataclasses.fields(RequestLogEntry))
+_SUBJECT = {
+    "key": RequestLogRow.key_id,
+    "team": RequestLogRow.team_id,
+    "group": RequestLogRow.routing_group_id,
+}
+
+
+class SqlRequestLogRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add_many(self, entries: list[RequestLogEntry]) -> None:
+        if entries:
+            rows = [{name: getattr(e, name) for name in _FIELDS} for e in entries]
+            await self._session.execute(insert(RequestLogRow), rows)
+
+    async def page(
+        self, query: RequestLogQuery, offset: int, limit: int
+    ) -> tuple[list[RequestLogEntry], int]:
+        where = _conditions(query)
+        total = await self._session.scalar(
+            select(func.count()).select_from(RequestLogRow).where(*where)
+        )
+        rows = await fetch_all(
+            self._session,
+            select(RequestLogRow)
+            .where(*where)
+            .order_by(RequestLogRow.started_at.desc(), RequestLogRow.request_id.desc())
+            .offset(offset)
+            .limit(limit),
+        )
+        return [_entry(row) for row in rows], int(total or 0)
+
+    async def spend(self, query: RequestLogQuery, by: str) -> list[SpendTotal]:
+        subject = _SUBJECT[by]
+        name = func.max(RequestLogRow.routing_group_name) if by == "group" else None
+        columns: list[Any] = [
+            subject,
+            func.count(),
+            func.sum(_failed()),
+            func.coalesce(func.sum(RequestLogRow.prompt_tokens), 0),
+            func.coalesce(func.sum(RequestLogRow.completion_tokens), 0),
+            func.coalesce(func.sum(RequestLogRow.cost_usd), 0.0),
+        ]
+        if name is not None:
+            columns.append(name)
+        statement: Select[Any] = (
+            select(*columns)
+            .where(*_conditions(query))
+            .group_by(subject)
+            .order_by(func.sum(RequestLogRow.cost_usd).desc(), func.count().desc())
+        )
+        result = await self._session.execute(statement)
+        return [
+            SpendTotal(
+                subject_id=row[0],
+                subject_name=row[6] if name is not None else None,
+                requests=int(row[1]),
+                failures=int(row[2] or 0),
+                prompt_tokens=int(row[3]),
+                completion_tokens=int(row[4]),
+                cost_usd=float(row[5]),
+            )
+            for row in result.all()
+        ]
+
+    async def delete_before(self, cutoff: datetime) -> int:
+        result = await self._session.execute(
+            delete(RequestLogRow).where(RequestLogRow.started_at < cutoff)
+        )
+        return affected_rows(result)
+
+
+def _failed() -> ColumnElement[int]:
+    return case((RequestLogRow.success.is_(False), 1), else_=0)
+
+
+def _conditions(query: RequestLogQuery) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if query.group_id is not None:
+        where.append(RequestLogRow.routing_group_id == query.group_id)
+    if query.key_id is not None:
+        where.append(RequestLogRow.key_id == query.key_id)
+    if query.team_id is not None:
+        where.append(RequestLogRow.team_id == query.team_id)
+    if query.success is not None:
+        where.append(RequestLogRow.success.is_(query.success))
+    if query.deployment_id is not None:
+        where.append(RequestLogRow.deployment_id == query.deployment_id)
+    if query.since is not None:
+        where.append(RequestLogRow.started_at >= query.since)
+    if query.until is not None:
+        where.append(RequestLogRow.started_at < query.until)
+    return where
+
+
+def _entry(row: RequestLogRow) -> RequestLogEntry:
+    return RequestLogEntry(**{name: getattr(row, name) for name in _FIELDS})
