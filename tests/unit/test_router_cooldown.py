@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import asyncio
 
+from gql_server.core import virtual_clock
 from gql_server.core.injection import FailureRule, InjectionPlan
 from gql_server.core.models import ErrorKind, GroupDeployment, Strategy
 from gql_server.core.router_builder import build_router
+from gql_server.core.scenario import SimulationClock
 from tests.fakes import MESSAGES, deployments_for, make_group
 
 COOLDOWN_S = 0.5
 
 
-async def test_failing_deployment_is_skipped_after_allowed_fails_until_cooldown_ends() -> None:
+def test_failing_deployment_is_skipped_after_allowed_fails_until_cooldown_ends() -> None:
+    # On a virtual clock: the fail-count window is the cooldown time (0.5 s), which a loaded
+    # machine's wall clock can outrun between two calls; the run's own clock cannot.
+    virtual_clock.run(_skipped_until_cooldown_ends(), SimulationClock.VIRTUAL)
+
+
+async def _skipped_until_cooldown_ends() -> None:
     group = make_group(
         Strategy.PRIORITY_FAILOVER,
         [GroupDeployment(model_id="p1", priority=1), GroupDeployment(model_id="p2", priority=2)],
