@@ -131,6 +131,11 @@ async def main(args: argparse.Namespace) -> None:
             await hour_scenario(server, args.hour_seconds)
         if "live" in parts:
             await live(server)
+        if "flood" in parts:
+            flood = await measure_flood(server.base_url, server.key)
+            print(f"\n4. {flood.table()}")
+            verdict = "met" if flood.p99_ms() < 100 else "NOT met"
+            print(_row("target /healthz p99 < 100 ms", verdict))
         if args.delivery:
             delivery = await measure_delivery(
                 server.ws_url, server.key, server.group_id, num_requests=args.count
@@ -150,7 +155,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--count", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--parts", default="throughput,hour,live")
+    parser.add_argument("--parts", default="throughput,hour,live,flood")
     parser.add_argument(
         "--hour-seconds", type=float, default=3600, help="simulated seconds of the hour scenario"
     )

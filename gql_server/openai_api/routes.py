@@ -307,9 +307,7 @@ def _traced_stream(
         exchange.trace = traced.finish(broke_off)
         _stream_done(rt, exchange, tokens)
 
-    return stream_response(
-        request, traced.stream, _routing_headers(traced.stream), on_done=done
-    )
+    return stream_response(request, traced.stream, _routing_headers(traced.stream), on_done=done)
 
 
 def _routed_answer(exchange: Exchange, built: BuiltRouter, routed: Routed) -> Response:
