@@ -298,7 +298,7 @@ export function TrafficSimulator({ group }: SimulationTabProps) {
           }}
         >
           <p>
-            {formatCount(confirmReal.numRequests)} requests will go to the providers' APIs and be billed, unless the
+            {formatCount(confirmReal.numRequests ?? 0)} requests will go to the providers' APIs and be billed, unless the
             deployments use mock responses.
           </p>
         </ConfirmDialog>

@@ -150,10 +150,10 @@ export function useSimulationRun(groupId: string, deployments: readonly Deployme
       unsubscribe.current?.();
       cancelFrame();
       pending.current = [];
-      progress.current = { completed: 0, total: input.numRequests, simulationId: null };
+      progress.current = { completed: 0, total: input.numRequests ?? 0, simulationId: null };
       const fresh = initialRunState(deploymentsRef.current);
       counts.current = fresh.counts;
-      setState({ ...fresh, status: 'running', total: input.numRequests });
+      setState({ ...fresh, status: 'running', total: input.numRequests ?? 0 });
       live.current = true;
 
       let done = false;
