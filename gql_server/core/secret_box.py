@@ -64,6 +64,12 @@ def install(box: SecretBox) -> None:
     _installed = box
 
 
+def installed() -> SecretBox | None:
+    """The installed box: a simulation worker process is handed it with each run, so the run's
+    Router opens provider keys there (still only when it is built)."""
+    return _installed
+
+
 def reveal(value: str | None) -> str | None:
     """Open a sealed value with the installed box (used only when a Router is built)."""
     if not is_sealed(value):

@@ -32,8 +32,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from gql_server.core import virtual_clock
+from gql_server.core import secret_box, virtual_clock
 from gql_server.core.models import Deployment, RoutingGroup
+from gql_server.core.secret_box import SecretBox
 from gql_server.core.simulation import SimulationProgress, SimulationRequest
 from gql_server.core.simulation_runner import simulate_group
 from gql_server.core.simulation_stats import SimulationSummary
@@ -50,6 +51,7 @@ class SimulationJob:
     group: RoutingGroup
     deployments: Mapping[str, Deployment]
     request: SimulationRequest
+    secrets: SecretBox | None = None  # opens the deployments' sealed API keys in the worker
 
 
 Message = tuple[Any, ...]
@@ -186,6 +188,8 @@ class _Worker:
             return
         if early == "stop":
             stop.set()
+        if job.secrets is not None:
+            secret_box.install(job.secrets)
         started = loop.time()
 
         def deliver(trace: RequestTrace) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gql_server.auth import Principal
+from gql_server.core import secret_box
 from gql_server.core.errors import (
     FieldError,
     LimitExceededError,
@@ -199,7 +200,13 @@ class SimulationService:
         self._all_ended.clear()
         try:
             members = {d.model_id for d in group.deployments}
-            job = SimulationJob(simulation_id, group, deployments, scoped_to(request, members))
+            job = SimulationJob(
+                simulation_id,
+                group,
+                deployments,
+                scoped_to(request, members),
+                secrets=secret_box.installed(),
+            )
             await lease.start(job, running.relay)
         except BaseException:
             await self._end(simulation_id)
