@@ -63,9 +63,9 @@ export interface Diagram {
 }
 
 export const NODE_WIDTH = 230;
-const DEPLOYMENT_HEIGHT = 112;
-const END_HEIGHT = 52;
-const ROW = 156;
+const DEPLOYMENT_HEIGHT = 122;
+const END_HEIGHT = 62;
+const ROW = 162;
 const LANE = 22;
 const LANE_MARGIN = 28;
 const RESPONSE_GAP = 120;
