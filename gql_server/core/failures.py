@@ -19,6 +19,8 @@ from litellm import exceptions as litellm_errors
 
 from gql_server.core.injection import InjectionPlan
 from gql_server.core.models import ErrorKind
+from gql_server.core.run_context import since_origin_ms
+from gql_server.core.scenario import Incident
 
 _ERROR_MESSAGES: Mapping[ErrorKind, str] = {
     ErrorKind.RATE_LIMIT: "injected rate limit",
@@ -70,44 +72,66 @@ class AttemptDraw:
 
 
 class FailureInjector:
-    """Draws per (request index, deployment, attempt) from `plan.seed`, never from timing or
-    from how concurrent requests interleave, so a seed replays the same per-request draws."""
+    """Draws per (request index, deployment, attempt) from `plan.seed`, never from how
+    concurrent requests interleave, so a seed replays the same per-request draws. Incidents
+    apply by when the attempt starts on the run's clock (seconds since the run started).
 
-    def __init__(self, plan: InjectionPlan) -> None:
+    `timeout_s` is the group's timeout: an attempt whose drawn latency is longer fails as a
+    TIMEOUT once the timeout has passed, as it would against a slow provider."""
+
+    def __init__(self, plan: InjectionPlan, *, timeout_s: float | None = None) -> None:
         self.plan = plan
+        self.timeout_s = timeout_s
         self._seed = plan.seed if plan.seed is not None else random.SystemRandom().getrandbits(63)
+        self._incidents: dict[str, tuple[Incident, ...]] = {}
+        for incident in plan.incidents:
+            self._incidents[incident.model_id] = (
+                *self._incidents.get(incident.model_id, ()),
+                incident,
+            )
 
     @property
     def seed(self) -> int:
         return self._seed
 
-    def draw(self, request_index: int, deployment_id: str, attempt: int) -> AttemptDraw:
+    def draw(
+        self, request_index: int, deployment_id: str, attempt: int, at_s: float = 0.0
+    ) -> AttemptDraw:
         # String seeds are hashed with SHA-512 by `random`, so draws agree across processes.
         key = f"{self._seed}:{request_index}:{deployment_id}:{attempt}"
         rng = random.Random(key)  # noqa: S311  # a reproducible simulation, not a secret
         failure_roll = rng.random()
         latency_roll = rng.random()
         rule = self.plan.failures.get(deployment_id)
-        failed = rule is not None and failure_roll < rule.failure_rate
+        kind = rule.error_kind if rule is not None and failure_roll < rule.failure_rate else None
         latency = self.plan.latency.get(deployment_id)
         latency_ms = 0.0
         if latency is not None:
             latency_ms = max(0.0, latency.mean_ms + (2 * latency_roll - 1) * latency.jitter_ms)
-        return AttemptDraw(
-            latency_s=latency_ms / 1000,
-            error_kind=rule.error_kind if failed and rule is not None else None,
-        )
+        for incident in self._incidents.get(deployment_id, ()):
+            roll = rng.random()  # drawn for every incident, active or not: draws stay aligned
+            if not incident.active_at(at_s):
+                continue
+            latency_ms += incident.added_latency_ms
+            if kind is None and roll < incident.failure_rate:
+                kind = incident.error_kind
+        return AttemptDraw(latency_s=latency_ms / 1000, error_kind=kind)
 
     async def prepare(
         self, kwargs: dict[str, Any], request_index: int, deployment_id: str, attempt: int
     ) -> dict[str, Any]:
         """Run the drawn latency and return the attempt's kwargs, failing it if drawn so."""
-        outcome = self.draw(request_index, deployment_id, attempt)
-        if outcome.latency_s > 0:
-            await asyncio.sleep(outcome.latency_s)
-        if outcome.error_kind is None:
+        at_s = since_origin_ms() / 1000 if self._incidents else 0.0
+        outcome = self.draw(request_index, deployment_id, attempt, at_s)
+        latency_s = outcome.latency_s
+        error_kind = outcome.error_kind
+        if self.timeout_s is not None and latency_s > self.timeout_s:
+            latency_s, error_kind = self.timeout_s, ErrorKind.TIMEOUT
+        if latency_s > 0:
+            await asyncio.sleep(latency_s)
+        if error_kind is None:
             return kwargs
         model = str(kwargs.get("model", ""))
         provider = str(kwargs.get("custom_llm_provider") or model.partition("/")[0] or "openai")
-        error = litellm_error(outcome.error_kind, model=model, provider=provider)
+        error = litellm_error(error_kind, model=model, provider=provider)
         return {**kwargs, "mock_response": error}

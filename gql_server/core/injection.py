@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from gql_server.core.models import ErrorKind
+from gql_server.core.scenario import Incident
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,10 @@ class LatencyRule:
 @dataclass(frozen=True)
 class InjectionPlan:
     """Per-deployment (by model_id) failure and latency. `seed` makes every draw reproducible:
-    a draw depends only on (seed, request index, deployment, attempt number), never on timing."""
+    a draw depends only on (seed, request index, deployment, attempt number), never on timing.
+    `incidents` add failures and latency to the attempts that start inside their windows."""
 
     failures: Mapping[str, FailureRule] = field(default_factory=dict)
     latency: Mapping[str, LatencyRule] = field(default_factory=dict)
     seed: int | None = None
+    incidents: tuple[Incident, ...] = ()

@@ -23,20 +23,20 @@ non-streamed ModelResponse's `_hidden_params`.
 from __future__ import annotations
 
 import os
-import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import partial
 from itertools import groupby
 from typing import TYPE_CHECKING, Any, cast
 
-from litellm.constants import (
-    DEFAULT_MOCK_RESPONSE_COMPLETION_TOKEN_COUNT,
-    DEFAULT_MOCK_RESPONSE_PROMPT_TOKEN_COUNT,
-)
+from litellm.litellm_core_utils.rules import Rules
 from litellm.router import Router
+from litellm.router_strategy.lowest_latency import LowestLatencyLoggingHandler
+from litellm.router_utils.cooldown_cache import CooldownCache
 from litellm.types.utils import Choices, Message, ModelResponse, Usage
+from litellm.utils import function_setup
 
 from gql_server.core.errors import RoutingFailedError
 from gql_server.core.failures import FailureInjector
@@ -48,10 +48,10 @@ from gql_server.core.models import (
     RoutingGroup,
     Strategy,
 )
-from gql_server.core.traces import RequestTrace
+from gql_server.core.run_cooldowns import RunCooldownStore
+from gql_server.core.traces import RequestTrace, SkippedDeployment, SkipReason
 from gql_server.core.tracing import (
     REQUEST_KEY,
-    ROUTER_KEY,
     DeploymentLabel,
     RequestRecorder,
     attempt_hooks,
@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from litellm.litellm_core_utils.streaming_handler import CustomStreamWrapper
 
 DEFAULT_MOCK_RESPONSE = "This is a mock response from the routing group."
+CHARS_PER_TOKEN = 4  # mock usage: a rough size, enough for cost and tpm to scale with text
 
 LITELLM_STRATEGY: Mapping[Strategy, str] = {
     Strategy.PRIORITY_FAILOVER: "simple-shuffle",
@@ -94,7 +95,13 @@ class BuiltRouter:
     lean: bool = False
     injector: FailureInjector | None = None
     labels: dict[str, DeploymentLabel] = field(default_factory=dict)
-    router_key: str = ""  # names this Router in each call's metadata (see tracing.AttemptHooks)
+    namespace: str = ""  # a throwaway Router's deployment ids are "<namespace>:<model_id>"
+    cooldowns: RunCooldownStore | None = None  # a throwaway Router's own, on its run's clock
+    attempt_seconds: dict[str, float] | None = None  # litellm call id -> attempt time (latency)
+
+    def router_id(self, model_id: str) -> str:
+        """The id the Router knows `model_id` by."""
+        return f"{self.namespace}:{model_id}" if self.namespace else model_id
 
     async def call(
         self, messages: list[dict[str, str]], *, request_index: int = 0, **kwargs: Any
@@ -105,31 +112,35 @@ class BuiltRouter:
         before = None
         if self.injector is not None or self.lean:
             before = partial(self._prepare_attempt, request_index)
-        recorder = RequestRecorder(request_index, self.labels, before)
+        recorder = RequestRecorder(
+            request_index,
+            self.labels,
+            before,
+            namespace=self.namespace,
+            skip_probe=self._skips if self.cooldowns is not None else None,
+            pricing=self._price,
+            attempt_seconds=self.attempt_seconds,
+        )
         metadata = {
             **kwargs.pop("metadata", {}),
             REQUEST_KEY: recorder.key,
-            ROUTER_KEY: self.router_key,
         }
         hooks = attempt_hooks()
-        started = time.perf_counter()
         with hooks.recording(recorder):
             try:
                 answer = await self.router.acompletion(
                     model=self.entry_model,
                     messages=cast(Any, messages),
                     metadata=metadata,
+                    litellm_logging_obj=self._request_logging(messages, metadata, recorder),
                     **kwargs,
                 )
             except Exception as exc:  # every routing failure becomes data
                 failure = RoutingFailedError(self.group.name, exc)
-                trace = recorder.finish(
-                    latency_ms=_ms_since(started), final_deployment_id=None, error=failure
-                )
+                trace = recorder.finish(final_deployment_id=None, error=failure)
                 return CallOutcome(response=None, error=failure, trace=trace)
         response = cast(ModelResponse, answer)
         trace = recorder.finish(
-            latency_ms=_ms_since(started),
             final_deployment_id=answering_deployment(response),
             response_text=response_text(response),
         )
@@ -144,16 +155,78 @@ class BuiltRouter:
             kwargs = _priced_mock(kwargs, self.deployments.get(deployment_id))
         return kwargs
 
+    def _skips(self, visited: Collection[str], depth: int) -> Iterator[SkippedDeployment]:
+        """Deployments of the tiers up to `depth` this request has not reached that the run's
+        cooldowns hold: the Router passed over them."""
+        store = self.cooldowns
+        if store is None:
+            return
+        for tier in self.tiers[: depth + 1]:
+            for model_id in tier:
+                if model_id not in visited and store.is_cooling(self.router_id(model_id)):
+                    yield SkippedDeployment(model_id, SkipReason.COOLDOWN)
+
+    def _price(self, deployment_id: str, response: object) -> float:
+        """Registry prices x the usage the answer reports (litellm's own cost when unpriced)."""
+        deployment = self.deployments.get(deployment_id)
+        usage = getattr(response, "usage", None)
+        if deployment is not None and (
+            deployment.input_cost_per_token is not None
+            or deployment.output_cost_per_token is not None
+        ):
+            prompt = getattr(usage, "prompt_tokens", 0) or 0
+            completion = getattr(usage, "completion_tokens", 0) or 0
+            return prompt * (deployment.input_cost_per_token or 0.0) + completion * (
+                deployment.output_cost_per_token or 0.0
+            )
+        hidden = getattr(response, "_hidden_params", None)
+        cost = hidden.get("response_cost") if isinstance(hidden, Mapping) else None
+        return float(cost) if isinstance(cost, int | float) else 0.0
+
     async def stream(self, messages: list[dict[str, str]], **kwargs: Any) -> CustomStreamWrapper:
         """Open a streamed answer; see the module docstring for what its `_hidden_params` say."""
-        metadata = {**kwargs.pop("metadata", {}), ROUTER_KEY: self.router_key}
+        metadata = kwargs.pop("metadata", {})
         return await self.router.acompletion(
             model=self.entry_model,
             messages=cast(Any, messages),
             stream=True,
             metadata=metadata,
+            litellm_logging_obj=self._request_logging(messages, metadata, stream=True),
             **kwargs,
         )
+
+    def _request_logging(
+        self,
+        messages: list[dict[str, str]],
+        metadata: dict[str, Any],
+        recorder: RequestRecorder | None = None,
+        *,
+        stream: bool = False,
+    ) -> Any:
+        """The request's logging object, bound to this Router before the call starts.
+
+        Every Router serves its strategy request-scoped (see `build_router`): litellm keeps one
+        strategy callback per class in its process-wide lists, so without this only the first
+        LATENCY_BASED / USAGE_BASED / ... Router in a process would ever learn from its traffic.
+        The Router decides at the start of a call whether its outcome bookkeeping (fail counts,
+        cooldowns, rpm/tpm usage, latency) runs for it, by whether the request's logging object is
+        bound to it, so it is made and bound here, as litellm's proxy does."""
+        call_id = str(uuid.uuid4())
+        if recorder is not None:
+            recorder.call_id = call_id
+        logging_obj, _ = function_setup(
+            "acompletion",
+            Rules(),
+            datetime.now(),  # litellm subtracts it from naive end times
+            is_async_call=True,
+            litellm_call_id=call_id,
+            model=self.entry_model,
+            messages=messages,
+            metadata=metadata,
+            stream=stream,
+        )
+        self.router.observe(logging_obj)
+        return logging_obj
 
     def close(self) -> None:
         """Release the Router's process-wide registrations (strategy callbacks); calls already
@@ -192,7 +265,8 @@ def build_router(
         raise ValueError(f"routing group {group.name!r} names unknown deployments: {missing}")
     if isolated is None:
         isolated = plan is not None
-    entry = f"{group.name}#{uuid.uuid4().hex[:8]}" if isolated else group.name
+    namespace = uuid.uuid4().hex[:8] if isolated else ""
+    entry = f"{group.name}#{namespace}" if isolated else group.name
     tiers = _tiers(group)
     tier_names = [entry if n == 0 else f"{entry}::tier{n + 1}" for n in range(len(tiers))]
     weighted = group.strategy is Strategy.WEIGHTED
@@ -202,7 +276,7 @@ def build_router(
             "litellm_params": litellm_params(
                 deployments[gd.model_id], gd, mock=mock, weighted=weighted
             ),
-            "model_info": {"id": gd.model_id},
+            "model_info": {"id": f"{namespace}:{gd.model_id}" if namespace else gd.model_id},
         }
         for n, tier in enumerate(tiers)
         for gd in tier
@@ -221,6 +295,8 @@ def build_router(
         cooldown_time=cooldown.cooldown_time_seconds or None,
         disable_cooldowns=cooldown.cooldown_time_seconds == 0,
     )
+    # Its strategy learns only from the requests bound to it (see BuiltRouter._request_logging).
+    router.observe(request_scoped=True)
     labels = {
         gd.model_id: DeploymentLabel(
             name=gd.display_name
@@ -232,6 +308,11 @@ def build_router(
         for n, tier in enumerate(tiers)
         for gd in tier
     }
+    cooldowns = None
+    attempt_seconds = None
+    if isolated:
+        cooldowns = _own_cooldowns(router, namespace)
+        attempt_seconds = _latency_on_run_clock(router)
     return BuiltRouter(
         router=router,
         group=group,
@@ -240,10 +321,55 @@ def build_router(
         deployments={gd.model_id: deployments[gd.model_id] for gd in group.deployments},
         mock=mock,
         lean=lean,
-        injector=None if plan is None else FailureInjector(plan),
+        injector=(
+            None
+            if plan is None
+            else FailureInjector(plan, timeout_s=group.settings.timeout_seconds)
+        ),
         labels=labels,
-        router_key=attempt_hooks().serve(router),
+        namespace=namespace,
+        cooldowns=cooldowns,
+        attempt_seconds=attempt_seconds,
     )
+
+
+def _own_cooldowns(router: Router, namespace: str) -> RunCooldownStore:
+    """A throwaway Router keeps its cooldowns in a store of its own, on its run's clock (see
+    run_cooldowns). The core reads them through `_cooldowns`, which it allows reassigning."""
+    store = RunCooldownStore()
+    prefix = f"{namespace}:"
+    store.id_of = lambda model_id: model_id.removeprefix(prefix)
+    default = router.settings().cooldown_time
+    router._cooldowns = CooldownCache(store=store, default_cooldown_time=default)
+    return store
+
+
+def _latency_on_run_clock(router: Router) -> dict[str, float] | None:
+    """Latency-based routing learns from litellm's success logging, which times an attempt on the
+    wall clock. On a run's clock (virtual: no waiting at all) the Router must learn the attempt's
+    time on that clock instead: the recorder notes it per litellm call id and this hands it over."""
+    selectors = router._core._selectors.callback_selectors()  # no public view
+    latency = [s for s in selectors if isinstance(s, LowestLatencyLoggingHandler)]
+    if not latency:
+        return None
+    seconds: dict[str, float] = {}
+    for selector in latency:
+        logged = selector.async_log_success_event
+
+        async def on_run_clock(
+            kwargs: dict[str, Any],
+            response_obj: object,
+            start_time: datetime,
+            end_time: datetime,
+            logged: Any = logged,
+        ) -> None:
+            took = seconds.pop(str(kwargs.get("litellm_call_id")), None)
+            if took is not None:
+                end_time = start_time + timedelta(seconds=took)
+            await logged(kwargs, response_obj, start_time, end_time)
+
+        selector.async_log_success_event = on_run_clock  # type: ignore[method-assign]
+    return seconds
 
 
 def litellm_params(
@@ -305,18 +431,20 @@ def _tiers(group: RoutingGroup) -> list[list[GroupDeployment]]:
     return [list(tier) for _, tier in groupby(ranked, key=lambda d: d.priority)]
 
 
+def _tokens_for(chars: int) -> int:
+    return max(1, round(chars / CHARS_PER_TOKEN))
+
+
 def _priced_mock(kwargs: dict[str, Any], deployment: Deployment | None) -> dict[str, Any]:
     """Lean mode: answer a mock attempt with a ready ModelResponse whose cost is already stamped,
     so litellm skips its cost-map lookup and zero-cost diagnostics (about a fifth of a mock call's
-    CPU). The usage is litellm's own mock usage, so usage-, cost- and latency-based routing read
-    exactly what they read from litellm's mock answer."""
+    CPU). The usage is estimated from the prompt's and the answer's length (about four
+    characters a token), so cost and usage-based routing see a request's size."""
     text = kwargs.get("mock_response")
     if not isinstance(text, str) or text.startswith(_MOCK_ERROR_PREFIXES):
         return kwargs
-    prompt, completion = (
-        DEFAULT_MOCK_RESPONSE_PROMPT_TOKEN_COUNT,
-        DEFAULT_MOCK_RESPONSE_COMPLETION_TOKEN_COUNT,
-    )
+    prompt_chars = sum(len(str(m.get("content", ""))) for m in kwargs.get("messages") or ())
+    prompt, completion = _tokens_for(prompt_chars), _tokens_for(len(text))
     response = ModelResponse(
         model=str(kwargs.get("model", "")),
         choices=[
@@ -333,7 +461,3 @@ def _priced_mock(kwargs: dict[str, Any], deployment: Deployment | None) -> dict[
         )
     response._hidden_params["response_cost"] = cost
     return {**kwargs, "mock_response": response}
-
-
-def _ms_since(started: float) -> float:
-    return (time.perf_counter() - started) * 1000

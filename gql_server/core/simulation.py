@@ -22,7 +22,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import dataclasses
+import math
+import random
 import time
 from collections.abc import (
     AsyncGenerator,
@@ -37,23 +40,29 @@ from dataclasses import dataclass, field
 from gql_server.core.errors import FieldError, ValidationError
 from gql_server.core.injection import InjectionPlan
 from gql_server.core.models import Strategy
+from gql_server.core.run_context import RunContext, current_run, install_run_random
 from gql_server.core.scenario import (
+    DEFAULT_TIMELINE_BUCKETS,
     MAX_INJECTED_LATENCY_MS,
     MAX_SIMULATED_REQUESTS,
     MAX_SIMULATED_SECONDS,
     MAX_TIMELINE_BUCKETS,
     Incident,
     SimulationClock,
+    TrafficPattern,
     TrafficSpec,
     finite,
 )
 from gql_server.core.simulation_stats import (
+    CooldownEvent,
     DeploymentRef,
     SimulationSummary,
     TrafficAccumulator,
 )
 from gql_server.core.tester import RoutedGroup, chat_messages, message_errors
+from gql_server.core.timeline import Timeline
 from gql_server.core.traces import RequestTrace
+from gql_server.core.virtual_clock import is_virtual
 
 MAX_REQUESTS = 100_000
 MAX_CONCURRENCY = 1_000
@@ -76,10 +85,24 @@ class SimulationRequest:
     timeline_bucket_s: float | None = None  # None: about DEFAULT_TIMELINE_BUCKETS buckets
 
     def injection_plan(self) -> InjectionPlan:
-        """The plan to build the run's Router with: the request's seed wins over the plan's."""
+        """The plan to build the run's Router with: the request's seed wins over the plan's;
+        the request's incidents join it."""
+        plan = self.plan
+        if self.incidents:
+            plan = dataclasses.replace(plan, incidents=(*plan.incidents, *self.incidents))
         if self.seed is None:
-            return self.plan
-        return dataclasses.replace(self.plan, seed=self.seed)
+            return plan
+        return dataclasses.replace(plan, seed=self.seed)
+
+    def seeded(self) -> SimulationRequest:
+        """This request with its seed settled (the plan's, or a fresh one), so the Router and
+        the run draw from one seed and the summary can name it."""
+        if self.seed is not None:
+            return self
+        seed = self.plan.seed
+        if seed is None:
+            seed = random.SystemRandom().getrandbits(63)
+        return dataclasses.replace(self, seed=seed)
 
     @property
     def resolved_clock(self) -> SimulationClock:
@@ -213,6 +236,32 @@ def _bucket_errors(bucket_s: float, traffic: TrafficSpec | None) -> list[FieldEr
     return []
 
 
+def arrival_times(traffic: TrafficSpec, seed: int) -> list[float]:
+    """When each request starts, in seconds since the run started (at most
+    MAX_SIMULATED_REQUESTS; POISSON gaps are drawn from `seed`)."""
+    rate, duration = traffic.rate_per_second, traffic.duration_seconds
+    times: list[float] = []
+    if traffic.pattern is TrafficPattern.CONSTANT:
+        count = min(math.ceil(rate * duration - 1e-9), MAX_SIMULATED_REQUESTS)
+        return [i / rate for i in range(count)]
+    if traffic.pattern is TrafficPattern.RAMP:
+        # rate(t) = rate * t / duration: the i-th request starts when rate*t^2/(2*duration) = i
+        i = 1
+        while len(times) < MAX_SIMULATED_REQUESTS:
+            at = math.sqrt(2 * duration * i / rate)
+            if at >= duration:
+                break
+            times.append(at)
+            i += 1
+        return times
+    draws = random.Random(f"{seed}:arrivals")  # noqa: S311  # a reproducible schedule
+    at = draws.expovariate(rate)
+    while at < duration and len(times) < MAX_SIMULATED_REQUESTS:
+        times.append(at)
+        at += draws.expovariate(rate)
+    return times
+
+
 def _not_in_group(model_id: str) -> str:
     return f"deployment {model_id!r} is not in this routing group"
 
@@ -246,6 +295,9 @@ class SimulationRun:
         self._stopping = False
         self._started = False
         self._wake = asyncio.Event()
+        self._origin = 0.0
+        self._requests: set[asyncio.Task[None]] = set()  # open loop: requests in flight
+        self._failure: BaseException | None = None
 
     def stop(self) -> None:
         """Finish early: flush what finished, then one summary with `cancelled=True`."""
@@ -260,37 +312,150 @@ class SimulationRun:
             raise RuntimeError("a SimulationRun can be iterated only once")
         self._started = True
         group = self._built.group
-        validate_simulation_request(self._request, [d.model_id for d in group.deployments])
-        self._messages = chat_messages(self._request.messages)
-        accumulator = TrafficAccumulator(
-            deployments=self._deployments_listed(), primary_ids=self._primary_ids()
-        )
-        total = self._request.num_requests
+        request = self._request
+        validate_simulation_request(request, [d.model_id for d in group.deployments])
+        self._messages = chat_messages(request.messages)
+        listed = self._deployments_listed()
+        accumulator = TrafficAccumulator(deployments=listed, primary_ids=self._primary_ids())
+        loop = asyncio.get_running_loop()
+        self._origin = loop.time()
+        seed = self._seed()
+        arrivals = None if request.traffic is None else arrival_times(request.traffic, seed)
+        total = request.num_requests if arrivals is None else len(arrivals)
+        timeline = Timeline([d.deployment_id for d in listed], width_ms=self._bucket_ms(request))
         queue: asyncio.Queue[RequestTrace] = asyncio.Queue(
-            maxsize=max(2 * self._batch_max, self._request.concurrency)
+            maxsize=max(2 * self._batch_max, request.concurrency)
         )
+        # Every task of the run sees the run: its clock origin and its own random generator.
+        install_run_random()
+        context = contextvars.copy_context()
+        context.run(current_run.set, RunContext(self._origin, random.Random(seed)))  # noqa: S311
         started = time.perf_counter()
-        workers = [
-            asyncio.create_task(self._work(queue), name=f"simulation {self.simulation_id} #{n}")
-            for n in range(min(self._request.concurrency, total))
-        ]
+        if arrivals is None:
+            workers = [
+                asyncio.create_task(
+                    self._work(queue), name=f"simulation {self.simulation_id} #{n}", context=context
+                )
+                for n in range(min(request.concurrency, total))
+            ]
+        else:
+            workers = [
+                asyncio.create_task(
+                    self._schedule(queue, arrivals),
+                    name=f"simulation {self.simulation_id} schedule",
+                    context=context,
+                )
+            ]
         self._live_workers = len(workers)
         try:
             # aclosing: a left-behind inner generator would be finalised later, in a new task.
             async with contextlib.aclosing(self._batches(queue, workers)) as batches:
                 async for batch in batches:
                     accumulator.add_all(batch)
+                    for trace in batch:
+                        timeline.add(trace)
                     yield SimulationProgress(
-                        self.simulation_id, accumulator.total_requests, total, batch
+                        self.simulation_id,
+                        accumulator.total_requests,
+                        total,
+                        batch,
+                        simulated_ms=(loop.time() - self._origin) * 1000,
                     )
             duration_ms = (time.perf_counter() - started) * 1000
-            yield accumulator.summary(
+            simulated_ms = (loop.time() - self._origin) * 1000
+            cooldowns = self._cooldown_events(loop.time())
+            summary = accumulator.summary(
                 self.simulation_id,
                 duration_ms=duration_ms,
                 cancelled=accumulator.total_requests < total,
             )
+            yield dataclasses.replace(
+                summary,
+                clock=SimulationClock.VIRTUAL if is_virtual(loop) else SimulationClock.WALL,
+                simulated_duration_ms=simulated_ms,
+                timeline=timeline.buckets(simulated_ms, cooldowns),
+                cooldowns=cooldowns,
+                total_cost_usd=accumulator.total_cost_usd,
+                seed=seed,
+            )
         finally:
-            await _cancel_all(workers)
+            await _cancel_all([*workers, *self._requests])
+
+    def _seed(self) -> int:
+        """The seed the run uses for everything: asked for, or the injector's, or a fresh one."""
+        request = self._request
+        if request.seed is not None:
+            return request.seed
+        if request.plan.seed is not None:
+            return request.plan.seed
+        injector = getattr(self._built, "injector", None)
+        if injector is not None:
+            return int(injector.seed)
+        return random.SystemRandom().getrandbits(63)
+
+    @staticmethod
+    def _bucket_ms(request: SimulationRequest) -> float | None:
+        if request.timeline_bucket_s is not None:
+            return request.timeline_bucket_s * 1000
+        if request.traffic is not None:
+            return request.traffic.duration_seconds * 1000 / DEFAULT_TIMELINE_BUCKETS
+        return None
+
+    def _cooldown_events(self, now: float) -> list[CooldownEvent]:
+        store = getattr(self._built, "cooldowns", None)
+        if store is None:
+            return []
+        return [
+            CooldownEvent(
+                deployment_id=span.deployment_id,
+                start_ms=(span.start - self._origin) * 1000,
+                end_ms=(span.end - self._origin) * 1000 if span.end <= now else None,
+            )
+            for span in store.events
+        ]
+
+    async def _schedule(
+        self, queue: asyncio.Queue[RequestTrace], arrivals: Sequence[float]
+    ) -> None:
+        """Open loop: start each request at its arrival time, whatever is still in flight."""
+        loop = asyncio.get_running_loop()
+        try:
+            for index, at_s in enumerate(arrivals):
+                if self._stopping:
+                    break
+                delay = self._origin + at_s - loop.time()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                task = asyncio.create_task(self._one(queue, index))
+                self._requests.add(task)
+                self._live_workers += 1
+                task.add_done_callback(self._requests.discard)
+        finally:
+            self._live_workers -= 1
+            self._wake.set()
+
+    async def _one(self, queue: asyncio.Queue[RequestTrace], index: int) -> None:
+        try:
+            await self._deliver(queue, index)
+        except Exception as exc:  # a bug below the engine: end the stream with it
+            self._failure = exc
+        finally:
+            self._live_workers -= 1
+            self._wake.set()
+
+    async def _deliver(self, queue: asyncio.Queue[RequestTrace], index: int) -> None:
+        # a copy each: litellm may add to a request's messages in place
+        messages = [dict(m) for m in self._messages]
+        result = await self._built.call(messages, request_index=index)
+        trace = result.trace
+        if trace.finished_at_ms is None:
+            trace = dataclasses.replace(trace, finished_at_ms=time.time() * 1000)
+        await queue.put(trace)
+        if self._on_finished is not None:
+            # Right away, not at the next batch: lets a caller deliver each trace the
+            # moment it exists (see services.simulations).
+            self._on_finished(trace)
+        self._wake.set()
 
     def _deployments_listed(self) -> Sequence[DeploymentRef]:
         if self._deployments is not None:
@@ -309,19 +474,25 @@ class SimulationRun:
         self, queue: asyncio.Queue[RequestTrace], workers: list[asyncio.Task[None]]
     ) -> AsyncGenerator[list[RequestTrace], None]:
         loop = asyncio.get_running_loop()
+        # A batch closes after `batch_interval_s` of wall time: on a virtual clock the loop's
+        # time says nothing about when a watcher should see the next batch.
+        virtual = is_virtual(loop)
+        now = time.monotonic if virtual else loop.time
         batch: list[RequestTrace] = []
         deadline = 0.0
         while True:
             _raise_worker_error(workers)
+            if self._failure is not None:
+                raise RuntimeError("a simulation worker failed") from self._failure
             if self._stopping:
                 # Cancel first so no attempt starts while the last batch is flushed.
-                await _cancel_all(workers)
+                await _cancel_all([*workers, *self._requests])
             while len(batch) < self._batch_max and not queue.empty():
                 if not batch:
-                    deadline = loop.time() + self._batch_interval_s
+                    deadline = now() + self._batch_interval_s
                 batch.append(queue.get_nowait())
             finished = queue.empty() and (self._live_workers == 0 or self._stopping)
-            due = len(batch) >= self._batch_max or loop.time() >= deadline
+            due = len(batch) >= self._batch_max or now() >= deadline
             if batch and (due or finished):
                 yield batch
                 batch = []
@@ -331,7 +502,7 @@ class SimulationRun:
             self._wake.clear()
             if not queue.empty():
                 continue
-            timeout = max(0.0, deadline - loop.time()) if batch else None
+            timeout = max(0.0, deadline - now()) if batch and not virtual else None
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(timeout):
                     await self._wake.wait()
@@ -341,18 +512,7 @@ class SimulationRun:
             while not self._stopping and self._next_index < self._request.num_requests:
                 index = self._next_index
                 self._next_index += 1
-                # a copy each: litellm may add to a request's messages in place
-                messages = [dict(m) for m in self._messages]
-                result = await self._built.call(messages, request_index=index)
-                trace = result.trace
-                if trace.finished_at_ms is None:
-                    trace = dataclasses.replace(trace, finished_at_ms=time.time() * 1000)
-                await queue.put(trace)
-                if self._on_finished is not None:
-                    # Right away, not at the next batch: lets a caller deliver each trace the
-                    # moment it exists (see services.simulations).
-                    self._on_finished(trace)
-                self._wake.set()
+                await self._deliver(queue, index)
         finally:
             self._live_workers -= 1
             self._wake.set()

@@ -41,6 +41,7 @@ async def simulate_group(
 ) -> AsyncGenerator[SimulationEvent, None]:
     """Progress batches, then one summary. Raises ValidationError (first iteration) on bad
     input. The Router is built on the running loop, used only by this run, and closed at the end."""
+    request = request.seeded()
     built = build_router(
         group, deployments, mock=request.mock, plan=request.injection_plan(), lean=True
     )

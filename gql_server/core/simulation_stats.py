@@ -4,10 +4,14 @@
 per request (its latency), so a 100,000-request simulation never holds its traces.
 
 Flow encoding (the public contract's `FlowStep`): `from_deployment=None` is the entry,
-`to_deployment=None` means the request failed for good. Every attempt has exactly one inflow and
-one outflow, so for each deployment: inflow == attempts on it == outflow.
+`to_deployment=None` means the request failed for good. A request visits deployments in order:
+each attempt, and each deployment it was passed over at (a skip: cooling down, over rpm/tpm).
+Every visit has exactly one inflow and one outflow, so for each deployment:
+inflow == attempts + skips on it == outflow.
 
-    entry -> first attempted deployment        reason "primary"
+    entry -> first visited deployment          reason "primary"
+    S -> next visited deployment (S skipped)   reason "skipped_<reason>" (no attempt on S), or
+    S -> None                                  when nothing came after it (the request failed)
     X -> next attempted deployment (X failed)  reason "fallback_<kind>" when the next attempt is
                                                on a deeper fallback tier, else "retry_<kind>"
     X -> X                                     reason "success" (X answered the request)
@@ -31,11 +35,12 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from gql_server.core.scenario import SimulationClock
-from gql_server.core.traces import AttemptTrace, RequestTrace, TraceStatus
+from gql_server.core.traces import AttemptTrace, RequestTrace, SkippedDeployment, TraceStatus
 
 REASON_PRIMARY = "primary"
 REASON_SUCCESS = "success"
 REASON_FAILED = "failed"
+REASON_SKIPPED_PREFIX = "skipped_"  # + SkipReason: passed over, no attempt made on it
 
 
 @dataclass(frozen=True)
@@ -151,29 +156,45 @@ def latency_stats(latencies_ms: Iterable[float]) -> LatencyStats:
 
 def flow_edges(trace: RequestTrace) -> list[tuple[str | None, str | None, str]]:
     """The (from, to, reason) steps one request took, per the encoding in the module docstring."""
-    attempts = trace.attempts
-    if not attempts:
+    visits = _visits(trace)
+    if not visits:
         return [(None, None, REASON_FAILED)]
     edges: list[tuple[str | None, str | None, str]] = [
-        (None, attempts[0].deployment_id, REASON_PRIMARY)
+        (None, visits[0].deployment_id, REASON_PRIMARY)
     ]
-    for current, following in itertools.pairwise(attempts):
-        edges.append(
-            (
-                current.deployment_id,
-                following.deployment_id,
-                _onward(current, following),
-            )
-        )
-    last = attempts[-1].deployment_id
-    if trace.success:
-        edges.append((last, last, REASON_SUCCESS))
+    for current, following in itertools.pairwise(visits):
+        edges.append((current.deployment_id, following.deployment_id, _onward(current, following)))
+    last = visits[-1]
+    if isinstance(last, SkippedDeployment):
+        edges.append((last.deployment_id, None, f"{REASON_SKIPPED_PREFIX}{last.reason}"))
+    elif trace.success:
+        edges.append((last.deployment_id, last.deployment_id, REASON_SUCCESS))
     else:
-        edges.append((last, None, REASON_FAILED))
+        edges.append((last.deployment_id, None, REASON_FAILED))
     return edges
 
 
-def _onward(current: AttemptTrace, following: AttemptTrace) -> str:
+def _visits(trace: RequestTrace) -> list[AttemptTrace | SkippedDeployment]:
+    """Attempts and skips in the order the request met them."""
+    if not trace.skipped:
+        return list(trace.attempts)
+    visits: list[AttemptTrace | SkippedDeployment] = []
+    skips = sorted(trace.skipped, key=lambda s: s.before_attempt)
+    position = 0
+    for index, attempt in enumerate(trace.attempts):
+        while position < len(skips) and skips[position].before_attempt <= index:
+            visits.append(skips[position])
+            position += 1
+        visits.append(attempt)
+    visits.extend(skips[position:])
+    return visits
+
+
+def _onward(
+    current: AttemptTrace | SkippedDeployment, following: AttemptTrace | SkippedDeployment
+) -> str:
+    if isinstance(current, SkippedDeployment):
+        return f"{REASON_SKIPPED_PREFIX}{current.reason}"
     kind = current.error_kind.value.lower() if current.error_kind is not None else "error"
     if following.fallback_depth > current.fallback_depth:
         return f"fallback_{kind}"
@@ -187,6 +208,7 @@ class _DeploymentCounters:
     successes: int = 0
     latency_sum_ms: float = 0.0
     first_attempts: int = 0
+    cost_usd: float = 0.0
 
 
 @dataclass
@@ -225,6 +247,7 @@ class TrafficAccumulator:
             counters.successes += attempt.status is TraceStatus.SUCCESS
             counters.latency_sum_ms += attempt.latency_ms
             counters.first_attempts += position == 0
+            counters.cost_usd += attempt.cost_usd
         self._flow.update(flow_edges(trace))
 
     def add_all(self, traces: Iterable[RequestTrace]) -> None:
@@ -253,6 +276,7 @@ class TrafficAccumulator:
                 avg_latency_ms=c.latency_sum_ms / c.attempts if c.attempts else 0.0,
                 percent_of_total=100.0 * c.attempts / total_attempts if total_attempts else 0.0,
                 was_primary=c.ref.deployment_id in primary,
+                cost_usd=c.cost_usd,
             )
             for c in self._counters.values()
         ]
@@ -284,6 +308,10 @@ class TrafficAccumulator:
 
     def latency(self) -> LatencyStats:
         return latency_stats(self._latencies_ms)
+
+    @property
+    def total_cost_usd(self) -> float:
+        return math.fsum(c.cost_usd for c in self._counters.values())
 
     def summary(
         self, simulation_id: str, *, duration_ms: float, cancelled: bool

@@ -25,6 +25,8 @@ class SkippedDeployment:
 
     deployment_id: str
     reason: str  # a SkipReason value
+    before_attempt: int = 0  # index of the attempt it came before (len(attempts): after all)
+    fallback_depth: int = 0  # the tier it sits in
 
 
 @dataclass(frozen=True)

@@ -13,25 +13,26 @@ Routers and runs never share a recorder, so their traces cannot mix.
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import itertools
 import os
 import threading
 import time
-import weakref
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import litellm
 from litellm.integrations.custom_logger import CustomLogger
 
 from gql_server.core.failures import error_kind_of
-from gql_server.core.traces import AttemptTrace, RequestTrace, TraceStatus
+from gql_server.core.run_context import current_run
+from gql_server.core.traces import AttemptTrace, RequestTrace, SkippedDeployment, TraceStatus
 
 REQUEST_KEY = "routing_groups_request_key"
-ROUTER_KEY = "routing_groups_router_key"
 
 # Keys need only be unique in this process (recorders never leave it); uuid4 costs a syscall.
 _KEY_PREFIX = f"{os.getpid()}-{time.monotonic_ns()}-"
@@ -39,6 +40,10 @@ _key_counter = itertools.count()
 
 # (attempt kwargs, deployment id, attempt number on that deployment) -> kwargs for the attempt
 BeforeAttempt = Callable[[dict[str, Any], str, int], Awaitable[dict[str, Any]]]
+# (deployments already visited, the tier reached) -> the ones passed over on the way, with why
+SkipProbe = Callable[[Collection[str], int], Iterable[SkippedDeployment]]
+# (deployment id, the attempt's answer) -> what the attempt cost in USD
+Pricing = Callable[[str, object], float]
 
 
 @dataclass(frozen=True)
@@ -55,110 +60,155 @@ class _OpenAttempt:
     retry_index: int
 
 
+def _loop_now() -> float:
+    return asyncio.get_running_loop().time()
+
+
 class RequestRecorder:
-    """The attempts of one request, in the order the Router made them."""
+    """The attempts (and skips) of one request, in the order the Router made them.
+
+    Times are read from the running loop's clock (simulated time on a virtual clock), so an
+    attempt's latency is what it waited, not the simulator's CPU time. `started_at_ms` counts
+    from the run's origin (see run_context), or from the request's own start outside a run.
+    A throwaway Router's deployment ids carry its `namespace`; traces name the real ids.
+    """
 
     def __init__(
         self,
         request_index: int,
         labels: Mapping[str, DeploymentLabel],
         before_attempt: BeforeAttempt | None = None,
+        *,
+        namespace: str = "",
+        skip_probe: SkipProbe | None = None,
+        pricing: Pricing | None = None,
+        attempt_seconds: dict[str, float] | None = None,
     ) -> None:
         self.key = f"{_KEY_PREFIX}{next(_key_counter)}"
         self.request_index = request_index
         self.attempts: list[AttemptTrace] = []
+        self.skipped: list[SkippedDeployment] = []
+        self.started = _loop_now()
+        run = current_run.get()
+        self.origin = run.origin if run is not None else self.started
         self._labels = labels
         self._before_attempt = before_attempt
+        self._prefix = f"{namespace}:" if namespace else ""
+        self._skip_probe = skip_probe
+        self._pricing = pricing
+        self._attempt_seconds = attempt_seconds
+        self.call_id: str | None = None  # litellm's id of the request (its logging object's)
+        self._visited: set[str] = set()
         self._tries: Counter[str] = Counter()
         self._open: _OpenAttempt | None = None
 
+    def real_id(self, deployment_id: str) -> str:
+        return deployment_id.removeprefix(self._prefix) if self._prefix else deployment_id
+
+    def _note_skips(self, depth: int) -> None:
+        if self._skip_probe is None:
+            return
+        for skip in self._skip_probe(self._visited, depth):
+            self._visited.add(skip.deployment_id)
+            label = self._labels.get(skip.deployment_id)
+            self.skipped.append(
+                dataclasses.replace(
+                    skip,
+                    before_attempt=len(self.attempts),
+                    fallback_depth=label.fallback_depth if label is not None else 0,
+                )
+            )
+
     async def attempt_started(self, kwargs: dict[str, Any]) -> dict[str, Any] | None:
-        deployment_id = _deployment_id(kwargs)
+        deployment_id = self.real_id(_deployment_id(kwargs))
+        label = self._labels.get(deployment_id)
+        self._note_skips(label.fallback_depth if label is not None else 0)
+        self._visited.add(deployment_id)
         attempt = self._tries[deployment_id]
         self._tries[deployment_id] += 1
         retries = _metadata(kwargs).get("attempted_retries")
         self._open = _OpenAttempt(
-            deployment_id, time.perf_counter(), retries if isinstance(retries, int) else 0
+            deployment_id, _loop_now(), retries if isinstance(retries, int) else 0
         )
         if self._before_attempt is None:
             return None
         return await self._before_attempt(kwargs, deployment_id, attempt)
 
     def attempt_failed(self, request_data: Mapping[str, Any], error: BaseException) -> None:
-        self._close(request_data, error)
+        self._close(request_data, error, None)
 
-    def attempt_succeeded(self, request_data: Mapping[str, Any]) -> None:
-        self._close(request_data, None)
+    def attempt_succeeded(self, request_data: Mapping[str, Any], response: object = None) -> None:
+        self._close(request_data, None, response)
 
-    def _close(self, request_data: Mapping[str, Any], error: BaseException | None) -> None:
-        deployment_id = _deployment_id(request_data)
+    def _close(
+        self, request_data: Mapping[str, Any], error: BaseException | None, response: object
+    ) -> None:
+        deployment_id = self.real_id(_deployment_id(request_data))
         opened = self._open
         self._open = None
+        now = _loop_now()
         if opened is None or opened.deployment_id != deployment_id:
             # A failure litellm reports without a matching start (raised before the pre-call
             # hook ran) still happened to this deployment: record it with no latency.
-            opened = _OpenAttempt(deployment_id, time.perf_counter(), 0)
+            opened = _OpenAttempt(deployment_id, now, 0)
+            self._visited.add(deployment_id)
+        if error is None and self._attempt_seconds is not None and self.call_id is not None:
+            self._attempt_seconds[self.call_id] = now - opened.started
         label = self._labels.get(deployment_id, DeploymentLabel(deployment_id, "unknown"))
+        cost = 0.0
+        if error is None and self._pricing is not None:
+            cost = self._pricing(deployment_id, response)
         self.attempts.append(
             AttemptTrace(
                 deployment_id=deployment_id,
                 deployment_name=label.name,
                 provider=label.provider,
-                latency_ms=(time.perf_counter() - opened.started) * 1000,
+                latency_ms=(now - opened.started) * 1000,
                 status=TraceStatus.SUCCESS if error is None else TraceStatus.ERROR,
                 retry_index=opened.retry_index,
                 fallback_depth=label.fallback_depth,
                 error_kind=None if error is None else error_kind_of(error),
                 error_message=None if error is None else _short(error),
+                started_at_ms=(opened.started - self.origin) * 1000,
+                cost_usd=cost,
             )
         )
 
     def finish(
         self,
         *,
-        latency_ms: float,
+        latency_ms: float | None = None,
         final_deployment_id: str | None,
         response_text: str | None = None,
         error: BaseException | None = None,
     ) -> RequestTrace:
+        if error is not None:
+            self._note_skips(
+                max((label.fallback_depth for label in self._labels.values()), default=0)
+            )
+        if latency_ms is None:
+            latency_ms = (_loop_now() - self.started) * 1000
         return RequestTrace(
             request_index=self.request_index,
             success=error is None,
             latency_ms=latency_ms,
-            final_deployment_id=final_deployment_id,
+            final_deployment_id=(
+                None if final_deployment_id is None else self.real_id(final_deployment_id)
+            ),
             attempts=tuple(self.attempts),
             response_text=response_text,
             error_message=None if error is None else _short(error),
+            started_at_ms=(self.started - self.origin) * 1000,
+            skipped=tuple(self.skipped),
         )
 
 
-class ObservedRouter(Protocol):
-    def observe(self, logging_obj: Any = None, *, request_scoped: bool = False) -> object: ...
-
-
 class AttemptHooks(CustomLogger):
-    """Routes litellm's per-attempt deployment hooks to the recorder named in the metadata, and
-    binds the request's logging to the Router that serves it.
-
-    litellm keeps one strategy callback per class in its process-wide lists, so only the first
-    LATENCY_BASED (USAGE_BASED, COST_BASED, ...) Router in a process would ever be fed. Every
-    Router therefore serves its strategy request-scoped (`observe(request_scoped=True)`, at
-    build) and each attempt's logging object is bound to its own Router's selectors here
-    (`observe(logging_obj)`), so each Router learns from its own traffic only."""
+    """Routes litellm's per-attempt deployment hooks to the recorder named in the metadata."""
 
     def __init__(self) -> None:
         super().__init__()
         self._recorders: dict[str, RequestRecorder] = {}
-        self._routers: weakref.WeakValueDictionary[str, ObservedRouter] = (
-            weakref.WeakValueDictionary()
-        )
-
-    def serve(self, router: ObservedRouter) -> str:
-        """Make `router` request-scoped; put the key returned in each call's metadata."""
-        router.observe(request_scoped=True)
-        key = f"{_KEY_PREFIX}r{next(_key_counter)}"
-        self._routers[key] = router
-        return key
 
     @contextmanager
     def recording(self, recorder: RequestRecorder) -> Iterator[str]:
@@ -179,13 +229,6 @@ class AttemptHooks(CustomLogger):
     async def async_pre_call_deployment_hook(
         self, kwargs: dict[str, Any], call_type: object
     ) -> dict[str, Any] | None:
-        metadata = _metadata(kwargs)
-        router_key = metadata.get(ROUTER_KEY)
-        if isinstance(router_key, str):
-            router = self._routers.get(router_key)
-            logging_obj = kwargs.get("litellm_logging_obj")
-            if router is not None and logging_obj is not None:
-                router.observe(logging_obj)
         recorder = self._recorder(kwargs)
         return None if recorder is None else await recorder.attempt_started(kwargs)
 
@@ -194,7 +237,7 @@ class AttemptHooks(CustomLogger):
     ) -> None:
         recorder = self._recorder(request_data)
         if recorder is not None:
-            recorder.attempt_succeeded(request_data)
+            recorder.attempt_succeeded(request_data, response)
 
     async def async_post_call_failure_deployment_hook(
         self,

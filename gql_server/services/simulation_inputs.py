@@ -3,7 +3,8 @@ show it and run it again as it was (draft included)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from pydantic import BaseModel
@@ -23,6 +24,21 @@ _PATCH_NAMES = {
     "assigned_key_ids": "assignedKeyIds",
     "is_active": "isActive",
 }
+
+
+def scoped_to(request: SimulationRequest, model_ids: Collection[str]) -> SimulationRequest:
+    """The request with only the injection and incident rules that name a deployment in
+    `model_ids` (a draft may remove one the scenario names: its rules then have no subject)."""
+    plan = request.plan
+    return dataclasses.replace(
+        request,
+        plan=dataclasses.replace(
+            plan,
+            failures={m: r for m, r in plan.failures.items() if m in model_ids},
+            latency={m: r for m, r in plan.latency.items() if m in model_ids},
+        ),
+        incidents=tuple(i for i in request.incidents if i.model_id in model_ids),
+    )
 
 
 def expected_total(request: SimulationRequest) -> int:

@@ -31,7 +31,7 @@ from gql_server.events import EventBus
 from gql_server.services.common import new_id, utcnow
 from gql_server.services.ports import SimulationRecord, UnitOfWorkFactory
 from gql_server.services.routing_groups import RoutingGroupService
-from gql_server.services.simulation_inputs import expected_total, request_to_json
+from gql_server.services.simulation_inputs import expected_total, request_to_json, scoped_to
 from gql_server.services.simulation_pool import Lease, SimulationPool
 from gql_server.services.simulation_worker import SimulationJob
 from gql_server.services.testing import usable_group
@@ -162,9 +162,13 @@ class SimulationService:
         Raises NotFound/PermissionDenied/Validation/LimitExceeded before anything runs.
         """
         group = await usable_group(self._groups, who, group_id)
+        # Injection and incidents describe the world, the draft the change: a rule may name a
+        # deployment the draft removes, so one scenario runs against both versions.
+        scenario_ids = {d.model_id for d in group.deployments}
         if draft:
             group = await self._apply_draft(group, draft)
-        validate_simulation_request(request, [d.model_id for d in group.deployments])
+            scenario_ids |= {d.model_id for d in group.deployments}
+        validate_simulation_request(request, scenario_ids)
         deployments = await self._groups.deployments_of(group)
         # From here to the slots being held there is no await: a burst of starts by one key
         # sees each other's reservations (the per-key and the global cap hold).
@@ -190,7 +194,8 @@ class SimulationService:
         self._running[simulation_id] = running
         self._all_ended.clear()
         try:
-            job = SimulationJob(simulation_id, group, deployments, request)
+            members = {d.model_id for d in group.deployments}
+            job = SimulationJob(simulation_id, group, deployments, scoped_to(request, members))
             await lease.start(job, running.relay)
         except BaseException:
             await self._end(simulation_id)

@@ -45,9 +45,9 @@ async def served(built: BuiltRouter, first: int, count: int) -> Counter[str | No
 async def warm_process() -> None:
     """litellm's first calls in a process pay for lazy imports (~1 s), which a latency Router
     would remember as that deployment's latency; pay them once on a Router of no interest."""
-    group = make_group(Strategy.SIMPLE_SHUFFLE, [GroupDeployment(model_id="warm")], name="w")
-    with build_router(group, deployments_for(group), mock=True) as built:
-        await served(built, 0, 3)
+    warm, _ = latency_group("warm", "x", "yz")
+    with warm:
+        await served(warm, 0, 6)
 
 
 async def test_two_live_latency_routers_and_a_simulation_each_follow_their_own_fastest() -> None:
