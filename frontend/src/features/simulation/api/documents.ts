@@ -127,6 +127,8 @@ export const SimulateTrafficSubscription = graphql(`
           skipped {
             deploymentId
             reason
+            beforeAttempt
+            fallbackDepth
           }
           attempts {
             startedAtMs
