@@ -71,6 +71,7 @@ const END_HEIGHT = 62;
 const ROW = 162;
 const LANE = 22;
 const LANE_MARGIN = 28;
+const LANE_LABEL_ROOM = 48;
 const RESPONSE_GAP = 120;
 const RESPONSE_WIDTH = 140;
 const MIN_WIDTH = 1.5;
@@ -239,7 +240,8 @@ export function buildDiagram(
     e.target !== RESPONSE_NODE && (slots.get(e.target) ?? 0) !== (slots.get(e.source) ?? 0) + 1;
   const ordered = [...drafts.values()].sort((p, q) => p.id.localeCompare(q.id));
   const laneCount = ordered.filter(needsLane).length;
-  const columnX = LANE_MARGIN + laneCount * LANE;
+  // Room on the left for the lanes, and for the count labels that sit on them.
+  const columnX = (laneCount > 0 ? LANE_LABEL_ROOM : 0) + LANE_MARGIN + laneCount * LANE;
 
   const boxes = new Map<string, Box>();
   const place = (id: string, slot: number, height: number) =>
