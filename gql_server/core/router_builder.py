@@ -51,6 +51,7 @@ from gql_server.core.models import (
 from gql_server.core.run_cooldowns import RunCooldownStore
 from gql_server.core.traces import RequestTrace, SkippedDeployment, SkipReason
 from gql_server.core.tracing import (
+    NAMESPACE_SEPARATOR,
     REQUEST_KEY,
     DeploymentLabel,
     RequestRecorder,
@@ -95,13 +96,13 @@ class BuiltRouter:
     lean: bool = False
     injector: FailureInjector | None = None
     labels: dict[str, DeploymentLabel] = field(default_factory=dict)
-    namespace: str = ""  # a throwaway Router's deployment ids are "<namespace>:<model_id>"
+    namespace: str = ""  # a throwaway Router's deployment ids are "<namespace>~<model_id>"
     cooldowns: RunCooldownStore | None = None  # a throwaway Router's own, on its run's clock
     attempt_seconds: dict[str, float] | None = None  # litellm call id -> attempt time (latency)
 
     def router_id(self, model_id: str) -> str:
         """The id the Router knows `model_id` by."""
-        return f"{self.namespace}:{model_id}" if self.namespace else model_id
+        return f"{self.namespace}{NAMESPACE_SEPARATOR}{model_id}" if self.namespace else model_id
 
     async def call(
         self, messages: list[dict[str, str]], *, request_index: int = 0, **kwargs: Any
@@ -276,7 +277,9 @@ def build_router(
             "litellm_params": litellm_params(
                 deployments[gd.model_id], gd, mock=mock, weighted=weighted
             ),
-            "model_info": {"id": f"{namespace}:{gd.model_id}" if namespace else gd.model_id},
+            "model_info": {
+                "id": f"{namespace}{NAMESPACE_SEPARATOR}{gd.model_id}" if namespace else gd.model_id
+            },
         }
         for n, tier in enumerate(tiers)
         for gd in tier
@@ -308,11 +311,8 @@ def build_router(
         for n, tier in enumerate(tiers)
         for gd in tier
     }
-    cooldowns = None
-    attempt_seconds = None
-    if isolated:
-        cooldowns = _own_cooldowns(router, namespace)
-        attempt_seconds = _latency_on_run_clock(router)
+    cooldowns = _own_cooldowns(router, namespace) if isolated else None
+    attempt_seconds = _latency_on_run_clock(router)
     return BuiltRouter(
         router=router,
         group=group,
@@ -337,7 +337,7 @@ def _own_cooldowns(router: Router, namespace: str) -> RunCooldownStore:
     """A throwaway Router keeps its cooldowns in a store of its own, on its run's clock (see
     run_cooldowns). The core reads them through `_cooldowns`, which it allows reassigning."""
     store = RunCooldownStore()
-    prefix = f"{namespace}:"
+    prefix = f"{namespace}{NAMESPACE_SEPARATOR}"
     store.id_of = lambda model_id: model_id.removeprefix(prefix)
     default = router.settings().cooldown_time
     router._cooldowns = CooldownCache(store=store, default_cooldown_time=default)

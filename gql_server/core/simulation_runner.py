@@ -20,11 +20,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncGenerator, Callable, Mapping
+from dataclasses import dataclass
 
-from gql_server.core import loop_logging
+from gql_server.core import loop_logging, virtual_clock
 from gql_server.core.models import Deployment, RoutingGroup
 from gql_server.core.router_builder import build_router
-from gql_server.core.simulation import SimulationEvent, SimulationRequest, run_simulation
+from gql_server.core.simulation import (
+    SimulationEvent,
+    SimulationProgress,
+    SimulationRequest,
+    run_simulation,
+)
+from gql_server.core.simulation_stats import SimulationSummary
 from gql_server.core.traces import RequestTrace
 
 
@@ -61,3 +68,32 @@ async def simulate_group(
     finally:
         built.close()
         await loop_logging.finish_this_loops_logging()
+
+
+@dataclass(frozen=True)
+class FinishedRun:
+    summary: SimulationSummary
+    traces: list[RequestTrace]  # every request, by request index
+    batches: list[SimulationProgress]
+
+
+def run_to_end(
+    group: RoutingGroup, deployments: Mapping[str, Deployment], request: SimulationRequest
+) -> FinishedRun:
+    """A whole simulation on a loop of the request's clock, in this thread, keeping every trace
+    (tests, benchmarks; a service streams `simulate_group` instead)."""
+    batches: list[SimulationProgress] = []
+    summaries: list[SimulationSummary] = []
+
+    async def main() -> None:
+        run = simulate_group(group, deployments, request, simulation_id="run")
+        async with contextlib.aclosing(run) as events:
+            async for event in events:
+                if isinstance(event, SimulationProgress):
+                    batches.append(event)
+                else:
+                    summaries.append(event)
+
+    virtual_clock.run(main(), request.resolved_clock)
+    traces = sorted((t for b in batches for t in b.requests), key=lambda t: t.request_index)
+    return FinishedRun(summaries[-1], traces, batches)

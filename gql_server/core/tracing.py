@@ -33,6 +33,10 @@ from gql_server.core.run_context import current_run
 from gql_server.core.traces import AttemptTrace, RequestTrace, SkippedDeployment, TraceStatus
 
 REQUEST_KEY = "routing_groups_request_key"
+# Between a throwaway Router's namespace and a deployment's id. Not ":": litellm's usage-based
+# routing reads a deployment id back out of its usage keys ("<id>:<model>:rpm:<minute>") by
+# splitting on the first ":".
+NAMESPACE_SEPARATOR = "~"
 
 # Keys need only be unique in this process (recorders never leave it); uuid4 costs a syscall.
 _KEY_PREFIX = f"{os.getpid()}-{time.monotonic_ns()}-"
@@ -93,7 +97,7 @@ class RequestRecorder:
         self.origin = run.origin if run is not None else self.started
         self._labels = labels
         self._before_attempt = before_attempt
-        self._prefix = f"{namespace}:" if namespace else ""
+        self._prefix = f"{namespace}{NAMESPACE_SEPARATOR}" if namespace else ""
         self._skip_probe = skip_probe
         self._pricing = pricing
         self._attempt_seconds = attempt_seconds

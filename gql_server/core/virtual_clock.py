@@ -7,9 +7,11 @@ latency, litellm's retry backoff, the Router's timeouts) cost CPU only, never wa
 is ready always runs before time moves, so ordering is the same as on a real clock with
 infinitely fast CPUs: a run's reported latencies are exactly the ones it injected.
 
-Only a loop whose every wait is a timer may run on it (a mock simulation): a wait on I/O or on
-another thread would be overtaken by the jumps. Callbacks from other threads
-(`call_soon_threadsafe`, e.g. a stop request) are still picked up between steps.
+Only a loop whose every wait is a timer may run on it (a mock simulation): a wait on I/O
+would be overtaken by the jumps. Work handed to a thread (`run_in_executor`, `to_thread`: litellm
+does so for some first-call set-up) holds the clock still until it is back, so it takes no
+simulated time. Callbacks from other threads (`call_soon_threadsafe`, e.g. a stop request) are
+still picked up between steps.
 
 `run(main, clock)` is `asyncio.run` on the loop the clock asks for.
 """
@@ -30,16 +32,26 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
     def __init__(self) -> None:
         super().__init__()
         self._virtual_now = 0.0
+        self._in_threads = 0
 
     def time(self) -> float:
         return self._virtual_now
+
+    def run_in_executor(self, executor: Any, func: Any, *args: Any) -> asyncio.Future[Any]:  # type: ignore[override]
+        future = super().run_in_executor(executor, func, *args)
+        self._in_threads += 1
+        future.add_done_callback(self._back_from_thread)
+        return future
+
+    def _back_from_thread(self, _: object) -> None:
+        self._in_threads -= 1
 
     def _run_once(self) -> None:
         # asyncio's private step: ready callbacks run, then due timers move to ready. When
         # nothing is ready, the earliest live timer becomes due by moving the clock to it.
         ready: Any = self._ready  # type: ignore[attr-defined]
         scheduled: list[Any] = self._scheduled  # type: ignore[attr-defined]
-        if not ready and not self._stopping:  # type: ignore[attr-defined]
+        if not ready and not self._stopping and not self._in_threads:  # type: ignore[attr-defined]
             while scheduled and scheduled[0]._cancelled:
                 handle = heapq.heappop(scheduled)
                 handle._scheduled = False

@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import os
 import queue
+import signal
 import threading
 import time
 import traceback
@@ -115,6 +116,7 @@ class _Worker:
         self._stop: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
         self._outbox: _Outbox | None = None
+        self._early: dict[str, str] = {}  # stop/cancel that came before its run began
         self._state = threading.Lock()
 
     def send(self, message: Message) -> None:
@@ -128,6 +130,9 @@ class _Worker:
                 # VIRTUAL (mock runs by default): a loop on simulated time, so injected
                 # latency, backoff and cooldowns cost CPU only, never waiting.
                 virtual_clock.run(self._run(job), job.request.resolved_clock)
+            except BaseException as exc:  # the worker stays usable; the server is told
+                detail = "".join(traceback.format_exception_only(exc)).strip()
+                self.send(("failed", job.simulation_id, detail))
             finally:
                 with self._state:
                     self._current = self._loop = self._stop = self._task = None
@@ -153,6 +158,7 @@ class _Worker:
             return
         with self._state:
             if command[1] != self._current or self._loop is None:
+                self._early[command[1]] = action  # its run is queued: obeyed when it begins
                 return
             loop, stop, task, outbox = self._loop, self._stop, self._task, self._outbox
         with contextlib.suppress(RuntimeError):  # that loop has just finished
@@ -173,6 +179,13 @@ class _Worker:
             self._task = asyncio.current_task()
             self._outbox = outbox
             stop = self._stop
+            early = self._early.pop(job.simulation_id, None)
+            self._early.clear()  # anything else is about runs that have ended
+        if early == "cancel":
+            outbox.close()
+            return
+        if early == "stop":
+            stop.set()
         started = loop.time()
 
         def deliver(trace: RequestTrace) -> None:
@@ -205,5 +218,9 @@ class _Worker:
 
 
 def main(conn: Connection) -> None:
-    """The worker process's entry point."""
+    """The worker process's entry point. Ctrl-C and SIGTERM sent to the whole process group
+    are the server's to handle: it stops each run (a cancelled summary, saved) and then ends
+    its workers; a worker whose server has gone ends by itself (its pipe closes)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _Worker(conn).serve()

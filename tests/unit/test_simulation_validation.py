@@ -130,3 +130,18 @@ def test_a_request_crosses_to_a_worker_process_intact() -> None:
         timeline_bucket_s=5.0,
     )
     assert pickle.loads(pickle.dumps(request)) == request
+
+
+async def test_an_invalid_open_loop_run_starts_nothing() -> None:
+    from gql_server.core.simulation import run_simulation
+    from tests.unit.test_simulation_engine import three_tier_fake
+
+    fake = three_tier_fake()
+    bad = SimulationRequest(
+        0, 0, traffic=TrafficSpec(10, 60), incidents=(Incident("fireworks-1", 30, 10),)
+    )
+    with pytest.raises(ValidationError) as raised:
+        async for _ in run_simulation(fake, bad, simulation_id="s"):
+            pass
+    assert [e.field for e in raised.value.field_errors] == ["incidents[0].endSeconds"]
+    assert fake.calls == 0
