@@ -326,6 +326,10 @@ class RoutingTrace:
 class SkippedDeployment:
     deployment_id: strawberry.ID
     reason: str
+    before_attempt: int = strawberry.field(
+        default=0, description="index of the attempt it came before (len(attempts): after all)"
+    )
+    fallback_depth: int = strawberry.field(default=0, description="the tier it sits in")
 
 
 @strawberry.type(name="RequestTrace")
@@ -356,7 +360,12 @@ class RequestTraceType:
             finished_at_ms=getattr(r, "finished_at_ms", None),
             started_at_ms=r.started_at_ms,
             skipped=[
-                SkippedDeployment(deployment_id=strawberry.ID(s.deployment_id), reason=s.reason)
+                SkippedDeployment(
+                    deployment_id=strawberry.ID(s.deployment_id),
+                    reason=s.reason,
+                    before_attempt=s.before_attempt,
+                    fallback_depth=s.fallback_depth,
+                )
                 for s in r.skipped
             ],
         )

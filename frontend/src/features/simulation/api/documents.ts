@@ -128,6 +128,8 @@ export const SimulateTrafficSubscription = graphql(`
           skipped {
             deploymentId
             reason
+            beforeAttempt
+            fallbackDepth
           }
           attempts {
             startedAtMs

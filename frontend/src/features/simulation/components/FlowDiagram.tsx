@@ -23,8 +23,12 @@ import {
   skipReasonText,
   type DiagramNode,
   type FlowEdgeKind,
+  type LabelAlign,
   type Point,
 } from '../utils/flow-diagram';
+
+// 'left': the label starts at its point and extends right; 'right': it ends there.
+const LABEL_SHIFT: Record<LabelAlign, string> = { center: '-50%', left: '0%', right: '-100%' };
 import type { DeploymentRef, TrafficCounts } from '../utils/traffic-counts';
 import { formatCount } from '../utils/format';
 import '../simulation.css';
@@ -47,6 +51,7 @@ type TrafficEdgeData = {
   reasons: Record<string, number>;
   points: Point[];
   label: Point;
+  labelAlign: LabelAlign;
   changed?: number;
 };
 type TrafficEdge = Edge<TrafficEdgeData, 'traffic'>;
@@ -153,7 +158,10 @@ function TrafficEdgeView({ id, data, markerEnd }: EdgeProps<TrafficEdge>) {
       <EdgeLabelRenderer>
         <div
           className={`sim-edge-label${hot ? ' sim-edge-label-hot' : ''}${data.changed ? ' sim-edge-label-changed' : ''}`}
-          style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)`, color }}
+          style={{
+            transform: `translate(${labelX}px, ${labelY}px) translate(${LABEL_SHIFT[data.labelAlign]}, -50%)`,
+            color,
+          }}
           title={edgeTitle(data.kind, data.reasons)}
           data-testid="flow-edge"
           data-edge-id={id}
@@ -262,6 +270,7 @@ export function FlowDiagram({ strategy, deployments, counts, recent, differences
           reasons: edge.reasons,
           points: edge.points,
           label: edge.label,
+          labelAlign: edge.labelAlign,
           changed: differences?.[edge.id],
         },
       })),

@@ -133,7 +133,7 @@ describe('HistoryTab', () => {
     expect(screen.getAllByTestId('flow-step').map((s) => s.dataset.count)).toEqual(['2', '1', '1']);
     expect(screen.getByTestId('timeline-chart')).toHaveAttribute('data-requests', '2');
     expect(screen.getByTestId('cooldown-band')).toHaveAttribute('data-start-ms', '900');
-  });
+  }, 20_000);
 
   it('re-runs a saved run on the simulator tab with the same input', async () => {
     const user = userEvent.setup();

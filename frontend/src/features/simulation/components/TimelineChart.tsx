@@ -53,7 +53,7 @@ export function TimelineChart({
   const last = buckets[buckets.length - 1];
   const extent = Math.max(last?.endMs ?? 0, cursorMs ?? 0, 1000);
   // A known extent stays put; an open one grows in 1-2-5 steps, so the axis does not jump per frame.
-  const domain = domainMs && domainMs >= extent ? domainMs : niceCeiling(extent);
+  const domain = domainMs ? Math.max(domainMs, extent) : niceCeiling(extent);
   const rows = useMemo(() => timelineRows(buckets, deployments), [buckets, deployments]);
   const peak = useMemo(
     () => rows.reduce((max, row) => Math.max(max, row.total), 0),

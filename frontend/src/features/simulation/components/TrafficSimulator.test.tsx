@@ -1,4 +1,4 @@
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Provider } from 'urql';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -240,15 +240,28 @@ describe('TrafficSimulator', () => {
     await user.selectOptions(screen.getByLabelText('Draft strategy'), 'WEIGHTED');
     expect(screen.getByTestId('draft-changes')).toHaveTextContent('strategy PRIORITY_FAILOVER → WEIGHTED');
     await user.click(screen.getByRole('button', { name: 'Run both' }));
-    const runs = mock.calls.filter((c) => c.name === 'SimulateTraffic');
-    expect(runs).toHaveLength(2);
-    const [saved, draft] = runs.map((c) => c.variables.input as Record<string, unknown>);
+    const runs = () => mock.calls.filter((c) => c.name === 'SimulateTraffic');
+    // One after the other: the saved group first, then the draft.
+    expect(runs()).toHaveLength(1);
+    expect(screen.getByTestId('sim-status-draft')).toHaveTextContent('Next');
+    mock.emit(progress(3, [direct(0), fallback(1), direct(2)]));
+    mock.emit(summary(false, 3));
+    await waitFor(() => expect(runs()).toHaveLength(2));
+    mock.emit(progress(2, [direct(0), direct(1)]));
+    mock.emit({ ...summary(false, 2), simulationId: 'sim-2' });
+    await waitFor(() => expect(screen.getByTestId('sim-status-draft')).toHaveAttribute('data-status', 'completed'));
+    const [saved, draft] = runs().map((c) => c.variables.input as Record<string, unknown>);
     expect(saved?.draft).toBeUndefined();
     expect(draft?.draft).toMatchObject({ routingStrategy: 'WEIGHTED' });
     expect(typeof saved?.seed).toBe('number');
     expect(draft?.seed).toBe(saved?.seed);
     expect(screen.getByTestId('sim-compare')).toBeInTheDocument();
     expect(screen.getAllByTestId('sim-results')).toHaveLength(2);
+    // The draft's column marks where it differs from the saved group.
+    const draftColumn = within(screen.getByTestId('sim-compare-draft'));
+    expect(draftColumn.getByTestId('stat-total')).toHaveAttribute('data-value', '2');
+    expect(draftColumn.getByTestId('delta-total')).toHaveTextContent('−1');
+    expect(draftColumn.getAllByTestId('deployment-row').filter((r) => r.classList.contains('sim-row-changed'))).toHaveLength(2);
   });
 
   it('starts the run History asked to repeat', async () => {

@@ -41,7 +41,17 @@ const STATUS_TEXT: Record<DisplayStatus, string> = {
   failed: 'Failed',
 };
 
-function RunProgress({ state, suffix = '', label }: { state: RunState; suffix?: string; label?: string }) {
+function RunProgress({
+  state,
+  suffix = '',
+  label,
+  waiting = false,
+}: {
+  state: RunState;
+  suffix?: string;
+  label?: string;
+  waiting?: boolean;
+}) {
   const status = displayStatus(state);
   const fraction = state.total > 0 ? Math.min(1, state.completed / state.total) : 0;
   return (
@@ -52,7 +62,7 @@ function RunProgress({ state, suffix = '', label }: { state: RunState; suffix?: 
         data-testid={`sim-status${suffix}`}
         data-status={status}
       >
-        {STATUS_TEXT[status]}
+        {waiting ? 'Next' : STATUS_TEXT[status]}
       </span>
       <div
         className="sim-progress-track"
@@ -129,7 +139,20 @@ export function TrafficSimulator({ group }: SimulationTabProps) {
   const base = useSimulationRun(group.routingGroupId, deployments);
   const whatIf = useSimulationRun(group.routingGroupId, deployments);
   const busy = [base.state.status, whatIf.state.status].some((s) => s === 'running' || s === 'stopping');
-  const comparing = draft !== null && whatIf.state.status !== 'idle';
+  // The draft runs after the saved group, on the same seed: the server may run one simulation
+  // at a time per key, and one after the other the two runs cannot slow each other down.
+  const queuedDraft = useRef<SimulationInput | null>(null);
+  const [pairRun, setPairRun] = useState(false);
+  const comparing = draft !== null && pairRun;
+  const baseStatus = base.state.status;
+  const baseCancelled = Boolean(base.state.summary?.cancelled || base.state.endedWithoutSummary);
+  const startDraft = whatIf.start;
+  useEffect(() => {
+    if (baseStatus === 'running' || baseStatus === 'stopping' || baseStatus === 'idle') return;
+    const next = queuedDraft.current;
+    queuedDraft.current = null;
+    if (next && baseStatus === 'finished' && !baseCancelled) startDraft(next);
+  }, [baseStatus, baseCancelled, startDraft]);
 
   const setForm = (next: SimulatorForm) => {
     setFormState(next);
@@ -141,9 +164,13 @@ export function TrafficSimulator({ group }: SimulationTabProps) {
       const { patch } = draftToPatch(draft);
       // Both runs on one seed, so the only difference is the draft.
       const seeded = { ...input, seed: input.seed ?? randomSeed() };
+      whatIf.reset();
+      queuedDraft.current = { ...seeded, draft: patch };
+      setPairRun(true);
       base.start(seeded);
-      whatIf.start({ ...seeded, draft: patch });
     } else {
+      queuedDraft.current = null;
+      setPairRun(false);
       base.start(input);
     }
   };
@@ -174,6 +201,7 @@ export function TrafficSimulator({ group }: SimulationTabProps) {
   }, []);
 
   const stop = () => {
+    queuedDraft.current = null;
     void base.stop();
     if (whatIf.state.status === 'running') void whatIf.stop();
   };
@@ -195,7 +223,7 @@ export function TrafficSimulator({ group }: SimulationTabProps) {
             <button
               type="button"
               className="button button-danger-outline"
-              disabled={base.state.status !== 'running' && whatIf.state.status !== 'running'}
+              disabled={!busy}
               onClick={stop}
             >
               Stop
@@ -207,7 +235,14 @@ export function TrafficSimulator({ group }: SimulationTabProps) {
             )}
           </div>
           <RunProgress state={base.state} label={draft ? 'saved' : undefined} />
-          {draft && <RunProgress state={whatIf.state} suffix="-draft" label="draft" />}
+          {draft && (
+            <RunProgress
+              state={whatIf.state}
+              suffix="-draft"
+              label="draft"
+              waiting={pairRun && whatIf.state.status === 'idle' && busy}
+            />
+          )}
           {error && <ErrorBanner>The simulation failed: {error}</ErrorBanner>}
           {Object.keys(errors).length + Object.keys(draftErrors).length > 0 && (
             <div className="field-error" role="alert" data-testid="form-errors">

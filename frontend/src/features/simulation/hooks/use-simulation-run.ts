@@ -302,6 +302,19 @@ export function useSimulationRun(groupId: string, deployments: readonly Deployme
     }));
   }, [cancelFrame, client, fold]);
 
+  /** Back to idle (closing any run), e.g. before a what-if pair starts again. */
+  const reset = useCallback(() => {
+    live.current = false;
+    unsubscribe.current?.();
+    unsubscribe.current = null;
+    cancelFrame();
+    pending.current = [];
+    const fresh = initialRunState(deploymentsRef.current);
+    counts.current = fresh.counts;
+    timeline.current = fresh.timeline;
+    setState(fresh);
+  }, [cancelFrame]);
+
   useEffect(
     () => () => {
       // Leaving the page closes the subscription, which cancels the run on the server.
@@ -311,5 +324,5 @@ export function useSimulationRun(groupId: string, deployments: readonly Deployme
     [cancelFrame],
   );
 
-  return { state, start, stop };
+  return { state, start, stop, reset };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fixture from './__fixtures__/server-summary.json';
 import { randomSplits, seeded } from '../test/random';
 import { NODE_WIDTH, buildDiagram, orderedDeployments, type Diagram, type Point } from './flow-diagram';
-import { applyBatch, emptyCounts, flowData, flowDelta, type RequestLike } from './traffic-counts';
+import { applyBatch, emptyCounts, flowData, flowDelta, flowSteps, type RequestLike } from './traffic-counts';
 
 const requests = (fixture as unknown as { requests: RequestLike[] }).requests;
 const GROUP = [
@@ -103,8 +103,8 @@ const skipping: RequestLike[] = Array.from({ length: 30 }, (_, i) => {
     latencyMs: 10,
     attempts: [{ deploymentId: target, deploymentName: 'x', provider: 'p', status: 'SUCCESS', fallbackDepth: both ? 2 : 1, latencyMs: 10 }],
     skipped: [
-      { deploymentId: 'nebius-llama-3.3-70b', reason: 'cooldown' },
-      ...(both ? [{ deploymentId: 'fireworks-llama-v3p3-70b', reason: 'cooldown' }] : []),
+      { deploymentId: 'nebius-llama-3.3-70b', reason: 'cooldown', beforeAttempt: 0, fallbackDepth: 0 },
+      ...(both ? [{ deploymentId: 'fireworks-llama-v3p3-70b', reason: 'cooldown', beforeAttempt: 0, fallbackDepth: 1 }] : []),
     ],
   };
 });
@@ -131,29 +131,49 @@ function throughNodes({ nodes, edges }: Diagram): string[] {
 describe('skip edges', () => {
   const ordered = orderedDeployments('PRIORITY_FAILOVER', GROUP, emptyCounts());
 
-  it('draw a dashed "skipped" edge from the skipped deployment to where the request went', () => {
+  it('draw a dashed "skipped" edge from the skipped deployment to the next one the request met', () => {
     const counts = applyBatch(emptyCounts(), skipping);
     const skipSteps = flowData(counts).filter((s) => s.reason.startsWith('skipped_'));
-    expect(skipSteps).toHaveLength(3);
-    expect(skipSteps).toEqual(expect.arrayContaining([
-      { fromDeployment: 'nebius-llama-3.3-70b', toDeployment: 'fireworks-llama-v3p3-70b', requestCount: 20, reason: 'skipped_cooldown' },
-      { fromDeployment: 'nebius-llama-3.3-70b', toDeployment: 'azure-gpt-4o', requestCount: 10, reason: 'skipped_cooldown' },
-      { fromDeployment: 'fireworks-llama-v3p3-70b', toDeployment: 'azure-gpt-4o', requestCount: 10, reason: 'skipped_cooldown' },
-    ]));
+    expect(skipSteps).toHaveLength(2);
+    expect(skipSteps).toEqual(
+      expect.arrayContaining([
+        { fromDeployment: 'nebius-llama-3.3-70b', toDeployment: 'fireworks-llama-v3p3-70b', requestCount: 30, reason: 'skipped_cooldown' },
+        { fromDeployment: 'fireworks-llama-v3p3-70b', toDeployment: 'azure-gpt-4o', requestCount: 10, reason: 'skipped_cooldown' },
+      ]),
+    );
     const { nodes, edges } = buildDiagram('PRIORITY_FAILOVER', ordered, counts);
     const skips = Object.fromEntries(edges.filter((e) => e.kind === 'skipped').map((e) => [e.id, e.count]));
     expect(skips).toEqual({
-      'skipped:dep:nebius-llama-3.3-70b->dep:fireworks-llama-v3p3-70b': 20,
-      'skipped:dep:nebius-llama-3.3-70b->dep:azure-gpt-4o': 10,
+      'skipped:dep:nebius-llama-3.3-70b->dep:fireworks-llama-v3p3-70b': 30,
       'skipped:dep:fireworks-llama-v3p3-70b->dep:azure-gpt-4o': 10,
     });
-    // A skip is not an attempt: Nebius was tried by nobody, and says how often it was passed over.
+    // A skip is not an attempt: nobody tried Nebius, and it says how often it was passed over.
     const nebius = nodes.find((n) => n.id === 'dep:nebius-llama-3.3-70b')!;
     expect([nebius.count, nebius.skipped]).toEqual([0, 30]);
-    // The requests enter where they were served, around the skipped node.
-    expect(edges.find((e) => e.id === 'primary:entry->dep:fireworks-llama-v3p3-70b')?.count).toBe(20);
-    const around = edges.find((e) => e.id === 'primary:entry->dep:azure-gpt-4o')!;
-    expect(Math.min(...around.points.map((p) => p[0]))).toBeLessThan(nebius.x);
+    // Every visit has one way in and one way out: inflow == attempts + skips == outflow.
+    const sum = (pick: (e: (typeof edges)[number]) => boolean) => edges.filter(pick).reduce((n, e) => n + e.count, 0);
+    for (const node of nodes.filter((n) => n.kind === 'deployment')) {
+      const visits = node.count + (node.skipped ?? 0);
+      expect([sum((e) => e.target === node.id), sum((e) => e.source === node.id)]).toEqual([visits, visits]);
+    }
+  });
+
+  it('place a skip after the attempts it followed', () => {
+    const request: RequestLike = {
+      success: true,
+      latencyMs: 10,
+      attempts: [
+        { deploymentId: 'nebius-llama-3.3-70b', deploymentName: 'n', provider: 'p', status: 'ERROR', errorKind: 'TIMEOUT', fallbackDepth: 0, latencyMs: 5 },
+        { deploymentId: 'azure-gpt-4o', deploymentName: 'a', provider: 'p', status: 'SUCCESS', fallbackDepth: 2, latencyMs: 5 },
+      ],
+      skipped: [{ deploymentId: 'fireworks-llama-v3p3-70b', reason: 'rpm_limit', beforeAttempt: 1, fallbackDepth: 1 }],
+    };
+    expect(flowSteps(request)).toEqual([
+      [null, 'nebius-llama-3.3-70b', 'primary'],
+      ['nebius-llama-3.3-70b', 'fireworks-llama-v3p3-70b', 'fallback_timeout'],
+      ['fireworks-llama-v3p3-70b', 'azure-gpt-4o', 'skipped_rpm_limit'],
+      ['azure-gpt-4o', 'azure-gpt-4o', 'success'],
+    ]);
   });
 
   it('give identical diagrams however the stream is split into batches', () => {

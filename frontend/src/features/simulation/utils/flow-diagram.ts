@@ -51,9 +51,12 @@ export interface DiagramEdge {
   recent: number;
   /** The route, first point on the source's border, last on the target's. */
   points: Point[];
-  /** Where the count label sits. */
+  /** Where the count label sits, and which way it extends from there. */
   label: Point;
+  labelAlign: LabelAlign;
 }
+
+export type LabelAlign = 'center' | 'left' | 'right';
 
 export interface Diagram {
   nodes: DiagramNode[];
@@ -63,11 +66,12 @@ export interface Diagram {
 }
 
 export const NODE_WIDTH = 230;
-const DEPLOYMENT_HEIGHT = 112;
-const END_HEIGHT = 52;
-const ROW = 156;
+const DEPLOYMENT_HEIGHT = 122;
+const END_HEIGHT = 62;
+const ROW = 162;
 const LANE = 22;
 const LANE_MARGIN = 28;
+const LANE_LABEL_ROOM = 48;
 const RESPONSE_GAP = 120;
 const RESPONSE_WIDTH = 140;
 const MIN_WIDTH = 1.5;
@@ -149,7 +153,7 @@ function route(
   boxes: Map<string, Box>,
   slots: Slots,
   lane: () => number,
-): { points: Point[]; label: Point } {
+): { points: Point[]; label: Point; labelAlign: LabelAlign } {
   const from = boxes.get(edge.source) as Box;
   const to = boxes.get(edge.target) as Box;
   if (edge.target === RESPONSE_NODE) {
@@ -161,6 +165,7 @@ function route(
     return {
       points: [start, [bend, start[1]], [bend, end[1]], end],
       label: [start[0] + 30, start[1]],
+      labelAlign: 'center',
     };
   }
   const a = slots.get(edge.source) ?? 0;
@@ -169,7 +174,11 @@ function route(
     const x = centerX(from) + STRAIGHT_OFFSET[edge.kind];
     const start: Point = [x, bottom(from)];
     const end: Point = [x, to.y];
-    return { points: [start, end], label: [x, (start[1] + end[1]) / 2] };
+    // Side by side between two nodes: a fallback's label hangs left of its line, a skip's
+    // right of its own, so neither covers the other.
+    const side: LabelAlign = edge.kind === 'skipped' ? 'left' : edge.kind === 'fallback' || edge.kind === 'retry' ? 'right' : 'center';
+    const nudge = side === 'left' ? 6 : side === 'right' ? -6 : 0;
+    return { points: [start, end], label: [x + nudge, (start[1] + end[1]) / 2], labelAlign: side };
   }
   // Around the nodes in between: out of the source's left side, down (or up) a lane of its
   // own, into the target's left side.
@@ -179,6 +188,7 @@ function route(
   return {
     points: [start, [x, start[1]], [x, end[1]], end],
     label: [x, (start[1] + end[1]) / 2],
+    labelAlign: 'center',
   };
 }
 
@@ -230,7 +240,8 @@ export function buildDiagram(
     e.target !== RESPONSE_NODE && (slots.get(e.target) ?? 0) !== (slots.get(e.source) ?? 0) + 1;
   const ordered = [...drafts.values()].sort((p, q) => p.id.localeCompare(q.id));
   const laneCount = ordered.filter(needsLane).length;
-  const columnX = LANE_MARGIN + laneCount * LANE;
+  // Room on the left for the lanes, and for the count labels that sit on them.
+  const columnX = (laneCount > 0 ? LANE_LABEL_ROOM : 0) + LANE_MARGIN + laneCount * LANE;
 
   const boxes = new Map<string, Box>();
   const place = (id: string, slot: number, height: number) =>
@@ -252,8 +263,8 @@ export function buildDiagram(
   const laneOf = new Map(laneOrder.map((e, i) => [e.id, columnX - LANE_MARGIN / 2 - i * LANE]));
 
   const edges: DiagramEdge[] = ordered.map((draft) => {
-    const { points, label } = route(draft, boxes, slots, () => laneOf.get(draft.id) ?? columnX - LANE_MARGIN);
-    return { ...draft, width: strokeWidth(draft.count, counts.totalRequests), points, label };
+    const { points, label, labelAlign } = route(draft, boxes, slots, () => laneOf.get(draft.id) ?? columnX - LANE_MARGIN);
+    return { ...draft, width: strokeWidth(draft.count, counts.totalRequests), points, label, labelAlign };
   });
 
   const box = (id: string) => boxes.get(id) as Box;

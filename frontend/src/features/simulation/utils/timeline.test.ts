@@ -123,18 +123,18 @@ describe('applyTimelineBatch', () => {
   it('follows the run clock the batches report', () => {
     const state = applyTimelineBatch(emptyTimeline(1000), [], 12_345);
     expect(state.simulatedMs).toBe(12_345);
-    expect(timelineBuckets(state, IDS, state.simulatedMs)).toHaveLength(13);
+    expect(timelineBuckets(state, IDS, state.simulatedMs)).toHaveLength(12);
   });
 
   it('widens an open-ended timeline by merging pairs, with the same result for any split', () => {
     const whole = replay([requests], emptyTimeline(null));
     expect(whole.lastIndex).toBeLessThan(MAX_BUCKETS);
-    expect(whole.bucketMs).toBe(1600); // 100 ms doubled until 180 s fits in 120 buckets
+    expect(whole.bucketMs).toBe(2000); // 1 s doubled until 180 s fits in 120 buckets
     // Merging keeps a bucket's latencies in another order; what is shown is the same.
     const other = replay(randomSplits(requests, seeded(5), 300), emptyTimeline(null));
     expect(other.bucketMs).toBe(whole.bucketMs);
     expect(timelineBuckets(other, IDS, undefined, true)).toEqual(timelineBuckets(whole, IDS, undefined, true));
-    expect(timelineBuckets(whole, IDS, undefined, true)).toEqual(bruteForce(requests, 1600, (whole.lastIndex + 1) * 1600));
+    expect(timelineBuckets(whole, IDS, undefined, true)).toEqual(bruteForce(requests, 2000, (whole.lastIndex + 1) * 2000));
   });
 });
 

@@ -71,9 +71,10 @@ export interface TimelineBucket {
   deployments: readonly DeploymentBucket[];
 }
 
+/** An open-ended timeline widens when it reaches this many buckets (the server's 2 x 60). */
 export const MAX_BUCKETS = 120;
-/** Closed-loop runs start at this width and widen as they go. */
-export const ADAPTIVE_START_MS = 100;
+/** Open-ended runs start at this width and double as they go, like the server's. */
+export const ADAPTIVE_START_MS = 1000;
 
 export function emptyTimeline(bucketMs: number | null | undefined): TimelineState {
   const fixed = bucketMs !== null && bucketMs !== undefined && bucketMs > 0;
@@ -215,7 +216,8 @@ export function timelineBuckets(
   untilMs?: number,
   withLatency = false,
 ): TimelineBucket[] {
-  const lastByClock = untilMs !== undefined && untilMs > 0 ? Math.ceil(untilMs / state.bucketMs) - 1 : -1;
+  // As the server counts them: the buckets that end by `untilMs`, and any holding something.
+  const lastByClock = untilMs !== undefined && untilMs > 0 ? Math.floor(untilMs / state.bucketMs) - 1 : -1;
   const last = Math.max(state.lastIndex, lastByClock);
   const ids = [...deploymentIds];
   const known = new Set(ids);

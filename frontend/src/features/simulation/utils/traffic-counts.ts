@@ -3,15 +3,17 @@
 // on screen while a run streams are the numbers the summary ends with.
 //
 // Flow encoding: from=null is the entry, to=null means the request failed for good.
-//   entry -> first attempted deployment   "primary"
-//   X -> next attempted deployment        "fallback_<kind>" when the next attempt is on a deeper
-//                                         fallback tier, else "retry_<kind>"
+// A request visits deployments in order: each attempt, and each deployment it was passed over
+// at (a skip: cooling down, over its rpm/tpm), placed by the skip's `beforeAttempt`.
+//   entry -> first visited deployment     "primary"
+//   S -> next visited deployment          "skipped_<reason>" (S skipped, no attempt on S), or
+//   S -> null                             when nothing came after it
+//   X -> next visited deployment          "fallback_<kind>" when it is on a deeper fallback
+//                                         tier, else "retry_<kind>" (X failed)
 //   X -> X                                "success" (X answered)
 //   X -> null                             "failed" (X was the last try and failed)
-//   entry -> null                         "failed" (nothing was attempted)
-//   S -> next attempted deployment        "skipped_<reason>" (S was passed over, e.g. cooling
-//                                         down; no attempt was made on S)
-// so for every deployment: inflow == attempts on it == outflow, skip steps aside.
+//   entry -> null                         "failed" (nothing was visited)
+// so for every deployment: inflow == attempts + skips on it == outflow.
 //
 // Everything here is a pure function of (state, batch): the component coalesces batches per
 // animation frame and keeps only these counters, never the requests themselves.
@@ -33,6 +35,10 @@ export interface SkipLike {
   deploymentId: string;
   /** "cooldown" | "rpm_limit" | "tpm_limit" */
   reason: string;
+  /** Index of the attempt it came before (attempts.length: after all of them). */
+  beforeAttempt?: number | null;
+  /** The fallback tier it sits in. */
+  fallbackDepth?: number | null;
 }
 
 export interface RequestLike {
@@ -131,34 +137,52 @@ export function emptyCounts(deployments: readonly DeploymentRef[] = []): Traffic
   };
 }
 
-function onwardReason(current: AttemptLike, following: AttemptLike): string {
-  const kind = current.errorKind ? current.errorKind.toLowerCase() : 'error';
-  return following.fallbackDepth > current.fallbackDepth ? `fallback_${kind}` : `retry_${kind}`;
+type Visit = { skip: SkipLike; attempt?: undefined } | { attempt: AttemptLike; skip?: undefined };
+
+/** Attempts and skips in the order the request met them (the server's `_visits`). */
+function visits(request: RequestLike): Visit[] {
+  const skipped = request.skipped ?? [];
+  if (skipped.length === 0) return request.attempts.map((attempt) => ({ attempt }));
+  const skips = [...skipped].sort((a, b) => (a.beforeAttempt ?? 0) - (b.beforeAttempt ?? 0));
+  const out: Visit[] = [];
+  let position = 0;
+  request.attempts.forEach((attempt, index) => {
+    while (position < skips.length && ((skips[position] as SkipLike).beforeAttempt ?? 0) <= index) {
+      out.push({ skip: skips[position] as SkipLike });
+      position += 1;
+    }
+    out.push({ attempt });
+  });
+  for (; position < skips.length; position += 1) out.push({ skip: skips[position] as SkipLike });
+  return out;
+}
+
+const visitId = (v: Visit) => (v.skip ? v.skip.deploymentId : v.attempt.deploymentId);
+const visitDepth = (v: Visit) => (v.skip ? (v.skip.fallbackDepth ?? 0) : v.attempt.fallbackDepth);
+const skipReason = (skip: SkipLike) => `${SKIPPED_PREFIX}${skip.reason}`;
+
+function onwardReason(current: Visit, following: Visit): string {
+  if (current.skip) return skipReason(current.skip);
+  const kind = current.attempt.errorKind ? current.attempt.errorKind.toLowerCase() : 'error';
+  return visitDepth(following) > current.attempt.fallbackDepth ? `fallback_${kind}` : `retry_${kind}`;
 }
 
 /** The (from, to, reason) steps one request took. */
 export function flowSteps(request: RequestLike): [string | null, string | null, string][] {
-  const { attempts } = request;
-  const first = attempts[0];
-  if (!first) {
-    return [[null, null, REASON_FAILED], ...(request.skipped ?? []).map((skip) => skipStep(request, skip))];
+  const path = visits(request);
+  const first = path[0];
+  if (!first) return [[null, null, REASON_FAILED]];
+  const steps: [string | null, string | null, string][] = [[null, visitId(first), REASON_PRIMARY]];
+  for (let i = 0; i + 1 < path.length; i += 1) {
+    const current = path[i] as Visit;
+    const following = path[i + 1] as Visit;
+    steps.push([visitId(current), visitId(following), onwardReason(current, following)]);
   }
-  const steps: [string | null, string | null, string][] = [[null, first.deploymentId, REASON_PRIMARY]];
-  for (let i = 0; i + 1 < attempts.length; i += 1) {
-    const current = attempts[i] as AttemptLike;
-    const following = attempts[i + 1] as AttemptLike;
-    steps.push([current.deploymentId, following.deploymentId, onwardReason(current, following)]);
-  }
-  const last = (attempts[attempts.length - 1] as AttemptLike).deploymentId;
-  steps.push(request.success ? [last, last, REASON_SUCCESS] : [last, null, REASON_FAILED]);
-  for (const skip of request.skipped ?? []) steps.push(skipStep(request, skip));
+  const last = path[path.length - 1] as Visit;
+  if (last.skip) steps.push([last.skip.deploymentId, null, skipReason(last.skip)]);
+  else if (request.success) steps.push([last.attempt.deploymentId, last.attempt.deploymentId, REASON_SUCCESS]);
+  else steps.push([last.attempt.deploymentId, null, REASON_FAILED]);
   return steps;
-}
-
-/** A skip goes from the skipped deployment to the first deployment attempted after passing it over. */
-export function skipStep(request: RequestLike, skip: SkipLike): [string | null, string | null, string] {
-  const next = request.attempts.find((a) => a.deploymentId !== skip.deploymentId);
-  return [skip.deploymentId, next?.deploymentId ?? null, `${SKIPPED_PREFIX}${skip.reason}`];
 }
 
 /** `state` plus one batch of finished requests; `state` is left untouched. */
