@@ -32,4 +32,10 @@ describe('backoff waits in the Live Tester path', () => {
     render(<TraceTimeline traces={traces} />);
     expect(screen.queryByTestId('trace-wait')).toBeNull();
   });
+
+  it("does not call the gateway's own few tens of ms between attempts a backoff", () => {
+    const traces = [attempt({ startedAtMs: 0, latencyMs: 4 }), attempt({ startedAtMs: 43, retryIndex: 1 })];
+    render(<TraceTimeline traces={traces} />);
+    expect(screen.queryByTestId('trace-wait')).toBeNull();
+  });
 });

@@ -10,8 +10,9 @@ export function waitBefore(current: AttemptTrace, next: AttemptTrace): number {
   return Math.max(0, next.startedAtMs - (current.startedAtMs + current.latencyMs));
 }
 
-/** Waits shorter than this are scheduling noise, not a backoff. */
-const VISIBLE_WAIT_MS = 1;
+/** Waits shorter than this are the gateway's own work between attempts (on a busy machine tens
+ * of ms), not a backoff: litellm's shortest retry backoff is 0.5 s. */
+const VISIBLE_WAIT_MS = 100;
 
 function kindText(kind: string | null | undefined): string {
   return kind ? kind.toLowerCase().replace(/_/g, ' ') : 'error';
