@@ -34,7 +34,7 @@ from gql_server.openai_api.errors import (
     unauthenticated,
     upstream_failure,
 )
-from gql_server.openai_api.streaming import stream_response
+from gql_server.openai_api.streaming import StreamEnd, stream_response
 from gql_server.services.common import can_see
 from gql_server.services.traffic import finished_request, now_ms
 
@@ -290,7 +290,7 @@ def _streamed(
         request,
         routed.response,
         _routing_headers(routed.response),
-        on_done=lambda tokens, broke_off: _stream_done(rt, exchange, tokens),
+        on_done=lambda end: _stream_done(rt, exchange, end),
     )
 
 
@@ -303,9 +303,9 @@ def _traced_stream(
         raise upstream_failure(built, traced.error, exchange.trace)
     exchange.streamed = True
 
-    def done(tokens: int, broke_off: BaseException | None) -> None:
-        exchange.trace = traced.finish(broke_off)
-        _stream_done(rt, exchange, tokens)
+    def done(end: StreamEnd) -> None:
+        exchange.trace = traced.finish(end.broke_off)
+        _stream_done(rt, exchange, end)
 
     return stream_response(request, traced.stream, _routing_headers(traced.stream), on_done=done)
 
@@ -328,8 +328,9 @@ def _answer(exchange: Exchange, response: Any) -> Response:
     )
 
 
-def _stream_done(rt: Runtime, exchange: Exchange, tokens: int) -> None:
-    exchange.total_tokens = tokens
+def _stream_done(rt: Runtime, exchange: Exchange, end: StreamEnd) -> None:
+    exchange.total_tokens = end.tokens
+    exchange.usage = end.usage
     _finished(rt, exchange)
 
 

@@ -12,6 +12,7 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
@@ -23,12 +24,22 @@ DISCONNECT_CHECK_EVERY = 16  # chunks
 _CHARS_PER_TOKEN = 4  # litellm's own rough estimate, for a stream that reports no usage
 
 
+@dataclass(frozen=True)
+class StreamEnd:
+    """How a stream ended: its tokens, the provider's last usage chunk (if it sent one), and
+    the error it broke off with (None when it finished or its client left)."""
+
+    tokens: int
+    usage: object = None
+    broke_off: BaseException | None = None
+
+
 def stream_response(
     request: Request,
     stream: Any,
     headers: dict[str, str],
     *,
-    on_done: Callable[[int, BaseException | None], None],
+    on_done: Callable[[StreamEnd], None],
 ) -> StreamingResponse:
     return StreamingResponse(
         _events(request, stream, on_done), media_type="text/event-stream", headers=headers
@@ -36,15 +47,17 @@ def stream_response(
 
 
 async def _events(
-    request: Request, stream: Any, on_done: Callable[[int, BaseException | None], None]
+    request: Request, stream: Any, on_done: Callable[[StreamEnd], None]
 ) -> AsyncIterator[str]:
     tokens, chars, sent = 0, 0, 0
+    last_usage: object = None
     broke_off: BaseException | None = None
     try:
         async for chunk in stream:
             usage = getattr(chunk, "usage", None)
             if usage is not None and getattr(usage, "total_tokens", None):
                 tokens = int(usage.total_tokens)
+                last_usage = usage
             chars += sum(len(_delta_text(choice)) for choice in getattr(chunk, "choices", ()))
             yield f"data: {chunk.model_dump_json(exclude_none=True)}\n\n"
             sent += 1
@@ -65,7 +78,7 @@ async def _events(
                 await closer()
             except Exception:  # closing a finished or broken stream is best-effort
                 log.debug("closing the stream failed", exc_info=True)
-        on_done(tokens or chars // _CHARS_PER_TOKEN, broke_off)
+        on_done(StreamEnd(tokens or chars // _CHARS_PER_TOKEN, last_usage, broke_off))
 
 
 def _delta_text(choice: Any) -> str:

@@ -96,7 +96,7 @@ async def _drain(events: AsyncIterator[str]) -> int:
 
 async def test_a_busy_stream_lets_other_work_run_between_chunks() -> None:
     source, ticks = _BusyStream(200), 0
-    done: list[int] = []
+    done: list[streaming.StreamEnd] = []
 
     async def other_work() -> None:
         nonlocal ticks
@@ -109,11 +109,11 @@ async def test_a_busy_stream_lets_other_work_run_between_chunks() -> None:
     await other
     assert sent == 201  # 200 chunks and [DONE]
     assert ticks >= 199, "the stream held the loop between chunks"
-    assert source.closed and done == [0]
+    assert source.closed and [end.tokens for end in done] == [0]
 
 
 async def test_a_stream_stops_when_its_client_leaves() -> None:
-    source, done = _BusyStream(100_000), list[int]()
+    source, done = _BusyStream(100_000), list[streaming.StreamEnd]()
     request = _Request(leaves_after_checks=2)
     sent = await _drain(streaming._events(request, source, done.append))  # type: ignore[arg-type]
     assert sent == 2 * streaming.DISCONNECT_CHECK_EVERY
