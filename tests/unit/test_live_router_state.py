@@ -3,6 +3,7 @@ groups using one deployment share its cooldown through Redis (one provider accou
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 
@@ -86,7 +87,12 @@ async def test_two_groups_in_one_process_share_a_deployments_cooldown_through_re
         assert await cooling_now(second) == set()
         tried = await first.call(MESSAGES)
         assert [a.deployment_id for a in tried.trace.attempts] == ["flaky", "spare"]
-        # The other group never calls the deployment the first one cooled down.
+        # litellm writes the cooldown to Redis off the request's path: the other group sees it
+        # within a second (the bound), and from then on never calls that deployment.
+        deadline = asyncio.get_running_loop().time() + 1.0
+        while await cooling_now(second) != {"flaky"}:
+            assert asyncio.get_running_loop().time() < deadline, "cooldown not shared within 1 s"
+            await asyncio.sleep(0.02)
         outcome = await second.call(MESSAGES)
         assert [a.deployment_id for a in outcome.trace.attempts] == ["spare"]
         assert await cooling_now(second) == {"flaky"}
