@@ -119,6 +119,16 @@ class BuiltRouter:
         """The id the Router knows `model_id` by."""
         return f"{self.namespace}{NAMESPACE_SEPARATOR}{model_id}" if self.namespace else model_id
 
+    def routing_failed(self, exc: BaseException) -> RoutingFailedError:
+        """The Router's final error, told without the throwaway Router's internal namespace
+        (a random id per Router: with it, runs of one seed would differ in their messages)."""
+        detail = f"{type(exc).__name__}: {exc}"
+        if self.namespace:
+            detail = detail.replace(self.entry_model, self.group.name).replace(
+                f"{self.namespace}{NAMESPACE_SEPARATOR}", ""
+            )
+        return RoutingFailedError(self.group.name, exc, detail=detail)
+
     async def call(
         self, messages: list[dict[str, str]], *, request_index: int = 0, **kwargs: Any
     ) -> CallOutcome:
@@ -152,7 +162,7 @@ class BuiltRouter:
                     **kwargs,
                 )
             except Exception as exc:  # every routing failure becomes data
-                failure = RoutingFailedError(self.group.name, exc)
+                failure = self.routing_failed(exc)
                 trace = recorder.finish(final_deployment_id=None, error=failure)
                 return CallOutcome(response=None, error=failure, trace=trace)
         response = cast(ModelResponse, answer)
