@@ -251,6 +251,13 @@ class BuiltRouter:
             metadata=metadata,
             stream=stream,
         )
+        if self.lean:
+            # A lean (simulation) run stamps each mock answer's cost itself; at a zero cost
+            # litellm would look the model up in its price map and diagnose why it is free,
+            # twice per attempt (a third of a virtual-clock run's CPU), for a payload field
+            # nothing of ours reads. It decides nothing about routing.
+            silenced = _no_zero_cost_diagnostic
+            logging_obj._record_zero_cost_diagnostic = silenced  # type: ignore[method-assign]
         self.router.observe(logging_obj)
         return logging_obj
 
@@ -460,6 +467,10 @@ def _tiers(group: RoutingGroup) -> list[list[GroupDeployment]]:
         group.deployments, key=lambda d: d.priority if d.priority is not None else 1 << 30
     )
     return [list(tier) for _, tier in groupby(ranked, key=lambda d: d.priority)]
+
+
+def _no_zero_cost_diagnostic(*_: object, **__: object) -> None:
+    return None
 
 
 def _tokens_for(chars: int) -> int:
