@@ -8,9 +8,11 @@ first tier for a third of the run, 200 +- 50 ms injected latency. Prints, assert
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
 
+from benchmarks.throughput import bare_loop
 from gql_server.core.injection import InjectionPlan, LatencyRule
 from gql_server.core.models import ErrorKind, GroupDeployment, Strategy
 from gql_server.core.scenario import Incident, TrafficSpec
@@ -40,9 +42,20 @@ def main(minutes: float) -> None:
         plan=InjectionPlan(latency={m: LatencyRule(200, 50) for m in TIERS}),
     )
     run_to_end(group, deployments_for(group), SimulationRequest(50, 5))  # first-call set-up
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     summary = run_to_end(group, deployments_for(group), request).summary
     wall = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
+    bare_cpu_started = time.process_time()
+    bare = asyncio.run(bare_loop(2000, 20))
+    bare_cpu = time.process_time() - bare_cpu_started
+    engine_rps = summary.total_requests / wall
+    print(
+        f"bare Router.acompletion loop (same run): {bare.requests_per_s:,.0f} req/s; "
+        f"virtual-clock engine / bare = {engine_rps / bare.requests_per_s:.2f}x; CPU per "
+        f"request: engine {cpu / summary.total_requests * 1000:.2f} ms, bare "
+        f"{bare_cpu / bare.requests * 1000:.2f} ms"
+    )
     print(
         f"{summary.total_requests:,} requests, {summary.simulated_duration_ms / 1000:,.0f} s "
         f"simulated, {len(summary.cooldowns)} cooldowns: {wall:,.1f} s wall "

@@ -63,12 +63,16 @@ class NoSuchRoutingGroupError(DomainError):
 
 
 class RoutingFailedError(DomainError):
-    """Every attempt failed. `last_error` is the Router's final exception."""
+    """Every attempt failed. `last_error` is the Router's final exception; `detail` replaces
+    its text in the message (a throwaway Router's message names its internal namespace)."""
 
-    def __init__(self, group_name: str, last_error: BaseException) -> None:
+    def __init__(
+        self, group_name: str, last_error: BaseException, *, detail: str | None = None
+    ) -> None:
+        if detail is None:
+            detail = f"{type(last_error).__name__}: {last_error}"
         super().__init__(
-            f"routing group {group_name!r}: every deployment failed; last error: "
-            f"{type(last_error).__name__}: {last_error}"
+            f"routing group {group_name!r}: every deployment failed; last error: {detail}"
         )
         self.group_name = group_name
         self.last_error = last_error

@@ -119,6 +119,16 @@ class BuiltRouter:
         """The id the Router knows `model_id` by."""
         return f"{self.namespace}{NAMESPACE_SEPARATOR}{model_id}" if self.namespace else model_id
 
+    def routing_failed(self, exc: BaseException) -> RoutingFailedError:
+        """The Router's final error, told without the throwaway Router's internal namespace
+        (a random id per Router: with it, runs of one seed would differ in their messages)."""
+        detail = f"{type(exc).__name__}: {exc}"
+        if self.namespace:
+            detail = detail.replace(self.entry_model, self.group.name).replace(
+                f"{self.namespace}{NAMESPACE_SEPARATOR}", ""
+            )
+        return RoutingFailedError(self.group.name, exc, detail=detail)
+
     async def call(
         self, messages: list[dict[str, str]], *, request_index: int = 0, **kwargs: Any
     ) -> CallOutcome:
@@ -152,7 +162,7 @@ class BuiltRouter:
                     **kwargs,
                 )
             except Exception as exc:  # every routing failure becomes data
-                failure = RoutingFailedError(self.group.name, exc)
+                failure = self.routing_failed(exc)
                 trace = recorder.finish(final_deployment_id=None, error=failure)
                 return CallOutcome(response=None, error=failure, trace=trace)
         response = cast(ModelResponse, answer)
@@ -241,6 +251,13 @@ class BuiltRouter:
             metadata=metadata,
             stream=stream,
         )
+        if self.lean:
+            # A lean (simulation) run stamps each mock answer's cost itself; at a zero cost
+            # litellm would look the model up in its price map and diagnose why it is free,
+            # twice per attempt (a third of a virtual-clock run's CPU), for a payload field
+            # nothing of ours reads. It decides nothing about routing.
+            silenced = _no_zero_cost_diagnostic
+            logging_obj._record_zero_cost_diagnostic = silenced  # type: ignore[method-assign]
         self.router.observe(logging_obj)
         return logging_obj
 
@@ -450,6 +467,10 @@ def _tiers(group: RoutingGroup) -> list[list[GroupDeployment]]:
         group.deployments, key=lambda d: d.priority if d.priority is not None else 1 << 30
     )
     return [list(tier) for _, tier in groupby(ranked, key=lambda d: d.priority)]
+
+
+def _no_zero_cost_diagnostic(*_: object, **__: object) -> None:
+    return None
 
 
 def _tokens_for(chars: int) -> int:

@@ -71,5 +71,5 @@ async def open_traced_stream(
                 **kwargs,
             )
         except Exception as exc:  # the Router's final error after retries and fallbacks
-            return TracedStream(None, RoutingFailedError(built.group.name, exc), recorder, started)
+            return TracedStream(None, built.routing_failed(exc), recorder, started)
     return TracedStream(stream, None, recorder, started)

@@ -8,10 +8,14 @@ is ready always runs before time moves, so ordering is the same as on a real clo
 infinitely fast CPUs: a run's reported latencies are exactly the ones it injected.
 
 Only a loop whose every wait is a timer may run on it (a mock simulation): a wait on I/O
-would be overtaken by the jumps. Work handed to a thread (`run_in_executor`, `to_thread`: litellm
-does so for some first-call set-up) holds the clock still until it is back, so it takes no
-simulated time. Callbacks from other threads (`call_soon_threadsafe`, e.g. a stop request) are
-still picked up between steps.
+would be overtaken by the jumps. Work handed to the default executor (`run_in_executor(None, ...)`,
+`to_thread`: litellm's `acompletion` hands every attempt's synchronous `completion` to it) runs
+inline, right away, and its future is done before the caller awaits it: it takes no simulated
+time, and the order in which work resumes never depends on which thread finished first (with
+threads, concurrent requests came back in an order that varied run to run, and so did the
+run's random draws after them: one seed gave different runs). Work handed to an explicit
+executor still runs in its thread and holds the clock still until it is back. Callbacks from
+other threads (`call_soon_threadsafe`, e.g. a stop request) are still picked up between steps.
 
 `run(main, clock)` is `asyncio.run` on the loop the clock asks for.
 """
@@ -38,9 +42,21 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
         return self._virtual_now
 
     def run_in_executor(self, executor: Any, func: Any, *args: Any) -> asyncio.Future[Any]:  # type: ignore[override]
+        if executor is None:
+            return self._run_inline(func, *args)
         future = super().run_in_executor(executor, func, *args)
         self._in_threads += 1
         future.add_done_callback(self._back_from_thread)
+        return future
+
+    def _run_inline(self, func: Any, *args: Any) -> asyncio.Future[Any]:
+        future: asyncio.Future[Any] = self.create_future()
+        try:
+            result = func(*args)
+        except Exception as exc:  # handed to the awaiting caller, as a thread would
+            future.set_exception(exc)
+        else:
+            future.set_result(result)
         return future
 
     def _back_from_thread(self, _: object) -> None:

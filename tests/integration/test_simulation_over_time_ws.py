@@ -187,11 +187,6 @@ def test_the_production_story_adds_up_across_traces_timeline_and_flow(
     assert all(cooling for start, cooling in nebius_buckets if 70_000 <= start < 120_000)
 
 
-@pytest.mark.xfail(
-    reason="core (sim-core): with concurrency 20, retries and injected latency, SIMPLE_SHUFFLE "
-    "runs of one seed still differ in a few requests (reproduced without the server)",
-    strict=False,
-)
 def test_the_same_seed_twice_gives_identical_traces(
     server: RunningServer, admin: GraphQLClient
 ) -> None:
