@@ -22,6 +22,8 @@ from starlette.staticfiles import StaticFiles
 
 from gql_server.auth import KEY_PREFIX
 from gql_server.core import secret_box
+from gql_server.core.call_setup import CallSetupExecutor
+from gql_server.core.heap import freeze_startup_heap
 from gql_server.core.registry import RouterRegistry
 from gql_server.core.router_builder import SharedState
 from gql_server.core.secret_box import SecretBox
@@ -59,6 +61,8 @@ def create_app(settings: Settings) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # litellm's call set-up runs on the loop where it does no I/O (see core/call_setup.py)
+        asyncio.get_running_loop().set_default_executor(CallSetupExecutor())
         runtime = await _start(settings, master_key, generated)
         holder["runtime"] = runtime
         app.state.runtime = runtime
@@ -69,6 +73,7 @@ def create_app(settings: Settings) -> Starlette:
             asyncio.create_task(runtime.services.live_traffic.run()),
             asyncio.create_task(runtime.services.request_log.run()),
         ]
+        freeze_startup_heap()  # full collections would pause every request (see core/heap.py)
         runtime.ready = True
         _announce(settings, master_key, generated)
         try:

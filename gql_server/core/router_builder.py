@@ -38,6 +38,7 @@ from litellm.router_utils.cooldown_cache import CooldownCache
 from litellm.types.utils import Choices, Message, ModelResponse, Usage
 from litellm.utils import function_setup
 
+from gql_server.core.call_setup import ASYNC_SETUP_PROVIDERS, inline_call_setup
 from gql_server.core.errors import RoutingFailedError
 from gql_server.core.failures import FailureInjector
 from gql_server.core.injection import InjectionPlan
@@ -114,6 +115,7 @@ class BuiltRouter:
     namespace: str = ""  # a throwaway Router's deployment ids are "<namespace>~<model_id>"
     cooldowns: RunCooldownStore | None = None  # a throwaway Router's own, on its run's clock
     attempt_seconds: dict[str, float] | None = None  # litellm call id -> attempt time (latency)
+    inline_setup: bool = False  # litellm's call set-up does no I/O for any deployment (call_setup)
 
     def router_id(self, model_id: str) -> str:
         """The id the Router knows `model_id` by."""
@@ -152,7 +154,7 @@ class BuiltRouter:
             REQUEST_KEY: recorder.key,
         }
         hooks = attempt_hooks()
-        with hooks.recording(recorder):
+        with hooks.recording(recorder), inline_call_setup(self.inline_setup):
             try:
                 answer = await self.router.acompletion(
                     model=self.entry_model,
@@ -212,14 +214,15 @@ class BuiltRouter:
     async def stream(self, messages: list[dict[str, str]], **kwargs: Any) -> CustomStreamWrapper:
         """Open a streamed answer; see the module docstring for what its `_hidden_params` say."""
         metadata = kwargs.pop("metadata", {})
-        return await self.router.acompletion(
-            model=self.entry_model,
-            messages=cast(Any, messages),
-            stream=True,
-            metadata=metadata,
-            litellm_logging_obj=self._request_logging(messages, metadata, stream=True),
-            **kwargs,
-        )
+        with inline_call_setup(self.inline_setup):
+            return await self.router.acompletion(
+                model=self.entry_model,
+                messages=cast(Any, messages),
+                stream=True,
+                metadata=metadata,
+                litellm_logging_obj=self._request_logging(messages, metadata, stream=True),
+                **kwargs,
+            )
 
     def _request_logging(
         self,
@@ -368,6 +371,10 @@ def build_router(
         namespace=namespace,
         cooldowns=cooldowns,
         attempt_seconds=attempt_seconds,
+        inline_setup=all(
+            mock or d.has_mock_response or d.provider in ASYNC_SETUP_PROVIDERS
+            for d in (deployments[gd.model_id] for gd in group.deployments)
+        ),
     )
 
 

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
+from gql_server.core.call_setup import inline_call_setup
 from gql_server.core.errors import RoutingFailedError
 from gql_server.core.router_builder import BuiltRouter, answering_deployment
 from gql_server.core.traces import RequestTrace
@@ -60,7 +61,7 @@ async def open_traced_stream(
     logging_obj = built._request_logging(messages, metadata, recorder, stream=True)
     # The stream reads the caller's include_usage from its logging object.
     logging_obj.stream_options = kwargs.get("stream_options")
-    with attempt_hooks().recording(recorder):
+    with attempt_hooks().recording(recorder), inline_call_setup(built.inline_setup):
         try:
             stream = await built.router.acompletion(
                 model=built.entry_model,

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from gql_server.core.call_setup import inline_call_setup
 from gql_server.core.errors import RoutingFailedError
 from gql_server.core.router_builder import BuiltRouter, answering_deployment
 from gql_server.core.traces import RequestTrace
@@ -30,7 +31,7 @@ async def route(
     recorder = RequestRecorder(0, built.labels)
     method = getattr(built.router, endpoint)
     started = time.perf_counter()
-    with attempt_hooks().recording(recorder):
+    with attempt_hooks().recording(recorder), inline_call_setup(built.inline_setup):
         try:
             answer = await method(
                 model=built.entry_model, metadata={**metadata, REQUEST_KEY: recorder.key}, **kwargs

@@ -33,6 +33,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from gql_server.core import secret_box, virtual_clock
+from gql_server.core.heap import freeze_startup_heap
 from gql_server.core.models import Deployment, RoutingGroup
 from gql_server.core.secret_box import SecretBox
 from gql_server.core.simulation import SimulationProgress, SimulationRequest
@@ -227,4 +228,5 @@ def main(conn: Connection) -> None:
     its workers; a worker whose server has gone ends by itself (its pipe closes)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    freeze_startup_heap()  # litellm's import-time objects: never walked by a collection again
     _Worker(conn).serve()
