@@ -37,6 +37,7 @@ from gql_server.services.deployments import DeploymentService
 from gql_server.services.key_cache import KeyCache
 from gql_server.services.live_traffic import LiveTrafficService
 from gql_server.services.metrics import TrafficMetrics
+from gql_server.services.rate_windows import RedisRateWindows
 from gql_server.services.request_log import RequestLogService
 from gql_server.services.routing_groups import RoutingGroupService
 from gql_server.services.simulation_pool import default_size
@@ -80,6 +81,7 @@ def create_app(settings: Settings) -> Starlette:
             await asyncio.gather(*followers, return_exceptions=True)
             await runtime.services.simulations.shutdown()
             runtime.registry.close()
+            await runtime.services.access.close()
             await runtime.bus.close()
             await runtime.database.dispose()
 
@@ -157,7 +159,10 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
     uow = database.uow_factory()
     groups = RoutingGroupService(uow, registry, bus)
     key_cache = KeyCache(settings.key_cache_ttl_seconds) if settings.key_cache_ttl_seconds else None
-    access = AccessService(uow, bus, master_key, key_cache)
+    windows = None
+    if settings.redis_url:
+        windows = RedisRateWindows(settings.redis_url, namespace=settings.redis_namespace)
+    access = AccessService(uow, bus, master_key, key_cache, windows)
     services = Services(
         groups=groups,
         deployments=DeploymentService(uow, box),
