@@ -7,7 +7,7 @@ import contextlib
 import logging
 import secrets
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -54,7 +54,8 @@ log = logging.getLogger("gql_server")
 PROVIDER_KEY_SECRET = "provider-key-secret"  # noqa: S105 - the row name, not a secret
 
 
-def create_app(settings: Settings) -> Starlette:
+def create_app(settings: Settings, on_ready: Callable[[], None] | None = None) -> Starlette:
+    """`on_ready` runs once the app serves (default: print that it is ready)."""
     master_key, generated = _master_key(settings)
     holder: dict[str, Runtime] = {}
 
@@ -71,7 +72,10 @@ def create_app(settings: Settings) -> Starlette:
             asyncio.create_task(runtime.services.request_log.run()),
         ]
         runtime.ready = True
-        _announce(settings, master_key, generated)
+        if on_ready is None:
+            announce(settings, master_key, generated)
+        else:
+            on_ready()
         try:
             yield
         finally:
@@ -282,12 +286,12 @@ def generated_master_key() -> str:
 
 async def prepare(settings: Settings) -> None:
     """The start-up work once, without serving: migrations, config import, seeding."""
-    app = create_app(settings)
+    app = create_app(settings, on_ready=lambda: None)
     async with app.router.lifespan_context(app):
         pass
 
 
-def _announce(settings: Settings, master_key: str, generated: bool) -> None:
+def announce(settings: Settings, master_key: str, generated: bool) -> None:
     base = f"http://{settings.host}:{settings.port}/"
     if generated:
         # Printed once, to the terminal only (never to the log): the UI link signs in directly.
