@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.exceptions import RedisError
 
 from gql_server.core.rate_limits import WINDOW_S, AccessLimits, RateLimiter
@@ -116,7 +116,12 @@ class RedisRateWindows:
     """The same contract as `RateLimiter`, over Redis, for subjects that have limits."""
 
     def __init__(self, url: str, namespace: str | None = None) -> None:
-        self._redis: Redis = Redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0)
+        # Blocking: past `max_connections` a request waits for a connection (a plain pool would
+        # refuse it, and a burst would fall back to per-instance counting).
+        pool = BlockingConnectionPool.from_url(
+            url, max_connections=64, timeout=2.0, socket_timeout=2.0, socket_connect_timeout=2.0
+        )
+        self._redis: Redis = Redis.from_pool(pool)
         self._prefix = key_prefix(namespace)
         self._admit = self._redis.register_script(_ADMIT)
         self._charge = self._redis.register_script(_CHARGE)

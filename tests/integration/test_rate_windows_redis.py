@@ -56,6 +56,15 @@ async def test_concurrent_admissions_on_two_instances_take_exactly_the_limit(
     assert 0 < ttl <= 60_000, "the window expires a minute after its last request"
 
 
+async def test_a_burst_larger_than_the_connection_pool_still_counts_in_redis(
+    pair: tuple[RedisRateWindows, RedisRateWindows],
+) -> None:
+    a, _ = pair
+    key = [("key:burst", AccessLimits(rpm_limit=250))]
+    waits = await asyncio.gather(*(a.admit(key) for _ in range(400)))
+    assert sum(wait is None for wait in waits) == 250  # none fell back to per-instance counting
+
+
 async def test_a_refused_request_counts_against_no_subject(
     pair: tuple[RedisRateWindows, RedisRateWindows],
 ) -> None:
