@@ -204,16 +204,20 @@ def test_metrics_of_the_workers_add_up_on_every_scrape(workers: Workers) -> None
         with httpx.Client(base_url=workers.base_url, timeout=30) as fresh:
             text = fresh.get("/metrics", headers={"authorization": f"Bearer {MASTER_KEY}"}).text
         found = {"requests": 0.0, "attempts": 0.0, "latency": 0.0}
+        cooling = []
         for family in text_string_to_metric_families(text):
             for sample in family.samples:
                 if sample.labels.get("group") != "metered-workers":
                     continue
+                if sample.name == "routing_groups_deployment_cooling_down":
+                    cooling.append(sample.value)
                 if sample.name == "routing_groups_requests_total":
                     found["requests"] += sample.value
                 elif sample.name == "routing_groups_attempts_total":
                     found["attempts"] += sample.value
                 elif sample.name == "routing_groups_request_latency_seconds_count":
                     found["latency"] += sample.value
+        assert cooling and set(cooling) == {0.0}, "read from the live Router at each scrape"
         return found["requests"], found["attempts"], found["latency"]
 
     scrapes = [scrape() for _ in range(12)]
