@@ -7,14 +7,28 @@ import asyncio
 import logging
 import math
 import os
+import tempfile
+import threading
+import time
+import urllib.request
 from pathlib import Path
 
 import uvicorn
 from starlette.applications import Starlette
 
-from gql_server.app import before_sockets_close, create_app, generated_master_key, prepare
+from gql_server.app import (
+    announce,
+    before_sockets_close,
+    create_app,
+    generated_master_key,
+    prepare,
+)
+from gql_server.services.metrics import MULTIPROCESS_DIR_ENV
 from gql_server.serving import GracefulServer
 from gql_server.settings import Settings
+
+# Set by `run_workers` for its workers: each leaves a file named by its pid here once it serves.
+READY_DIR_ENV = "ROUTING_GROUPS_READY_DIR"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -69,13 +83,14 @@ def run_workers(settings: Settings, workers: int) -> None:
     """N uvicorn workers on one port that behave as one gateway: they share group changes,
     revocations, live traffic and the Routers' cooldowns and usage through Redis, and the data
     through the database. The one-time start-up work (migrations, config import, seeding) runs
-    here first, once, so the workers never race on it."""
+    here first, once, so the workers never race on it. "Ready" is printed once every worker has
+    started and the port answers /healthz."""
     if not settings.redis_url:
         raise SystemExit("--workers > 1 needs REDIS_URL: workers share state only through Redis")
     master_key = settings.master_key.get_secret_value() if settings.master_key else None
+    generated = master_key is None
     if master_key is None:
         master_key = generated_master_key()
-        print(f"MASTER_KEY was not set; generated for this run: {master_key}", flush=True)
     # Each worker builds its own Settings from the environment: hand it the command line.
     os.environ.update(
         HOST=settings.host,
@@ -85,17 +100,58 @@ def run_workers(settings: Settings, workers: int) -> None:
         **({"CONFIG_PATH": str(settings.config_path)} if settings.config_path else {}),
     )
     asyncio.run(prepare(Settings()))
-    uvicorn.run(
-        "gql_server.__main__:worker_app",
-        factory=True,
-        workers=workers,
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level.lower(),
-        ws="websockets-sansio",
-        ws_max_size=settings.graphql_max_body_bytes,
-        timeout_graceful_shutdown=math.ceil(settings.shutdown_timeout_seconds),
-    )
+    with tempfile.TemporaryDirectory(prefix="routing-groups-") as run_dir:
+        ready_dir = Path(run_dir) / "ready"
+        ready_dir.mkdir()
+        os.environ[READY_DIR_ENV] = str(ready_dir)
+        _count_across_workers(Path(run_dir) / "metrics")
+        threading.Thread(
+            target=_announce_when_serving,
+            args=(settings, master_key, generated, ready_dir, workers),
+            name="ready-announcer",
+            daemon=True,
+        ).start()
+        uvicorn.run(
+            "gql_server.__main__:worker_app",
+            factory=True,
+            workers=workers,
+            host=settings.host,
+            port=settings.port,
+            log_level=settings.log_level.lower(),
+            ws="websockets-sansio",
+            ws_max_size=settings.graphql_max_body_bytes,
+            timeout_graceful_shutdown=math.ceil(settings.shutdown_timeout_seconds),
+        )
+
+
+def _count_across_workers(default_dir: Path) -> None:
+    """/metrics in prometheus_client's multiprocess mode: the workers write their counters to
+    files in one directory and any of them serves the sum (`PROMETHEUS_MULTIPROC_DIR`, ours
+    unless set; its files from an earlier run are removed, as prometheus_client requires)."""
+    directory = Path(os.environ.setdefault(MULTIPROCESS_DIR_ENV, str(default_dir)))
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
+
+
+def _announce_when_serving(
+    settings: Settings, master_key: str, generated: bool, ready_dir: Path, workers: int
+) -> None:
+    # A wildcard bind answers on loopback.
+    loopback = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}  # noqa: S104
+    host = loopback.get(settings.host, settings.host)
+    url = f"http://{f'[{host}]' if ':' in host else host}:{settings.port}/healthz"
+    while len(list(ready_dir.iterdir())) < workers or not _answers(url):
+        time.sleep(0.05)
+    announce(settings, master_key, generated)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as reply:  # noqa: S310 - our own http URL
+            return bool(reply.status == 200)
+    except OSError:
+        return False
 
 
 def worker_app() -> Starlette:
@@ -105,7 +161,10 @@ def worker_app() -> Starlette:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     quiet_litellm()
-    return create_app(settings)
+    ready_dir = os.environ.get(READY_DIR_ENV)
+    if ready_dir is None:  # started by hand: say so itself
+        return create_app(settings)
+    return create_app(settings, on_ready=(Path(ready_dir) / str(os.getpid())).touch)
 
 
 def quiet_litellm() -> None:

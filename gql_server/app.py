@@ -7,7 +7,7 @@ import contextlib
 import logging
 import secrets
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ from gql_server.services.deployments import DeploymentService
 from gql_server.services.key_cache import KeyCache
 from gql_server.services.live_traffic import LiveTrafficService
 from gql_server.services.metrics import TrafficMetrics
+from gql_server.services.rate_windows import RedisRateWindows
 from gql_server.services.request_log import RequestLogService
 from gql_server.services.routing_groups import RoutingGroupService
 from gql_server.services.simulation_pool import default_size
@@ -55,7 +56,8 @@ log = logging.getLogger("gql_server")
 PROVIDER_KEY_SECRET = "provider-key-secret"  # noqa: S105 - the row name, not a secret
 
 
-def create_app(settings: Settings) -> Starlette:
+def create_app(settings: Settings, on_ready: Callable[[], None] | None = None) -> Starlette:
+    """`on_ready` runs once the app serves (default: print that it is ready)."""
     master_key, generated = _master_key(settings)
     holder: dict[str, Runtime] = {}
 
@@ -75,7 +77,10 @@ def create_app(settings: Settings) -> Starlette:
         ]
         freeze_startup_heap()  # full collections would pause every request (see core/heap.py)
         runtime.ready = True
-        _announce(settings, master_key, generated)
+        if on_ready is None:
+            announce(settings, master_key, generated)
+        else:
+            on_ready()
         try:
             yield
         finally:
@@ -85,6 +90,7 @@ def create_app(settings: Settings) -> Starlette:
             await asyncio.gather(*followers, return_exceptions=True)
             await runtime.services.simulations.shutdown()
             runtime.registry.close()
+            await runtime.services.access.close()
             await runtime.bus.close()
             await runtime.database.dispose()
 
@@ -162,7 +168,10 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
     uow = database.uow_factory()
     groups = RoutingGroupService(uow, registry, bus)
     key_cache = KeyCache(settings.key_cache_ttl_seconds) if settings.key_cache_ttl_seconds else None
-    access = AccessService(uow, bus, master_key, key_cache)
+    windows = None
+    if settings.redis_url:
+        windows = RedisRateWindows(settings.redis_url, namespace=settings.redis_namespace)
+    access = AccessService(uow, bus, master_key, key_cache, windows)
     services = Services(
         groups=groups,
         deployments=DeploymentService(uow, box),
@@ -282,12 +291,12 @@ def generated_master_key() -> str:
 
 async def prepare(settings: Settings) -> None:
     """The start-up work once, without serving: migrations, config import, seeding."""
-    app = create_app(settings)
+    app = create_app(settings, on_ready=lambda: None)
     async with app.router.lifespan_context(app):
         pass
 
 
-def _announce(settings: Settings, master_key: str, generated: bool) -> None:
+def announce(settings: Settings, master_key: str, generated: bool) -> None:
     base = f"http://{settings.host}:{settings.port}/"
     if generated:
         # Printed once, to the terminal only (never to the log): the UI link signs in directly.

@@ -1,8 +1,9 @@
 """Per-key and per-team limits, and the sliding one-minute windows that enforce rpm and tpm.
 
 A limit of None means "not limited". A key answers to its own limits and to its team's: a
-request is admitted only when both windows have room. Windows live in this process (each
-instance enforces its own share; the Router's own rpm/tpm per deployment stay shared via Redis).
+request is admitted only when both windows have room. `RateLimiter` keeps the windows in this
+process; with Redis, `services.rate_windows.RedisRateWindows` keeps the same windows for every
+instance (and falls back to a `RateLimiter` while Redis does not answer).
 """
 
 from __future__ import annotations

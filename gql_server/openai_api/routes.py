@@ -256,7 +256,7 @@ async def _json(request: Request) -> Any:
 
 async def _usable_router(rt: Runtime, who: Principal, name: str, exchange: Exchange) -> BuiltRouter:
     exchange.group = name
-    wait = rt.services.access.admit(who)
+    wait = await rt.services.access.admit(who)
     if wait is not None:
         seconds = max(1, math.ceil(wait))
         raise ApiError(

@@ -37,6 +37,7 @@ from gql_server.services.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from gql_server.services.rate_windows import RedisRateWindows
 
 MAX_ALIAS = 100
 
@@ -54,11 +55,13 @@ class AccessService:
         bus: EventBus,
         master_key: str,
         key_cache: KeyCache | None = None,
+        shared_windows: RedisRateWindows | None = None,
     ) -> None:
         self._uow = uow
         self._bus = bus
         self._master_key = master_key
-        self._limiter = RateLimiter()
+        self._limiter = RateLimiter()  # when the windows are not shared
+        self._shared_windows = shared_windows
         self._key_cache = key_cache  # evicted by the app's KEYS_CHANNEL follower
 
     async def authenticate(self, token: str | None) -> Principal | None:
@@ -82,14 +85,26 @@ class AccessService:
             cache.put(key_hash, principal, generation)
         return principal
 
-    def admit(self, who: Principal) -> float | None:
+    async def admit(self, who: Principal) -> float | None:
         """Count one gateway request against the caller's rpm/tpm limits (its key's and its
-        team's); None when admitted, else the seconds to wait before trying again."""
-        return self._limiter.admit(_subjects(who))
+        team's); None when admitted, else the seconds to wait before trying again. With Redis
+        the windows are every instance's (one round trip, none for a caller without limits)."""
+        subjects = _subjects(who)
+        if self._shared_windows is not None:
+            return await self._shared_windows.admit(subjects)
+        return self._limiter.admit(subjects)
 
     def charge_tokens(self, who: Principal, tokens: int) -> None:
         """A finished request's tokens count against the caller's tpm limits."""
-        self._limiter.charge_tokens((subject for subject, _ in _subjects(who)), tokens)
+        subjects = _subjects(who)
+        if self._shared_windows is not None:
+            self._shared_windows.charge_tokens(subjects, tokens)
+        else:
+            self._limiter.charge_tokens((subject for subject, _ in subjects), tokens)
+
+    async def close(self) -> None:
+        if self._shared_windows is not None:
+            await self._shared_windows.close()
 
     async def is_still_valid(self, who: Principal) -> bool:
         if who.key_id is None:
@@ -266,12 +281,17 @@ def check_real_mode(who: Principal, num_requests: int, concurrency: int) -> None
 
 
 def _subjects(who: Principal) -> list[tuple[str, AccessLimits]]:
+    """The caller's key and team, those of them that have an rpm or tpm limit."""
     found: list[tuple[str, AccessLimits]] = []
-    if who.key_id is not None:
+    if who.key_id is not None and _windowed(who.key_limits):
         found.append((f"key:{who.key_id}", who.key_limits))
-    if who.team_id is not None:
+    if who.team_id is not None and _windowed(who.team_limits):
         found.append((f"team:{who.team_id}", who.team_limits))
     return found
+
+
+def _windowed(limits: AccessLimits) -> bool:
+    return limits.rpm_limit is not None or limits.tpm_limit is not None
 
 
 def _columns(limits: AccessLimits) -> dict[str, int | None]:

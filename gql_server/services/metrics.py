@@ -2,13 +2,24 @@
 
 Labels are group names, deployment ids, statuses and error kinds: never a key, a team or a
 secret. Each app has its own CollectorRegistry (tests start several apps in one process).
+
+Several workers behind one port (`--workers N`) are one scrape target: there the counters use
+prometheus_client's multiprocess mode (`PROMETHEUS_MULTIPROC_DIR`, set up by `--workers`), each
+worker writes its values to a file of its own, and whichever worker answers a scrape adds up
+every worker's files, so counters never go backwards between scrapes. The cooldown gauge is read
+from the live Routers at each scrape (shared through Redis), so it needs no aggregation.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Iterable
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
 
 from gql_server.core.deployment_state import deployment_states
 from gql_server.core.registry import RouterRegistry
@@ -18,10 +29,13 @@ log = logging.getLogger(__name__)
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+MULTIPROCESS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
 class TrafficMetrics:
     def __init__(self) -> None:
+        # prometheus_client picks its value store when it is first imported, from this variable.
+        self.multiprocess = MULTIPROCESS_DIR_ENV in os.environ
         self.registry = CollectorRegistry()
         r = self.registry
         self.requests = Counter(
@@ -68,12 +82,6 @@ class TrafficMetrics:
             ["group", "deployment"],
             registry=r,
         )
-        self.cooling_down = Gauge(
-            "routing_groups_deployment_cooling_down",
-            "1 while the deployment is in cooldown for the group's live Router, else 0.",
-            ["group", "deployment"],
-            registry=r,
-        )
 
     def on_finished(self, finished: FinishedRequest) -> None:
         group = finished.group_name
@@ -96,14 +104,34 @@ class TrafficMetrics:
     async def render(self, routers: RouterRegistry) -> bytes:
         """The exposition, with each live group's cooldowns read now (shared through Redis
         when REDIS_URL is set)."""
-        self.cooling_down.clear()
+        cooling_down = GaugeMetricFamily(
+            "routing_groups_deployment_cooling_down",
+            "1 while the deployment is in cooldown for the group's live Router, else 0.",
+            labels=["group", "deployment"],
+        )
         for name in routers.names():
             try:
                 built = routers.get(name)
                 for state in await deployment_states(built):
-                    self.cooling_down.labels(name, state.deployment_id).set(
-                        1 if state.cooling_down else 0
+                    cooling_down.add_metric(
+                        [name, state.deployment_id], 1 if state.cooling_down else 0
                     )
             except Exception:
                 log.exception("could not read the cooldowns of %s for /metrics", name)
-        return generate_latest(self.registry)
+        return generate_latest(self._counted()) + generate_latest(_Families([cooling_down]))
+
+    def _counted(self) -> CollectorRegistry:
+        if not self.multiprocess:
+            return self.registry
+        every_worker = CollectorRegistry()
+        # Reads every worker's files at each collect (prometheus_client leaves it unannotated).
+        MultiProcessCollector(every_worker)  # type: ignore[no-untyped-call]
+        return every_worker
+
+
+class _Families(Collector):
+    def __init__(self, families: Iterable[Metric]) -> None:
+        self._families = list(families)
+
+    def collect(self) -> Iterable[Metric]:
+        return self._families

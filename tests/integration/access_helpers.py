@@ -8,21 +8,24 @@ from tests.support.graphql_client import GraphQLClient
 from tests.support.operations import CREATE, failover_input
 
 
-def create_team(admin: GraphQLClient, alias: str) -> str:
+def create_team(admin: GraphQLClient, alias: str, **limits: int) -> str:
+    """A team; `limits` as AccessLimitsInput (rpmLimit=10, ...)."""
     data = admin(
-        "mutation($a: String!) { createTeam(input: {teamAlias: $a}) "
-        "{ __typename ... on Team { teamId } } }",
-        {"a": alias},
+        "mutation($a: String!, $l: AccessLimitsInput) { createTeam(input: {teamAlias: $a, "
+        "limits: $l}) { __typename ... on Team { teamId } } }",
+        {"a": alias, "l": limits or None},
     )
     return str(data["createTeam"]["teamId"])
 
 
-def generate_key(admin: GraphQLClient, alias: str, team_id: str | None = None) -> tuple[str, str]:
-    """(key id, the key itself)."""
+def generate_key(
+    admin: GraphQLClient, alias: str, team_id: str | None = None, **limits: int
+) -> tuple[str, str]:
+    """(key id, the key itself); `limits` as AccessLimitsInput (rpmLimit=10, ...)."""
     data = admin(
-        "mutation($a: String, $t: ID) { generateKey(input: {keyAlias: $a, teamId: $t}) "
-        "{ __typename ... on GeneratedKey { keyId key } } }",
-        {"a": alias, "t": team_id},
+        "mutation($a: String, $t: ID, $l: AccessLimitsInput) { generateKey(input: {keyAlias: $a,"
+        " teamId: $t, limits: $l}) { __typename ... on GeneratedKey { keyId key } } }",
+        {"a": alias, "t": team_id, "l": limits or None},
     )
     made = data["generateKey"]
     return str(made["keyId"]), str(made["key"])

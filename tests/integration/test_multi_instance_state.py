@@ -11,7 +11,9 @@ import asyncio
 import os
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +25,7 @@ import redis
 import yaml
 
 from tests.fakes.openai_server import FakeOpenAIServer
-from tests.integration.access_helpers import create_group, generate_key, revoke_key
+from tests.integration.access_helpers import create_group, create_team, generate_key, revoke_key
 from tests.support.graphql_client import GraphQLClient
 from tests.support.processes import ServerProcess, server_process
 from tests.support.server import MASTER_KEY
@@ -44,6 +46,7 @@ DEPLOYMENTS = {
     "limited": ("limited-model", 10),
     "overflow": ("overflow-model", None),
     "calm-keys": ("calm-model", None),
+    "calm-limits": ("calm-model", None),
 }
 HEALTH = """
 query($id: ID!) { routingGroup(id: $id) { health {
@@ -317,6 +320,61 @@ def test_a_key_revoked_on_a_is_refused_by_b_within_a_second(fleet: Fleet) -> Non
         lambda: _chat(fleet.b, "keyed", key).status_code == 401, timeout=1.0, every=0.02
     )
     assert refused
+
+
+def _limited_group(fleet: Fleet, name: str, **access: Any) -> None:
+    _group(fleet, name, deployments=[{"modelId": "calm-limits", "priority": 1}], **access)
+    _routable_on_both(fleet, name)  # with the master key: no limit counts these
+
+
+def test_a_keys_rpm_limit_admits_its_limit_across_both_instances(fleet: Fleet) -> None:
+    key_id, key = generate_key(fleet.admin, "rpm-ten", rpmLimit=10)
+    _limited_group(fleet, "rpm-ten-group", assignedKeyIds=[key_id])
+    replies = [_chat(fleet.a if n % 2 == 0 else fleet.b, "rpm-ten-group", key) for n in range(20)]
+    statuses = [reply.status_code for reply in replies]
+    # One window for the key, wherever the request lands: the first ten, then 429s.
+    assert statuses == [200] * 10 + [429] * 10, statuses
+    for refused in replies[10:12]:  # both instances answer the same way
+        assert 1 <= int(refused.headers["retry-after"]) <= 60
+        assert refused.json()["error"]["type"] == "rate_limit_error"
+
+
+def test_concurrent_calls_on_both_instances_admit_exactly_the_limit(fleet: Fleet) -> None:
+    key_id, key = generate_key(fleet.admin, "rpm-burst", rpmLimit=10)
+    _limited_group(fleet, "rpm-burst-group", assignedKeyIds=[key_id])
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        statuses = list(
+            pool.map(
+                lambda n: _chat(fleet.a if n % 2 == 0 else fleet.b, "rpm-burst-group", key),
+                range(40),
+            )
+        )
+    # Admission is one atomic step in Redis: no tolerance, exactly the limit gets through.
+    assert Counter(r.status_code for r in statuses) == {200: 10, 429: 30}
+
+
+def test_a_teams_rpm_limit_binds_its_keys_on_both_instances(fleet: Fleet) -> None:
+    team = create_team(fleet.admin, "rpm-team", rpmLimit=6)
+    _, first = generate_key(fleet.admin, "team-first", team)
+    _, second = generate_key(fleet.admin, "team-second", team, rpmLimit=100)
+    _limited_group(fleet, "rpm-team-group", assignedTeamIds=[team])
+    statuses = [
+        _chat(fleet.a if n % 2 == 0 else fleet.b, "rpm-team-group", (first, second)[n // 2 % 2])
+        for n in range(12)
+    ]
+    assert [s.status_code for s in statuses] == [200] * 6 + [429] * 6
+
+
+def test_a_keys_tpm_limit_counts_tokens_answered_by_either_instance(fleet: Fleet) -> None:
+    key_id, key = generate_key(fleet.admin, "tpm-twenty", tpmLimit=20)
+    _limited_group(fleet, "tpm-group", assignedKeyIds=[key_id])
+    statuses = []
+    for n in range(4):  # the fake provider answers 10 tokens a call
+        statuses.append(_chat(fleet.a if n % 2 == 0 else fleet.b, "tpm-group", key).status_code)
+        # Tokens are charged once a request has finished, off the response's path; the write
+        # lands within milliseconds.
+        time.sleep(0.1)
+    assert statuses == [200, 200, 429, 429]
 
 
 def _groups(client: GraphQLClient) -> list[dict[str, Any]]:

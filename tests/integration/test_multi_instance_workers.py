@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
+import time
 import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import redis
+from prometheus_client.parser import text_string_to_metric_families
 
 from gql_server.__main__ import main
 from tests.integration.access_helpers import create_group, generate_key, revoke_key
 from tests.support.graphql_client import GraphQLClient
-from tests.support.processes import server_process
-from tests.support.server import MASTER_KEY
+from tests.support.processes import ROOT, server_process
+from tests.support.server import MASTER_KEY, free_port
 from tests.support.stack import DEMO_CONFIG
 from tests.support.ws_client import GraphQLWebSocket
 
@@ -107,3 +114,112 @@ def _cmdline(pid: int) -> bytes:
 
 def _is_worker(pid: int) -> bool:
     return b"spawn_main" in _cmdline(pid) and b"resource_tracker" not in _cmdline(pid)
+
+
+READY = "Routing Groups is ready"
+
+
+@dataclass
+class Workers:
+    base_url: str
+    log: Path
+    probes: list[str]  # /healthz on fresh connections, right after "ready" was printed
+
+
+@pytest.fixture(scope="module")
+def workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workers]:
+    """`--workers 2`, watched from its first line: when it says it is ready, is it?"""
+    if REDIS is None:
+        pytest.skip("needs TEST_REDIS_URL (set by .ci/run)")
+    tmp = tmp_path_factory.mktemp("workers")
+    port, log = free_port(), tmp / "workers.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'workers.db'}",
+        "REDIS_URL": REDIS,
+        "REDIS_NAMESPACE": f"rg-test-{uuid.uuid4().hex[:8]}",
+        "MASTER_KEY": MASTER_KEY,
+        "SEED_GROUPS": "false",
+        "UI_DIST": str(tmp / "no-ui"),
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    command = [sys.executable, "-m", "gql_server", "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--workers", "2", "--mock", "--config", str(DEMO_CONFIG)]
+    base_url = f"http://127.0.0.1:{port}"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=sink)
+    try:
+        deadline = time.monotonic() + 240
+        while READY not in log.read_text(errors="replace"):
+            assert process.poll() is None, log.read_text(errors="replace")
+            assert time.monotonic() < deadline, log.read_text(errors="replace")
+            time.sleep(0.02)
+        probes = [_probe(base_url) for _ in range(10)]
+        while _probe(base_url) != "200":  # the other tests need it serving, whatever it said
+            assert time.monotonic() < deadline, log.read_text(errors="replace")
+            time.sleep(0.1)
+        yield Workers(base_url, log, probes)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _probe(base_url: str) -> str:
+    try:
+        return str(httpx.get(f"{base_url}/healthz", timeout=5).status_code)
+    except httpx.HTTPError as error:
+        return type(error).__name__
+
+
+def test_workers_say_ready_once_and_only_when_serving(workers: Workers) -> None:
+    assert workers.probes == ["200"] * 10
+    assert workers.log.read_text(errors="replace").count(READY) == 1
+
+
+def test_metrics_of_the_workers_add_up_on_every_scrape(workers: Workers) -> None:
+    admin = GraphQLClient(workers.base_url, MASTER_KEY)
+    key_id, key = generate_key(admin, "metered-worker-key")
+    create_group(admin, "metered-workers", assignedKeyIds=[key_id])
+    admin.close()
+
+    def call(_: int) -> int:
+        # A new connection each time: the kernel spreads them over the workers.
+        with httpx.Client(base_url=workers.base_url, timeout=30) as fresh:
+            reply = fresh.post(
+                "/v1/chat/completions",
+                json={"model": "metered-workers", "messages": HELLO},
+                headers={"authorization": f"Bearer {key}"},
+            )
+            return reply.status_code
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(call, range(20))) == [200] * 20
+
+    def scrape() -> tuple[float, float, float]:
+        with httpx.Client(base_url=workers.base_url, timeout=30) as fresh:
+            text = fresh.get("/metrics", headers={"authorization": f"Bearer {MASTER_KEY}"}).text
+        found = {"requests": 0.0, "attempts": 0.0, "latency": 0.0}
+        cooling = []
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:
+                if sample.labels.get("group") != "metered-workers":
+                    continue
+                if sample.name == "routing_groups_deployment_cooling_down":
+                    cooling.append(sample.value)
+                if sample.name == "routing_groups_requests_total":
+                    found["requests"] += sample.value
+                elif sample.name == "routing_groups_attempts_total":
+                    found["attempts"] += sample.value
+                elif sample.name == "routing_groups_request_latency_seconds_count":
+                    found["latency"] += sample.value
+        assert cooling and set(cooling) == {0.0}, "read from the live Router at each scrape"
+        return found["requests"], found["attempts"], found["latency"]
+
+    scrapes = [scrape() for _ in range(12)]
+    # Whichever worker answers, it counts every worker's requests: never backwards, always 20.
+    assert scrapes == [(20.0, 20.0, 20.0)] * 12
