@@ -13,11 +13,19 @@ every instance, see one cooldown and one budget per deployment, as one provider 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 
 from gql_server.core.errors import NoSuchRoutingGroupError
 from gql_server.core.models import Deployment, RoutingGroup
-from gql_server.core.router_builder import BuiltRouter, SharedState, build_router
+from gql_server.core.router_builder import (
+    BuiltRouter,
+    SharedState,
+    build_router,
+    unpriced_deployments,
+)
+
+log = logging.getLogger(__name__)
 
 Builder = Callable[[RoutingGroup, Mapping[str, Deployment]], BuiltRouter]
 
@@ -37,6 +45,7 @@ class RouterRegistry:
         self._build = builder or self._default_builder
         self._by_id: dict[str, BuiltRouter] = {}
         self._by_name: dict[str, BuiltRouter] = {}
+        self._reported_unpriced: set[str] = set()
 
     def _default_builder(
         self, group: RoutingGroup, deployments: Mapping[str, Deployment]
@@ -53,6 +62,7 @@ class RouterRegistry:
             self.remove(group.group_id)
             return None
         built = self._build(group, deployments)
+        self._report_unpriced(built)
         previous = self._by_id.get(group.group_id)
         self._by_id[group.group_id] = built
         if previous is not None and previous.group.name != group.name:
@@ -61,6 +71,18 @@ class RouterRegistry:
         if previous is not None:
             previous.close()
         return built
+
+    def _report_unpriced(self, built: BuiltRouter) -> None:
+        for deployment in unpriced_deployments(built):
+            if deployment.model_id not in self._reported_unpriced:
+                self._reported_unpriced.add(deployment.model_id)
+                log.warning(
+                    "deployment %s (%s) has no price in the registry or in litellm's price map: "
+                    "its requests cost $0 in spend and the request log; set its "
+                    "input/output_cost_per_token",
+                    deployment.model_id,
+                    deployment.litellm_model,
+                )
 
     def remove(self, group_id: str) -> None:
         previous = self._by_id.pop(group_id, None)

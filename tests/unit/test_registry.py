@@ -116,3 +116,28 @@ async def test_an_in_flight_call_on_the_old_router_completes_after_a_swap() -> N
     finished = await in_flight
     assert finished.error is None
     assert finished.trace.final_deployment_id == "a"
+
+
+async def test_an_unpriced_live_deployment_is_reported_once_when_its_router_is_built(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """litellm's per-answer zero-cost diagnosis is off on every Router (a third of a call's CPU);
+    what it told the operator is said once per deployment, when it goes live."""
+    registry = RouterRegistry(mock=False)
+    group = make_group(
+        Strategy.SIMPLE_SHUFFLE,
+        [GroupDeployment(model_id=m) for m in ("free", "priced", "known")],
+        name="prices",
+    )
+    deployments = deployments_for(group, api_base="http://127.0.0.1:9/v1", api_key="sk-x")
+    deployments["priced"] = deployments["priced"].model_copy(
+        update={"input_cost_per_token": 1e-6, "output_cost_per_token": 2e-6}
+    )
+    deployments["known"] = deployments["known"].model_copy(update={"litellm_model": "gpt-4o"})
+    with caplog.at_level("WARNING", logger="gql_server.core.registry"):
+        await registry.put(group, deployments)
+        await registry.put(group.model_copy(update={"version": 2}), deployments)
+    reported = [r.getMessage() for r in caplog.records if "has no price" in r.getMessage()]
+    assert len(reported) == 1
+    assert reported[0].startswith("deployment free (openai/model-free)")
+    registry.close()
