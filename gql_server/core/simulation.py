@@ -332,9 +332,13 @@ class SimulationRun:
         context.run(current_run.set, RunContext(self._origin, random.Random(seed)))  # noqa: S311
         started = time.perf_counter()
         if arrivals is None:
+            # A context each: a context variable one worker's request sets (litellm's, ours)
+            # must not show in another's, as it would in a context the workers shared.
             workers = [
                 asyncio.create_task(
-                    self._work(queue), name=f"simulation {self.simulation_id} #{n}", context=context
+                    self._work(queue),
+                    name=f"simulation {self.simulation_id} #{n}",
+                    context=context.copy(),
                 )
                 for n in range(min(request.concurrency, total))
             ]
