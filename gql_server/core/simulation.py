@@ -62,6 +62,7 @@ from gql_server.core.simulation_stats import (
 from gql_server.core.tester import RoutedGroup, chat_messages, message_errors
 from gql_server.core.timeline import Timeline
 from gql_server.core.traces import RequestTrace
+from gql_server.core.usage_minutes import install_run_minutes
 from gql_server.core.virtual_clock import is_virtual
 
 MAX_REQUESTS = 100_000
@@ -328,6 +329,7 @@ class SimulationRun:
         )
         # Every task of the run sees the run: its clock origin and its own random generator.
         install_run_random()
+        install_run_minutes()  # rpm/tpm minutes turn with the run's clock
         context = contextvars.copy_context()
         context.run(current_run.set, RunContext(self._origin, random.Random(seed)))  # noqa: S311
         started = time.perf_counter()
