@@ -169,6 +169,11 @@ class SimulationSummary:
     cooldowns: list[CooldownEvent]
     total_cost_usd: float
     seed: int | None
+    stopped_reason: str | None = strawberry.field(
+        default=None,
+        description="Why the run stopped itself before every request finished (it reached the "
+        "24 h simulated cap); null when it did not. A user's stop shows as `cancelled` alone.",
+    )
 
     @classmethod
     def from_domain(cls, s: stats.SimulationSummary) -> SimulationSummary:
@@ -198,6 +203,7 @@ class SimulationSummary:
             cooldowns=[CooldownEvent.from_dict(c) for c in d.get("cooldowns") or ()],
             total_cost_usd=d.get("total_cost_usd", 0.0),
             seed=d.get("seed"),
+            stopped_reason=d.get("stopped_reason"),
         )
 
 

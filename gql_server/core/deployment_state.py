@@ -58,11 +58,14 @@ async def cooling_now(built: BuiltRouter) -> set[str]:
 def with_cooldown_skips(built: BuiltRouter, trace: RequestTrace, cooling: set[str]) -> RequestTrace:
     """A live request's trace with the deployments the Router passed over because they were
     cooling down: those of the tiers it reached (all tiers when it failed) that it made no
-    attempt on. Read after the request from the cooldowns then active, so a cooldown that began
-    or ended within that moment may be missed; throwaway Routers record skips as they happen."""
-    if trace.skipped or not cooling:
+    attempt on and did not already pass over for another reason (its rpm/tpm limit, recorded as
+    it happened). Read after the request from the cooldowns then active, so a cooldown that
+    began or ended within that moment may be missed; throwaway Routers record cooldown skips as
+    they happen."""
+    if not cooling:
         return trace
     attempted = {a.deployment_id for a in trace.attempts}
+    attempted |= {s.deployment_id for s in trace.skipped}
     reached = max((a.fallback_depth for a in trace.attempts), default=0)
     if not trace.success:
         reached = len(built.tiers) - 1
@@ -77,7 +80,11 @@ def with_cooldown_skips(built: BuiltRouter, trace: RequestTrace, cooling: set[st
             for model_id in tier
             if model_id in cooling and model_id not in attempted
         ]
-    return dataclasses.replace(trace, skipped=tuple(skipped)) if skipped else trace
+    if not skipped:
+        return trace
+    # A cooling deployment is out before a pick looks at limits: at one point, cooldowns first.
+    merged = sorted([*skipped, *trace.skipped], key=lambda s: s.before_attempt)
+    return dataclasses.replace(trace, skipped=tuple(merged))
 
 
 def _has_limit(built: BuiltRouter, model_id: str) -> bool:

@@ -43,6 +43,7 @@ from gql_server.core.call_setup import ASYNC_SETUP_PROVIDERS, inline_call_setup
 from gql_server.core.errors import RoutingFailedError
 from gql_server.core.failures import FailureInjector
 from gql_server.core.injection import InjectionPlan
+from gql_server.core.limit_skips import watch_limit_skips
 from gql_server.core.models import (
     ENV_REFERENCE_PREFIX,
     Deployment,
@@ -341,6 +342,8 @@ def build_router(
     )
     # Its strategy learns only from the requests bound to it (see BuiltRouter._request_logging).
     router.observe(request_scoped=True)
+    # Its usage-based picks tell each request which deployments were over rpm/tpm (skips).
+    watch_limit_skips(router)
     labels = {
         gd.model_id: DeploymentLabel(
             name=gd.display_name

@@ -62,10 +62,15 @@ from gql_server.core.simulation_stats import (
 from gql_server.core.tester import RoutedGroup, chat_messages, message_errors
 from gql_server.core.timeline import Timeline
 from gql_server.core.traces import RequestTrace
+from gql_server.core.usage_minutes import install_run_minutes
 from gql_server.core.virtual_clock import is_virtual
 
 MAX_REQUESTS = 100_000
 MAX_CONCURRENCY = 1_000
+CAPPED_REASON = (
+    f"reached the cap of {MAX_SIMULATED_SECONDS:,.0f} simulated seconds (24 hours): "
+    "requests still in flight were dropped and no more were started"
+)
 
 
 @dataclass(frozen=True)
@@ -298,11 +303,19 @@ class SimulationRun:
         self._origin = 0.0
         self._requests: set[asyncio.Task[None]] = set()  # open loop: requests in flight
         self._failure: BaseException | None = None
+        self._capped = False  # stopped at MAX_SIMULATED_SECONDS of the run's clock
 
     def stop(self) -> None:
         """Finish early: flush what finished, then one summary with `cancelled=True`."""
         self._stopping = True
         self._wake.set()
+
+    def _reach_cap(self) -> None:
+        """A run covers at most MAX_SIMULATED_SECONDS of its clock: open-loop schedules are
+        validated to fit, but a closed loop (or a long tail of retries) could run on and on."""
+        if not self._stopping:
+            self._capped = True
+            self.stop()
 
     def __aiter__(self) -> AsyncIterator[SimulationEvent]:
         return self.events()
@@ -328,13 +341,18 @@ class SimulationRun:
         )
         # Every task of the run sees the run: its clock origin and its own random generator.
         install_run_random()
+        install_run_minutes()  # rpm/tpm minutes turn with the run's clock
         context = contextvars.copy_context()
         context.run(current_run.set, RunContext(self._origin, random.Random(seed)))  # noqa: S311
         started = time.perf_counter()
         if arrivals is None:
+            # A context each: a context variable one worker's request sets (litellm's, ours)
+            # must not show in another's, as it would in a context the workers shared.
             workers = [
                 asyncio.create_task(
-                    self._work(queue), name=f"simulation {self.simulation_id} #{n}", context=context
+                    self._work(queue),
+                    name=f"simulation {self.simulation_id} #{n}",
+                    context=context.copy(),
                 )
                 for n in range(min(request.concurrency, total))
             ]
@@ -347,6 +365,7 @@ class SimulationRun:
                 )
             ]
         self._live_workers = len(workers)
+        cap = loop.call_at(self._origin + MAX_SIMULATED_SECONDS, self._reach_cap)
         try:
             # aclosing: a left-behind inner generator would be finalised later, in a new task.
             async with contextlib.aclosing(self._batches(queue, workers)) as batches:
@@ -377,8 +396,10 @@ class SimulationRun:
                 cooldowns=cooldowns,
                 total_cost_usd=accumulator.total_cost_usd,
                 seed=seed,
+                stopped_reason=CAPPED_REASON if self._capped else None,
             )
         finally:
+            cap.cancel()
             await _cancel_all([*workers, *self._requests])
 
     def _seed(self) -> int:

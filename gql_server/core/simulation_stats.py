@@ -130,6 +130,9 @@ class SimulationSummary:
     cooldowns: list[CooldownEvent] = field(default_factory=list)
     total_cost_usd: float = 0.0
     seed: int | None = None  # the seed the run used (drawn when none was asked for)
+    stopped_reason: str | None = (
+        None  # why the run stopped itself early (the 24 h cap); None: it did not
+    )
 
 
 def percentile(sorted_values: Sequence[float], p: float) -> float:

@@ -22,6 +22,7 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +32,13 @@ from litellm.integrations.custom_logger import CustomLogger
 from gql_server.core.failures import error_kind_of
 from gql_server.core.redaction import scrub
 from gql_server.core.run_context import current_run
-from gql_server.core.traces import AttemptTrace, RequestTrace, SkippedDeployment, TraceStatus
+from gql_server.core.traces import (
+    AttemptTrace,
+    RequestTrace,
+    SkippedDeployment,
+    SkipReason,
+    TraceStatus,
+)
 
 REQUEST_KEY = "routing_groups_request_key"
 # Between a throwaway Router's namespace and a deployment's id. Not ":": litellm's usage-based
@@ -123,6 +130,24 @@ class RequestRecorder:
                     fallback_depth=label.fallback_depth if label is not None else 0,
                 )
             )
+
+    def passed_over(self, deployment_id: str, reason: SkipReason) -> None:
+        """The Router passed over `deployment_id` (its id as the Router knows it) for `reason`
+        while picking for this request. Recorded once: a deployment this request already
+        attempted or passed over is not a new visit."""
+        real = self.real_id(deployment_id)
+        if real in self._visited:
+            return
+        self._visited.add(real)
+        label = self._labels.get(real)
+        self.skipped.append(
+            SkippedDeployment(
+                real,
+                reason,
+                before_attempt=len(self.attempts),
+                fallback_depth=label.fallback_depth if label is not None else 0,
+            )
+        )
 
     async def attempt_started(self, kwargs: dict[str, Any]) -> dict[str, Any] | None:
         deployment_id = self.real_id(_deployment_id(kwargs))
@@ -218,9 +243,11 @@ class AttemptHooks(CustomLogger):
     @contextmanager
     def recording(self, recorder: RequestRecorder) -> Iterator[str]:
         self._recorders[recorder.key] = recorder
+        token = _recording_now.set(recorder)
         try:
             yield recorder.key
         finally:
+            _recording_now.reset(token)
             del self._recorders[recorder.key]
 
     @property
@@ -254,6 +281,18 @@ class AttemptHooks(CustomLogger):
         recorder = self._recorder(request_data)
         if recorder is not None:
             recorder.attempt_failed(request_data, exception)
+
+
+# The recorder of the request whose Router call runs in this context: what the Router decides
+# while picking (no hook carries the request's metadata there) reaches its request through it.
+_recording_now: ContextVar[RequestRecorder | None] = ContextVar(
+    "routing_groups_recording", default=None
+)
+
+
+def recording_now() -> RequestRecorder | None:
+    """The recorder of the request being routed in this context, if any."""
+    return _recording_now.get()
 
 
 _install_lock = threading.Lock()

@@ -60,6 +60,24 @@ def test_cooldown_skips_are_the_unattempted_cooling_deployments_of_the_tiers_rea
     ]
 
 
+async def test_cooldown_skips_join_the_limit_skips_a_live_request_recorded() -> None:
+    """Measured before: a trace that already had a skip (an rpm limit, recorded as the Router
+    passed the deployment over) got no cooldown skips at all."""
+    group = make_group(Strategy.USAGE_BASED, [GroupDeployment(model_id=m) for m in "abc"])
+    # (async: a usage-based Router starts its usage sync on the running loop)
+    with build_router(group, deployments_for(group), mock=True) as built:
+        pass
+    over_rpm = SkippedDeployment("b", "rpm_limit", before_attempt=0, fallback_depth=0)
+    served_by_c = RequestTrace(
+        0, True, 2.0, "c", attempts=(_attempt("c", 0, True),), skipped=(over_rpm,)
+    )
+    assert with_cooldown_skips(built, served_by_c, {"a", "b"}).skipped == (
+        SkippedDeployment("a", "cooldown", before_attempt=0, fallback_depth=0),
+        over_rpm,  # passed over for its limit already: not a second visit
+    )
+    assert with_cooldown_skips(built, served_by_c, set()).skipped == (over_rpm,)
+
+
 async def test_two_groups_in_one_process_share_a_deployments_cooldown_through_redis() -> None:
     url = os.environ.get("TEST_REDIS_URL")
     if url is None:
