@@ -44,6 +44,7 @@ class Target:
     label: str
     url: str
     key: str
+    pid: int | None = None  # the gateway's process (its workers are its children)
 
 
 @dataclass
@@ -52,6 +53,8 @@ class Run:
     p50_ms: float
     p99_ms: float
     errors: int
+    requests: int = 0
+    cpu_ms_per_request: float = math.nan  # the gateway's processes, all cores
 
 
 @dataclass
@@ -102,7 +105,9 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 180)
 
 
 @contextlib.contextmanager
-def process(args: list[str], env: dict[str, str], ready_url: str) -> Iterator[None]:
+def process(
+    args: list[str], env: dict[str, str], ready_url: str
+) -> Iterator[subprocess.Popen[bytes]]:
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         try:
@@ -112,7 +117,7 @@ def process(args: list[str], env: dict[str, str], ready_url: str) -> Iterator[No
                 log.seek(0)
                 sys.stderr.write(log.read().decode(errors="replace")[-4000:])
                 raise
-            yield
+            yield proc
         finally:
             proc.terminate()
             try:
@@ -126,8 +131,8 @@ def provider() -> Iterator[Target]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     args = [sys.executable, "-m", "benchmarks.fake_provider", "--port", str(port)]
-    with process(args, dict(os.environ), f"{url}/v1/models"):
-        yield Target("provider", f"{url}/v1/chat/completions", "sk-fake-provider")
+    with process(args, dict(os.environ), f"{url}/v1/models") as proc:
+        yield Target("provider", f"{url}/v1/chat/completions", "sk-fake-provider", proc.pid)
 
 
 @contextlib.contextmanager
@@ -164,9 +169,9 @@ def this_server(provider_port: int, workers: int, tmp: Path) -> Iterator[Target]
             env["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
         args += ["--workers", str(workers)]
     url = f"http://127.0.0.1:{port}"
-    with process(args, env, f"{url}/healthz"):
+    with process(args, env, f"{url}/healthz") as proc:
         key = _generated_key(url)
-        yield Target("this server", f"{url}/v1/chat/completions", key)
+        yield Target("this server", f"{url}/v1/chat/completions", key, proc.pid)
 
 
 def _generated_key(url: str) -> str:
@@ -232,12 +237,37 @@ def litellm_proxy(provider_port: int, workers: int, tmp: Path) -> Iterator[Targe
         str(workers),
     ]
     url = f"http://127.0.0.1:{port}"
-    with process(args, env, f"{url}/health/liveliness"):
-        yield Target("LiteLLM proxy", f"{url}/chat/completions", MASTER)
+    with process(args, env, f"{url}/health/liveliness") as proc:
+        yield Target("LiteLLM proxy", f"{url}/chat/completions", MASTER, proc.pid)
+
+
+def tree_cpu_seconds(pid: int | None) -> float:
+    """CPU seconds used so far by `pid` and every live process below it (uvicorn workers)."""
+    if pid is None:
+        return math.nan
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # after the command: state, ppid, ..., utime (14th field) and stime (15th)
+        stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])))
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [p for p, (ppid, _) in stats.items() if ppid == parent and p not in tree]
+        tree.update(children)
+        frontier += children
+    ticks = sum(stats[p][1] for p in tree if p in stats)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def wrk(target: Target, connections: int, duration: float, script: Path) -> Run:
     threads = min(connections, 2)
+    cpu_before = tree_cpu_seconds(target.pid)
     out = subprocess.run(
         [
             "wrk",
@@ -256,7 +286,10 @@ def wrk(target: Target, connections: int, duration: float, script: Path) -> Run:
         text=True,
         check=True,
     ).stdout
-    return parse_wrk(out)
+    run = parse_wrk(out)
+    if run.requests:
+        run.cpu_ms_per_request = (tree_cpu_seconds(target.pid) - cpu_before) * 1000 / run.requests
+    return run
 
 
 def parse_wrk(out: str) -> Run:
@@ -268,6 +301,7 @@ def parse_wrk(out: str) -> Run:
         return float(found.group(1)) * scale
 
     rate = re.search(r"^Requests/sec:\s+([\d.]+)", out, re.M)
+    total = re.search(r"^\s*(\d+) requests in", out, re.M)
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     socket_errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
@@ -280,6 +314,7 @@ def parse_wrk(out: str) -> Run:
         p50_ms=latency("50"),
         p99_ms=latency("99"),
         errors=failed,
+        requests=int(total.group(1)) if total else 0,
     )
 
 
@@ -339,28 +374,31 @@ def table(
         f"production path, {workers} worker(s) each, median of {rounds} alternating "
         f"{duration:.0f} s wrk runs",
         f"{'conns':>5} {'target':<14} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'+p50 ms':>8} {'+p99 ms':>8} {'errors':>6}",
+        f"{'+p50 ms':>8} {'+p99 ms':>8} {'errors':>6} {'CPU ms/req':>10}",
     ]
     verdicts: list[str] = []
     for c in connections:
         base = results[("provider", c)]
-        added: dict[str, tuple[float, float]] = {}
+        added: dict[str, tuple[float, float, float]] = {}
         for label in ("provider", "this server", "LiteLLM proxy"):
             s = results[(label, c)]
             p50, p99 = s.median("p50_ms"), s.median("p99_ms")
             add50 = max(p50 - base.median("p50_ms"), 0.0)
             add99 = max(p99 - base.median("p99_ms"), 0.0)
-            added[label] = (s.median("requests_per_s"), add50)
+            cpu = s.median("cpu_ms_per_request")
+            added[label] = (s.median("requests_per_s"), add50, cpu)
             errors = sum(r.errors for r in s.runs)
             lines.append(
                 f"{c:>5} {label:<14} {s.median('requests_per_s'):>8.0f} {p50:>8.2f} {p99:>8.2f} "
-                f"{add50:>8.2f} {add99:>8.2f} {errors:>6}"
+                f"{add50:>8.2f} {add99:>8.2f} {errors:>6} {cpu:>10.2f}"
             )
         ours, theirs = added["this server"], added["LiteLLM proxy"]
         speedup = ours[0] / theirs[0] if theirs[0] else float("inf")
         latency_ratio = ours[1] / theirs[1] if theirs[1] else float("inf")
+        cpu_ratio = theirs[2] / ours[2] if ours[2] else float("inf")
         verdicts.append(
-            f"{c:>5} conns: throughput {speedup:.1f}x LiteLLM's, added p50 {latency_ratio:.2f}x"
+            f"{c:>5} conns: throughput {speedup:.1f}x LiteLLM's, added p50 {latency_ratio:.2f}x, "
+            f"CPU per request {cpu_ratio:.1f}x less"
         )
     lines.append("")
     lines += verdicts
