@@ -43,6 +43,7 @@ from gql_server.core.traces import RequestTrace
 
 FLUSH_S = 0.01
 CHUNK_MAX = 100
+WORKER_NICENESS = 10  # added to the server's own: simulations yield the CPU to live traffic
 OUTBOX_MAX = 2000  # traces finished but not yet sent before the run waits
 
 
@@ -228,5 +229,9 @@ def main(conn: Connection) -> None:
     its workers; a worker whose server has gone ends by itself (its pipe closes)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    # A simulation is background work: when the machine is busy, the gateway's live requests
+    # (and its websockets) get the CPU first. Idle cores still run simulations at full speed.
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
     freeze_startup_heap()  # litellm's import-time objects: never walked by a collection again
     _Worker(conn).serve()
