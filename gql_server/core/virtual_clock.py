@@ -27,6 +27,7 @@ import heapq
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
+from gql_server.core.call_setup import CallSetupExecutor
 from gql_server.core.scenario import SimulationClock
 
 T = TypeVar("T")
@@ -80,7 +81,9 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
 def new_event_loop(clock: SimulationClock) -> asyncio.AbstractEventLoop:
     if clock is SimulationClock.VIRTUAL:
         return VirtualClockLoop()
-    return asyncio.new_event_loop()
+    loop = asyncio.new_event_loop()
+    loop.set_default_executor(CallSetupExecutor())  # as the server's loop (see call_setup)
+    return loop
 
 
 def is_virtual(loop: asyncio.AbstractEventLoop | None = None) -> bool:
