@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -22,8 +20,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from gql_server.__main__ import main
 from tests.integration.access_helpers import create_group, generate_key, revoke_key
 from tests.support.graphql_client import GraphQLClient
-from tests.support.processes import ROOT, server_process
-from tests.support.server import MASTER_KEY, free_port
+from tests.support.processes import server_process, started_server
+from tests.support.server import MASTER_KEY
 from tests.support.stack import DEMO_CONFIG
 from tests.support.ws_client import GraphQLWebSocket
 
@@ -132,9 +130,7 @@ def workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workers]:
     if REDIS is None:
         pytest.skip("needs TEST_REDIS_URL (set by .ci/run)")
     tmp = tmp_path_factory.mktemp("workers")
-    port, log = free_port(), tmp / "workers.log"
     env = {
-        **os.environ,
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'workers.db'}",
         "REDIS_URL": REDIS,
         "REDIS_NAMESPACE": f"rg-test-{uuid.uuid4().hex[:8]}",
@@ -142,31 +138,20 @@ def workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workers]:
         "SEED_GROUPS": "false",
         "UI_DIST": str(tmp / "no-ui"),
         "LOG_LEVEL": "WARNING",
+        "PROMETHEUS_MULTIPROC_DIR": None,
     }
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    command = [sys.executable, "-m", "gql_server", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--workers", "2", "--mock", "--config", str(DEMO_CONFIG)]
-    base_url = f"http://127.0.0.1:{port}"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=sink)
-    try:
+    args = ("--workers", "2", "--mock", "--config", str(DEMO_CONFIG))
+    with started_server(env, tmp / "workers.log", *args) as server:
         deadline = time.monotonic() + 240
-        while READY not in log.read_text(errors="replace"):
-            assert process.poll() is None, log.read_text(errors="replace")
-            assert time.monotonic() < deadline, log.read_text(errors="replace")
+        while READY not in server.output():
+            assert server.process.poll() is None, server.output()
+            assert time.monotonic() < deadline, server.output()
             time.sleep(0.02)
-        probes = [_probe(base_url) for _ in range(10)]
-        while _probe(base_url) != "200":  # the other tests need it serving, whatever it said
-            assert time.monotonic() < deadline, log.read_text(errors="replace")
+        probes = [_probe(server.base_url) for _ in range(10)]
+        while _probe(server.base_url) != "200":  # the other tests need it serving, whatever it said
+            assert time.monotonic() < deadline, server.output()
             time.sleep(0.1)
-        yield Workers(base_url, log, probes)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        yield Workers(server.base_url, server.log, probes)
 
 
 def _probe(base_url: str) -> str:

@@ -9,6 +9,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -16,8 +17,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.integration.access_helpers import create_group, generate_key, revoke_key
 from tests.support.graphql_client import GraphQLClient
-from tests.support.process_server import server_process
-from tests.support.server import MASTER_KEY, RunningServer
+from tests.support.processes import ServerProcess, server_process
+from tests.support.server import MASTER_KEY
 from tests.support.stack import DEMO_CONFIG
 
 REDIS = os.environ.get("TEST_REDIS_URL")
@@ -32,7 +33,9 @@ LOG_PAGE = """query($f: RequestLogFilter, $p: Int!, $s: Int!) {
 
 
 @pytest.fixture
-def two_instances(postgres_database_url: str) -> Iterator[tuple[RunningServer, RunningServer]]:
+def two_instances(
+    postgres_database_url: str, tmp_path: Path
+) -> Iterator[tuple[ServerProcess, ServerProcess]]:
     assert REDIS is not None
     env = {
         "DATABASE_URL": postgres_database_url,
@@ -40,10 +43,13 @@ def two_instances(postgres_database_url: str) -> Iterator[tuple[RunningServer, R
         "REDIS_NAMESPACE": f"rl-{time.monotonic_ns()}",
         "SEED_GROUPS": "false",
         "LOG_MESSAGES": "true",
+        "MASTER_KEY": MASTER_KEY,
+        "LOG_LEVEL": "WARNING",
     }
+    config = ("--config", str(DEMO_CONFIG))
     with (
-        server_process(env, MASTER_KEY, DEMO_CONFIG) as a,
-        server_process(env, MASTER_KEY, DEMO_CONFIG) as b,
+        server_process(env, tmp_path / "a.log", *config) as a,
+        server_process(env, tmp_path / "b.log", *config) as b,
     ):
         yield a, b
 
@@ -68,7 +74,7 @@ def _wait_for_total(admin: GraphQLClient, group_id: str, total: int) -> None:
         time.sleep(0.2)
 
 
-async def _call_concurrently(servers: list[RunningServer], key: str, group: str) -> list[int]:
+async def _call_concurrently(servers: list[ServerProcess], key: str, group: str) -> list[int]:
     # No keep-alive: a pooled connection the server closes as it idles would fail a call.
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=0)
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:
@@ -97,10 +103,10 @@ def _counter(text: str, name: str) -> Counter[tuple[str, ...]]:
 
 
 def test_every_request_is_logged_exactly_once_and_metrics_agree(
-    two_instances: tuple[RunningServer, RunningServer],
+    two_instances: tuple[ServerProcess, ServerProcess],
 ) -> None:
     a, b = two_instances
-    admin = GraphQLClient(a.base_url, a.master_key)
+    admin = GraphQLClient(a.base_url, MASTER_KEY)
     key_id, key = generate_key(admin, "load")
     group_id = create_group(
         admin,
@@ -143,10 +149,10 @@ def test_every_request_is_logged_exactly_once_and_metrics_agree(
 
 
 def test_a_key_revoked_on_one_instance_is_refused_by_the_other_within_a_second(
-    two_instances: tuple[RunningServer, RunningServer],
+    two_instances: tuple[ServerProcess, ServerProcess],
 ) -> None:
     a, b = two_instances
-    admin = GraphQLClient(a.base_url, a.master_key)
+    admin = GraphQLClient(a.base_url, MASTER_KEY)
     key_id, key = generate_key(admin, "soon-revoked")
     create_group(admin, "guarded", assignedKeyIds=[key_id])
     time.sleep(1.0)

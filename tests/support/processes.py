@@ -1,4 +1,5 @@
-"""Real `python -m gql_server` processes for multi-instance tests."""
+"""Real `python -m gql_server` processes (their own interpreter, loop and GIL), for multi-instance
+and multi-worker tests."""
 
 from __future__ import annotations
 
@@ -30,32 +31,42 @@ class ServerProcess:
 
 
 @contextlib.contextmanager
-def server_process(
-    env: Mapping[str, str], log: Path, *args: str, ready_timeout: float = 90.0
-) -> Iterator[ServerProcess]:
+def started_server(env: Mapping[str, str | None], log: Path, *args: str) -> Iterator[ServerProcess]:
+    """The server on a free loopback port, its output in `log`, not waited for; stopped on exit
+    (terminated, killed if it takes over 30 s). `env` is added to this process's environment; a
+    None value removes that variable."""
     port = free_port()
     command = [sys.executable, "-m", "gql_server", "--host", "127.0.0.1", "--port", str(port)]
+    merged = {**os.environ, **env}
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [*command, *args],
             cwd=ROOT,
-            env={**os.environ, **env},
+            env={name: value for name, value in merged.items() if value is not None},
             stdout=sink,
             stderr=subprocess.STDOUT,
         )
-    running = ServerProcess(
-        f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}/graphql", log, process
-    )
     try:
-        _wait_healthy(running, ready_timeout)
-        yield running
+        yield ServerProcess(
+            f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}/graphql", log, process
+        )
     finally:
         process.terminate()
         try:
-            process.wait(timeout=20)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def server_process(
+    env: Mapping[str, str | None], log: Path, *args: str, ready_timeout: float = 90.0
+) -> Iterator[ServerProcess]:
+    """`started_server`, yielded once its /healthz answers 200."""
+    with started_server(env, log, *args) as running:
+        _wait_healthy(running, ready_timeout)
+        yield running
 
 
 def _wait_healthy(server: ServerProcess, timeout: float) -> None:

@@ -34,19 +34,7 @@ export const CreateDeploymentMutation = graphql(`
       ... on Deployment {
         modelId
       }
-      ... on ValidationError {
-        message
-        fieldErrors {
-          field
-          message
-        }
-      }
-      ... on ConflictError {
-        message
-      }
-      ... on PermissionDeniedError {
-        message
-      }
+      ...ErrorFields
     }
   }
 `);

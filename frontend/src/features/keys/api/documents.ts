@@ -27,19 +27,7 @@ export const GenerateKeyMutation = graphql(`
         keyAlias
         teamId
       }
-      ... on ValidationError {
-        message
-        fieldErrors {
-          field
-          message
-        }
-      }
-      ... on NotFoundError {
-        message
-      }
-      ... on PermissionDeniedError {
-        message
-      }
+      ...ErrorFields
     }
   }
 `);
@@ -52,12 +40,7 @@ export const RevokeKeyMutation = graphql(`
         keyId
         revoked
       }
-      ... on NotFoundError {
-        message
-      }
-      ... on PermissionDeniedError {
-        message
-      }
+      ...ErrorFields
     }
   }
 `);

@@ -27,12 +27,7 @@ export const LiveTrafficSubscription = graphql(`
           }
         }
       }
-      ... on NotFoundError {
-        message
-      }
-      ... on PermissionDeniedError {
-        message
-      }
+      ...ErrorFields
     }
   }
 `);

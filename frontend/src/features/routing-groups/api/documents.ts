@@ -104,22 +104,9 @@ export const CreateRoutingGroupMutation = graphql(`
       ... on RoutingGroup {
         ...RoutingGroupFields
       }
-      ... on ValidationError {
-        message
-        fieldErrors {
-          field
-          message
-        }
-      }
+      ...ErrorFields
       ... on ConflictError {
-        message
         currentVersion
-      }
-      ... on NotFoundError {
-        message
-      }
-      ... on PermissionDeniedError {
-        message
       }
     }
   }
@@ -132,22 +119,9 @@ export const UpdateRoutingGroupMutation = graphql(`
       ... on RoutingGroup {
         ...RoutingGroupFields
       }
-      ... on ValidationError {
-        message
-        fieldErrors {
-          field
-          message
-        }
-      }
+      ...ErrorFields
       ... on ConflictError {
-        message
         currentVersion
-      }
-      ... on NotFoundError {
-        message
-      }
-      ... on PermissionDeniedError {
-        message
       }
     }
   }
@@ -160,12 +134,7 @@ export const DeleteRoutingGroupMutation = graphql(`
       ... on DeleteSuccess {
         routingGroupId
       }
-      ... on NotFoundError {
-        message
-      }
-      ... on PermissionDeniedError {
-        message
-      }
+      ...ErrorFields
     }
   }
 `);

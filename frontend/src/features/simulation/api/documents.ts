@@ -92,19 +92,7 @@ export const TestRoutingGroupMutation = graphql(`
           startedAtMs
         }
       }
-      ... on NotFoundError {
-        message
-      }
-      ... on ValidationError {
-        message
-        fieldErrors {
-          field
-          message
-        }
-      }
-      ... on PermissionDeniedError {
-        message
-      }
+      ...ErrorFields
     }
   }
 `);
@@ -147,21 +135,8 @@ export const SimulateTrafficSubscription = graphql(`
       ... on SimulationSummary {
         ...SimulationSummaryFields
       }
-      ... on ValidationError {
-        message
-        fieldErrors {
-          field
-          message
-        }
-      }
-      ... on NotFoundError {
-        message
-      }
-      ... on PermissionDeniedError {
-        message
-      }
+      ...ErrorFields
       ... on LimitExceededError {
-        message
         limit
       }
     }

@@ -3,6 +3,7 @@
 import type { RoutingStrategy } from '@/gql/graphql';
 import type { SimulationGroup } from '../types';
 import { draftChanges, type DraftErrors, type DraftForm } from '../utils/draft';
+import { NumberField, NumberInput } from './FormControls';
 
 const STRATEGIES: readonly RoutingStrategy[] = [
   'PRIORITY_FAILOVER',
@@ -33,17 +34,15 @@ export function DraftEditor({ group, draft, errors, disabled, onChange, onClose 
       draft.deployments.map((d) => (d.modelId === modelId ? { ...d, ...patch } : d)),
     );
   const number = (key: 'numRetries' | 'allowedFails' | 'cooldownTimeSeconds' | 'maxFallbacks' | 'timeoutSeconds', label: string) => (
-    <label className="field">
-      <span>{label}</span>
-      <input
-        inputMode="decimal"
-        value={draft[key]}
-        aria-label={`Draft ${label}`}
-        aria-invalid={Boolean(errors[`draft.${key}`])}
-        onChange={(e) => set(key, e.target.value)}
-      />
-      {errors[`draft.${key}`] && <div className="field-error">{errors[`draft.${key}`]}</div>}
-    </label>
+    <NumberField
+      caption={label}
+      label={`Draft ${label}`}
+      decimal
+      value={draft[key]}
+      invalid={Boolean(errors[`draft.${key}`])}
+      error={errors[`draft.${key}`]}
+      onChange={(value) => set(key, value)}
+    />
   );
   return (
     <section className="panel sim-draft" aria-label="What-if draft" data-testid="draft-editor">
@@ -87,13 +86,12 @@ export function DraftEditor({ group, draft, errors, disabled, onChange, onClose 
                       {names.get(d.modelId) ?? d.modelId}
                     </td>
                     <td>
-                      <input
-                        inputMode="numeric"
+                      <NumberInput
                         value={d[key]}
-                        aria-label={`Draft ${key} for ${d.modelId}`}
-                        aria-invalid={Boolean(error)}
+                        label={`Draft ${key} for ${d.modelId}`}
+                        invalid={Boolean(error)}
                         title={error}
-                        onChange={(e) => setDeployment(d.modelId, { [key]: e.target.value })}
+                        onChange={(value) => setDeployment(d.modelId, { [key]: value })}
                       />
                     </td>
                   </tr>

@@ -1,9 +1,9 @@
 // Incidents as time windows: one track per deployment where a window can be added (click),
 // moved (drag) or resized (drag an edge), and a row per window to type its numbers.
 import { useRef } from 'react';
-import type { ErrorKind } from '@/gql/graphql';
 import type { GroupDeploymentRef } from '../utils/group-deployments';
-import { ERROR_KINDS, newIncident, trimNumber, type FormErrors, type IncidentForm } from '../utils/simulation-input';
+import { newIncident, trimNumber, type FormErrors, type IncidentForm } from '../utils/simulation-input';
+import { ErrorKindSelect, NumberInput, PercentInput } from './FormControls';
 
 interface IncidentEditorProps {
   deployments: readonly GroupDeploymentRef[];
@@ -165,61 +165,52 @@ export function IncidentEditor({ deployments, incidents, domainSeconds, errors, 
                     </select>
                   </td>
                   <td>
-                    <input
-                      inputMode="decimal"
+                    <NumberInput
+                      decimal
                       value={w.startSeconds}
                       disabled={disabled}
-                      aria-label={`Start of ${label}`}
-                      aria-invalid={Boolean(err('start'))}
+                      label={`Start of ${label}`}
+                      invalid={Boolean(err('start'))}
                       title={err('start')}
-                      onChange={(e) => update(w.key, { startSeconds: e.target.value })}
+                      onChange={(startSeconds) => update(w.key, { startSeconds })}
                     />
                   </td>
                   <td>
-                    <input
-                      inputMode="decimal"
+                    <NumberInput
+                      decimal
                       value={w.endSeconds}
                       disabled={disabled}
-                      aria-label={`End of ${label}`}
-                      aria-invalid={Boolean(err('end'))}
+                      label={`End of ${label}`}
+                      invalid={Boolean(err('end'))}
                       title={err('end')}
-                      onChange={(e) => update(w.key, { endSeconds: e.target.value })}
+                      onChange={(endSeconds) => update(w.key, { endSeconds })}
                     />
                   </td>
                   <td>
-                    <input
-                      inputMode="numeric"
+                    <PercentInput
                       value={w.failurePercent}
                       disabled={disabled}
-                      aria-label={`Failure rate of ${label}`}
-                      onChange={(e) =>
-                        update(w.key, { failurePercent: Math.max(0, Math.min(100, Number(e.target.value) || 0)) })
-                      }
+                      label={`Failure rate of ${label}`}
+                      onChange={(failurePercent) => update(w.key, { failurePercent })}
                     />
                   </td>
                   <td>
-                    <select
+                    <ErrorKindSelect
                       value={w.errorKind}
                       disabled={disabled}
-                      aria-label={`Error kind of ${label}`}
-                      onChange={(e) => update(w.key, { errorKind: e.target.value as ErrorKind })}
-                    >
-                      {ERROR_KINDS.map((k) => (
-                        <option key={k.value} value={k.value}>
-                          {k.label}
-                        </option>
-                      ))}
-                    </select>
+                      label={`Error kind of ${label}`}
+                      onChange={(errorKind) => update(w.key, { errorKind })}
+                    />
                   </td>
                   <td>
-                    <input
-                      inputMode="decimal"
+                    <NumberInput
+                      decimal
                       value={w.addedLatencyMs}
                       disabled={disabled}
-                      aria-label={`Added latency of ${label}`}
-                      aria-invalid={Boolean(err('addedLatencyMs'))}
+                      label={`Added latency of ${label}`}
+                      invalid={Boolean(err('addedLatencyMs'))}
                       title={err('addedLatencyMs')}
-                      onChange={(e) => update(w.key, { addedLatencyMs: e.target.value })}
+                      onChange={(addedLatencyMs) => update(w.key, { addedLatencyMs })}
                     />
                   </td>
                   <td>

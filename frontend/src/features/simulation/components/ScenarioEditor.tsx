@@ -2,23 +2,19 @@
 // which seed, and what goes wrong (per deployment failure rate, error kind, latency; incidents
 // as time windows). Compact: one row per deployment.
 import { ProviderBadge } from '@/components/ProviderBadge';
-import type { ErrorKind, SimulationClock, TrafficPattern } from '@/gql/graphql';
+import type { SimulationClock, TrafficPattern } from '@/gql/graphql';
 import type { GroupDeploymentRef } from '../utils/group-deployments';
 import { formatCount } from '../utils/format';
 import {
   DEFAULT_KNOBS,
-  ERROR_KINDS,
   MAX_CONCURRENCY,
   MAX_REQUESTS,
   PATTERNS,
   type FormErrors,
   type SimulatorForm,
 } from '../utils/simulation-input';
+import { ErrorKindSelect, FieldError, NumberField, NumberInput, PercentInput } from './FormControls';
 import { IncidentEditor } from './IncidentEditor';
-
-function FieldError({ message }: { message?: string }) {
-  return message ? <div className="field-error">{message}</div> : null;
-}
 
 const CLOCK_HINT: Record<SimulationClock, string> = {
   VIRTUAL:
@@ -36,6 +32,21 @@ interface ScenarioEditorProps {
 
 export function ScenarioEditor({ form, errors, deployments, disabled, onChange }: ScenarioEditorProps) {
   const set = <K extends keyof SimulatorForm>(key: K, value: SimulatorForm[K]) => onChange({ ...form, [key]: value });
+  const numberField = (
+    key: 'numRequests' | 'concurrency' | 'ratePerSecond' | 'durationSeconds' | 'seed',
+    caption: string,
+    label: string,
+    options: { decimal?: boolean; placeholder?: string } = {},
+  ) => (
+    <NumberField
+      caption={caption}
+      label={label}
+      value={form[key]}
+      error={errors[key]}
+      onChange={(value) => set(key, value)}
+      {...options}
+    />
+  );
   const duration = Number(form.durationSeconds);
   const incidentDomain =
     form.mode === 'traffic' && duration > 0
@@ -55,49 +66,13 @@ export function ScenarioEditor({ form, errors, deployments, disabled, onChange }
       </div>
       {form.mode === 'closed' ? (
         <div className="sim-form-row">
-          <label className="field">
-            <span>Requests</span>
-            <input
-              inputMode="numeric"
-              value={form.numRequests}
-              aria-label="Number of requests"
-              onChange={(e) => set('numRequests', e.target.value)}
-            />
-            <FieldError message={errors.numRequests} />
-          </label>
-          <label className="field">
-            <span>Concurrency</span>
-            <input
-              inputMode="numeric"
-              value={form.concurrency}
-              aria-label="Concurrency"
-              onChange={(e) => set('concurrency', e.target.value)}
-            />
-            <FieldError message={errors.concurrency} />
-          </label>
+          {numberField('numRequests', 'Requests', 'Number of requests')}
+          {numberField('concurrency', 'Concurrency', 'Concurrency')}
         </div>
       ) : (
         <div className="sim-form-row">
-          <label className="field">
-            <span>Rate (req/s)</span>
-            <input
-              inputMode="decimal"
-              value={form.ratePerSecond}
-              aria-label="Requests per second"
-              onChange={(e) => set('ratePerSecond', e.target.value)}
-            />
-            <FieldError message={errors.ratePerSecond} />
-          </label>
-          <label className="field">
-            <span>Duration (s)</span>
-            <input
-              inputMode="decimal"
-              value={form.durationSeconds}
-              aria-label="Duration in seconds"
-              onChange={(e) => set('durationSeconds', e.target.value)}
-            />
-            <FieldError message={errors.durationSeconds} />
-          </label>
+          {numberField('ratePerSecond', 'Rate (req/s)', 'Requests per second', { decimal: true })}
+          {numberField('durationSeconds', 'Duration (s)', 'Duration in seconds', { decimal: true })}
           <label className="field">
             <span>Pattern</span>
             <select
@@ -127,17 +102,7 @@ export function ScenarioEditor({ form, errors, deployments, disabled, onChange }
             <option value="WALL">Wall</option>
           </select>
         </label>
-        <label className="field">
-          <span>Seed</span>
-          <input
-            inputMode="numeric"
-            value={form.seed}
-            placeholder="random"
-            aria-label="Seed"
-            onChange={(e) => set('seed', e.target.value)}
-          />
-          <FieldError message={errors.seed} />
-        </label>
+        {numberField('seed', 'Seed', 'Seed', { placeholder: 'random' })}
         <label className="inline-check sim-mock-check">
           <input type="checkbox" checked={form.mock} onChange={(e) => set('mock', e.target.checked)} /> Mock responses
         </label>
@@ -179,44 +144,37 @@ export function ScenarioEditor({ form, errors, deployments, disabled, onChange }
                   {d.deploymentName} <ProviderBadge provider={d.provider} />
                 </td>
                 <td>
-                  <input
-                    inputMode="numeric"
+                  <PercentInput
                     value={knobs.failurePercent}
-                    aria-label={`Failure rate for ${id}`}
-                    onChange={(e) => setKnobs({ failurePercent: Math.max(0, Math.min(100, Number(e.target.value) || 0)) })}
+                    label={`Failure rate for ${id}`}
+                    onChange={(failurePercent) => setKnobs({ failurePercent })}
                   />
                 </td>
                 <td>
-                  <select
+                  <ErrorKindSelect
                     value={knobs.errorKind}
-                    aria-label={`Error kind for ${id}`}
-                    onChange={(e) => setKnobs({ errorKind: e.target.value as ErrorKind })}
-                  >
-                    {ERROR_KINDS.map((k) => (
-                      <option key={k.value} value={k.value}>
-                        {k.label}
-                      </option>
-                    ))}
-                  </select>
+                    label={`Error kind for ${id}`}
+                    onChange={(errorKind) => setKnobs({ errorKind })}
+                  />
                 </td>
                 <td>
-                  <input
-                    inputMode="decimal"
+                  <NumberInput
+                    decimal
                     value={knobs.meanMs}
                     placeholder="—"
-                    aria-label={`Latency mean for ${id}`}
-                    aria-invalid={Boolean(errors[`${id}.meanMs`])}
-                    onChange={(e) => setKnobs({ meanMs: e.target.value })}
+                    label={`Latency mean for ${id}`}
+                    invalid={Boolean(errors[`${id}.meanMs`])}
+                    onChange={(meanMs) => setKnobs({ meanMs })}
                   />
                 </td>
                 <td>
-                  <input
-                    inputMode="decimal"
+                  <NumberInput
+                    decimal
                     value={knobs.jitterMs}
                     placeholder="0"
-                    aria-label={`Latency jitter for ${id}`}
-                    aria-invalid={Boolean(errors[`${id}.jitterMs`])}
-                    onChange={(e) => setKnobs({ jitterMs: e.target.value })}
+                    label={`Latency jitter for ${id}`}
+                    invalid={Boolean(errors[`${id}.jitterMs`])}
+                    onChange={(jitterMs) => setKnobs({ jitterMs })}
                   />
                 </td>
               </tr>

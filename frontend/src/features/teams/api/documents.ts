@@ -33,19 +33,7 @@ export const CreateTeamMutation = graphql(`
         teamId
         teamAlias
       }
-      ... on ValidationError {
-        message
-        fieldErrors {
-          field
-          message
-        }
-      }
-      ... on ConflictError {
-        message
-      }
-      ... on PermissionDeniedError {
-        message
-      }
+      ...ErrorFields
     }
   }
 `);
@@ -58,22 +46,7 @@ export const UpdateTeamMutation = graphql(`
         teamId
         teamAlias
       }
-      ... on ValidationError {
-        message
-        fieldErrors {
-          field
-          message
-        }
-      }
-      ... on NotFoundError {
-        message
-      }
-      ... on ConflictError {
-        message
-      }
-      ... on PermissionDeniedError {
-        message
-      }
+      ...ErrorFields
     }
   }
 `);
@@ -86,12 +59,7 @@ export const DeleteTeamMutation = graphql(`
         teamId
         updatedRoutingGroupIds
       }
-      ... on NotFoundError {
-        message
-      }
-      ... on PermissionDeniedError {
-        message
-      }
+      ...ErrorFields
     }
   }
 `);
