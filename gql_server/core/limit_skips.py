@@ -18,9 +18,10 @@ litellm's own predicate, not a copy of it: a left-out deployment is offered to
 counts the pick read: kept when its rpm count is left out -> its rpm limit, else its tpm limit;
 kept with everything -> it was only not the least used, not a skip.
 
-Only usage-based routing enforces rpm/tpm here: the other strategies read rpm/tpm as weights
-at most, and the Router's `enable_pre_call_checks` filter (which also drops deployments over rpm)
-is not turned on by `build_router`.
+Latency- and cost-based routing also leave out deployments over their limits when they pick:
+`ranked_limit_skips` records those. The other strategies read rpm/tpm as weights at most, and
+the Router's `enable_pre_call_checks` filter (which also drops deployments over rpm) is not
+turned on by `build_router`.
 """
 
 from __future__ import annotations
@@ -30,20 +31,30 @@ from typing import Any
 
 from litellm import exceptions as litellm_errors
 from litellm.router import Router
+from litellm.router_strategy.lowest_cost import LowestCostLoggingHandler
+from litellm.router_strategy.lowest_latency import LowestLatencyLoggingHandler
 from litellm.router_strategy.lowest_tpm_rpm_v2 import LowestTPMLoggingHandler_v2
 
+from gql_server.core.ranked_limit_skips import watch_cost_skips, watch_latency_skips
 from gql_server.core.traces import SkipReason
 from gql_server.core.tracing import recording_now
 
 
 def watch_limit_skips(router: Router) -> bool:
-    """Record rpm/tpm skips of `router`'s usage-based picks; False when it has no such selector."""
+    """Record the rpm/tpm skips of `router`'s usage-, latency- and cost-based picks; False when
+    it has no such selector."""
     selectors = router._core._selectors.callback_selectors()  # no public view
     watched = False
     for selector in selectors:
         if isinstance(selector, LowestTPMLoggingHandler_v2):
             _watch(selector)
-            watched = True
+        elif isinstance(selector, LowestLatencyLoggingHandler):
+            watch_latency_skips(selector)
+        elif isinstance(selector, LowestCostLoggingHandler):
+            watch_cost_skips(selector)
+        else:
+            continue
+        watched = True
     return watched
 
 

@@ -3,24 +3,29 @@
 Usage-based routing counts each deployment's requests and tokens per minute under keys that end
 in the current UTC minute (`<id>:<model>:rpm:<HH-MM>`), which litellm's strategy module reads
 from `get_utc_datetime()` (wall time) when it picks, when its pre-call check counts a request,
-and when it logs an answer's tokens. A virtual-clock run covers minutes of simulated traffic in
-a moment of wall time, so on wall minutes every simulated minute would share one budget (a
-10-minute run at rpm=60 let 59 requests through in all).
+and when it logs an answer's tokens. Latency- and cost-based routing keep their own per-minute
+rpm/tpm counts under `<date>-<HH>-<MM>` keys from `datetime.now()` (local wall time), read when
+they pick and written when they log an answer. A virtual-clock run covers minutes of simulated
+traffic in a moment of wall time, so on wall minutes every simulated minute would share one
+budget (a 10-minute run at rpm=60 let 59 requests through in all; a 5-minute latency-based run
+with rpm=20 on its fastest deployment sent it 20 requests in minute 0 and none after).
 
-`install_run_minutes()` (idempotent) makes that module read the time from here instead: on a
+`install_run_minutes()` (idempotent) makes those modules read the time from here instead: on a
 virtual-clock loop, a fixed simulated date plus the loop's time, so the minutes turn with
 simulated time, at the same offsets on every run (minute n of a run is [60n, 60n + 60) s of
-its loop; same seed, same run); anywhere else, the wall clock exactly as before. Only
-throwaway Routers run on a virtual-clock loop, so live Routers stay on wall minutes.
+its loop; same seed, same run); anywhere else, the wall clock exactly as before (UTC for
+usage-based routing, local time for the other two). Only throwaway Routers run on a
+virtual-clock loop, so live Routers stay on wall minutes.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Self
 
-from litellm.router_strategy import lowest_tpm_rpm_v2
+from litellm.router_strategy import lowest_cost, lowest_latency, lowest_tpm_rpm_v2
 
 from gql_server.core.virtual_clock import is_virtual
 
@@ -30,13 +35,32 @@ SIMULATED_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
 def usage_now() -> datetime:
     """Now, for litellm's usage minute: simulated on a virtual-clock loop, else the wall clock."""
+    simulated = _simulated_now()
+    return datetime.now(UTC) if simulated is None else simulated
+
+
+class RunClockDatetime(datetime):
+    """`datetime` whose `now()` is the run's: what the latency and cost strategy modules see as
+    `datetime`. Simulated on a virtual-clock loop (naive, as `datetime.now()` is, unless a zone
+    is asked for), else exactly `datetime.now`."""
+
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> Self:
+        simulated = _simulated_now()  # UTC
+        if simulated is None:
+            return super().now(tz)
+        naive = cls.combine(simulated.date(), simulated.time())
+        return naive if tz is None else naive.replace(tzinfo=UTC).astimezone(tz)
+
+
+def _simulated_now() -> datetime | None:
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
-        return datetime.now(UTC)
+        return None
     if is_virtual(loop):
         return SIMULATED_EPOCH + timedelta(seconds=loop.time())
-    return datetime.now(UTC)
+    return None
 
 
 _installed: list[bool] = []
@@ -47,4 +71,6 @@ def install_run_minutes() -> None:
     with _lock:
         if not _installed:
             lowest_tpm_rpm_v2.get_utc_datetime = usage_now  # type: ignore[attr-defined]
+            lowest_latency.datetime = RunClockDatetime  # type: ignore[attr-defined]
+            lowest_cost.datetime = RunClockDatetime  # type: ignore[attr-defined]
             _installed.append(True)

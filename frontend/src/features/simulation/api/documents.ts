@@ -22,6 +22,7 @@ export const SimulationSummaryFieldsFragment = graphql(`
     successfulRequests
     failedRequests
     cancelled
+    stoppedReason
     durationMs
     avgLatencyMs
     p50LatencyMs

@@ -60,6 +60,10 @@ const summary = {
   ],
 };
 
+// The server's CAPPED_REASON (gql_server/core/simulation.py).
+const CAPPED =
+  'reached the cap of 86,400 simulated seconds (24 hours): requests still in flight were dropped and no more were started';
+
 const group = { routing_group_name: 'llama-prod', version: 1, retry_config: { num_retries: 0 } };
 
 function renderHistory() {
@@ -87,6 +91,14 @@ function renderHistory() {
           createdBy: 'admin',
           input: { traffic: { ratePerSecond: 10, durationSeconds: 180, pattern: 'CONSTANT' }, mock: true, clock: 'VIRTUAL', seed: 42 },
           summary: { ...summary, simulationId: 'sim-2', totalRequests: 3, successfulRequests: 3, failedRequests: 0, cancelled: false },
+        },
+        {
+          simulationId: 'sim-3',
+          routingGroupId: 'rg-1',
+          createdAt: '2026-11-26T10:10:00Z',
+          createdBy: 'admin',
+          input: { numRequests: 200, concurrency: 1, mock: true, clock: 'VIRTUAL', seed: 1 },
+          summary: { ...summary, simulationId: 'sim-3', stoppedReason: CAPPED },
         },
       ],
     }),
@@ -133,7 +145,20 @@ describe('HistoryTab', () => {
     expect(screen.getAllByTestId('flow-step').map((s) => s.dataset.count)).toEqual(['2', '1', '1']);
     expect(screen.getByTestId('timeline-chart')).toHaveAttribute('data-requests', '2');
     expect(screen.getByTestId('cooldown-band')).toHaveAttribute('data-start-ms', '900');
+    expect(screen.queryByTestId('sim-stopped-reason')).toBeNull(); // a user's stop: no reason
   }, 20_000);
+
+  it('says why a saved run stopped itself', async () => {
+    const user = userEvent.setup();
+    renderHistory();
+    const runs = await screen.findAllByTestId('saved-simulation');
+    const capped = runs[2]!;
+    expect(within(capped).getByTestId('history-stopped')).toHaveAttribute('title', CAPPED);
+    expect(capped).not.toHaveTextContent('cancelled');
+    expect(runs[0]).not.toHaveTextContent('stopped early');
+    await user.click(within(capped).getByRole('button', { expanded: false }));
+    expect(screen.getByTestId('sim-stopped-reason')).toHaveTextContent(`Stopped early: ${CAPPED}`);
+  });
 
   it('re-runs a saved run on the simulator tab with the same input', async () => {
     const user = userEvent.setup();

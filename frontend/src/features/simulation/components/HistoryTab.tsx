@@ -165,7 +165,13 @@ function SavedSimulations({ group }: SimulationTabProps) {
                   </span>
                   <span>
                     {formatCount(s.totalRequests)} requests · {formatPercent(s.successfulRequests, s.totalRequests)} ok
-                    {s.cancelled && <span className="badge badge-muted">cancelled</span>}
+                    {s.stoppedReason ? (
+                      <span className="badge badge-muted" title={s.stoppedReason} data-testid="history-stopped">
+                        stopped early
+                      </span>
+                    ) : (
+                      s.cancelled && <span className="badge badge-muted">cancelled</span>
+                    )}
                   </span>
                 </button>
                 <button type="button" className="button button-small" onClick={() => rerun(run)}>

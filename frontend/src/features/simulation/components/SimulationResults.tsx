@@ -11,6 +11,7 @@ import { flowData, trafficDistribution, type DeploymentRef, type TrafficCounts }
 import { ErrorsByKind } from './ErrorsByKind';
 import { FlowDiagram } from './FlowDiagram';
 import { FlowStepsTable } from './FlowStepsTable';
+import { StoppedReason } from './StoppedReason';
 import { SummaryStats } from './SummaryStats';
 import { TimelineChart } from './TimelineChart';
 import { TrafficBars, type DeploymentRow } from './TrafficBars';
@@ -73,6 +74,7 @@ export function SimulationResults({ strategy, deployments, view, other, title, e
   return (
     <div className="sim-stack sim-results" data-testid="sim-results">
       {title && <h3 className="sim-results-title">{title}</h3>}
+      <StoppedReason reason={summary?.stoppedReason} />
       <TimelineChart
         buckets={view.buckets}
         deployments={ordered}

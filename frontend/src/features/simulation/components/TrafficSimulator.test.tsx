@@ -185,6 +185,19 @@ describe('TrafficSimulator', () => {
     expect(stat('total')).toBe('3');
   });
 
+  it('says why when the run stopped itself (the 24 h cap), and a user stop says nothing', async () => {
+    const reason = 'reached the cap of 86,400 simulated seconds (24 hours): requests still in flight were dropped';
+    const user = userEvent.setup();
+    const mock = renderSimulator();
+    await user.click(screen.getByRole('button', { name: 'Run' }));
+    mock.emit(progress(2, [direct(0), direct(1)]));
+    mock.emit({ ...summary(true, 2), stoppedReason: reason });
+    await waitFor(() => expect(screen.getByTestId('sim-status')).toHaveAttribute('data-status', 'stopped'));
+    expect(screen.getByTestId('sim-status')).toHaveTextContent('Stopped early');
+    expect(screen.getByTestId('sim-status')).toHaveAttribute('title', reason);
+    expect(screen.getByTestId('sim-stopped-reason')).toHaveTextContent(reason);
+  });
+
   it('stops through stopSimulation and shows the cancelled summary', async () => {
     const user = userEvent.setup();
     const mock = renderSimulator();
@@ -196,6 +209,7 @@ describe('TrafficSimulator', () => {
     mock.emit(summary(true, 2));
     await waitFor(() => expect(screen.getByTestId('sim-status')).toHaveAttribute('data-status', 'cancelled'));
     expect(screen.getByTestId('sim-check')).toHaveAttribute('data-mismatches', '0');
+    expect(screen.queryByTestId('sim-stopped-reason')).toBeNull();
   });
 
   it('asks before running against real providers', async () => {

@@ -23,10 +23,12 @@ import { ScenarioEditor } from './ScenarioEditor';
 import { SimulationResults } from './SimulationResults';
 import '../simulation.css';
 
-type DisplayStatus = 'idle' | 'running' | 'stopping' | 'completed' | 'cancelled' | 'failed';
+type DisplayStatus = 'idle' | 'running' | 'stopping' | 'completed' | 'stopped' | 'cancelled' | 'failed';
 
 function displayStatus(state: RunState): DisplayStatus {
   if (state.status === 'finished') {
+    // The run stopped itself (the summary says why) rather than being stopped by the user.
+    if (state.summary?.stoppedReason) return 'stopped';
     return state.summary?.cancelled || state.endedWithoutSummary ? 'cancelled' : 'completed';
   }
   return state.status;
@@ -37,6 +39,7 @@ const STATUS_TEXT: Record<DisplayStatus, string> = {
   running: 'Running',
   stopping: 'Stopping…',
   completed: 'Completed',
+  stopped: 'Stopped early',
   cancelled: 'Cancelled',
   failed: 'Failed',
 };
@@ -58,9 +61,10 @@ function RunProgress({
     <div className="sim-progress">
       {label && <span className="sim-progress-label">{label}</span>}
       <span
-        className={`badge ${status === 'cancelled' || status === 'failed' ? 'badge-muted' : ''}`}
+        className={`badge ${status === 'cancelled' || status === 'stopped' || status === 'failed' ? 'badge-muted' : ''}`}
         data-testid={`sim-status${suffix}`}
         data-status={status}
+        title={state.summary?.stoppedReason ?? undefined}
       >
         {waiting ? 'Next' : STATUS_TEXT[status]}
       </span>
@@ -73,7 +77,7 @@ function RunProgress({
         aria-valuenow={state.completed}
       >
         <div
-          className={`sim-progress-fill ${status === 'completed' ? 'done' : ''} ${status === 'cancelled' ? 'cancelled' : ''}`}
+          className={`sim-progress-fill ${status === 'completed' ? 'done' : ''} ${status === 'cancelled' || status === 'stopped' ? 'cancelled' : ''}`}
           style={{ width: `${(fraction * 100).toFixed(2)}%` }}
         />
       </div>

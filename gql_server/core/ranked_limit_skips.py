@@ -1,0 +1,190 @@
+"""Skips for rpm/tpm limits in latency- and cost-based picks, asked of the strategy's own check.
+
+litellm's latency-based (`LowestLatencyLoggingHandler`) and cost-based
+(`LowestCostLoggingHandler`) strategies rank deployments (fastest, cheapest) but first leave out
+every deployment whose count this minute plus the request would go over its limit (its rpm count
++ 1 over rpm, or its tpm count + the request's input tokens over tpm). The counts are the
+strategy's own, kept per deployment id and minute by its success logging in the Router's cache
+(`{model_group}_map` for latency, `cost_map:{model_group}` for cost).
+
+`watch_latency_skips` / `watch_cost_skips` wrap one selector's pick and tell the recorder of the
+request being routed (`tracing.recording_now`) which deployments it passed over for a limit. The
+reason is litellm's own check, re-run on the counts the pick read: each deployment that has a
+limit and was not picked is offered to the pick again on its own (alone it is always the fastest
+or cheapest), with its counts: taken -> it was only slower or dearer, not a skip; left out, but
+taken once its rpm counts are removed -> its rpm limit; else its tpm limit.
+
+Latency: the pick takes the counts as an argument, so the re-run reads exactly those. It also
+draws from `random` (a shuffle and a choice of one); the re-run draws from a throwaway generator
+so a seeded run's own draws are the same with or without it.
+Cost: the pick reads its counts from the cache itself; they are read again just after it, with no
+wait in between on the Router's in-memory cache (on a shared Redis cache, another instance may
+have counted in between).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import random
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from typing import Any
+
+from litellm.router_strategy.lowest_cost import LowestCostLoggingHandler
+from litellm.router_strategy.lowest_latency import LowestLatencyLoggingHandler
+
+from gql_server.core.run_context import RunContext, current_run
+from gql_server.core.traces import SkipReason
+from gql_server.core.tracing import RequestRecorder, recording_now
+
+Counts = dict[str, Any]  # one deployment's entry in the strategy's map: {minute: {rpm, tpm}, ...}
+
+
+def watch_latency_skips(selector: LowestLatencyLoggingHandler) -> None:
+    pick = selector._get_available_deployments
+
+    def picking(  # noqa: PLR0917 - litellm's own signature; it passes them by position
+        model_group: str,
+        healthy_deployments: list[dict[str, Any]],
+        messages: list[dict[str, str]] | None = None,
+        input: str | list[Any] | None = None,
+        request_kwargs: dict[str, Any] | None = None,
+        request_count_dict: dict[str, Any] | None = None,
+    ) -> Any:
+        picked = pick(
+            model_group, healthy_deployments, messages, input, request_kwargs, request_count_dict
+        )
+        recorder = recording_now()
+        if recorder is None or not request_count_dict:
+            return picked
+        for model_id, deployment in _limited_others(healthy_deployments, picked):
+            counts = request_count_dict.get(model_id)
+            if not isinstance(counts, Mapping):
+                continue
+
+            def taken_alone(
+                counts: Counts, model_id: str = model_id, deployment: dict[str, Any] = deployment
+            ) -> bool:
+                alone = {model_id: counts}
+                found = _without_draws(
+                    pick, model_group, [deployment], messages, input, None, alone
+                )
+                return found is not None
+
+            _note(recorder, model_id, _reason(taken_alone, dict(counts)))
+        return picked
+
+    selector._get_available_deployments = picking  # type: ignore[method-assign]
+
+
+def watch_cost_skips(selector: LowestCostLoggingHandler) -> None:
+    pick = selector.async_get_available_deployments
+    pick_on = type(selector).async_get_available_deployments  # the same pick, on given counts
+
+    async def picking(
+        model_group: str,
+        healthy_deployments: list[dict[str, Any]],
+        messages: list[dict[str, str]] | None = None,
+        input: str | list[Any] | None = None,
+        request_kwargs: dict[str, Any] | None = None,
+    ) -> Any:
+        picked = await pick(model_group, healthy_deployments, messages, input, request_kwargs)
+        recorder = recording_now()
+        others = list(_limited_others(healthy_deployments, picked))
+        if recorder is None or not others:
+            return picked
+        read = await selector.router_cache.async_get_cache(key=f"cost_map:{model_group}")
+        all_counts = read if isinstance(read, Mapping) else {}
+        for model_id, deployment in others:
+            counts = all_counts.get(model_id)
+            if not isinstance(counts, Mapping):
+                continue
+
+            async def taken_alone(
+                counts: Counts, model_id: str = model_id, deployment: dict[str, Any] = deployment
+            ) -> bool:
+                view = _CountsView({model_id: counts})
+                found = await pick_on(view, model_group, [deployment], messages, input)  # type: ignore[arg-type]
+                return found is not None
+
+            _note(recorder, model_id, await _reason_async(taken_alone, dict(counts)))
+        return picked
+
+    selector.async_get_available_deployments = picking  # type: ignore[method-assign]
+
+
+def _reason(taken_alone: Callable[[Counts], bool], counts: Counts) -> SkipReason | None:
+    if taken_alone(counts):
+        return None  # within its limits: only not the fastest (or cheapest)
+    if taken_alone(_without_rpm(counts)):
+        return SkipReason.RPM_LIMIT
+    return SkipReason.TPM_LIMIT
+
+
+async def _reason_async(
+    taken_alone: Callable[[Counts], Awaitable[bool]], counts: Counts
+) -> SkipReason | None:
+    if await taken_alone(counts):
+        return None
+    if await taken_alone(_without_rpm(counts)):
+        return SkipReason.RPM_LIMIT
+    return SkipReason.TPM_LIMIT
+
+
+def _without_rpm(counts: Counts) -> Counts:
+    """The same counts with every minute's rpm count left out (litellm reads it as 0)."""
+    return {
+        key: {k: v for k, v in value.items() if k != "rpm"} if isinstance(value, Mapping) else value
+        for key, value in counts.items()
+    }
+
+
+def _note(recorder: RequestRecorder, model_id: str, reason: SkipReason | None) -> None:
+    if reason is not None:
+        recorder.passed_over(model_id, reason)
+
+
+def _limited_others(
+    healthy_deployments: list[dict[str, Any]], picked: Any
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The deployments other than the pick that have an rpm or tpm limit (where litellm looks
+    for one): only those can have been left out for a limit."""
+    picked_id = _id_of(picked) if isinstance(picked, Mapping) else None
+    for deployment in healthy_deployments:
+        model_id = _id_of(deployment)
+        if model_id is not None and model_id != picked_id and _has_limit(deployment):
+            yield model_id, deployment
+
+
+def _has_limit(deployment: Mapping[str, Any]) -> bool:
+    places = (deployment, deployment.get("litellm_params"), deployment.get("model_info"))
+    return any(
+        isinstance(place, Mapping) and (place.get("rpm") or place.get("tpm")) for place in places
+    )
+
+
+def _without_draws(pick: Callable[..., Any], *args: Any) -> Any:
+    """`pick(*args)` drawing from a throwaway generator, not the run's (or the process's)."""
+
+    def call() -> Any:
+        run = current_run.get()
+        current_run.set(RunContext(run.origin if run is not None else 0.0, random.Random(0)))  # noqa: S311 - a throwaway, no secret
+        return pick(*args)
+
+    return contextvars.copy_context().run(call)
+
+
+class _CountsView:
+    """What the cost pick reads as its Router cache: the given counts."""
+
+    def __init__(self, counts: dict[str, Any]) -> None:
+        self.router_cache = self
+        self._counts = counts
+
+    async def async_get_cache(self, key: str, **_: Any) -> dict[str, Any]:
+        return self._counts
+
+
+def _id_of(deployment: Mapping[str, Any]) -> str | None:
+    info = deployment.get("model_info")
+    found = info.get("id") if isinstance(info, Mapping) else None
+    return None if found is None else str(found)
