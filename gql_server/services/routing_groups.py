@@ -95,7 +95,12 @@ class RoutingGroupService:
         the database by every change, on every instance): the `/v1` hot path reads no table."""
         if name in self._registry:
             return self._registry.get(name).group
-        return await self.find_by_name(name)
+        group = await self.find_by_name(name)
+        if group is not None and group.is_active:
+            # Made or switched on through another instance a moment ago: its announcement may
+            # still be on its way here. Build its Router now rather than answer 404.
+            await self.refresh(group.group_id)
+        return group
 
     async def list_usable(self, who: Principal) -> list[RoutingGroup]:
         async with self._uow() as uow:
