@@ -356,7 +356,20 @@ def compare(workers: int, connections: list[int], rounds: int, duration: float) 
                     for target in order:
                         run = wrk(target, c, duration, script)
                         results.setdefault((target.label, c), Series()).runs.append(run)
-        return table(results, workers, connections, rounds, duration)
+            floor = router_floor(_port(fake))
+        return table(results, workers, connections, rounds, duration, floor_ms=floor)
+
+
+def router_floor(provider_port: int) -> float:
+    """CPU ms per call of a bare in-process `Router.acompletion` loop on the same provider."""
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.router_floor", str(provider_port)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return float(out.split()[-1])
 
 
 def _port(target: Target) -> int:
@@ -369,6 +382,8 @@ def table(
     connections: list[int],
     rounds: int,
     duration: float,
+    *,
+    floor_ms: float = math.nan,
 ) -> str:
     lines = [
         f"production path, {workers} worker(s) each, median of {rounds} alternating "
@@ -402,6 +417,14 @@ def table(
         )
     lines.append("")
     lines += verdicts
+    theirs_cpu = statistics.median(
+        results[("LiteLLM proxy", c)].median("cpu_ms_per_request") for c in connections
+    )
+    lines.append(
+        f"floor: a bare in-process Router.acompletion on the same provider costs {floor_ms:.2f} "
+        f"CPU ms a call, so a gateway on litellm's Router can use at most "
+        f"{theirs_cpu / floor_ms:.1f}x less CPU a request than LiteLLM's proxy here"
+    )
     lines.append("target at 1 worker: >= 3x throughput and <= 0.5x added p50 (moonshot >= 10x)")
     return "\n".join(lines)
 
