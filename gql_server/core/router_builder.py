@@ -39,6 +39,7 @@ from litellm.router_utils.cooldown_cache import CooldownCache
 from litellm.types.utils import Choices, Message, ModelResponse, Usage
 from litellm.utils import function_setup
 
+from gql_server.core import litellm_memo
 from gql_server.core.call_setup import ASYNC_SETUP_PROVIDERS, inline_call_setup
 from gql_server.core.errors import RoutingFailedError
 from gql_server.core.failures import FailureInjector
@@ -340,6 +341,7 @@ def build_router(
         disable_cooldowns=cooldown.cooldown_time_seconds == 0,
         **(shared_state.router_arguments() if shared_state is not None else {}),
     )
+    litellm_memo.forget()  # the Router has registered its deployments' prices and capabilities
     # Its strategy learns only from the requests bound to it (see BuiltRouter._request_logging).
     router.observe(request_scoped=True)
     # Its usage-based picks tell each request which deployments were over rpm/tpm (skips).
