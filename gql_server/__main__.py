@@ -12,6 +12,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
@@ -61,22 +62,25 @@ def main(argv: list[str] | None = None) -> None:
         run_workers(settings, args.workers)
         return
     app = create_app(settings)
-    config = uvicorn.Config(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level.lower(),
-        ws="websockets-sansio",
-        # A websocket frame above the GraphQL body limit is refused while it is read.
-        ws_max_size=settings.graphql_max_body_bytes,
-        timeout_graceful_shutdown=math.ceil(settings.shutdown_timeout_seconds),
-    )
+    config = uvicorn.Config(app, **_uvicorn_options(settings))
     server = GracefulServer(
         config,
         before_sockets_close=lambda: before_sockets_close(app),
         timeout_seconds=settings.shutdown_timeout_seconds,
     )
     server.run()
+
+
+def _uvicorn_options(settings: Settings) -> dict[str, Any]:
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level.lower(),
+        "ws": "websockets-sansio",
+        # A websocket frame above the GraphQL body limit is refused while it is read.
+        "ws_max_size": settings.graphql_max_body_bytes,
+        "timeout_graceful_shutdown": math.ceil(settings.shutdown_timeout_seconds),
+    }
 
 
 def run_workers(settings: Settings, workers: int) -> None:
@@ -115,12 +119,7 @@ def run_workers(settings: Settings, workers: int) -> None:
             "gql_server.__main__:worker_app",
             factory=True,
             workers=workers,
-            host=settings.host,
-            port=settings.port,
-            log_level=settings.log_level.lower(),
-            ws="websockets-sansio",
-            ws_max_size=settings.graphql_max_body_bytes,
-            timeout_graceful_shutdown=math.ceil(settings.shutdown_timeout_seconds),
+            **_uvicorn_options(settings),
         )
 
 
