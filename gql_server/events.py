@@ -62,12 +62,25 @@ class InMemoryEventBus:
 
 
 class RedisEventBus:
-    """Fan-out across instances. Each instance also receives its own events."""
+    """Fan-out across instances. Each instance also receives its own events.
 
-    def __init__(self, url: str) -> None:
+    One Redis connection carries every channel this instance listens to, and its events fan out
+    to local subscribers as on the in-memory bus: a websocket (each watches for its key's
+    revocation) costs a queue, not a Redis connection (redis-py's pool refuses its 101st
+    connection, so a connection each capped an instance at about 100 websockets). If Redis goes
+    away the reader reconnects and subscribes again; local subscribers miss what was published
+    meanwhile, as they would have with a connection each.
+    """
+
+    def __init__(self, url: str, *, client_name: str | None = None) -> None:
         from redis.asyncio import Redis
 
-        self._redis: Redis = Redis.from_url(url)
+        self._redis: Redis = Redis.from_url(url, client_name=client_name)
+        self._local = InMemoryEventBus()
+        self._channels: set[str] = set()
+        self._pubsub: Any = None
+        self._reader: asyncio.Task[None] | None = None
+        self._joining = asyncio.Lock()
 
     async def ping(self) -> None:
         await self._redis.ping()
@@ -76,22 +89,66 @@ class RedisEventBus:
         await self._redis.publish(channel, json.dumps(event))
 
     async def subscribe(self, channel: str, max_queue: int = 1000) -> AsyncIterator[Event]:
-        pubsub = self._redis.pubsub()
-        await pubsub.subscribe(channel)
+        await self._listen_to(channel)
+        async for event in self._local.subscribe(channel, max_queue):
+            yield event
+
+    async def _listen_to(self, channel: str) -> None:
+        async with self._joining:
+            if self._pubsub is None:
+                self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+            if channel not in self._channels:
+                await self._pubsub.subscribe(channel)
+                self._channels.add(channel)
+            if self._reader is None or self._reader.done():
+                self._reader = asyncio.create_task(self._read(), name="event bus reader")
+
+    async def _read(self) -> None:
+        connected = True
+        while True:
+            if not connected:
+                await asyncio.sleep(1.0)
+                connected = await self._resubscribe()
+                continue
+            try:
+                message = await self._pubsub.get_message(timeout=1.0)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("event bus: Redis connection lost; reconnecting", exc_info=True)
+                connected = False
+                continue
+            if message is None or message.get("type") != "message":
+                continue
+            channel = message["channel"]
+            if isinstance(channel, bytes):
+                channel = channel.decode()
+            try:
+                event = json.loads(message["data"])
+            except (ValueError, TypeError):
+                log.warning("ignoring malformed event on %s", channel)
+                continue
+            await self._local.publish(channel, event)
+
+    async def _resubscribe(self) -> bool:
+        with contextlib.suppress(Exception):
+            await self._pubsub.aclose()
+        self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
         try:
-            while True:
-                message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
-                if message is None:
-                    continue
-                try:
-                    yield json.loads(message["data"])
-                except (ValueError, TypeError):
-                    log.warning("ignoring malformed event on %s", channel)
-        finally:
-            await pubsub.unsubscribe(channel)
-            await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
+            await self._pubsub.subscribe(*self._channels)
+        except Exception:
+            return False
+        return True
 
     async def close(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._reader
+        if self._pubsub is not None:
+            with contextlib.suppress(Exception):
+                await self._pubsub.aclose()
+        await self._local.close()
         await self._redis.aclose()
 
 

@@ -1,0 +1,72 @@
+"""The Redis event bus: one Redis connection per instance however many subscribers it has (each
+websocket subscribes, to watch for its key's revocation), events from every instance, each
+channel's events to that channel's subscribers only."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+import redis.asyncio
+
+from gql_server.events import Event, RedisEventBus
+
+REDIS = os.environ.get("TEST_REDIS_URL")
+pytestmark = pytest.mark.skipif(REDIS is None, reason="needs TEST_REDIS_URL (set by .ci/run)")
+
+
+async def _first(events: AsyncIterator[Event]) -> Event:
+    return await anext(events)
+
+
+async def _clients_named(name: str) -> int:
+    assert REDIS is not None
+    admin = redis.asyncio.Redis.from_url(REDIS)
+    try:
+        await admin.ping()
+    except redis.RedisError as error:
+        pytest.fail(f"TEST_REDIS_URL={REDIS} is set but Redis cannot be reached: {error!r}")
+    clients = await admin.client_list()
+    await admin.aclose()
+    return sum(1 for c in clients if c.get("name") == name)
+
+
+async def test_150_subscribers_share_one_connection_and_all_hear_every_instance() -> None:
+    assert REDIS is not None
+    name = f"rg-bus-test-{uuid.uuid4().hex[:8]}"
+    channel = f"routing-groups:test:{uuid.uuid4().hex[:8]}"
+    here, there = RedisEventBus(REDIS, client_name=name), RedisEventBus(REDIS)
+    try:
+        streams = [here.subscribe(channel) for _ in range(150)]
+        waiting = [asyncio.ensure_future(_first(s)) for s in streams]
+        await asyncio.sleep(0.3)  # every subscriber is listening
+        await there.publish(channel, {"keyId": "k1", "action": "revoke"})
+        heard = await asyncio.wait_for(asyncio.gather(*waiting), timeout=10)
+        assert heard == [{"keyId": "k1", "action": "revoke"}] * 150
+        assert await _clients_named(name) <= 2  # the listener, and one to publish with
+        for stream in streams:
+            await stream.aclose()
+    finally:
+        await here.close()
+        await there.close()
+
+
+async def test_each_channel_hears_only_its_own_events_including_this_instances() -> None:
+    assert REDIS is not None
+    bus = RedisEventBus(REDIS)
+    a, b = (f"routing-groups:test:{uuid.uuid4().hex[:8]}" for _ in range(2))
+    try:
+        on_a, on_b = bus.subscribe(a), bus.subscribe(b)
+        got_a, got_b = asyncio.ensure_future(_first(on_a)), asyncio.ensure_future(_first(on_b))
+        await asyncio.sleep(0.3)
+        await bus.publish(b, {"n": 2})
+        await bus.publish(a, {"n": 1})
+        assert await asyncio.wait_for(got_a, timeout=10) == {"n": 1}
+        assert await asyncio.wait_for(got_b, timeout=10) == {"n": 2}
+        await on_a.aclose()
+        await on_b.aclose()
+    finally:
+        await bus.close()
