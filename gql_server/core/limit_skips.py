@@ -35,9 +35,13 @@ from litellm.router_strategy.lowest_cost import LowestCostLoggingHandler
 from litellm.router_strategy.lowest_latency import LowestLatencyLoggingHandler
 from litellm.router_strategy.lowest_tpm_rpm_v2 import LowestTPMLoggingHandler_v2
 
-from gql_server.core.ranked_limit_skips import watch_cost_skips, watch_latency_skips
+from gql_server.core.ranked_limit_skips import (
+    limit_reason,
+    watch_cost_skips,
+    watch_latency_skips,
+)
 from gql_server.core.traces import SkipReason
-from gql_server.core.tracing import recording_now
+from gql_server.core.tracing import deployment_id_of, recording_now
 
 
 def watch_limit_skips(router: Router) -> bool:
@@ -78,9 +82,9 @@ def _watch(selector: LowestTPMLoggingHandler_v2) -> None:
         recorder = recording_now()
         if recorder is None or len(kept) == len(healthy_deployments):
             return kept
-        chosen = {_id_of(d) for d in kept}
+        chosen = {deployment_id_of(d) for d in kept}
         for deployment in healthy_deployments:
-            model_id = _id_of(deployment)
+            model_id = deployment_id_of(deployment)
             if model_id is None or model_id in chosen or model_id not in all_deployments:
                 continue
             reason = _limit_passed(
@@ -133,21 +137,11 @@ def _limit_passed(
         )
         return bool(found)
 
-    if kept(rpm_dict):
-        return None  # within its limits: only not the least used
-    if kept({}):
-        return SkipReason.RPM_LIMIT
-    return SkipReason.TPM_LIMIT
+    return limit_reason(kept, rpm_dict, {})
 
 
 def _refused(deployment: Mapping[str, Any]) -> None:
     recorder = recording_now()
-    model_id = _id_of(deployment)
+    model_id = deployment_id_of(deployment)
     if recorder is not None and model_id is not None:
         recorder.passed_over(model_id, SkipReason.RPM_LIMIT)
-
-
-def _id_of(deployment: Mapping[str, Any]) -> str | None:
-    info = deployment.get("model_info")
-    found = info.get("id") if isinstance(info, Mapping) else None
-    return None if found is None else str(found)

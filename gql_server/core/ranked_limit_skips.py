@@ -27,15 +27,16 @@ from __future__ import annotations
 import contextvars
 import random
 from collections.abc import Awaitable, Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from litellm.router_strategy.lowest_cost import LowestCostLoggingHandler
 from litellm.router_strategy.lowest_latency import LowestLatencyLoggingHandler
 
 from gql_server.core.run_context import RunContext, current_run
 from gql_server.core.traces import SkipReason
-from gql_server.core.tracing import RequestRecorder, recording_now
+from gql_server.core.tracing import RequestRecorder, deployment_id_of, recording_now
 
+C = TypeVar("C")
 Counts = dict[str, Any]  # one deployment's entry in the strategy's map: {minute: {rpm, tpm}, ...}
 
 
@@ -70,7 +71,8 @@ def watch_latency_skips(selector: LowestLatencyLoggingHandler) -> None:
                 )
                 return found is not None
 
-            _note(recorder, model_id, _reason(taken_alone, dict(counts)))
+            mine = dict(counts)
+            _note(recorder, model_id, limit_reason(taken_alone, mine, _without_rpm(mine)))
         return picked
 
     selector._get_available_deployments = picking  # type: ignore[method-assign]
@@ -112,10 +114,12 @@ def watch_cost_skips(selector: LowestCostLoggingHandler) -> None:
     selector.async_get_available_deployments = picking  # type: ignore[method-assign]
 
 
-def _reason(taken_alone: Callable[[Counts], bool], counts: Counts) -> SkipReason | None:
+def limit_reason(taken_alone: Callable[[C], bool], counts: C, without_rpm: C) -> SkipReason | None:
+    """Why a pick left a deployment out, from whether it takes it alone on its own counts: taken
+    -> no limit (only not the best), taken once its rpm counts are left out -> rpm, else tpm."""
     if taken_alone(counts):
-        return None  # within its limits: only not the fastest (or cheapest)
-    if taken_alone(_without_rpm(counts)):
+        return None
+    if taken_alone(without_rpm):
         return SkipReason.RPM_LIMIT
     return SkipReason.TPM_LIMIT
 
@@ -123,6 +127,7 @@ def _reason(taken_alone: Callable[[Counts], bool], counts: Counts) -> SkipReason
 async def _reason_async(
     taken_alone: Callable[[Counts], Awaitable[bool]], counts: Counts
 ) -> SkipReason | None:
+    """`limit_reason` for a pick that awaits."""
     if await taken_alone(counts):
         return None
     if await taken_alone(_without_rpm(counts)):
@@ -148,9 +153,9 @@ def _limited_others(
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """The deployments other than the pick that have an rpm or tpm limit (where litellm looks
     for one): only those can have been left out for a limit."""
-    picked_id = _id_of(picked) if isinstance(picked, Mapping) else None
+    picked_id = deployment_id_of(picked) if isinstance(picked, Mapping) else None
     for deployment in healthy_deployments:
-        model_id = _id_of(deployment)
+        model_id = deployment_id_of(deployment)
         if model_id is not None and model_id != picked_id and _has_limit(deployment):
             yield model_id, deployment
 
@@ -182,9 +187,3 @@ class _CountsView:
 
     async def async_get_cache(self, key: str, **_: Any) -> dict[str, Any]:
         return self._counts
-
-
-def _id_of(deployment: Mapping[str, Any]) -> str | None:
-    info = deployment.get("model_info")
-    found = info.get("id") if isinstance(info, Mapping) else None
-    return None if found is None else str(found)

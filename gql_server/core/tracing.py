@@ -315,12 +315,17 @@ def _metadata(data: Mapping[str, Any]) -> Mapping[str, Any]:
     return metadata if isinstance(metadata, Mapping) else {}
 
 
-def _deployment_id(data: Mapping[str, Any]) -> str:
+def deployment_id_of(data: Mapping[str, Any]) -> str | None:
+    """The Router's id of a deployment (or of a call's deployment): its `model_info.id`."""
     model_info = data.get("model_info")
     if not isinstance(model_info, Mapping):
         model_info = _metadata(data).get("model_info")
     found = model_info.get("id") if isinstance(model_info, Mapping) else None
-    return str(found) if found is not None else "unknown"
+    return str(found) if found is not None else None
+
+
+def _deployment_id(data: Mapping[str, Any]) -> str:
+    return deployment_id_of(data) or "unknown"
 
 
 def _short(error: BaseException, limit: int = 500) -> str:
