@@ -22,7 +22,7 @@ import httpx
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
-from gql_server.core.simulation_stats import percentile
+from gql_server.core.simulation.stats import percentile
 
 SUBSCRIPTION = """
 subscription($id: ID!, $input: SimulationInput!) {

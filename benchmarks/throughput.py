@@ -22,14 +22,15 @@ from benchmarks.story import (
     bare_failover_router_kwargs,
     failover_group,
 )
-from gql_server.core.injection import FailureRule, InjectionPlan
-from gql_server.core.models import ErrorKind
-from gql_server.core.router_builder import build_router
-from gql_server.core.simulation import SimulationRequest, run_simulation
-from gql_server.core.simulation_stats import SimulationSummary
-from gql_server.core.tester import RoutedGroup
-from gql_server.core.traces import AttemptTrace, RequestTrace, TraceStatus
-from gql_server.core.tracing import DeploymentLabel
+from gql_server.core.domain.injection import FailureRule, InjectionPlan
+from gql_server.core.domain.models import ErrorKind
+from gql_server.core.domain.traces import AttemptTrace, RequestTrace, TraceStatus
+from gql_server.core.litellm_adapter.router_builder import build_router
+from gql_server.core.litellm_adapter.tracing import DeploymentLabel
+from gql_server.core.routing.tester import RoutedGroup
+from gql_server.core.simulation.engine import run_simulation
+from gql_server.core.simulation.request import SimulationRequest
+from gql_server.core.simulation.stats import SimulationSummary
 
 WARM_UP = 20
 

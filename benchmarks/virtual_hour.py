@@ -13,11 +13,11 @@ import sys
 import time
 
 from benchmarks.throughput import bare_loop
-from gql_server.core.injection import InjectionPlan, LatencyRule
-from gql_server.core.models import ErrorKind, GroupDeployment, Strategy
-from gql_server.core.scenario import Incident, TrafficSpec
-from gql_server.core.simulation import SimulationRequest
-from gql_server.core.simulation_runner import run_to_end
+from gql_server.core.domain.injection import InjectionPlan, LatencyRule
+from gql_server.core.domain.models import ErrorKind, GroupDeployment, Strategy
+from gql_server.core.domain.scenario import Incident, TrafficSpec
+from gql_server.core.simulation.request import SimulationRequest
+from gql_server.core.simulation.runner import run_to_end
 from tests.fakes import deployments_for, make_group
 
 TIERS = ("nebius", "fireworks", "azure")

@@ -18,7 +18,7 @@ from typing import Any
 from websockets.asyncio.client import connect
 from websockets.typing import Subprotocol
 
-from gql_server.core.simulation_stats import percentile
+from gql_server.core.simulation.stats import percentile
 
 SUBSCRIPTION = """
 subscription($id: ID!, $input: SimulationInput!) {

@@ -21,12 +21,12 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from gql_server.auth import KEY_PREFIX
-from gql_server.core import secret_box
-from gql_server.core.call_setup import CallSetupExecutor
-from gql_server.core.heap import freeze_startup_heap
-from gql_server.core.registry import RouterRegistry
-from gql_server.core.router_builder import SharedState
-from gql_server.core.secret_box import SecretBox
+from gql_server.core.domain import secret_box
+from gql_server.core.domain.secret_box import SecretBox
+from gql_server.core.litellm_adapter.built_router import SharedState
+from gql_server.core.litellm_adapter.call_setup import CallSetupExecutor
+from gql_server.core.litellm_adapter.heap import freeze_startup_heap
+from gql_server.core.routing.registry import RouterRegistry
 from gql_server.events import GROUPS_CHANNEL, KEYS_CHANNEL, RedisEventBus, make_event_bus
 from gql_server.graphql_endpoint import GraphQLView, SocketLimits
 from gql_server.http_limits import BodyLimitMiddleware, BodyLimits
@@ -63,7 +63,7 @@ def create_app(settings: Settings, on_ready: Callable[[], None] | None = None) -
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        # litellm's call set-up runs on the loop where it does no I/O (see core/call_setup.py)
+        # litellm call set-up runs on the loop where it does no I/O (litellm_adapter/call_setup.py)
         asyncio.get_running_loop().set_default_executor(CallSetupExecutor())
         runtime = await _start(settings, master_key, generated)
         holder["runtime"] = runtime
@@ -75,7 +75,7 @@ def create_app(settings: Settings, on_ready: Callable[[], None] | None = None) -
             asyncio.create_task(runtime.services.live_traffic.run()),
             asyncio.create_task(runtime.services.request_log.run()),
         ]
-        freeze_startup_heap()  # full collections would pause every request (see core/heap.py)
+        freeze_startup_heap()  # full collections pause every request (litellm_adapter/heap.py)
         runtime.ready = True
         if on_ready is None:
             announce(settings, master_key, generated)

@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from gql_server.core.rate_limits import AccessLimits
+from gql_server.core.domain.rate_limits import AccessLimits
 
 KEY_PREFIX = "sk-"
 VISIBLE_PREFIX_CHARS = 7  # "sk-" + 4: enough to tell keys apart in a list, useless to an attacker

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gql_server.core.registry import RouterRegistry
+from gql_server.core.routing.registry import RouterRegistry
 from gql_server.events import EventBus
 from gql_server.services.container import Services
 from gql_server.services.key_cache import KeyCache

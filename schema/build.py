@@ -14,7 +14,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
-from gql_server.core.errors import DomainError
+from gql_server.core.domain.errors import DomainError
 from schema.limits import OperationLimits, RejectLoneSurrogates
 from schema.mutations import Mutation
 from schema.queries import Query

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from strawberry.types import Info as _Info
 
 from gql_server.auth import Principal
-from gql_server.core.errors import PermissionDeniedError
-from gql_server.core.models import Deployment
+from gql_server.core.domain.errors import PermissionDeniedError
+from gql_server.core.domain.models import Deployment
 
 if TYPE_CHECKING:
     from gql_server.services.container import Services

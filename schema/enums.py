@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
-from gql_server.core.models import ErrorKind
-from gql_server.core.models import Strategy as RoutingStrategy
-from gql_server.core.scenario import SimulationClock, TrafficPattern
-from gql_server.core.traces import TraceStatus
+from gql_server.core.domain.models import ErrorKind
+from gql_server.core.domain.models import Strategy as RoutingStrategy
+from gql_server.core.domain.scenario import SimulationClock, TrafficPattern
+from gql_server.core.domain.traces import TraceStatus
 
 strawberry.enum(RoutingStrategy, name="RoutingStrategy")
 strawberry.enum(ErrorKind, name="ErrorKind")

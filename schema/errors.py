@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from gql_server.core import errors as domain
+from gql_server.core.domain import errors as domain
 
 
 @strawberry.interface

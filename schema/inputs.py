@@ -6,11 +6,11 @@ from typing import Any, TypeVar
 
 import strawberry
 
-from gql_server.core import models
-from gql_server.core.injection import FailureRule, InjectionPlan, LatencyRule
-from gql_server.core.rate_limits import AccessLimits
-from gql_server.core.scenario import Incident, TrafficSpec
-from gql_server.core.simulation import SimulationRequest
+from gql_server.core.domain import models
+from gql_server.core.domain.injection import FailureRule, InjectionPlan, LatencyRule
+from gql_server.core.domain.rate_limits import AccessLimits
+from gql_server.core.domain.scenario import Incident, TrafficSpec
+from gql_server.core.simulation.request import SimulationRequest
 from schema.enums import ErrorKind, RoutingStrategy, SimulationClock, TrafficPattern
 
 T = TypeVar("T")

@@ -5,8 +5,8 @@ from typing import Annotated, Any, TypeVar
 
 import strawberry
 
-from gql_server.core.errors import DomainError
-from gql_server.core.injection import InjectionPlan
+from gql_server.core.domain.errors import DomainError
+from gql_server.core.domain.injection import InjectionPlan
 from schema.context import Info
 from schema.errors import (
     ConflictError,

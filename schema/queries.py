@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
-from gql_server.core.errors import PermissionDeniedError
+from gql_server.core.domain.errors import PermissionDeniedError
 from schema.context import Info
 from schema.simulation_types import SimulationRun
 from schema.types import (

@@ -9,9 +9,9 @@ from typing import Any, cast
 import strawberry
 from strawberry.scalars import JSON
 
-from gql_server.core import simulation_stats as stats
-from gql_server.core.simulation import SimulationProgress as DomainProgress
-from gql_server.core.tester import TestOutcome
+from gql_server.core.routing.tester import TestOutcome
+from gql_server.core.simulation import stats
+from gql_server.core.simulation.engine import SimulationProgress as DomainProgress
 from gql_server.services.ports import SimulationRecord
 from schema.enums import SimulationClock
 from schema.types import RequestTraceType, RoutingTrace

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import strawberry
 
-from gql_server.core.errors import DomainError
-from gql_server.core.simulation import SimulationProgress as DomainProgress
+from gql_server.core.domain.errors import DomainError
+from gql_server.core.simulation.engine import SimulationProgress as DomainProgress
 from schema.context import Info
 from schema.errors import (
     ConflictError,

@@ -10,8 +10,8 @@ import strawberry
 from strawberry.scalars import JSON
 
 from gql_server.auth import Principal
-from gql_server.core import models
-from gql_server.core.traces import AttemptTrace, RequestTrace
+from gql_server.core.domain import models
+from gql_server.core.domain.traces import AttemptTrace, RequestTrace
 from gql_server.services.ports import ApiKeyRecord, Revision
 from gql_server.services.ports import Team as TeamRecord
 from schema.context import Info

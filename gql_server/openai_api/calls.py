@@ -10,11 +10,11 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from gql_server.core.call_setup import inline_call_setup
-from gql_server.core.errors import RoutingFailedError
-from gql_server.core.router_builder import BuiltRouter, answering_deployment
-from gql_server.core.traces import RequestTrace
-from gql_server.core.tracing import REQUEST_KEY, RequestRecorder, attempt_hooks
+from gql_server.core.domain.errors import RoutingFailedError
+from gql_server.core.domain.traces import RequestTrace
+from gql_server.core.litellm_adapter.built_router import BuiltRouter, answering_deployment
+from gql_server.core.litellm_adapter.call_setup import inline_call_setup
+from gql_server.core.litellm_adapter.tracing import REQUEST_KEY, RequestRecorder, attempt_hooks
 
 
 @dataclass(frozen=True)

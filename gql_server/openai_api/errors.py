@@ -14,10 +14,11 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
-from gql_server.core.errors import RoutingFailedError
-from gql_server.core.redaction import scrub
-from gql_server.core.router_builder import BuiltRouter, resolve_reference
-from gql_server.core.traces import RequestTrace
+from gql_server.core.domain.errors import RoutingFailedError
+from gql_server.core.domain.redaction import scrub
+from gql_server.core.domain.traces import RequestTrace
+from gql_server.core.litellm_adapter.built_router import BuiltRouter
+from gql_server.core.litellm_adapter.router_builder import resolve_reference
 
 MESSAGE_LIMIT = 500
 

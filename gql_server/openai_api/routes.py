@@ -21,10 +21,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from gql_server.auth import Principal, bearer_token
-from gql_server.core.errors import NoSuchRoutingGroupError
-from gql_server.core.router_builder import BuiltRouter
-from gql_server.core.traced_stream import TracedStream, open_traced_stream
-from gql_server.core.traces import RequestTrace
+from gql_server.core.domain.errors import NoSuchRoutingGroupError
+from gql_server.core.domain.traces import RequestTrace
+from gql_server.core.litellm_adapter.built_router import BuiltRouter
+from gql_server.core.litellm_adapter.traced_stream import TracedStream, open_traced_stream
 from gql_server.openai_api import schemas
 from gql_server.openai_api.calls import Routed, route
 from gql_server.openai_api.errors import (

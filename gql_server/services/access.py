@@ -12,15 +12,15 @@ from gql_server.auth import (
     master_principal,
     visible_prefix,
 )
-from gql_server.core.errors import (
+from gql_server.core.domain.errors import (
     ConflictError,
     FieldError,
     LimitExceededError,
     NotFoundError,
     ValidationError,
 )
-from gql_server.core.models import RoutingGroup
-from gql_server.core.rate_limits import (
+from gql_server.core.domain.models import RoutingGroup
+from gql_server.core.domain.rate_limits import (
     REAL_MODE_MAX_CONCURRENCY,
     REAL_MODE_MAX_REQUESTS,
     AccessLimits,

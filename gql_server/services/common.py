@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from gql_server.auth import Principal
-from gql_server.core.errors import PermissionDeniedError
-from gql_server.core.models import RoutingGroup
+from gql_server.core.domain.errors import PermissionDeniedError
+from gql_server.core.domain.models import RoutingGroup
 from gql_server.services.ports import Revision
 
 

@@ -6,15 +6,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from gql_server.auth import Principal
-from gql_server.core.errors import ConflictError, FieldError, ValidationError
-from gql_server.core.models import (
+from gql_server.core.domain.errors import ConflictError, FieldError, ValidationError
+from gql_server.core.domain.models import (
     MAX_COST_PER_TOKEN,
     MAX_RATE_LIMIT,
     Deployment,
     number_errors,
     provider_of,
 )
-from gql_server.core.secret_box import SecretBox
+from gql_server.core.domain.secret_box import SecretBox
 from gql_server.services.common import can_see, require_admin
 from gql_server.services.ports import DuplicateKey, UnitOfWorkFactory
 

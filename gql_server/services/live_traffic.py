@@ -23,10 +23,14 @@ from statistics import median
 from typing import Any
 
 from gql_server.auth import Principal
-from gql_server.core.deployment_state import cooling_now, deployment_states, with_cooldown_skips
-from gql_server.core.errors import NoSuchRoutingGroupError
-from gql_server.core.registry import RouterRegistry
-from gql_server.core.traces import RequestTrace, TraceStatus
+from gql_server.core.domain.errors import NoSuchRoutingGroupError
+from gql_server.core.domain.traces import RequestTrace, TraceStatus
+from gql_server.core.litellm_adapter.state.deployment_state import (
+    cooling_now,
+    deployment_states,
+    with_cooldown_skips,
+)
+from gql_server.core.routing.registry import RouterRegistry
 from gql_server.events import EventBus
 from gql_server.services.routing_groups import RoutingGroupService
 from gql_server.services.trace_codec import trace_from_json, trace_to_json

@@ -21,8 +21,8 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
-from gql_server.core.deployment_state import deployment_states
-from gql_server.core.registry import RouterRegistry
+from gql_server.core.litellm_adapter.state.deployment_state import deployment_states
+from gql_server.core.routing.registry import RouterRegistry
 from gql_server.services.traffic import FinishedRequest
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol
 
-from gql_server.core.models import Deployment, RoutingGroup
+from gql_server.core.domain.models import Deployment, RoutingGroup
 
 
 @dataclass(frozen=True)

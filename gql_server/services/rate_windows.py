@@ -27,7 +27,7 @@ from typing import Any
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.exceptions import RedisError
 
-from gql_server.core.rate_limits import WINDOW_S, AccessLimits, RateLimiter
+from gql_server.core.domain.rate_limits import WINDOW_S, AccessLimits, RateLimiter
 
 log = logging.getLogger(__name__)
 

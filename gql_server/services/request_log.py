@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from gql_server.auth import Principal
-from gql_server.core.errors import FieldError, ValidationError
+from gql_server.core.domain.errors import FieldError, ValidationError
 from gql_server.services.ports import (
     RequestLogEntry,
     RequestLogQuery,

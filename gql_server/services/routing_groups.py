@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from gql_server.auth import Principal, system_principal
-from gql_server.core.errors import ConflictError, FieldError, NotFoundError, ValidationError
-from gql_server.core.models import (
+from gql_server.core.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from gql_server.core.domain.models import (
     CooldownConfig,
     Deployment,
     GroupDeployment,
@@ -22,7 +22,7 @@ from gql_server.core.models import (
     Strategy,
     validate_spec,
 )
-from gql_server.core.registry import RouterRegistry
+from gql_server.core.routing.registry import RouterRegistry
 from gql_server.events import GROUPS_CHANNEL, EventBus
 from gql_server.services.common import can_see, make_revision, new_id, require_admin, utcnow
 from gql_server.services.ports import DuplicateKey, Revision, UnitOfWork, UnitOfWorkFactory

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gql_server.core.simulation import SimulationRequest
+from gql_server.core.simulation.request import SimulationRequest
 
 # RoutingGroupPatch's names for the domain fields a draft may change
 _PATCH_NAMES = {

@@ -27,9 +27,9 @@ from multiprocessing.context import ForkServerContext
 from multiprocessing.process import BaseProcess
 from typing import Any, Protocol
 
-from gql_server.core.errors import DomainError, LimitExceededError
-from gql_server.core.simulation_stats import SimulationSummary
-from gql_server.core.traces import RequestTrace
+from gql_server.core.domain.errors import DomainError, LimitExceededError
+from gql_server.core.domain.traces import RequestTrace
+from gql_server.core.simulation.stats import SimulationSummary
 from gql_server.services.simulation_worker import SimulationJob, main
 
 log = logging.getLogger(__name__)

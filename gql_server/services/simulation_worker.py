@@ -32,14 +32,16 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from gql_server.core import secret_box, virtual_clock
-from gql_server.core.heap import freeze_startup_heap
-from gql_server.core.models import Deployment, RoutingGroup
-from gql_server.core.secret_box import SecretBox
-from gql_server.core.simulation import SimulationProgress, SimulationRequest
-from gql_server.core.simulation_runner import simulate_group
-from gql_server.core.simulation_stats import SimulationSummary
-from gql_server.core.traces import RequestTrace
+from gql_server.core.domain import secret_box
+from gql_server.core.domain.models import Deployment, RoutingGroup
+from gql_server.core.domain.secret_box import SecretBox
+from gql_server.core.domain.traces import RequestTrace
+from gql_server.core.litellm_adapter import virtual_clock
+from gql_server.core.litellm_adapter.heap import freeze_startup_heap
+from gql_server.core.simulation.engine import SimulationProgress
+from gql_server.core.simulation.request import SimulationRequest
+from gql_server.core.simulation.runner import simulate_group
+from gql_server.core.simulation.stats import SimulationSummary
 
 FLUSH_S = 0.01
 CHUNK_MAX = 100

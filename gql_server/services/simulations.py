@@ -12,22 +12,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gql_server.auth import Principal
-from gql_server.core import secret_box
-from gql_server.core.errors import (
+from gql_server.core.domain import secret_box
+from gql_server.core.domain.errors import (
     FieldError,
     LimitExceededError,
     PermissionDeniedError,
     ValidationError,
 )
-from gql_server.core.models import RoutingGroup
-from gql_server.core.simulation import (
-    SimulationEvent,
-    SimulationProgress,
-    SimulationRequest,
-    validate_simulation_request,
-)
-from gql_server.core.simulation_stats import SimulationSummary
-from gql_server.core.traces import RequestTrace
+from gql_server.core.domain.models import RoutingGroup
+from gql_server.core.domain.traces import RequestTrace
+from gql_server.core.simulation.engine import SimulationEvent, SimulationProgress
+from gql_server.core.simulation.request import SimulationRequest, validate_simulation_request
+from gql_server.core.simulation.stats import SimulationSummary
 from gql_server.events import EventBus
 from gql_server.services.access import check_real_mode, simulation_limit
 from gql_server.services.common import new_id, utcnow

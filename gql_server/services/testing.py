@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from gql_server.auth import Principal
-from gql_server.core.errors import FieldError, ValidationError
-from gql_server.core.injection import InjectionPlan
-from gql_server.core.models import RoutingGroup
-from gql_server.core.router_builder import build_router
-from gql_server.core.tester import TestOutcome, test_one_request
+from gql_server.core.domain.errors import FieldError, ValidationError
+from gql_server.core.domain.injection import InjectionPlan
+from gql_server.core.domain.models import RoutingGroup
+from gql_server.core.litellm_adapter.router_builder import build_router
+from gql_server.core.routing.tester import TestOutcome, test_one_request
 from gql_server.services.routing_groups import RoutingGroupService
 
 

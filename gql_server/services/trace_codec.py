@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from gql_server.core.models import ErrorKind
-from gql_server.core.traces import AttemptTrace, RequestTrace, SkippedDeployment, TraceStatus
+from gql_server.core.domain.models import ErrorKind
+from gql_server.core.domain.traces import AttemptTrace, RequestTrace, SkippedDeployment, TraceStatus
 
 _TRACE_FIELDS = {f.name for f in dataclasses.fields(RequestTrace)}
 

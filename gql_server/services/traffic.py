@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gql_server.auth import Principal
-from gql_server.core.models import Deployment, RoutingGroup
-from gql_server.core.traces import RequestTrace
+from gql_server.core.domain.models import Deployment, RoutingGroup
+from gql_server.core.domain.traces import RequestTrace
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, TypeVar
 
-from gql_server.core.models import Deployment, RoutingGroup
+from gql_server.core.domain.models import Deployment, RoutingGroup
 from gql_server.services.ports import ApiKeyRecord, Revision, SimulationRecord, Team
 from gql_server.store.tables import DeploymentRow, RoutingGroupRow
 

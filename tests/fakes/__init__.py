@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from gql_server.core.models import (
+from gql_server.core.domain.models import (
     CooldownConfig,
     Deployment,
     GroupDeployment,

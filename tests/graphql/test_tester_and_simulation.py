@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from gql_server.auth import Principal
-from gql_server.core import simulation_stats as stats
-from gql_server.core.scenario import SimulationClock
+from gql_server.core.domain.scenario import SimulationClock
+from gql_server.core.simulation import stats
 from gql_server.services.common import utcnow
 from gql_server.services.ports import SimulationRecord
 from gql_server.settings import Settings

@@ -21,7 +21,7 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy.engine import URL, make_url
 
-from gql_server.core.models import (
+from gql_server.core.domain.models import (
     CooldownConfig,
     Deployment,
     GroupDeployment,

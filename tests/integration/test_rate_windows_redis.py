@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 import redis
 
-from gql_server.core.rate_limits import AccessLimits
+from gql_server.core.domain.rate_limits import AccessLimits
 from gql_server.services.rate_windows import RedisRateWindows, key_prefix
 
 REDIS = os.environ.get("TEST_REDIS_URL")

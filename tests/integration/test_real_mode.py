@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from gql_server.core.models import (
+from gql_server.core.domain.models import (
     CooldownConfig,
     Deployment,
     GroupDeployment,
@@ -15,8 +15,8 @@ from gql_server.core.models import (
     RoutingGroup,
     Strategy,
 )
-from gql_server.core.router_builder import build_router
-from gql_server.core.traces import TraceStatus
+from gql_server.core.domain.traces import TraceStatus
+from gql_server.core.litellm_adapter.router_builder import build_router
 from tests.fakes.openai_server import FakeOpenAIServer
 
 MESSAGES = [{"role": "user", "content": "Say hello."}]

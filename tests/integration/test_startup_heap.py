@@ -1,4 +1,4 @@
-"""A serving process keeps the garbage collector off its start-up heap (core/heap.py): without
+"""A serving process keeps the garbage collector off its start-up heap (litellm_adapter/heap.py):
 it, every full collection walked litellm's import-time objects and paused all requests for
 0.1-0.5 s. Checked in a fresh interpreter: the test process's own heap is not the server's."""
 

@@ -5,7 +5,7 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import text
 
-from gql_server.core.models import Deployment
+from gql_server.core.domain.models import Deployment
 from gql_server.services.ports import DuplicateKey
 from gql_server.store import Database
 

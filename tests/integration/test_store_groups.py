@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from gql_server.core.models import RoutingGroup, Strategy
+from gql_server.core.domain.models import RoutingGroup, Strategy
 from gql_server.services.ports import DuplicateKey
 from gql_server.store import Database
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from gql_server.core.models import RoutingGroup
+from gql_server.core.domain.models import RoutingGroup
 from gql_server.services.ports import Revision, SimulationRecord
 from gql_server.store import Database
 

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 import pytest
 
-from gql_server.core.models import Deployment, RoutingGroup
+from gql_server.core.domain.models import Deployment, RoutingGroup
 from gql_server.services.ports import DuplicateKey
 from gql_server.store import Database
 

@@ -14,8 +14,8 @@ from pydantic import SecretStr
 
 from gql_server.app import create_app
 from gql_server.auth import master_principal
-from gql_server.core.models import GroupDeployment, RoutingGroupSpec, Strategy
-from gql_server.core.traces import TraceStatus
+from gql_server.core.domain.models import GroupDeployment, RoutingGroupSpec, Strategy
+from gql_server.core.domain.traces import TraceStatus
 from gql_server.runtime import Runtime
 from gql_server.services.traffic import FinishedRequest
 from gql_server.settings import Settings

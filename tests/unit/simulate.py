@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from gql_server.core.models import Deployment, RoutingGroup
-from gql_server.core.simulation import SimulationProgress, SimulationRequest
-from gql_server.core.simulation_runner import run_to_end
-from gql_server.core.simulation_stats import SimulationSummary
-from gql_server.core.traces import RequestTrace
+from gql_server.core.domain.models import Deployment, RoutingGroup
+from gql_server.core.domain.traces import RequestTrace
+from gql_server.core.simulation.engine import SimulationProgress
+from gql_server.core.simulation.request import SimulationRequest
+from gql_server.core.simulation.runner import run_to_end
+from gql_server.core.simulation.stats import SimulationSummary
 
 
 def simulate(

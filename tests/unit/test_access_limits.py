@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from gql_server.auth import Principal, master_principal
-from gql_server.core.errors import LimitExceededError
-from gql_server.core.rate_limits import REAL_MODE_MAX_REQUESTS, AccessLimits, RateLimiter
+from gql_server.core.domain.errors import LimitExceededError
+from gql_server.core.domain.rate_limits import REAL_MODE_MAX_REQUESTS, AccessLimits, RateLimiter
 from gql_server.services.access import check_real_mode, simulation_limit
 
 

@@ -10,9 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from gql_server.core.call_setup import CallSetupExecutor, inline_call_setup
-from gql_server.core.models import GroupDeployment, RoutingGroup, Strategy
-from gql_server.core.router_builder import build_router
+from gql_server.core.domain.models import GroupDeployment, RoutingGroup, Strategy
+from gql_server.core.litellm_adapter.call_setup import CallSetupExecutor, inline_call_setup
+from gql_server.core.litellm_adapter.router_builder import build_router
 from tests.fakes import MESSAGES, deployments_for, make_deployment, make_group
 
 Route = tuple[str | None, tuple[tuple[str, str, int], ...]]

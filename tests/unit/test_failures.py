@@ -6,10 +6,10 @@ import asyncio
 
 import pytest
 
-from gql_server.core.failures import FailureInjector, error_kind_of, litellm_error
-from gql_server.core.injection import FailureRule, InjectionPlan, LatencyRule
-from gql_server.core.models import ErrorKind, GroupDeployment, Strategy
-from gql_server.core.router_builder import build_router
+from gql_server.core.domain.injection import FailureRule, InjectionPlan, LatencyRule
+from gql_server.core.domain.models import ErrorKind, GroupDeployment, Strategy
+from gql_server.core.litellm_adapter.failures import FailureInjector, error_kind_of, litellm_error
+from gql_server.core.litellm_adapter.router_builder import build_router
 from tests.fakes import MESSAGES, deployments_for, make_group
 
 # By name: importing litellm here, before gql_server, would make it fetch its cost map online.

@@ -10,11 +10,11 @@ the virtual clock, fixed seeds.
 
 from __future__ import annotations
 
-from gql_server.core.models import GroupDeployment, Strategy
-from gql_server.core.router_builder import build_router
-from gql_server.core.simulation import SimulationRequest
-from gql_server.core.simulation_stats import FlowStep
-from gql_server.core.traces import RequestTrace, SkippedDeployment, SkipReason
+from gql_server.core.domain.models import GroupDeployment, Strategy
+from gql_server.core.domain.traces import RequestTrace, SkippedDeployment, SkipReason
+from gql_server.core.litellm_adapter.router_builder import build_router
+from gql_server.core.simulation.request import SimulationRequest
+from gql_server.core.simulation.stats import FlowStep
 from tests.fakes import MESSAGES, make_deployment, make_group
 from tests.unit.simulate import simulate
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import litellm.utils
 import pytest
 
-from gql_server.core import litellm_memo
-from gql_server.core.models import GroupDeployment, Strategy
-from gql_server.core.router_builder import build_router
+from gql_server.core.domain.models import GroupDeployment, Strategy
+from gql_server.core.litellm_adapter import memo as litellm_memo
+from gql_server.core.litellm_adapter.router_builder import build_router
 from tests.fakes import deployments_for, make_group
 
 MODELS = [

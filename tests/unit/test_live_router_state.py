@@ -10,12 +10,17 @@ import uuid
 import pytest
 import redis
 
-from gql_server.core.deployment_state import cooling_now, deployment_states, with_cooldown_skips
-from gql_server.core.injection import InjectionPlan
-from gql_server.core.models import GroupDeployment, Strategy
-from gql_server.core.registry import RouterRegistry
-from gql_server.core.router_builder import SharedState, build_router
-from gql_server.core.traces import AttemptTrace, RequestTrace, SkippedDeployment, TraceStatus
+from gql_server.core.domain.injection import InjectionPlan
+from gql_server.core.domain.models import GroupDeployment, Strategy
+from gql_server.core.domain.traces import AttemptTrace, RequestTrace, SkippedDeployment, TraceStatus
+from gql_server.core.litellm_adapter.built_router import SharedState
+from gql_server.core.litellm_adapter.router_builder import build_router
+from gql_server.core.litellm_adapter.state.deployment_state import (
+    cooling_now,
+    deployment_states,
+    with_cooldown_skips,
+)
+from gql_server.core.routing.registry import RouterRegistry
 from tests.fakes import MESSAGES, deployments_for, make_deployment, make_group
 
 TIERED = [

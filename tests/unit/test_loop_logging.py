@@ -7,7 +7,7 @@ import threading
 
 from litellm.litellm_core_utils import logging_worker
 
-from gql_server.core import loop_logging
+from gql_server.core.litellm_adapter import loop_logging
 
 
 def _in_other_thread_loop(work: object) -> object:

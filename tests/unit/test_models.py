@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gql_server.core.errors import ValidationError
-from gql_server.core.models import (
+from gql_server.core.domain.errors import ValidationError
+from gql_server.core.domain.models import (
     GroupDeployment,
     GroupSettings,
     RoutingGroupSpec,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gql_server.core.redaction import REDACTED, scrub
+from gql_server.core.domain.redaction import REDACTED, scrub
 
 SECRETS = {  # case: (text, the secret in it)
     "openai echo": (

@@ -6,11 +6,11 @@ import asyncio
 
 import pytest
 
-from gql_server.core.errors import NoSuchRoutingGroupError
-from gql_server.core.injection import InjectionPlan, LatencyRule
-from gql_server.core.models import GroupDeployment, Strategy
-from gql_server.core.registry import RouterRegistry
-from gql_server.core.router_builder import build_router
+from gql_server.core.domain.errors import NoSuchRoutingGroupError
+from gql_server.core.domain.injection import InjectionPlan, LatencyRule
+from gql_server.core.domain.models import GroupDeployment, Strategy
+from gql_server.core.litellm_adapter.router_builder import build_router
+from gql_server.core.routing.registry import RouterRegistry
 from tests.fakes import MESSAGES, deployments_for, make_group
 
 FIRST_THEN_SECOND = [
@@ -134,7 +134,7 @@ async def test_an_unpriced_live_deployment_is_reported_once_when_its_router_is_b
         update={"input_cost_per_token": 1e-6, "output_cost_per_token": 2e-6}
     )
     deployments["known"] = deployments["known"].model_copy(update={"litellm_model": "gpt-4o"})
-    with caplog.at_level("WARNING", logger="gql_server.core.registry"):
+    with caplog.at_level("WARNING", logger="gql_server.core.routing.registry"):
         await registry.put(group, deployments)
         await registry.put(group.model_copy(update={"version": 2}), deployments)
     reported = [r.getMessage() for r in caplog.records if "has no price" in r.getMessage()]

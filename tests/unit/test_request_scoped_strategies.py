@@ -12,13 +12,15 @@ import contextlib
 import random
 from collections import Counter
 
-from gql_server.core import virtual_clock
-from gql_server.core.injection import InjectionPlan, LatencyRule
-from gql_server.core.models import GroupDeployment, Strategy
-from gql_server.core.router_builder import BuiltRouter, build_router
-from gql_server.core.scenario import SimulationClock
-from gql_server.core.simulation import SimulationRequest, run_simulation
-from gql_server.core.simulation_stats import SimulationSummary
+from gql_server.core.domain.injection import InjectionPlan, LatencyRule
+from gql_server.core.domain.models import GroupDeployment, Strategy
+from gql_server.core.domain.scenario import SimulationClock
+from gql_server.core.litellm_adapter import virtual_clock
+from gql_server.core.litellm_adapter.built_router import BuiltRouter
+from gql_server.core.litellm_adapter.router_builder import build_router
+from gql_server.core.simulation.engine import run_simulation
+from gql_server.core.simulation.request import SimulationRequest
+from gql_server.core.simulation.stats import SimulationSummary
 from tests.fakes import MESSAGES, deployments_for, make_deployment, make_group
 
 WARM_UP = 15

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from gql_server.core.injection import InjectionPlan
-from gql_server.core.models import GroupDeployment, Strategy
-from gql_server.core.router_builder import (
+from gql_server.core.domain.injection import InjectionPlan
+from gql_server.core.domain.models import GroupDeployment, Strategy
+from gql_server.core.litellm_adapter.router_builder import (
     DEFAULT_MOCK_RESPONSE,
     build_router,
     litellm_params,

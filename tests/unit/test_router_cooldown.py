@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-from gql_server.core import virtual_clock
-from gql_server.core.injection import FailureRule, InjectionPlan
-from gql_server.core.models import ErrorKind, GroupDeployment, Strategy
-from gql_server.core.router_builder import build_router
-from gql_server.core.scenario import SimulationClock
+from gql_server.core.domain.injection import FailureRule, InjectionPlan
+from gql_server.core.domain.models import ErrorKind, GroupDeployment, Strategy
+from gql_server.core.domain.scenario import SimulationClock
+from gql_server.core.litellm_adapter import virtual_clock
+from gql_server.core.litellm_adapter.router_builder import build_router
 from tests.fakes import MESSAGES, deployments_for, make_group
 
 COOLDOWN_S = 0.5

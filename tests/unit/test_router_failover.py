@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from gql_server.core.errors import RoutingFailedError
-from gql_server.core.injection import FailureRule, InjectionPlan
-from gql_server.core.models import ErrorKind, GroupDeployment, GroupSettings, Strategy
-from gql_server.core.router_builder import BuiltRouter, build_router
-from gql_server.core.traces import TraceStatus
+from gql_server.core.domain.errors import RoutingFailedError
+from gql_server.core.domain.injection import FailureRule, InjectionPlan
+from gql_server.core.domain.models import ErrorKind, GroupDeployment, GroupSettings, Strategy
+from gql_server.core.domain.traces import TraceStatus
+from gql_server.core.litellm_adapter.built_router import BuiltRouter
+from gql_server.core.litellm_adapter.router_builder import build_router
 from tests.fakes import MESSAGES, deployments_for, make_group
 
 SEED = 7

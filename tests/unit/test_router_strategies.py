@@ -10,9 +10,10 @@ import asyncio
 import random
 from collections import Counter
 
-from gql_server.core.injection import InjectionPlan, LatencyRule
-from gql_server.core.models import GroupDeployment, Strategy
-from gql_server.core.router_builder import BuiltRouter, build_router
+from gql_server.core.domain.injection import InjectionPlan, LatencyRule
+from gql_server.core.domain.models import GroupDeployment, Strategy
+from gql_server.core.litellm_adapter.built_router import BuiltRouter
+from gql_server.core.litellm_adapter.router_builder import build_router
 from tests.fakes import MESSAGES, deployments_for, make_deployment, make_group
 
 

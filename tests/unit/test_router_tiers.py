@@ -9,10 +9,11 @@ from collections import Counter
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from gql_server.core.injection import FailureRule, InjectionPlan
-from gql_server.core.models import ErrorKind, GroupDeployment, Strategy
-from gql_server.core.router_builder import BuiltRouter, build_router
-from gql_server.core.traces import TraceStatus
+from gql_server.core.domain.injection import FailureRule, InjectionPlan
+from gql_server.core.domain.models import ErrorKind, GroupDeployment, Strategy
+from gql_server.core.domain.traces import TraceStatus
+from gql_server.core.litellm_adapter.built_router import BuiltRouter
+from gql_server.core.litellm_adapter.router_builder import build_router
 from tests.fakes import MESSAGES, deployments_for, make_group
 
 SEED = 11

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from gql_server.core.models import number_errors
-from gql_server.core.secret_box import SEALED_PREFIX, SecretBox, SecretBoxError
+from gql_server.core.domain.models import number_errors
+from gql_server.core.domain.secret_box import SEALED_PREFIX, SecretBox, SecretBoxError
 
 
 def test_a_sealed_key_opens_with_the_same_secret_only() -> None:

@@ -7,10 +7,11 @@ each, one at a time, ran 100,000 simulated seconds.
 
 from __future__ import annotations
 
-from gql_server.core.injection import InjectionPlan, LatencyRule
-from gql_server.core.models import GroupDeployment, Strategy
-from gql_server.core.scenario import MAX_SIMULATED_SECONDS
-from gql_server.core.simulation import CAPPED_REASON, SimulationRequest
+from gql_server.core.domain.injection import InjectionPlan, LatencyRule
+from gql_server.core.domain.models import GroupDeployment, Strategy
+from gql_server.core.domain.scenario import MAX_SIMULATED_SECONDS
+from gql_server.core.simulation.engine import CAPPED_REASON
+from gql_server.core.simulation.request import SimulationRequest
 from tests.fakes import deployments_for, make_group
 from tests.unit.simulate import simulate
 

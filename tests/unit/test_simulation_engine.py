@@ -10,19 +10,14 @@ from typing import Any
 
 import pytest
 
-from gql_server.core.errors import ValidationError
-from gql_server.core.injection import FailureRule, InjectionPlan, LatencyRule
-from gql_server.core.models import ErrorKind, GroupDeployment, RoutingGroup, Strategy
-from gql_server.core.simulation import (
-    SimulationProgress,
-    SimulationRequest,
-    SimulationRun,
-    run_simulation,
-    validate_simulation_request,
-)
-from gql_server.core.simulation_stats import SimulationSummary
-from gql_server.core.traces import AttemptTrace, RequestTrace, TraceStatus
-from gql_server.core.tracing import DeploymentLabel
+from gql_server.core.domain.errors import ValidationError
+from gql_server.core.domain.injection import FailureRule, InjectionPlan, LatencyRule
+from gql_server.core.domain.models import ErrorKind, GroupDeployment, RoutingGroup, Strategy
+from gql_server.core.domain.traces import AttemptTrace, RequestTrace, TraceStatus
+from gql_server.core.litellm_adapter.tracing import DeploymentLabel
+from gql_server.core.simulation.engine import SimulationProgress, SimulationRun, run_simulation
+from gql_server.core.simulation.request import SimulationRequest, validate_simulation_request
+from gql_server.core.simulation.stats import SimulationSummary
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 

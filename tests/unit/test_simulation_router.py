@@ -8,8 +8,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from gql_server.core.injection import FailureRule, InjectionPlan
-from gql_server.core.models import (
+from gql_server.core.domain.injection import FailureRule, InjectionPlan
+from gql_server.core.domain.models import (
     CooldownConfig,
     Deployment,
     ErrorKind,
@@ -18,16 +18,13 @@ from gql_server.core.models import (
     RoutingGroup,
     Strategy,
 )
-from gql_server.core.router_builder import BuiltRouter, build_router
-from gql_server.core.simulation import (
-    SimulationProgress,
-    SimulationRequest,
-    SimulationRun,
-    run_simulation,
-)
-from gql_server.core.simulation_stats import SimulationSummary, flow_edges
-from gql_server.core.traces import RequestTrace
-from gql_server.core.tracing import attempt_hooks
+from gql_server.core.domain.traces import RequestTrace
+from gql_server.core.litellm_adapter.built_router import BuiltRouter
+from gql_server.core.litellm_adapter.router_builder import build_router
+from gql_server.core.litellm_adapter.tracing import attempt_hooks
+from gql_server.core.simulation.engine import SimulationProgress, SimulationRun, run_simulation
+from gql_server.core.simulation.request import SimulationRequest
+from gql_server.core.simulation.stats import SimulationSummary, flow_edges
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 

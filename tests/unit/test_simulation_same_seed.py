@@ -13,10 +13,10 @@ import dataclasses
 
 import pytest
 
-from gql_server.core.injection import FailureRule, InjectionPlan, LatencyRule
-from gql_server.core.models import ErrorKind, GroupDeployment, Strategy
-from gql_server.core.simulation import SimulationRequest
-from gql_server.core.traces import RequestTrace
+from gql_server.core.domain.injection import FailureRule, InjectionPlan, LatencyRule
+from gql_server.core.domain.models import ErrorKind, GroupDeployment, Strategy
+from gql_server.core.domain.traces import RequestTrace
+from gql_server.core.simulation.request import SimulationRequest
 from tests.fakes import deployments_for, make_group
 from tests.unit.simulate import simulate
 

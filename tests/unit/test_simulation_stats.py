@@ -6,8 +6,9 @@ from collections import Counter
 
 import pytest
 
-from gql_server.core.models import ErrorKind
-from gql_server.core.simulation_stats import (
+from gql_server.core.domain.models import ErrorKind
+from gql_server.core.domain.traces import AttemptTrace, RequestTrace, TraceStatus
+from gql_server.core.simulation.stats import (
     DeploymentRef,
     FlowStep,
     TrafficAccumulator,
@@ -16,7 +17,6 @@ from gql_server.core.simulation_stats import (
     percentile,
     summarize,
 )
-from gql_server.core.traces import AttemptTrace, RequestTrace, TraceStatus
 
 NAMES = {"neb": ("Nebius", "nebius"), "fw": ("Fireworks", "fireworks_ai"), "az": ("Azure", "azure")}
 

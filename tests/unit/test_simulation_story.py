@@ -11,12 +11,13 @@ from collections import Counter
 
 import pytest
 
-from gql_server.core.injection import InjectionPlan, LatencyRule
-from gql_server.core.models import ErrorKind, GroupDeployment, Strategy
-from gql_server.core.scenario import Incident, TrafficSpec
-from gql_server.core.simulation import SimulationProgress, SimulationRequest
-from gql_server.core.simulation_stats import SimulationSummary
-from gql_server.core.traces import RequestTrace, TraceStatus
+from gql_server.core.domain.injection import InjectionPlan, LatencyRule
+from gql_server.core.domain.models import ErrorKind, GroupDeployment, Strategy
+from gql_server.core.domain.scenario import Incident, TrafficSpec
+from gql_server.core.domain.traces import RequestTrace, TraceStatus
+from gql_server.core.simulation.engine import SimulationProgress
+from gql_server.core.simulation.request import SimulationRequest
+from gql_server.core.simulation.stats import SimulationSummary
 from tests.fakes import deployments_for, make_group
 from tests.unit.simulate import simulate
 

@@ -7,11 +7,11 @@ import pickle
 
 import pytest
 
-from gql_server.core.errors import ValidationError
-from gql_server.core.injection import FailureRule, InjectionPlan, LatencyRule
-from gql_server.core.models import ErrorKind
-from gql_server.core.scenario import Incident, SimulationClock, TrafficPattern, TrafficSpec
-from gql_server.core.simulation import SimulationRequest, validate_simulation_request
+from gql_server.core.domain.errors import ValidationError
+from gql_server.core.domain.injection import FailureRule, InjectionPlan, LatencyRule
+from gql_server.core.domain.models import ErrorKind
+from gql_server.core.domain.scenario import Incident, SimulationClock, TrafficPattern, TrafficSpec
+from gql_server.core.simulation.request import SimulationRequest, validate_simulation_request
 
 GROUP_IDS = ["nebius-1", "fireworks-1"]
 
@@ -133,7 +133,7 @@ def test_a_request_crosses_to_a_worker_process_intact() -> None:
 
 
 async def test_an_invalid_open_loop_run_starts_nothing() -> None:
-    from gql_server.core.simulation import run_simulation
+    from gql_server.core.simulation.engine import run_simulation
     from tests.unit.test_simulation_engine import three_tier_fake
 
     fake = three_tier_fake()

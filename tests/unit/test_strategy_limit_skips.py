@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from gql_server.core.injection import InjectionPlan, LatencyRule
-from gql_server.core.models import Deployment, GroupDeployment, Strategy
-from gql_server.core.simulation import SimulationRequest
-from gql_server.core.simulation_stats import FlowStep
-from gql_server.core.traces import RequestTrace, SkippedDeployment, SkipReason
+from gql_server.core.domain.injection import InjectionPlan, LatencyRule
+from gql_server.core.domain.models import Deployment, GroupDeployment, Strategy
+from gql_server.core.domain.traces import RequestTrace, SkippedDeployment, SkipReason
+from gql_server.core.simulation.request import SimulationRequest
+from gql_server.core.simulation.stats import FlowStep
 from tests.fakes import make_deployment, make_group
 from tests.unit.simulate import simulate
 

@@ -6,12 +6,13 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from gql_server.core import tester
-from gql_server.core.errors import ValidationError
-from gql_server.core.injection import FailureRule, InjectionPlan
-from gql_server.core.models import ErrorKind
-from gql_server.core.router_builder import DEFAULT_MOCK_RESPONSE, BuiltRouter, build_router
-from gql_server.core.traces import TraceStatus
+from gql_server.core.domain.errors import ValidationError
+from gql_server.core.domain.injection import FailureRule, InjectionPlan
+from gql_server.core.domain.models import ErrorKind
+from gql_server.core.domain.traces import TraceStatus
+from gql_server.core.litellm_adapter.built_router import BuiltRouter
+from gql_server.core.litellm_adapter.router_builder import DEFAULT_MOCK_RESPONSE, build_router
+from gql_server.core.routing import tester
 from tests.unit.test_simulation_router import AZURE, DEPLOYMENTS, FIREWORKS, NEBIUS, STORY_GROUP
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-from gql_server.core.injection import FailureRule, InjectionPlan, LatencyRule
-from gql_server.core.models import ErrorKind, GroupDeployment, Strategy
-from gql_server.core.router_builder import build_router
-from gql_server.core.traces import TraceStatus
-from gql_server.core.tracing import attempt_hooks
+from gql_server.core.domain.injection import FailureRule, InjectionPlan, LatencyRule
+from gql_server.core.domain.models import ErrorKind, GroupDeployment, Strategy
+from gql_server.core.domain.traces import TraceStatus
+from gql_server.core.litellm_adapter.router_builder import build_router
+from gql_server.core.litellm_adapter.tracing import attempt_hooks
 from tests.fakes import MESSAGES, deployments_for, make_group
 
 

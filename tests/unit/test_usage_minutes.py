@@ -16,13 +16,13 @@ from datetime import UTC, datetime
 import pytest
 from litellm.router_strategy import lowest_cost, lowest_latency, lowest_tpm_rpm_v2
 
-from gql_server.core import virtual_clock
-from gql_server.core.injection import InjectionPlan, LatencyRule
-from gql_server.core.models import GroupDeployment, Strategy
-from gql_server.core.scenario import SimulationClock, TrafficPattern, TrafficSpec
-from gql_server.core.simulation import SimulationRequest
-from gql_server.core.traces import SkippedDeployment, SkipReason
-from gql_server.core.usage_minutes import install_run_minutes, usage_now
+from gql_server.core.domain.injection import InjectionPlan, LatencyRule
+from gql_server.core.domain.models import GroupDeployment, Strategy
+from gql_server.core.domain.scenario import SimulationClock, TrafficPattern, TrafficSpec
+from gql_server.core.domain.traces import SkippedDeployment, SkipReason
+from gql_server.core.litellm_adapter import virtual_clock
+from gql_server.core.litellm_adapter.state.usage_minutes import install_run_minutes, usage_now
+from gql_server.core.simulation.request import SimulationRequest
 from tests.fakes import make_deployment, make_group
 from tests.unit.simulate import simulate
 

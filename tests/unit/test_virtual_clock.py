@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import asyncio
 
-from gql_server.core import virtual_clock
-from gql_server.core.injection import FailureRule, InjectionPlan, LatencyRule
-from gql_server.core.models import ErrorKind, GroupDeployment, Strategy
-from gql_server.core.scenario import SimulationClock, TrafficSpec
-from gql_server.core.simulation import SimulationRequest
+from gql_server.core.domain.injection import FailureRule, InjectionPlan, LatencyRule
+from gql_server.core.domain.models import ErrorKind, GroupDeployment, Strategy
+from gql_server.core.domain.scenario import SimulationClock, TrafficSpec
+from gql_server.core.litellm_adapter import virtual_clock
+from gql_server.core.simulation.request import SimulationRequest
 from tests.fakes import deployments_for, make_group
 from tests.unit.simulate import simulate
 

@@ -8,7 +8,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gql_server.core.models import Deployment
+from gql_server.core.domain.models import Deployment
 from gql_server.store.errors import duplicate_key_as_domain_error
 from gql_server.store.mapping import deployment_from_row, deployment_values
 from gql_server.store.repositories._rows import fetch_all, fetch_one

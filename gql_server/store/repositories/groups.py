@@ -5,7 +5,7 @@ import builtins
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gql_server.core.models import RoutingGroup
+from gql_server.core.domain.models import RoutingGroup
 from gql_server.store.errors import duplicate_key_as_domain_error
 from gql_server.store.mapping import group_from_row, group_values
 from gql_server.store.repositories._rows import affected_rows, fetch_all, fetch_one

@@ -2,7 +2,7 @@ import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { StoppedReason } from './StoppedReason';
 
-// The server's CAPPED_REASON (gql_server/core/simulation.py).
+// The server's CAPPED_REASON (gql_server/core/simulation/engine.py).
 const CAPPED =
   'reached the cap of 86,400 simulated seconds (24 hours): requests still in flight were dropped and no more were started';
 

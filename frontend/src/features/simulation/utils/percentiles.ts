@@ -1,4 +1,4 @@
-// Latency percentiles as the server computes them (gql_server/core/simulation_stats.py): the
+// Latency percentiles as the server computes them (gql_server/core/simulation/stats.py): the
 // nearest-rank method, the p-th percentile of n sorted values being the value at rank
 // ceil(p/100 * n), so it is always one of the observed values.
 

@@ -17,10 +17,10 @@ export const PATTERNS: readonly { value: TrafficPattern; label: string }[] = [
   { value: 'RAMP', label: 'Ramp 0 → rate' },
 ];
 
-// The server's limits (gql_server/core/simulation.py); it checks them too.
+// The server's limits (gql_server/core/simulation/engine.py); it checks them too.
 export const MAX_REQUESTS = 100_000;
 export const MAX_CONCURRENCY = 1_000;
-/** Traffic over time: requests the schedule may start (gql_server/core/scenario.py). */
+/** Traffic over time: requests the schedule may start (gql_server/core/domain/scenario.py). */
 export const MAX_SIMULATED_REQUESTS = 1_000_000;
 /** Buckets a traffic-over-time run's timeline is cut into. */
 export const TIMELINE_BUCKETS = 60;

@@ -1,5 +1,5 @@
 // The live reducers against the server's own code (fixture written by
-// __fixtures__/make_server_timeline.py from gql_server/core/timeline.py and simulation_stats.py).
+// __fixtures__/make_server_timeline.py from gql_server/core/simulation/timeline.py and simulation_stats.py).
 import { describe, expect, it } from 'vitest';
 import fixture from './__fixtures__/server-timeline.json';
 import { randomSplits, seeded } from '../test/random';

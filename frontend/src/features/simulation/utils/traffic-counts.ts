@@ -1,5 +1,5 @@
 // Live counters for a traffic simulation, built from the server's RequestTrace batches with the
-// same encoding the server's summary uses (gql_server/core/simulation_stats.py), so the numbers
+// same encoding the server's summary uses (gql_server/core/simulation/stats.py), so the numbers
 // on screen while a run streams are the numbers the summary ends with.
 //
 // Flow encoding: from=null is the entry, to=null means the request failed for good.

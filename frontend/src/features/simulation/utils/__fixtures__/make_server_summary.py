@@ -14,9 +14,9 @@ import random
 from pathlib import Path
 from typing import Any
 
-from gql_server.core.models import ErrorKind
-from gql_server.core.simulation_stats import DeploymentRef, summarize
-from gql_server.core.traces import AttemptTrace, RequestTrace, TraceStatus
+from gql_server.core.domain.models import ErrorKind
+from gql_server.core.simulation.stats import DeploymentRef, summarize
+from gql_server.core.domain.traces import AttemptTrace, RequestTrace, TraceStatus
 
 DEPLOYMENTS = [
     DeploymentRef("nebius-llama-3.3-70b", "llama-3.3-70b", "nebius"),

@@ -16,10 +16,10 @@ import random
 from pathlib import Path
 from typing import Any
 
-from gql_server.core.models import ErrorKind
-from gql_server.core.simulation_stats import DeploymentRef, TimelineBucket, summarize
-from gql_server.core.timeline import Timeline
-from gql_server.core.traces import AttemptTrace, RequestTrace, SkippedDeployment, TraceStatus
+from gql_server.core.domain.models import ErrorKind
+from gql_server.core.simulation.stats import DeploymentRef, TimelineBucket, summarize
+from gql_server.core.simulation.timeline import Timeline
+from gql_server.core.domain.traces import AttemptTrace, RequestTrace, SkippedDeployment, TraceStatus
 
 DEPLOYMENTS = [
     DeploymentRef("nebius-llama-3.3-70b", "llama-3.3-70b", "nebius"),

@@ -29,16 +29,16 @@ from typing import Any
 import litellm
 from litellm.integrations.custom_logger import CustomLogger
 
-from gql_server.core.failures import error_kind_of
-from gql_server.core.redaction import scrub
-from gql_server.core.run_context import current_run
-from gql_server.core.traces import (
+from gql_server.core.domain.redaction import scrub
+from gql_server.core.domain.traces import (
     AttemptTrace,
     RequestTrace,
     SkippedDeployment,
     SkipReason,
     TraceStatus,
 )
+from gql_server.core.litellm_adapter.failures import error_kind_of
+from gql_server.core.litellm_adapter.run_context import current_run
 
 REQUEST_KEY = "routing_groups_request_key"
 # Between a throwaway Router's namespace and a deployment's id. Not ":": litellm's usage-based

@@ -19,8 +19,8 @@ from typing import Any
 
 from litellm.redis.stores.router_usage import UsageCounter
 
-from gql_server.core.router_builder import BuiltRouter
-from gql_server.core.traces import RequestTrace, SkippedDeployment, SkipReason
+from gql_server.core.domain.traces import RequestTrace, SkippedDeployment, SkipReason
+from gql_server.core.litellm_adapter.built_router import BuiltRouter
 
 
 @dataclass(frozen=True)

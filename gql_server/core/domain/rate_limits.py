@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from gql_server.core.errors import FieldError, ValidationError
+from gql_server.core.domain.errors import FieldError, ValidationError
 
 WINDOW_S = 60.0
 MAX_LIMIT = 10_000_000

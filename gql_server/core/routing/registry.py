@@ -16,14 +16,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 
-from gql_server.core.errors import NoSuchRoutingGroupError
-from gql_server.core.models import Deployment, RoutingGroup
-from gql_server.core.router_builder import (
-    BuiltRouter,
-    SharedState,
-    build_router,
-    unpriced_deployments,
-)
+from gql_server.core.domain.errors import NoSuchRoutingGroupError
+from gql_server.core.domain.models import Deployment, RoutingGroup
+from gql_server.core.litellm_adapter.built_router import BuiltRouter, SharedState
+from gql_server.core.litellm_adapter.router_builder import build_router, unpriced_deployments
 
 log = logging.getLogger(__name__)
 

@@ -7,11 +7,11 @@ from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from gql_server.core.errors import FieldError, ValidationError
-from gql_server.core.models import RoutingGroup
-from gql_server.core.redaction import scrub
-from gql_server.core.traces import AttemptTrace, RequestTrace, TraceStatus
-from gql_server.core.tracing import DeploymentLabel
+from gql_server.core.domain.errors import FieldError, ValidationError
+from gql_server.core.domain.models import RoutingGroup
+from gql_server.core.domain.redaction import scrub
+from gql_server.core.domain.traces import AttemptTrace, RequestTrace, TraceStatus
+from gql_server.core.litellm_adapter.tracing import DeploymentLabel
 
 DEFAULT_MESSAGES: tuple[dict[str, str], ...] = (
     {"role": "user", "content": "Hello, respond with one word."},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from gql_server.core.models import ErrorKind
+from gql_server.core.domain.models import ErrorKind
 
 
 class TraceStatus(StrEnum):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from gql_server.core.models import ErrorKind
-from gql_server.core.scenario import Incident
+from gql_server.core.domain.models import ErrorKind
+from gql_server.core.domain.scenario import Incident
 
 
 @dataclass(frozen=True)

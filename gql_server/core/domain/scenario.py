@@ -9,7 +9,7 @@ import enum
 import math
 from dataclasses import dataclass
 
-from gql_server.core.models import ErrorKind
+from gql_server.core.domain.models import ErrorKind
 
 MAX_SIMULATED_REQUESTS = 1_000_000
 MAX_SIMULATED_SECONDS = 24 * 3600.0

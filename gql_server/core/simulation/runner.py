@@ -22,17 +22,13 @@ import contextlib
 from collections.abc import AsyncGenerator, Callable, Mapping
 from dataclasses import dataclass
 
-from gql_server.core import loop_logging, virtual_clock
-from gql_server.core.models import Deployment, RoutingGroup
-from gql_server.core.router_builder import build_router
-from gql_server.core.simulation import (
-    SimulationEvent,
-    SimulationProgress,
-    SimulationRequest,
-    run_simulation,
-)
-from gql_server.core.simulation_stats import SimulationSummary
-from gql_server.core.traces import RequestTrace
+from gql_server.core.domain.models import Deployment, RoutingGroup
+from gql_server.core.domain.traces import RequestTrace
+from gql_server.core.litellm_adapter import loop_logging, virtual_clock
+from gql_server.core.litellm_adapter.router_builder import build_router
+from gql_server.core.simulation.engine import SimulationEvent, SimulationProgress, run_simulation
+from gql_server.core.simulation.request import SimulationRequest
+from gql_server.core.simulation.stats import SimulationSummary
 
 
 async def simulate_group(

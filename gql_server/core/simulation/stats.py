@@ -34,8 +34,8 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from gql_server.core.scenario import SimulationClock
-from gql_server.core.traces import AttemptTrace, RequestTrace, SkippedDeployment, TraceStatus
+from gql_server.core.domain.scenario import SimulationClock
+from gql_server.core.domain.traces import AttemptTrace, RequestTrace, SkippedDeployment, TraceStatus
 
 REASON_PRIMARY = "primary"
 REASON_SUCCESS = "success"

@@ -16,7 +16,7 @@ import hashlib
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from gql_server.core.models import ENV_REFERENCE_PREFIX
+from gql_server.core.domain.models import ENV_REFERENCE_PREFIX
 
 SEALED_PREFIX = "enc:v1:"
 _SALT = b"routing-groups/provider-api-keys/v1"

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from gql_server.core.simulation_stats import (
+from gql_server.core.domain.traces import RequestTrace, TraceStatus
+from gql_server.core.simulation.stats import (
     CooldownEvent,
     DeploymentBucket,
     TimelineBucket,
     percentile,
 )
-from gql_server.core.traces import RequestTrace, TraceStatus
 
 
 @dataclass

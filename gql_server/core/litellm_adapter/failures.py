@@ -17,10 +17,10 @@ from typing import Any
 
 from litellm import exceptions as litellm_errors
 
-from gql_server.core.injection import InjectionPlan
-from gql_server.core.models import ErrorKind
-from gql_server.core.run_context import since_origin_ms
-from gql_server.core.scenario import Incident
+from gql_server.core.domain.injection import InjectionPlan
+from gql_server.core.domain.models import ErrorKind
+from gql_server.core.domain.scenario import Incident
+from gql_server.core.litellm_adapter.run_context import since_origin_ms
 
 _ERROR_MESSAGES: Mapping[ErrorKind, str] = {
     ErrorKind.RATE_LIMIT: "injected rate limit",

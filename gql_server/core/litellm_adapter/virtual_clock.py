@@ -27,8 +27,8 @@ import heapq
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
-from gql_server.core.call_setup import CallSetupExecutor
-from gql_server.core.scenario import SimulationClock
+from gql_server.core.domain.scenario import SimulationClock
+from gql_server.core.litellm_adapter.call_setup import CallSetupExecutor
 
 T = TypeVar("T")
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from gql_server.core.errors import FieldError, ValidationError
+from gql_server.core.domain.errors import FieldError, ValidationError
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$")
 MAX_DESCRIPTION = 2000

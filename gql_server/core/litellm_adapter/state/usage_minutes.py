@@ -27,7 +27,7 @@ from typing import Self
 
 from litellm.router_strategy import lowest_cost, lowest_latency, lowest_tpm_rpm_v2
 
-from gql_server.core.virtual_clock import is_virtual
+from gql_server.core.litellm_adapter.virtual_clock import is_virtual
 
 # Midnight: a run's loop starts at 0, so its minutes start on the minute. Any date would do.
 SIMULATED_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)

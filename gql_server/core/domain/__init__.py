@@ -1,0 +1,1 @@
+"""Domain: groups, deployments, traces, limits, errors. No litellm, no framework."""

@@ -1,0 +1,1 @@
+"""The litellm adapter: the only code that imports litellm."""

@@ -1,0 +1,1 @@
+"""What litellm's Router keeps per deployment (cooldowns, fails, usage), on a run's clock."""

@@ -1,0 +1,1 @@
+"""Live routing: the Routers of active groups, and one test request."""

@@ -1,0 +1,1 @@
+"""Simulated traffic through a throwaway Router: the engine, its statistics, its timeline."""

@@ -1,0 +1,216 @@
+"""What a simulation is asked to do, and the checks it must pass before anything runs."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import random
+from collections.abc import (
+    Collection,
+    Mapping,
+)
+from dataclasses import dataclass, field
+
+from gql_server.core.domain.errors import FieldError, ValidationError
+from gql_server.core.domain.injection import InjectionPlan
+from gql_server.core.domain.scenario import (
+    MAX_INJECTED_LATENCY_MS,
+    MAX_SIMULATED_REQUESTS,
+    MAX_SIMULATED_SECONDS,
+    MAX_TIMELINE_BUCKETS,
+    Incident,
+    SimulationClock,
+    TrafficPattern,
+    TrafficSpec,
+    finite,
+)
+from gql_server.core.routing.tester import message_errors
+
+MAX_REQUESTS = 100_000
+MAX_CONCURRENCY = 1_000
+
+
+@dataclass(frozen=True)
+class SimulationRequest:
+    """Closed loop (`num_requests` over `concurrency` workers) unless `traffic` is set; then
+    requests start on `traffic`'s schedule and `num_requests`/`concurrency` are ignored (0)."""
+
+    num_requests: int
+    concurrency: int
+    mock: bool = True
+    seed: int | None = None
+    plan: InjectionPlan = field(default_factory=InjectionPlan)
+    messages: tuple[Mapping[str, str], ...] | None = None
+    clock: SimulationClock | None = None  # None: VIRTUAL when mock, WALL when real
+    traffic: TrafficSpec | None = None
+    incidents: tuple[Incident, ...] = ()
+    timeline_bucket_s: float | None = None  # None: about DEFAULT_TIMELINE_BUCKETS buckets
+
+    def injection_plan(self) -> InjectionPlan:
+        """The plan to build the run's Router with: the request's seed wins over the plan's;
+        the request's incidents join it."""
+        plan = self.plan
+        if self.incidents:
+            plan = dataclasses.replace(plan, incidents=(*plan.incidents, *self.incidents))
+        if self.seed is None:
+            return plan
+        return dataclasses.replace(plan, seed=self.seed)
+
+    def seeded(self) -> SimulationRequest:
+        """This request with its seed settled (the plan's, or a fresh one), so the Router and
+        the run draw from one seed and the summary can name it."""
+        if self.seed is not None:
+            return self
+        seed = self.plan.seed
+        if seed is None:
+            seed = random.SystemRandom().getrandbits(63)
+        return dataclasses.replace(self, seed=seed)
+
+    @property
+    def resolved_clock(self) -> SimulationClock:
+        if self.clock is not None:
+            return self.clock
+        return SimulationClock.VIRTUAL if self.mock else SimulationClock.WALL
+
+
+def validate_simulation_request(
+    request: SimulationRequest, group_model_ids: Collection[str]
+) -> None:
+    """Field paths use the GraphQL input's names. Rules are listed in the plan's order, which
+    is the input list's order when the adapter builds the plan from it."""
+    errors: list[FieldError] = []
+    if request.traffic is None:
+        errors.extend(_closed_loop_errors(request))
+    else:
+        errors.extend(_traffic_errors(request.traffic))
+    for i, (model_id, failure) in enumerate(request.plan.failures.items()):
+        where = f"failureInjection[{i}]"
+        if model_id not in group_model_ids:
+            errors.append(FieldError(f"{where}.modelId", _not_in_group(model_id)))
+        if not 0.0 <= failure.failure_rate <= 1.0:
+            errors.append(FieldError(f"{where}.failureRate", "must be between 0 and 1"))
+    for i, (model_id, latency) in enumerate(request.plan.latency.items()):
+        where = f"latency[{i}]"
+        if model_id not in group_model_ids:
+            errors.append(FieldError(f"{where}.modelId", _not_in_group(model_id)))
+        errors.extend(_latency_errors(f"{where}.meanMs", latency.mean_ms))
+        errors.extend(_latency_errors(f"{where}.jitterMs", latency.jitter_ms))
+    for i, incident in enumerate(request.incidents):
+        errors.extend(_incident_errors(f"incidents[{i}]", incident, group_model_ids))
+    bucket = request.timeline_bucket_s
+    if bucket is not None:
+        errors.extend(_bucket_errors(bucket, request.traffic))
+    if request.messages is not None:
+        errors.extend(message_errors(request.messages))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _closed_loop_errors(request: SimulationRequest) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if not 1 <= request.num_requests <= MAX_REQUESTS:
+        errors.append(FieldError("numRequests", f"must be between 1 and {MAX_REQUESTS:,}"))
+    if not 1 <= request.concurrency <= MAX_CONCURRENCY:
+        errors.append(FieldError("concurrency", f"must be between 1 and {MAX_CONCURRENCY:,}"))
+    return errors
+
+
+def _traffic_errors(traffic: TrafficSpec) -> list[FieldError]:
+    errors: list[FieldError] = []
+    rate, duration = traffic.rate_per_second, traffic.duration_seconds
+    if not (finite(rate) and rate > 0):
+        errors.append(FieldError("traffic.ratePerSecond", "must be a number above 0"))
+    if not (finite(duration) and 0 < duration <= MAX_SIMULATED_SECONDS):
+        errors.append(
+            FieldError(
+                "traffic.durationSeconds",
+                f"must be above 0 and at most {MAX_SIMULATED_SECONDS:,.0f} (24 hours)",
+            )
+        )
+    if not errors and traffic.expected_requests() > MAX_SIMULATED_REQUESTS:
+        errors.append(
+            FieldError(
+                "traffic.ratePerSecond",
+                f"this rate and duration start about {traffic.expected_requests():,.0f} "
+                f"requests; a run may start at most {MAX_SIMULATED_REQUESTS:,}",
+            )
+        )
+    return errors
+
+
+def _latency_errors(where: str, value_ms: float) -> list[FieldError]:
+    if not (finite(value_ms) and 0 <= value_ms <= MAX_INJECTED_LATENCY_MS):
+        return [
+            FieldError(where, f"must be between 0 and {MAX_INJECTED_LATENCY_MS:,.0f} ms (10 min)")
+        ]
+    return []
+
+
+def _incident_errors(
+    where: str, incident: Incident, group_model_ids: Collection[str]
+) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if incident.model_id not in group_model_ids:
+        errors.append(FieldError(f"{where}.modelId", _not_in_group(incident.model_id)))
+    window_ok = True
+    for name, value in (("startSeconds", incident.start_s), ("endSeconds", incident.end_s)):
+        if not (finite(value) and 0 <= value <= MAX_SIMULATED_SECONDS):
+            window_ok = False
+            errors.append(
+                FieldError(
+                    f"{where}.{name}",
+                    f"must be between 0 and {MAX_SIMULATED_SECONDS:,.0f} (24 hours)",
+                )
+            )
+    if window_ok and incident.end_s <= incident.start_s:
+        errors.append(FieldError(f"{where}.endSeconds", "must be after startSeconds"))
+    if not 0.0 <= incident.failure_rate <= 1.0:
+        errors.append(FieldError(f"{where}.failureRate", "must be between 0 and 1"))
+    errors.extend(_latency_errors(f"{where}.addedLatencyMs", incident.added_latency_ms))
+    return errors
+
+
+def _bucket_errors(bucket_s: float, traffic: TrafficSpec | None) -> list[FieldError]:
+    where = "timelineBucketSeconds"
+    if not (finite(bucket_s) and 0 < bucket_s <= MAX_SIMULATED_SECONDS):
+        return [FieldError(where, "must be above 0 and at most 86,400 (24 hours)")]
+    duration = traffic.duration_seconds if traffic is not None else None
+    if duration is not None and finite(duration) and duration / bucket_s > MAX_TIMELINE_BUCKETS:
+        return [
+            FieldError(
+                where,
+                f"gives {duration / bucket_s:,.0f} buckets for this duration; "
+                f"at most {MAX_TIMELINE_BUCKETS:,}",
+            )
+        ]
+    return []
+
+
+def arrival_times(traffic: TrafficSpec, seed: int) -> list[float]:
+    """When each request starts, in seconds since the run started (at most
+    MAX_SIMULATED_REQUESTS; POISSON gaps are drawn from `seed`)."""
+    rate, duration = traffic.rate_per_second, traffic.duration_seconds
+    times: list[float] = []
+    if traffic.pattern is TrafficPattern.CONSTANT:
+        count = min(math.ceil(rate * duration - 1e-9), MAX_SIMULATED_REQUESTS)
+        return [i / rate for i in range(count)]
+    if traffic.pattern is TrafficPattern.RAMP:
+        # rate(t) = rate * t / duration: the i-th request starts when rate*t^2/(2*duration) = i
+        i = 1
+        while len(times) < MAX_SIMULATED_REQUESTS:
+            at = math.sqrt(2 * duration * i / rate)
+            if at >= duration:
+                break
+            times.append(at)
+            i += 1
+        return times
+    draws = random.Random(f"{seed}:arrivals")  # noqa: S311  # a reproducible schedule
+    at = draws.expovariate(rate)
+    while at < duration and len(times) < MAX_SIMULATED_REQUESTS:
+        times.append(at)
+        at += draws.expovariate(rate)
+    return times
+
+
+def _not_in_group(model_id: str) -> str:
+    return f"deployment {model_id!r} is not in this routing group"
