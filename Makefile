@@ -61,8 +61,12 @@ lint: install
 	.venv/bin/lint-imports
 	cd frontend && npm run lint && npm run typecheck && npm run codegen:check
 
+# The multi-instance suites need both; tests marked postgres/redis fail (never skip) without them.
+TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
 test-py: .venv/.installed tools/prisma-schema-check/node_modules/.installed
-	$(PY) -m pytest
+	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest
 
 test-ui: frontend/node_modules/.installed
 	cd frontend && npm test

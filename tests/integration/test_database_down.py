@@ -33,7 +33,7 @@ async def _admin(statement: str) -> None:
         await connection.close()
 
 
-@pytest.mark.skipif(POSTGRES is None, reason="needs TEST_POSTGRES_URL (set by .ci/run)")
+@pytest.mark.postgres
 def test_database_down_gives_a_generic_error_and_a_server_log(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -13,9 +13,10 @@ import pytest
 import redis.asyncio
 
 from gql_server.events import Event, RedisEventBus
+from tests.support.polling import eventually_async
 
 REDIS = os.environ.get("TEST_REDIS_URL")
-pytestmark = pytest.mark.skipif(REDIS is None, reason="needs TEST_REDIS_URL (set by .ci/run)")
+pytestmark = pytest.mark.redis
 
 
 async def _first(events: AsyncIterator[Event]) -> Event:
@@ -42,9 +43,14 @@ async def test_150_subscribers_share_one_connection_and_all_hear_every_instance(
     try:
         streams = [here.subscribe(channel) for _ in range(150)]
         waiting = [asyncio.ensure_future(_first(s)) for s in streams]
-        await asyncio.sleep(0.3)  # every subscriber is listening
-        await there.publish(channel, {"keyId": "k1", "action": "revoke"})
-        heard = await asyncio.wait_for(asyncio.gather(*waiting), timeout=10)
+
+        async def heard_by_all() -> bool:  # publish until every subscriber is listening
+            await there.publish(channel, {"keyId": "k1", "action": "revoke"})
+            await asyncio.sleep(0.05)
+            return all(w.done() for w in waiting)
+
+        await eventually_async(heard_by_all, timeout=10)
+        heard = [w.result() for w in waiting]
         assert heard == [{"keyId": "k1", "action": "revoke"}] * 150
         assert await _clients_named(name) <= 2  # the listener, and one to publish with
         for stream in streams:
@@ -61,9 +67,14 @@ async def test_each_channel_hears_only_its_own_events_including_this_instances()
     try:
         on_a, on_b = bus.subscribe(a), bus.subscribe(b)
         got_a, got_b = asyncio.ensure_future(_first(on_a)), asyncio.ensure_future(_first(on_b))
-        await asyncio.sleep(0.3)
-        await bus.publish(b, {"n": 2})
-        await bus.publish(a, {"n": 1})
+
+        async def both_heard() -> bool:  # publish until both subscribers are listening
+            await bus.publish(b, {"n": 2})
+            await bus.publish(a, {"n": 1})
+            await asyncio.sleep(0.05)
+            return got_a.done() and got_b.done()
+
+        await eventually_async(both_heard, timeout=10)
         assert await asyncio.wait_for(got_a, timeout=10) == {"n": 1}
         assert await asyncio.wait_for(got_b, timeout=10) == {"n": 2}
         await on_a.aclose()

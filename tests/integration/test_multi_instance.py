@@ -4,34 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 import openai
 import pytest
-import redis
 from pydantic import SecretStr
 
 from gql_server.settings import Settings
 from tests.integration.access_helpers import create_group, generate_key
 from tests.support.graphql_client import GraphQLClient
 from tests.support.operations import SIMULATE, UPDATE
+from tests.support.polling import eventually
 from tests.support.server import MASTER_KEY, running_server
 from tests.support.stack import DEMO_CONFIG
 from tests.support.ws_client import GraphQLWebSocket
 
 REDIS = os.environ.get("TEST_REDIS_URL")
 HELLO = [{"role": "user", "content": "Hello"}]
-pytestmark = pytest.mark.skipif(REDIS is None, reason="needs TEST_REDIS_URL (set by .ci/run)")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def redis_reachable() -> None:
-    assert REDIS is not None
-    try:
-        redis.Redis.from_url(REDIS, socket_timeout=5).ping()
-    except redis.RedisError as error:
-        pytest.fail(f"TEST_REDIS_URL={REDIS} is set but Redis cannot be reached: {error!r}")
+pytestmark = pytest.mark.redis
 
 
 def _settings(tmp_path: Path) -> Settings:
@@ -51,17 +42,12 @@ def _answering(base_url: str, key: str, model: str) -> str:
     return str(raw.headers["x-litellm-model-id"])
 
 
-def _eventually(check: object, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            assert callable(check)
-            check()
-            return
-        except (AssertionError, openai.APIError):
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
+def _eventually(check: Callable[[], None], timeout: float = 10.0) -> None:
+    """`check` (which asserts) passes within `timeout`; a refused call counts as not yet."""
+    eventually(lambda: check() or True, timeout=timeout, every=0.1, retry_on=RETRIED_CALL)
+
+
+RETRIED_CALL = (AssertionError, openai.APIError)
 
 
 def test_a_change_on_one_instance_routes_on_the_other(tmp_path: Path) -> None:

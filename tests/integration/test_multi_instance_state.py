@@ -21,12 +21,12 @@ from typing import Any
 
 import httpx
 import pytest
-import redis
 import yaml
 
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.integration.access_helpers import create_group, create_team, generate_key, revoke_key
 from tests.support.graphql_client import GraphQLClient
+from tests.support.polling import eventually
 from tests.support.processes import ServerProcess, server_process
 from tests.support.server import MASTER_KEY
 from tests.support.ws_client import GraphQLWebSocket
@@ -34,7 +34,7 @@ from tests.support.ws_client import GraphQLWebSocket
 REDIS = os.environ.get("TEST_REDIS_URL")
 POSTGRES = os.environ.get("TEST_POSTGRES_URL")
 HELLO = [{"role": "user", "content": "Hello"}]
-pytestmark = pytest.mark.skipif(REDIS is None, reason="needs TEST_REDIS_URL (set by .ci/run)")
+pytestmark = pytest.mark.redis
 
 # Deployments on the fake provider; each test uses its own, so shared state never leaks
 # between tests. `limited` and `overflow` answer, `busy*` always answer 429.
@@ -74,10 +74,6 @@ class Fleet:
 @pytest.fixture(scope="module")
 def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
     assert REDIS is not None
-    try:
-        redis.Redis.from_url(REDIS, socket_timeout=5).ping()
-    except redis.RedisError as error:
-        pytest.fail(f"TEST_REDIS_URL={REDIS} is set but Redis cannot be reached: {error!r}")
     tmp = tmp_path_factory.mktemp("fleet")
     with FakeOpenAIServer() as provider:
         for model_id, (model, _) in DEPLOYMENTS.items():
@@ -164,14 +160,7 @@ def _group(fleet: Fleet, name: str, **settings: Any) -> str:
 
 def _until(check: Callable[[], Any], timeout: float, every: float = 0.05) -> Any:
     """`check()` once it returns something truthy; fails after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = check()
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout} s: {check}")
-        time.sleep(every)
+    return eventually(check, timeout=timeout, every=every)
 
 
 def _routable_on_both(fleet: Fleet, name: str) -> None:

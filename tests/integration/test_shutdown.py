@@ -23,6 +23,7 @@ import yaml
 
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.support.operations import TEST
+from tests.support.polling import eventually
 from tests.support.server import MASTER_KEY, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,9 +141,19 @@ def test_a_second_sigterm_exits_at_once(tmp_path: Path, slow_provider: FakeOpenA
     try:
         server.start_slow_request(slow_provider)
         server.process.send_signal(signal.SIGTERM)
-        time.sleep(1)  # let the first signal start the graceful shutdown
+        eventually(lambda: _refuses_connections(server.base))  # the graceful shutdown began
         assert server.process.poll() is None  # still waiting for the slow request
         server.process.send_signal(signal.SIGTERM)
         server.process.wait(timeout=60)  # far less than the ten-minute graceful timeout
     finally:
         server.kill()
+
+
+def _refuses_connections(base: str) -> bool:
+    try:
+        httpx.get(f"{base}/healthz", timeout=2)
+    except httpx.ConnectError:
+        return True
+    except httpx.HTTPError:
+        pass
+    return False

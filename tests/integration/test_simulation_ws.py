@@ -11,6 +11,7 @@ import pytest
 from tests.integration.access_helpers import create_group
 from tests.support.graphql_client import GraphQLClient
 from tests.support.operations import SIMULATE
+from tests.support.polling import eventually_async
 from tests.support.server import RunningServer
 from tests.support.ws_client import GraphQLWebSocket
 
@@ -66,7 +67,7 @@ def test_progress_batches_then_one_summary_that_adds_up(
 def test_completing_after_the_first_batch_stops_the_run(
     server: RunningServer, group_id: str
 ) -> None:
-    async def run() -> int:
+    async def run() -> None:
         socket = await GraphQLWebSocket.open(server.ws_url, server.master_key)
         assert await socket.acknowledged()
         sim = {
@@ -80,11 +81,14 @@ def test_completing_after_the_first_batch_stops_the_run(
             assert message["type"] == "next"
             break
         await socket.complete(op)
-        await asyncio.sleep(1.0)
+        # the server stops the run its client walked away from
+        await eventually_async(_no_simulation_running, timeout=10)
         await socket.close()
-        return server_running_simulations(server)
 
-    assert asyncio.run(run()) == 0
+    async def _no_simulation_running() -> bool:
+        return server_running_simulations(server) == 0
+
+    asyncio.run(run())
     admin = GraphQLClient(server.base_url, server.master_key)
     saved = admin(
         "query($id: ID!) { simulations(routingGroupId: $id) { summary { totalRequests } } }",

@@ -107,8 +107,17 @@ async def test_an_in_flight_call_on_the_old_router_completes_after_a_swap() -> N
     registry = RouterRegistry(mock=True, builder=builder)
     await registry.put(group, deployments_for(group))
     old = registry.get("inflight")
+    assert old.injector is not None
+    inside = asyncio.Event()
+    prepare = old.injector.prepare
+
+    async def noting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        inside.set()
+        return await prepare(*args, **kwargs)
+
+    old.injector.prepare = noting  # type: ignore[method-assign]
     in_flight = asyncio.create_task(old.call(MESSAGES))
-    await asyncio.sleep(0.03)  # the old Router is now inside its attempt on "a"
+    await asyncio.wait_for(inside.wait(), timeout=10)  # the old Router is inside its attempt
     reordered = group.model_copy(update={"deployments": tuple(SECOND_THEN_FIRST), "version": 2})
     await registry.put(reordered, deployments_for(reordered))
     assert (await registry.get("inflight").call(MESSAGES)).trace.final_deployment_id == "b"
