@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from gql_server.core.domain.models import Deployment, RoutingGroup
 from gql_server.core.domain.traces import RequestTrace
-from gql_server.core.litellm_adapter import loop_logging, virtual_clock
+from gql_server.core.litellm_adapter import virtual_clock
 from gql_server.core.litellm_adapter.router_builder import build_router
 from gql_server.core.simulation.engine import SimulationEvent, SimulationProgress, run_simulation
 from gql_server.core.simulation.request import SimulationRequest
@@ -63,7 +63,6 @@ async def simulate_group(
                 yield event
     finally:
         built.close()
-        await loop_logging.finish_this_loops_logging()
 
 
 @dataclass(frozen=True)
