@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -243,12 +243,18 @@ class RoutingGroupService:
         )
 
     async def preview(
-        self, group: RoutingGroup, changes: Mapping[str, Any]
+        self,
+        group: RoutingGroup,
+        changes: Mapping[str, Any],
+        *,
+        usable: Collection[str] | None = None,
     ) -> tuple[RoutingGroup, dict[str, Deployment]]:
-        """`group` with `changes` applied and validated as `update` would; nothing is saved."""
+        """`group` with `changes` applied and validated as `update` would; nothing is saved.
+        `usable`: the deployments the caller may name (None: any in the registry); any other
+        id is refused exactly as an unknown one is, so a caller cannot probe the registry."""
         async with self._uow() as uow:
             draft = RoutingGroup.model_validate({**group.model_dump(), **changes})
-            return draft, await _validated(uow, draft)
+            return draft, await _validated(uow, draft, usable)
 
     async def delete(self, who: Principal, group_id: str) -> str:
         require_admin(who, "delete routing groups")
@@ -315,8 +321,12 @@ async def _find(uow: UnitOfWork, group_id: str | None, name: str | None) -> Rout
     return None
 
 
-async def _validated(uow: UnitOfWork, group: RoutingGroup) -> dict[str, Deployment]:
+async def _validated(
+    uow: UnitOfWork, group: RoutingGroup, usable: Collection[str] | None = None
+) -> dict[str, Deployment]:
     ids = [d.model_id for d in group.deployments]
+    if usable is not None:
+        ids = [model_id for model_id in ids if model_id in usable]
     deployments = await uow.deployments.get_many(ids)
     problems: list[FieldError] = []
     try:
