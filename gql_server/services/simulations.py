@@ -7,7 +7,7 @@ import contextlib
 import dataclasses
 import logging
 from collections import Counter, deque
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -164,7 +164,10 @@ class SimulationService:
         # deployment the draft removes, so one scenario runs against both versions.
         scenario_ids = {d.model_id for d in group.deployments}
         if draft:
-            group = await self._apply_draft(group, draft)
+            # A key's draft names only its group's own deployments (their credentials are
+            # the ones it may spend); the master key may try any in the registry.
+            usable = None if who.is_admin else scenario_ids
+            group = await self._apply_draft(group, draft, usable)
             scenario_ids |= {d.model_id for d in group.deployments}
         validate_simulation_request(request, scenario_ids)
         deployments = await self._groups.deployments_of(group)
@@ -210,9 +213,11 @@ class SimulationService:
         running.saved = asyncio.create_task(self._save_when_finished(simulation_id, running))
         return self._session(simulation_id, running)
 
-    async def _apply_draft(self, group: RoutingGroup, draft: Mapping[str, Any]) -> RoutingGroup:
+    async def _apply_draft(
+        self, group: RoutingGroup, draft: Mapping[str, Any], usable: Collection[str] | None
+    ) -> RoutingGroup:
         try:
-            applied, _ = await self._groups.preview(group, draft)
+            applied, _ = await self._groups.preview(group, draft, usable=usable)
         except ValidationError as exc:
             raise ValidationError(
                 [FieldError(f"draft.{e.field}", e.message) for e in exc.field_errors]
