@@ -161,6 +161,8 @@ class RoutingGroupService:
         group_id: str,
         changes: Mapping[str, Any],
         expected_version: int | None,
+        *,
+        action: str = "update",
     ) -> RoutingGroup:
         require_admin(who, "change routing groups")
         # A blind patch (no expectedVersion) applies to whatever is current: losing a race to
@@ -169,7 +171,7 @@ class RoutingGroupService:
         for attempt in range(1, attempts + 1):
             try:
                 updated, deployments = await self._update_once(
-                    who, group_id, changes, expected_version
+                    who, group_id, changes, expected_version, action
                 )
             except _LostRace as lost:
                 if attempt == attempts:
@@ -186,6 +188,7 @@ class RoutingGroupService:
         group_id: str,
         changes: Mapping[str, Any],
         expected_version: int | None,
+        action: str,
     ) -> tuple[RoutingGroup, dict[str, Deployment]]:
         async with self._uow() as uow:
             current = await uow.groups.get(group_id)
@@ -211,9 +214,33 @@ class RoutingGroupService:
             if not won:
                 latest = await uow.groups.get(group_id)
                 raise _LostRace(latest.version if latest else None)
-            await uow.revisions.add(make_revision(updated, "update", who, current, updated))
+            await uow.revisions.add(make_revision(updated, action, who, current, updated))
             await uow.commit()
         return updated, deployments
+
+    async def rollback(
+        self, who: Principal, group_id: str, to_version: int, expected_version: int | None
+    ) -> RoutingGroup:
+        """A new version whose settings equal version `to_version`'s; history keeps both. The
+        old version is checked as any update is (its deployments must still exist)."""
+        require_admin(who, "change routing groups")
+        async with self._uow() as uow:
+            revisions = await uow.revisions.for_group(group_id)
+        if not any(r.action != "delete" for r in revisions):
+            raise NotFoundError(f"no routing group with id {group_id!r}")
+        target = next(
+            (r.after for r in revisions if r.version == to_version and r.after is not None), None
+        )
+        if target is None:
+            raise ValidationError(
+                [FieldError("toVersion", f"this group has no version {to_version}")]
+            )
+        spec = RoutingGroupSpec.model_validate(
+            {name: target[name] for name in RoutingGroupSpec.model_fields if name in target}
+        )
+        return await self.update(
+            who, group_id, spec.model_dump(), expected_version, action="rollback"
+        )
 
     async def preview(
         self,

@@ -11,7 +11,7 @@ non-streamed ModelResponse's `_hidden_params`.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -31,7 +31,7 @@ from gql_server.core.domain.rate_limits import RealCallGate
 from gql_server.core.domain.traces import RequestTrace, SkippedDeployment, SkipReason
 from gql_server.core.litellm_adapter.call_setup import inline_call_setup
 from gql_server.core.litellm_adapter.failures import FailureInjector, refused_call
-from gql_server.core.litellm_adapter.state.run_cooldowns import RunCooldownStore
+from gql_server.core.litellm_adapter.state.run_cooldowns import CooldownSpan, RunCooldownStore
 from gql_server.core.litellm_adapter.tracing import (
     NAMESPACE_SEPARATOR,
     REQUEST_KEY,
@@ -91,6 +91,15 @@ class BuiltRouter:
     def router_id(self, model_id: str) -> str:
         """The id the Router knows `model_id` by."""
         return f"{self.namespace}{NAMESPACE_SEPARATOR}{model_id}" if self.namespace else model_id
+
+    @property
+    def injection_seed(self) -> int | None:
+        """The seed its injected failures draw from (None: nothing injected)."""
+        return self.injector.seed if self.injector is not None else None
+
+    def cooldown_spans(self) -> Sequence[CooldownSpan]:
+        """A throwaway Router's cooldowns so far, in start order; () for a live Router."""
+        return self.cooldowns.events if self.cooldowns is not None else ()
 
     def routing_failed(self, exc: BaseException) -> RoutingFailedError:
         """The Router's final error, told without the throwaway Router's internal namespace

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from gql_server.core.domain.models import Deployment, RoutingGroup
 from gql_server.core.domain.rate_limits import RealCallGate
 from gql_server.core.domain.traces import RequestTrace
-from gql_server.core.litellm_adapter import loop_logging, virtual_clock
+from gql_server.core.litellm_adapter import virtual_clock
 from gql_server.core.litellm_adapter.router_builder import build_router
 from gql_server.core.simulation.engine import SimulationEvent, SimulationProgress, run_simulation
 from gql_server.core.simulation.request import SimulationRequest
@@ -70,7 +70,6 @@ async def simulate_group(
                 yield event
     finally:
         built.close()
-        await loop_logging.finish_this_loops_logging()
 
 
 @dataclass(frozen=True)
