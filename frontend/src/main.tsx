@@ -1,8 +1,11 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+// The global CSS first, each feature's own (imported by its components) after it. pages.css
+// before styles.css: where the two set the same thing the base wins, as it always has.
+import '@/components/pages.css';
+import './styles.css';
 import { App } from './App';
 import { signInFromUrlHash } from './lib/auth';
-import './styles.css';
 
 signInFromUrlHash();
 

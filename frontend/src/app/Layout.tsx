@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { UserMenu } from '@/features/auth/components/UserMenu';
-import '@/components/pages.css';
 
 /** Top-level pages, in the order a first-time user needs them. Add new entries here. */
 export const NAV_ITEMS = [

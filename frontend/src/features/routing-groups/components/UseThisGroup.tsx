@@ -5,6 +5,7 @@ import { CopyButton } from '@/components/CopyButton';
 import type { RoutingGroupFieldsFragment } from '@/gql/graphql';
 import { KeysQuery, TeamsQuery } from '../api/documents';
 import { RESPONSE_HEADERS, baseUrl, snippet, type SnippetLanguage } from '../utils/snippets';
+import '../routing-groups.css';
 
 const LANGUAGES: { id: SnippetLanguage; label: string }[] = [
   { id: 'curl', label: 'curl' },
