@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -27,10 +27,11 @@ from gql_server.core.domain.models import (
     Deployment,
     RoutingGroup,
 )
+from gql_server.core.domain.rate_limits import RealCallGate
 from gql_server.core.domain.traces import RequestTrace, SkippedDeployment, SkipReason
 from gql_server.core.litellm_adapter.call_setup import inline_call_setup
-from gql_server.core.litellm_adapter.failures import FailureInjector
-from gql_server.core.litellm_adapter.state.run_cooldowns import RunCooldownStore
+from gql_server.core.litellm_adapter.failures import FailureInjector, refused_call
+from gql_server.core.litellm_adapter.state.run_cooldowns import CooldownSpan, RunCooldownStore
 from gql_server.core.litellm_adapter.traced_stream import (
     Endpoint,
     TracedStream,
@@ -102,10 +103,20 @@ class BuiltRouter:
     cooldowns: RunCooldownStore | None = None  # a throwaway Router's own, on its run's clock
     attempt_seconds: dict[str, float] | None = None  # litellm call id -> attempt time (latency)
     inline_setup: bool = False  # litellm's call set-up does no I/O for any deployment (call_setup)
+    call_gate: RealCallGate | None = None  # budgets attempts that reach a real provider
 
     def router_id(self, model_id: str) -> str:
         """The id the Router knows `model_id` by."""
         return f"{self.namespace}{NAMESPACE_SEPARATOR}{model_id}" if self.namespace else model_id
+
+    @property
+    def injection_seed(self) -> int | None:
+        """The seed its injected failures draw from (None: nothing injected)."""
+        return self.injector.seed if self.injector is not None else None
+
+    def cooldown_spans(self) -> Sequence[CooldownSpan]:
+        """A throwaway Router's cooldowns so far, in start order; () for a live Router."""
+        return self.cooldowns.events if self.cooldowns is not None else ()
 
     def routing_failed(self, exc: BaseException) -> RoutingFailedError:
         """The Router's final error, told without the throwaway Router's internal namespace
@@ -147,10 +158,13 @@ class BuiltRouter:
                 failure = self.routing_failed(exc)
                 trace = recorder.finish(final_deployment_id=None, error=failure)
                 return CallOutcome(response=None, error=failure, trace=trace)
-        trace = recorder.finish(
-            final_deployment_id=answering_deployment(answer),
-            response_text=response_text(answer),
-        )
+        final = answering_deployment(answer)
+        if self.call_gate is not None and not self.mock and final is not None:
+            answered = self.deployments.get(recorder.real_id(final))
+            if answered is not None and not answered.has_mock_response:
+                usage = getattr(answer, "usage", None)
+                self.call_gate.used(int(getattr(usage, "total_tokens", 0) or 0))
+        trace = recorder.finish(final_deployment_id=final, response_text=response_text(answer))
         return CallOutcome(response=answer, error=None, trace=trace)
 
     async def open_stream(self, endpoint: Endpoint, **kwargs: Any) -> TracedStream:
@@ -213,7 +227,8 @@ class BuiltRouter:
 
     def recorder(self, request_index: int, endpoint: Endpoint = Endpoint.CHAT) -> RequestRecorder:
         before = None
-        if self.injector is not None or (self.lean and endpoint is Endpoint.CHAT):
+        lean = self.lean and endpoint is Endpoint.CHAT
+        if self.injector is not None or lean or self.call_gate is not None:
             before = partial(self._prepare_attempt, request_index)
         return RequestRecorder(
             request_index,
@@ -232,6 +247,11 @@ class BuiltRouter:
             kwargs = await self.injector.prepare(kwargs, request_index, deployment_id, attempt)
         if self.lean:
             kwargs = _priced_mock(kwargs, self.deployments.get(deployment_id))
+        if self.call_gate is not None and kwargs.get("mock_response") is None:
+            # Counted where the provider call is made: every retry and fallback is one.
+            refusal = await self.call_gate.admit()
+            if refusal is not None:
+                kwargs = {**kwargs, "mock_response": refused_call(refusal, kwargs)}
         return kwargs
 
     def _skips(self, visited: Collection[str], depth: int) -> Iterator[SkippedDeployment]:
