@@ -6,8 +6,14 @@ import '@/components/pages.css';
 import './styles.css';
 import { App } from './App';
 import { signInFromUrlHash } from './lib/auth';
+import { probeWhileLost } from './lib/connection';
 
 signInFromUrlHash();
+// A sign-in link pasted into a tab that is already open (on the sign-in page, say) changes only
+// the hash: no reload happens, so the key is taken from the hashchange.
+window.addEventListener('hashchange', () => signInFromUrlHash());
+
+probeWhileLost();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

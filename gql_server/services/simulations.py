@@ -7,7 +7,7 @@ import contextlib
 import dataclasses
 import logging
 from collections import Counter, deque
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,14 +25,19 @@ from gql_server.core.simulation.engine import SimulationEvent, SimulationProgres
 from gql_server.core.simulation.request import SimulationRequest, validate_simulation_request
 from gql_server.core.simulation.stats import SimulationSummary
 from gql_server.events import EventBus
-from gql_server.services.access import check_real_mode, simulation_limit
+from gql_server.services.access import (
+    AccessService,
+    check_real_mode,
+    real_call_budget,
+    simulation_limit,
+)
 from gql_server.services.common import new_id, utcnow
 from gql_server.services.ports import SimulationRecord, UnitOfWorkFactory
 from gql_server.services.routing_groups import RoutingGroupService
 from gql_server.services.simulation_inputs import expected_total, request_to_json, scoped_to
 from gql_server.services.simulation_pool import Lease, SimulationPool
 from gql_server.services.simulation_worker import SimulationJob
-from gql_server.services.testing import usable_group
+from gql_server.services.testing import KeyCalls, usable_group
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +51,10 @@ class _Relay:
     server's loop, where a timer fires on time (at most every `interval` seconds or
     `batch_max` requests, as the contract's progress events promise)."""
 
-    def __init__(self, simulation_id: str, total: int) -> None:
+    def __init__(self, simulation_id: str, total: int, calls: KeyCalls | None = None) -> None:
         self.simulation_id = simulation_id
         self.total = total
+        self._calls = calls  # the caller's real-call windows (None: not limited)
         self.pending: deque[RequestTrace] = deque()
         self.simulated_ms = 0.0
         self.outcome: SimulationSummary | BaseException | None = None
@@ -68,6 +74,13 @@ class _Relay:
 
     def backlog(self) -> int:
         return len(self.pending)
+
+    async def admit_real_call(self) -> str | None:
+        return None if self._calls is None else await self._calls.admit()
+
+    def used_tokens(self, tokens: int) -> None:
+        if self._calls is not None:
+            self._calls.used(tokens)
 
     async def _wait(self, seconds: float | None) -> None:
         self._wake.clear()
@@ -124,8 +137,10 @@ class SimulationService:
         max_per_key: int = 2,
         pool: SimulationPool | None = None,
         workers: int = 1,
+        access: AccessService | None = None,
     ) -> None:
         self._uow = uow
+        self._access = access
         self._groups = groups
         self._bus = bus
         self._max_per_key = max_per_key
@@ -164,7 +179,10 @@ class SimulationService:
         # deployment the draft removes, so one scenario runs against both versions.
         scenario_ids = {d.model_id for d in group.deployments}
         if draft:
-            group = await self._apply_draft(group, draft)
+            # A key's draft names only its group's own deployments (their credentials are
+            # the ones it may spend); the master key may try any in the registry.
+            usable = None if who.is_admin else scenario_ids
+            group = await self._apply_draft(group, draft, usable)
             scenario_ids |= {d.model_id for d in group.deployments}
         validate_simulation_request(request, scenario_ids)
         deployments = await self._groups.deployments_of(group)
@@ -172,7 +190,7 @@ class SimulationService:
         # sees each other's reservations (the per-key and the global cap hold).
         caller = _caller_key(who)
         if not request.mock:
-            check_real_mode(who, request.num_requests, request.concurrency)
+            check_real_mode(who, expected_total(request), request.concurrency)
         allowed = simulation_limit(who, self._max_per_key)
         if self._per_caller[caller] >= allowed:
             raise LimitExceededError(
@@ -190,7 +208,11 @@ class SimulationService:
             request=request,
             draft=draft,
             lease=lease,
-            relay=_Relay(simulation_id, expected_total(request)),
+            relay=_Relay(
+                simulation_id,
+                expected_total(request),
+                KeyCalls(self._access, who) if self._access is not None else None,
+            ),
         )
         self._running[simulation_id] = running
         self._all_ended.clear()
@@ -202,6 +224,7 @@ class SimulationService:
                 deployments,
                 scoped_to(request, members),
                 secrets=secret_box.installed(),
+                real_calls=None if request.mock else real_call_budget(who),
             )
             await lease.start(job, running.relay)
         except BaseException:
@@ -210,9 +233,11 @@ class SimulationService:
         running.saved = asyncio.create_task(self._save_when_finished(simulation_id, running))
         return self._session(simulation_id, running)
 
-    async def _apply_draft(self, group: RoutingGroup, draft: Mapping[str, Any]) -> RoutingGroup:
+    async def _apply_draft(
+        self, group: RoutingGroup, draft: Mapping[str, Any], usable: Collection[str] | None
+    ) -> RoutingGroup:
         try:
-            applied, _ = await self._groups.preview(group, draft)
+            applied, _ = await self._groups.preview(group, draft, usable=usable)
         except ValidationError as exc:
             raise ValidationError(
                 [FieldError(f"draft.{e.field}", e.message) for e in exc.field_errors]
