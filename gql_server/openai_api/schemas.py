@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any, Literal, TypeVar
 
-from litellm.types.utils import all_litellm_params
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 from pydantic import ValidationError as PydanticValidationError
+
+from gql_server.core.litellm_adapter.router_builder import litellm_call_params
 
 MAX_N = 16
 MAX_MESSAGES = 2048
@@ -67,7 +68,7 @@ _ROUTER_KWARGS = {
     "azure_ad_token",
 }
 _HANDLED = {"model", "messages", "stream", "metadata", "input", "prompt"}
-RESERVED = frozenset(set(all_litellm_params) | _ROUTER_KWARGS) - {"metadata", "user"}
+RESERVED = frozenset(set(litellm_call_params()) | _ROUTER_KWARGS) - {"metadata", "user"}
 
 
 class _Body(BaseModel):

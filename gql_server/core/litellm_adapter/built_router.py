@@ -41,6 +41,7 @@ from gql_server.core.litellm_adapter.tracing import (
 
 if TYPE_CHECKING:
     from litellm.litellm_core_utils.streaming_handler import CustomStreamWrapper
+    from litellm.redis.stores.router_usage import RouterUsage
 
 
 CHARS_PER_TOKEN = 4  # mock usage: a rough size, enough for cost and tpm to scale with text
@@ -85,6 +86,7 @@ class BuiltRouter:
     cooldowns: RunCooldownStore | None = None  # a throwaway Router's own, on its run's clock
     attempt_seconds: dict[str, float] | None = None  # litellm call id -> attempt time (latency)
     inline_setup: bool = False  # litellm's call set-up does no I/O for any deployment (call_setup)
+    usage: RouterUsage | None = None  # the store the Router counts rpm/tpm in (its host's)
 
     def router_id(self, model_id: str) -> str:
         """The id the Router knows `model_id` by."""

@@ -42,8 +42,7 @@ from gql_server.core.domain.scenario import (
     SimulationClock,
 )
 from gql_server.core.domain.traces import RequestTrace
-from gql_server.core.litellm_adapter.run_context import RunContext, current_run, install_run_random
-from gql_server.core.litellm_adapter.state.usage_minutes import install_run_minutes
+from gql_server.core.litellm_adapter.run_context import RunContext, current_run
 from gql_server.core.litellm_adapter.virtual_clock import is_virtual
 from gql_server.core.routing.tester import RoutedGroup, chat_messages
 from gql_server.core.simulation.request import (
@@ -145,9 +144,8 @@ class SimulationRun:
         queue: asyncio.Queue[RequestTrace] = asyncio.Queue(
             maxsize=max(2 * self._batch_max, request.concurrency)
         )
-        # Every task of the run sees the run: its clock origin and its own random generator.
-        install_run_random()
-        install_run_minutes()  # rpm/tpm minutes turn with the run's clock
+        # Every task of the run sees the run: its clock origin and its own random generator
+        # (which litellm draws from, and its rpm/tpm minutes follow: litellm_adapter.install).
         context = contextvars.copy_context()
         context.run(current_run.set, RunContext(self._origin, random.Random(seed)))  # noqa: S311
         started = time.perf_counter()

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from litellm.redis.stores.router_usage import UsageCounter
+from litellm.types.router import RouterCacheEnum
 
 from gql_server.core.domain.traces import RequestTrace, SkippedDeployment, SkipReason
 from gql_server.core.litellm_adapter.built_router import BuiltRouter
@@ -109,6 +110,7 @@ async def _usage_this_minute(built: BuiltRouter, ids: Sequence[str]) -> dict[tup
         for model_id in ids
         for kind in ("rpm", "tpm")
     ]
+    values: Sequence[Any]
     shared: Any = built.router.health().store.redis_cache
     if shared is not None:
         # Each instance's usage store answers from its own memory tier first, which lags the
@@ -116,12 +118,17 @@ async def _usage_this_minute(built: BuiltRouter, ids: Sequence[str]) -> dict[tup
         keys = [_redis_key(c) for c in counters]
         found = await shared.async_batch_get_cache(keys)
         values = [found.get(key) for key in keys]
+    elif built.usage is not None:
+        # The store litellm's core counts every call in, kept by the Router's host.
+        values = await built.usage.get_many(counters)
     else:
-        # The store litellm's core counts every call in (no public reader per deployment).
-        values = await built.router._core._usage.get_many(counters)
+        values = [None] * len(counters)
     return {(c.deployment_id, c.kind): int(v or 0) for c, v in zip(counters, values, strict=True)}
 
 
 def _redis_key(counter: UsageCounter) -> str:
     """litellm's key for a router usage counter in Redis (RedisCache adds the namespace)."""
-    return f"global_router:{counter.deployment_id}:{counter.model}:{counter.kind}:{counter.minute}"
+    template = RouterCacheEnum.RPM if counter.kind == "rpm" else RouterCacheEnum.TPM
+    return template.value.format(
+        id=counter.deployment_id, model=counter.model, current_minute=counter.minute
+    )
