@@ -27,9 +27,10 @@ from gql_server.core.domain.models import (
     Deployment,
     RoutingGroup,
 )
-from gql_server.core.domain.traces import RequestTrace, SkippedDeployment, SkipReason
+from gql_server.core.domain.traces import RequestTrace, SkippedDeployment
 from gql_server.core.litellm_adapter.call_setup import inline_call_setup
 from gql_server.core.litellm_adapter.failures import FailureInjector
+from gql_server.core.litellm_adapter.skips import cooldown_skips
 from gql_server.core.litellm_adapter.state.run_cooldowns import CooldownSpan, RunCooldownStore
 from gql_server.core.litellm_adapter.tracing import (
     NAMESPACE_SEPARATOR,
@@ -167,12 +168,10 @@ class BuiltRouter:
         """Deployments of the tiers up to `depth` this request has not reached that the run's
         cooldowns hold: the Router passed over them."""
         store = self.cooldowns
-        if store is None:
-            return
-        for tier in self.tiers[: depth + 1]:
-            for model_id in tier:
-                if model_id not in visited and store.is_cooling(self.router_id(model_id)):
-                    yield SkippedDeployment(model_id, SkipReason.COOLDOWN)
+        if store is not None:
+            yield from cooldown_skips(
+                self.tiers, depth, visited, lambda m: store.is_cooling(self.router_id(m))
+            )
 
     def _price(self, deployment_id: str, response: object) -> float:
         """Registry prices x the usage the answer reports (litellm's own cost when unpriced)."""

@@ -55,7 +55,6 @@ Not replaceable with the 1.110.2 hooks, and why:
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import inspect
 import logging
@@ -355,12 +354,3 @@ def offline_environment() -> None:
     """Before litellm's import (see 1. in the module doc); a value already set is kept."""
     for name, value in OFFLINE_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
-
-
-def timer_handle_sample() -> asyncio.TimerHandle:
-    """A TimerHandle to check the touches on (the contract test)."""
-    loop = asyncio.new_event_loop()
-    try:
-        return loop.call_later(3600, lambda: None)
-    finally:
-        loop.close()

@@ -11,7 +11,6 @@ the usage is None (not counted), never a made-up 0.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,7 +19,6 @@ from typing import Any
 from litellm.redis.stores.router_usage import UsageCounter
 from litellm.types.router import RouterCacheEnum
 
-from gql_server.core.domain.traces import RequestTrace, SkippedDeployment, SkipReason
 from gql_server.core.litellm_adapter.built_router import BuiltRouter
 
 
@@ -54,38 +52,6 @@ async def deployment_states(built: BuiltRouter) -> list[DeploymentState]:
 async def cooling_now(built: BuiltRouter) -> set[str]:
     """The group's deployments litellm holds in cooldown right now (one read)."""
     return set(await _cooldowns_until(built, [m.model_id for m in built.group.deployments]))
-
-
-def with_cooldown_skips(built: BuiltRouter, trace: RequestTrace, cooling: set[str]) -> RequestTrace:
-    """A live request's trace with the deployments the Router passed over because they were
-    cooling down: those of the tiers it reached (all tiers when it failed) that it made no
-    attempt on and did not already pass over for another reason (its rpm/tpm limit, recorded as
-    it happened). Read after the request from the cooldowns then active, so a cooldown that
-    began or ended within that moment may be missed; throwaway Routers record cooldown skips as
-    they happen."""
-    if not cooling:
-        return trace
-    attempted = {a.deployment_id for a in trace.attempts}
-    attempted |= {s.deployment_id for s in trace.skipped}
-    reached = max((a.fallback_depth for a in trace.attempts), default=0)
-    if not trace.success:
-        reached = len(built.tiers) - 1
-    skipped = []
-    for depth, tier in enumerate(built.tiers[: reached + 1]):
-        before = next(
-            (i for i, a in enumerate(trace.attempts) if a.fallback_depth >= depth),
-            len(trace.attempts),
-        )
-        skipped += [
-            SkippedDeployment(model_id, SkipReason.COOLDOWN, before, depth)
-            for model_id in tier
-            if model_id in cooling and model_id not in attempted
-        ]
-    if not skipped:
-        return trace
-    # A cooling deployment is out before a pick looks at limits: at one point, cooldowns first.
-    merged = sorted([*skipped, *trace.skipped], key=lambda s: s.before_attempt)
-    return dataclasses.replace(trace, skipped=tuple(merged))
 
 
 def _has_limit(built: BuiltRouter, model_id: str) -> bool:
