@@ -7,6 +7,9 @@ from __future__ import annotations
 import asyncio
 import importlib.metadata
 import re
+import subprocess
+import sys
+import textwrap
 import tomllib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -115,3 +118,34 @@ def test_install_set_up_every_process_wide_patch() -> None:
     assert lowest_latency.datetime is usage_minutes.RunClockDatetime  # type: ignore[attr-defined]
     assert lowest_cost.datetime is usage_minutes.RunClockDatetime  # type: ignore[attr-defined]
     assert litellm.suppress_debug_info is True
+
+
+def test_no_router_is_built_before_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    group = make_group(Strategy.SIMPLE_SHUFFLE, [GroupDeployment(model_id="nebius-1")])
+    monkeypatch.setattr(adapter, "_installed", [])
+    with pytest.raises(RuntimeError, match=r"install\(\)"):
+        build_router(group, deployments_for(group), mock=True)
+
+
+def test_the_app_installs_litellms_set_up_in_a_fresh_process(tmp_path: Path) -> None:
+    script = textwrap.dedent(
+        f"""
+        from gql_server.core.litellm_adapter import install
+        from gql_server.app import create_app
+        from gql_server.settings import Settings
+
+        before = install.installed()
+        create_app(Settings(database_url="sqlite+aiosqlite:///{tmp_path}/app.db"))
+        print(before, install.installed())
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        check=False,
+        cwd=PYPROJECT.parent,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.split()[-2:] == ["False", "True"]
