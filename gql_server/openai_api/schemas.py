@@ -14,7 +14,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 from pydantic import ValidationError as PydanticValidationError
 
-from gql_server.core.litellm_adapter.router_builder import litellm_call_params
+from gql_server.core.litellm_adapter.built_router import LITELLM_PARAMS
 
 MAX_N = 16
 MAX_MESSAGES = 2048
@@ -23,6 +23,7 @@ MAX_MESSAGES_CHARS = 4_000_000  # all messages' JSON together
 MAX_INPUT_ITEMS = 2048
 MAX_TOKENS_LIMIT = 1_000_000
 MAX_METADATA_PAIRS = 16
+MAX_MODEL_CHARS = 256
 
 Number = float | StrictInt
 
@@ -68,14 +69,14 @@ _ROUTER_KWARGS = {
     "azure_ad_token",
 }
 _HANDLED = {"model", "messages", "stream", "metadata", "input", "prompt"}
-RESERVED = frozenset(set(litellm_call_params()) | _ROUTER_KWARGS) - {"metadata", "user"}
+RESERVED = frozenset(LITELLM_PARAMS | _ROUTER_KWARGS) - {"metadata", "user"}
 
 
 class _Body(BaseModel):
     # extra="allow": unknown fields (extra_body keys) are kept and passed on, see `passthrough`
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
-    model: StrictStr = Field(min_length=1, max_length=256)
+    model: StrictStr = Field(min_length=1, max_length=MAX_MODEL_CHARS)
     user: StrictStr | None = Field(default=None, max_length=256)
     metadata: dict[StrictStr, StrictStr] | None = Field(default=None, max_length=MAX_METADATA_PAIRS)
     stream: StrictBool | None = None

@@ -30,7 +30,6 @@ from litellm.router_config import build_router_config
 from litellm.router_python_host import PythonHost
 from litellm.router_strategy.lowest_latency import LowestLatencyLoggingHandler
 from litellm.router_utils.cooldown_cache import CooldownCache
-from litellm.types.utils import all_litellm_params
 
 from gql_server.core.domain.injection import InjectionPlan
 from gql_server.core.domain.models import (
@@ -40,6 +39,7 @@ from gql_server.core.domain.models import (
     RoutingGroup,
     Strategy,
 )
+from gql_server.core.domain.rate_limits import RealCallGate
 from gql_server.core.domain.secret_box import reveal
 from gql_server.core.litellm_adapter import memo as litellm_memo
 from gql_server.core.litellm_adapter.built_router import BuiltRouter, SharedState
@@ -74,6 +74,7 @@ def build_router(
     lean: bool = False,
     isolated: bool | None = None,
     shared_state: SharedState | None = None,
+    call_gate: RealCallGate | None = None,
 ) -> BuiltRouter:
     """Build the group's Router.
 
@@ -86,6 +87,7 @@ def build_router(
     latencies and in-flight counts into the live Router of the same group.
     `shared_state`: live Routers only (never a throwaway one: injected failures must not cool
     down a live deployment anywhere).
+    `call_gate`: asked before every attempt that would reach a real provider (a key's budget).
     """
     require_installed()
     if shared_state is not None and plan is not None:
@@ -167,6 +169,7 @@ def build_router(
         namespace=namespace,
         cooldowns=cooldowns,
         attempt_seconds=attempt_seconds,
+        call_gate=call_gate,
         usage=host.usage,
         inline_setup=all(
             mock or d.has_mock_response or d.provider in ASYNC_SETUP_PROVIDERS
@@ -255,11 +258,6 @@ def litellm_params(
         # litellm checks a key exists before it reaches the mock branch for some providers.
         params["api_key"] = "mock-key"
     return params
-
-
-def litellm_call_params() -> frozenset[str]:
-    """Every keyword litellm itself reads from a call (`api_base`, `mock_response`, ...)."""
-    return frozenset(all_litellm_params)
 
 
 def resolve_reference(value: Any) -> Any:
