@@ -20,6 +20,7 @@ from gql_server.core.domain.errors import (
     ValidationError,
 )
 from gql_server.core.domain.models import RoutingGroup
+from gql_server.core.domain.scenario import SimulationClock
 from gql_server.core.domain.traces import RequestTrace
 from gql_server.core.simulation.engine import SimulationEvent, SimulationProgress
 from gql_server.core.simulation.request import SimulationRequest, validate_simulation_request
@@ -29,7 +30,12 @@ from gql_server.services.access import check_real_mode, simulation_limit
 from gql_server.services.common import new_id, utcnow
 from gql_server.services.ports import SimulationRecord, UnitOfWorkFactory
 from gql_server.services.routing_groups import RoutingGroupService
-from gql_server.services.simulation_inputs import expected_total, request_to_json, scoped_to
+from gql_server.services.simulation_inputs import (
+    expected_total,
+    request_to_json,
+    scoped_to,
+    summary_to_json,
+)
 from gql_server.services.simulation_pool import Lease, SimulationPool
 from gql_server.services.simulation_worker import SimulationJob
 from gql_server.services.testing import usable_group
@@ -167,6 +173,7 @@ class SimulationService:
             group = await self._apply_draft(group, draft)
             scenario_ids |= {d.model_id for d in group.deployments}
         validate_simulation_request(request, scenario_ids)
+        request = await self._settled(request)
         deployments = await self._groups.deployments_of(group)
         # From here to the slots being held there is no await: a burst of starts by one key
         # sees each other's reservations (the per-key and the global cap hold).
@@ -209,6 +216,15 @@ class SimulationService:
             raise
         running.saved = asyncio.create_task(self._save_when_finished(simulation_id, running))
         return self._session(simulation_id, running)
+
+    async def _settled(self, request: SimulationRequest) -> SimulationRequest:
+        """The request with what it left open decided now, so the run, its summary and its
+        saved input all say the same: where its clock starts, the gateway's overhead."""
+        if request.resolved_clock is SimulationClock.VIRTUAL:
+            request = request.started(utcnow())
+        if request.gateway_overhead_ms is None:
+            request = dataclasses.replace(request, gateway_overhead_ms=0.0)
+        return request
 
     async def _apply_draft(self, group: RoutingGroup, draft: Mapping[str, Any]) -> RoutingGroup:
         try:
@@ -326,7 +342,7 @@ class SimulationService:
             created_at=utcnow(),
             created_by=running.owner.identity,
             input=request_to_json(running.request, running.draft),
-            summary=dataclasses.asdict(summary),
+            summary=summary_to_json(summary),
         )
         try:
             async with self._uow() as uow:
