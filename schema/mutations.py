@@ -124,6 +124,29 @@ class Mutation:
 
         return await _attempt(run)
 
+    @strawberry.mutation(
+        description=(
+            "A new version whose settings equal version toVersion's (history keeps both). "
+            "With expectedVersion, a stale version gets ConflictError."
+        )
+    )
+    async def rollback_routing_group(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        to_version: int,
+        expected_version: int | None = None,
+    ) -> RoutingGroupResult:
+        ctx = info.context
+
+        async def run() -> RoutingGroup:
+            group = await ctx.services.groups.rollback(
+                ctx.who, str(id), to_version, expected_version
+            )
+            return RoutingGroup.from_domain(group, await ctx.deployment_registry())
+
+        return await _attempt(run)
+
     @strawberry.mutation
     async def delete_routing_group(self, info: Info, id: strawberry.ID) -> DeleteResult:
         ctx = info.context

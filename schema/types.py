@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 
 from gql_server.auth import Principal
 from gql_server.core.domain import models
+from gql_server.core.domain.group_diff import group_diff
 from gql_server.core.domain.traces import AttemptTrace, RequestTrace
 from gql_server.services.ports import ApiKeyRecord, Revision
 from gql_server.services.ports import Team as TeamRecord
@@ -179,6 +180,13 @@ class DeleteSuccess:
     routing_group_id: strawberry.ID
 
 
+@strawberry.type(description="One setting a version changed (snapshot field names).")
+class RevisionChange:
+    path: str
+    before: JSON | None
+    after: JSON | None
+
+
 @strawberry.type
 class RoutingGroupRevision:
     revision_id: strawberry.ID
@@ -189,6 +197,9 @@ class RoutingGroupRevision:
     changed_at: datetime
     before: JSON | None
     after: JSON | None
+    diff: list[RevisionChange] = strawberry.field(
+        description="What this version changed against the one before it (all of it on create)"
+    )
 
     @classmethod
     def from_domain(cls, r: Revision) -> RoutingGroupRevision:
@@ -201,6 +212,14 @@ class RoutingGroupRevision:
             changed_at=r.changed_at,
             before=cast(JSON | None, r.before),
             after=cast(JSON | None, r.after),
+            diff=[
+                RevisionChange(
+                    path=c.path,
+                    before=cast(JSON | None, c.before),
+                    after=cast(JSON | None, c.after),
+                )
+                for c in group_diff(r.before, r.after)
+            ],
         )
 
 
@@ -346,6 +365,11 @@ class RequestTraceType:
         default=0.0, description="ms since the run started, on its clock"
     )
     skipped: list[SkippedDeployment] = strawberry.field(default_factory=list)
+    request_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="A /v1 request's x-request-id (the request log's requestId); null in "
+        "simulations",
+    )
 
     @classmethod
     def from_domain(cls, r: RequestTrace) -> RequestTraceType:
@@ -368,4 +392,5 @@ class RequestTraceType:
                 )
                 for s in r.skipped
             ],
+            request_id=strawberry.ID(r.request_id) if r.request_id else None,
         )

@@ -173,7 +173,9 @@ class SpendTotal:
 
 
 class RequestLogRepository(Protocol):
-    async def add_many(self, entries: builtins.list[RequestLogEntry]) -> None: ...
+    async def add_many(self, entries: builtins.list[RequestLogEntry]) -> None:
+        """Raise DuplicateKey when a request id is already logged (or twice in `entries`)."""
+
     async def page(
         self, query: RequestLogQuery, offset: int, limit: int
     ) -> tuple[builtins.list[RequestLogEntry], int]:

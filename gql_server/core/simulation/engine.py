@@ -67,6 +67,15 @@ CAPPED_REASON = (
 )
 
 
+def capped_reason(cap_s: float) -> str:
+    if cap_s >= MAX_SIMULATED_SECONDS:
+        return CAPPED_REASON
+    return (
+        f"reached this caller's cap of {cap_s:,.0f} simulated seconds: "
+        "requests still in flight were dropped and no more were started"
+    )
+
+
 @dataclass(frozen=True)
 class SimulationProgress:
     simulation_id: str
@@ -175,7 +184,8 @@ class SimulationRun:
                 )
             ]
         self._live_workers = len(workers)
-        cap = loop.call_at(self._origin + MAX_SIMULATED_SECONDS, self._reach_cap)
+        cap_s = min(self._request.max_simulated_s, MAX_SIMULATED_SECONDS)
+        cap = loop.call_at(self._origin + cap_s, self._reach_cap)
         try:
             # aclosing: a left-behind inner generator would be finalised later, in a new task.
             async with contextlib.aclosing(self._batches(queue, workers)) as batches:
@@ -206,7 +216,7 @@ class SimulationRun:
                 cooldowns=cooldowns,
                 total_cost_usd=accumulator.total_cost_usd,
                 seed=seed,
-                stopped_reason=CAPPED_REASON if self._capped else None,
+                stopped_reason=capped_reason(cap_s) if self._capped else None,
                 start_at=start_at,
                 gateway_overhead_ms=request.injection_plan().gateway_overhead_ms,
             )
@@ -221,9 +231,9 @@ class SimulationRun:
             return request.seed
         if request.plan.seed is not None:
             return request.plan.seed
-        injector = getattr(self._built, "injector", None)
-        if injector is not None:
-            return int(injector.seed)
+        injected = self._built.injection_seed
+        if injected is not None:
+            return injected
         return random.SystemRandom().getrandbits(63)
 
     def _start_at(self, loop: asyncio.AbstractEventLoop) -> datetime:
@@ -242,16 +252,13 @@ class SimulationRun:
         return None
 
     def _cooldown_events(self, now: float) -> list[CooldownEvent]:
-        store = getattr(self._built, "cooldowns", None)
-        if store is None:
-            return []
         return [
             CooldownEvent(
                 deployment_id=span.deployment_id,
                 start_ms=(span.start - self._origin) * 1000,
                 end_ms=(span.end - self._origin) * 1000 if span.end <= now else None,
             )
-            for span in store.events
+            for span in self._built.cooldown_spans()
         ]
 
     async def _schedule(

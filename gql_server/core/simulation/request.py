@@ -55,6 +55,9 @@ class SimulationRequest:
     # Added to every attempt's latency (the gateway's own time around a provider's answer).
     # None: not given (a service settles it from recorded traffic; the engine takes 0).
     gateway_overhead_ms: float | None = None
+    # The run stops itself once its clock has covered this much (a caller's cap may be lower
+    # than the 24 h every run has; see services.simulations).
+    max_simulated_s: float = MAX_SIMULATED_SECONDS
 
     def injection_plan(self) -> InjectionPlan:
         """The plan to build the run's Router with: the request's seed wins over the plan's;

@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, Select, case, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql_server.services.ports import RequestLogEntry, RequestLogQuery, SpendTotal
+from gql_server.store.errors import duplicate_key_as_domain_error
 from gql_server.store.repositories._rows import affected_rows, fetch_all
 from gql_server.store.tables import RequestLogRow
 
@@ -26,7 +27,8 @@ class SqlRequestLogRepository:
     async def add_many(self, entries: list[RequestLogEntry]) -> None:
         if entries:
             rows = [{name: getattr(e, name) for name in _FIELDS} for e in entries]
-            await self._session.execute(insert(RequestLogRow), rows)
+            async with duplicate_key_as_domain_error():
+                await self._session.execute(insert(RequestLogRow), rows)
 
     async def page(
         self, query: RequestLogQuery, offset: int, limit: int
