@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     # instance); unset: one fewer than the machine's cores, at least one.
     simulation_workers: int | None = Field(default=None, ge=1, le=256)
     max_simulations_per_key: int = Field(default=2, ge=1, le=1000)
+    # Simulated time one run by a non-master key may cover (the master key: 24 h): a key must
+    # not hold one of the instance's few simulation slots for hours.
+    max_simulated_seconds_per_key: float = Field(
+        default=3600.0, gt=0, le=86_400, allow_inf_nan=False
+    )
     log_level: str = "INFO"
     # Keys authenticated once are held in memory this long (0: off); revocation is pushed over
     # the event bus and evicts at once on every instance, the TTL only covers a lost message.

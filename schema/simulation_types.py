@@ -12,9 +12,35 @@ from strawberry.scalars import JSON
 from gql_server.core.routing.tester import TestOutcome
 from gql_server.core.simulation import stats
 from gql_server.core.simulation.engine import SimulationProgress as DomainProgress
+from gql_server.services import simulations as services_simulations
 from gql_server.services.ports import SimulationRecord
 from schema.enums import SimulationClock
 from schema.types import RequestTraceType, RoutingTrace
+
+
+@strawberry.type(description="A simulation in progress on this instance (see activeSimulations).")
+class RunningSimulation:
+    simulation_id: strawberry.ID
+    routing_group_id: strawberry.ID
+    started_by: str = strawberry.field(description="The caller who started it (createdBy).")
+    started_at: datetime
+    completed: int = strawberry.field(description="Requests finished so far.")
+    total: int = strawberry.field(description="Requests the run will make (expected, for traffic).")
+    simulated_ms: float = strawberry.field(description="How far the run's clock has gone.")
+    mock: bool
+
+    @classmethod
+    def from_domain(cls, r: services_simulations.RunningSimulation) -> RunningSimulation:
+        return cls(
+            simulation_id=strawberry.ID(r.simulation_id),
+            routing_group_id=strawberry.ID(r.routing_group_id),
+            started_by=r.started_by,
+            started_at=r.started_at,
+            completed=r.completed,
+            total=r.total,
+            simulated_ms=r.simulated_ms,
+            mock=r.mock,
+        )
 
 
 @strawberry.type

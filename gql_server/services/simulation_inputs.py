@@ -9,7 +9,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from gql_server.core.domain.errors import FieldError, ValidationError
 from gql_server.core.simulation.request import SimulationRequest
+
+MAX_INCIDENTS_PER_KEY = 100  # the master key: as many as validation allows
 
 # RoutingGroupPatch's names for the domain fields a draft may change
 _PATCH_NAMES = {
@@ -39,6 +42,31 @@ def scoped_to(request: SimulationRequest, model_ids: Collection[str]) -> Simulat
         ),
         incidents=tuple(i for i in request.incidents if i.model_id in model_ids),
     )
+
+
+def within_key_caps(request: SimulationRequest, cap_s: float) -> SimulationRequest:
+    """A non-master key's run: at most MAX_INCIDENTS_PER_KEY incidents and `cap_s` of simulated
+    time (traffic longer than that is refused; any other shape stops itself there, with
+    `stoppedReason` saying so), so one key cannot hold a simulation slot for hours."""
+    errors: list[FieldError] = []
+    traffic = request.traffic
+    if traffic is not None and traffic.duration_seconds > cap_s:
+        errors.append(
+            FieldError(
+                "traffic.durationSeconds",
+                f"a simulation by this key may cover at most {cap_s:,.0f} simulated seconds",
+            )
+        )
+    if len(request.incidents) > MAX_INCIDENTS_PER_KEY:
+        errors.append(
+            FieldError(
+                "incidents",
+                f"a simulation by this key may have at most {MAX_INCIDENTS_PER_KEY} incidents",
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+    return dataclasses.replace(request, max_simulated_s=min(cap_s, request.max_simulated_s))
 
 
 def expected_total(request: SimulationRequest) -> int:

@@ -65,6 +65,15 @@ CAPPED_REASON = (
 )
 
 
+def capped_reason(cap_s: float) -> str:
+    if cap_s >= MAX_SIMULATED_SECONDS:
+        return CAPPED_REASON
+    return (
+        f"reached this caller's cap of {cap_s:,.0f} simulated seconds: "
+        "requests still in flight were dropped and no more were started"
+    )
+
+
 @dataclass(frozen=True)
 class SimulationProgress:
     simulation_id: str
@@ -171,7 +180,8 @@ class SimulationRun:
                 )
             ]
         self._live_workers = len(workers)
-        cap = loop.call_at(self._origin + MAX_SIMULATED_SECONDS, self._reach_cap)
+        cap_s = min(self._request.max_simulated_s, MAX_SIMULATED_SECONDS)
+        cap = loop.call_at(self._origin + cap_s, self._reach_cap)
         try:
             # aclosing: a left-behind inner generator would be finalised later, in a new task.
             async with contextlib.aclosing(self._batches(queue, workers)) as batches:
@@ -202,7 +212,7 @@ class SimulationRun:
                 cooldowns=cooldowns,
                 total_cost_usd=accumulator.total_cost_usd,
                 seed=seed,
-                stopped_reason=CAPPED_REASON if self._capped else None,
+                stopped_reason=capped_reason(cap_s) if self._capped else None,
             )
         finally:
             cap.cancel()

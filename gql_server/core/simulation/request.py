@@ -45,6 +45,9 @@ class SimulationRequest:
     traffic: TrafficSpec | None = None
     incidents: tuple[Incident, ...] = ()
     timeline_bucket_s: float | None = None  # None: about DEFAULT_TIMELINE_BUCKETS buckets
+    # The run stops itself once its clock has covered this much (a caller's cap may be lower
+    # than the 24 h every run has; see services.simulations).
+    max_simulated_s: float = MAX_SIMULATED_SECONDS
 
     def injection_plan(self) -> InjectionPlan:
         """The plan to build the run's Router with: the request's seed wins over the plan's;
