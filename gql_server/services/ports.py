@@ -140,7 +140,9 @@ class RequestLogEntry:
     deployment_id: str | None  # the deployment that answered (None when all failed)
     success: bool
     status_code: int
-    attempts: list[dict[str, Any]]  # [{deploymentId, status, errorKind, latencyMs}] in order
+    # [{deploymentId, status, errorKind, latencyMs, startedAtMs (since the request started),
+    #   retryAfterSeconds}] in order; the store also keeps them as rows (replay reads those)
+    attempts: list[dict[str, Any]]
     latency_ms: float
     prompt_tokens: int
     completion_tokens: int

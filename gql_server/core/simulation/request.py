@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from gql_server.core.domain.errors import FieldError, ValidationError
 from gql_server.core.domain.injection import InjectionPlan
+from gql_server.core.domain.replay import ReplaySource, ReplayWindow
 from gql_server.core.domain.scenario import (
     MAX_INJECTED_LATENCY_MS,
     MAX_SIMULATED_REQUESTS,
@@ -45,11 +46,17 @@ class SimulationRequest:
     traffic: TrafficSpec | None = None
     incidents: tuple[Incident, ...] = ()
     timeline_bucket_s: float | None = None  # None: about DEFAULT_TIMELINE_BUCKETS buckets
+    # Replay (open loop on the recorded arrivals, see core.domain.replay): the window asked for,
+    # and, once a service has read it from the log, what it holds.
+    replay_window: ReplayWindow | None = None
+    replay: ReplaySource | None = None
 
     def injection_plan(self) -> InjectionPlan:
         """The plan to build the run's Router with: the request's seed wins over the plan's;
         the request's incidents join it."""
         plan = self.plan
+        if self.replay is not None:
+            plan = dataclasses.replace(plan, replay=self.replay)
         if self.incidents:
             plan = dataclasses.replace(plan, incidents=(*plan.incidents, *self.incidents))
         if self.seed is None:
@@ -79,7 +86,9 @@ def validate_simulation_request(
     """Field paths use the GraphQL input's names. Rules are listed in the plan's order, which
     is the input list's order when the adapter builds the plan from it."""
     errors: list[FieldError] = []
-    if request.traffic is None:
+    if request.replay_window is not None or request.replay is not None:
+        pass  # the log's window is the schedule (checked where it is read)
+    elif request.traffic is None:
         errors.extend(_closed_loop_errors(request))
     else:
         errors.extend(_traffic_errors(request.traffic))

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, delete, func, insert, select
@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql_server.services.ports import RequestLogEntry, RequestLogQuery, SpendTotal
 from gql_server.store.repositories._rows import affected_rows, fetch_all
-from gql_server.store.tables import RequestLogRow
+from gql_server.store.tables import RequestLogAttemptRow, RequestLogRow
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(RequestLogEntry))
 _SUBJECT = {
@@ -27,6 +27,9 @@ class SqlRequestLogRepository:
         if entries:
             rows = [{name: getattr(e, name) for name in _FIELDS} for e in entries]
             await self._session.execute(insert(RequestLogRow), rows)
+            attempts = [row for e in entries for row in _attempt_rows(e)]
+            if attempts:
+                await self._session.execute(insert(RequestLogAttemptRow), attempts)
 
     async def page(
         self, query: RequestLogQuery, offset: int, limit: int
@@ -79,6 +82,9 @@ class SqlRequestLogRepository:
         ]
 
     async def delete_before(self, cutoff: datetime) -> int:
+        await self._session.execute(
+            delete(RequestLogAttemptRow).where(RequestLogAttemptRow.started_at < cutoff)
+        )
         result = await self._session.execute(
             delete(RequestLogRow).where(RequestLogRow.started_at < cutoff)
         )
@@ -106,6 +112,28 @@ def _conditions(query: RequestLogQuery) -> list[ColumnElement[bool]]:
     if query.until is not None:
         where.append(RequestLogRow.started_at < query.until)
     return where
+
+
+def _attempt_rows(entry: RequestLogEntry) -> list[dict[str, Any]]:
+    rows = []
+    for index, attempt in enumerate(entry.attempts):
+        offset_ms = attempt.get("startedAtMs") or 0.0
+        rows.append(
+            {
+                "request_id": entry.request_id,
+                "attempt_index": index,
+                "started_at": entry.started_at + timedelta(milliseconds=offset_ms),
+                "routing_group_id": entry.routing_group_id,
+                "key_id": entry.key_id,
+                "team_id": entry.team_id,
+                "deployment_id": attempt["deploymentId"],
+                "success": attempt.get("status") == "SUCCESS",
+                "error_kind": attempt.get("errorKind"),
+                "latency_ms": float(attempt.get("latencyMs") or 0.0),
+                "retry_after_seconds": attempt.get("retryAfterSeconds"),
+            }
+        )
+    return rows
 
 
 def _entry(row: RequestLogRow) -> RequestLogEntry:
