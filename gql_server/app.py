@@ -183,6 +183,7 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
             bus,
             max_per_key=settings.max_simulations_per_key,
             workers=settings.simulation_workers or default_size(),
+            log_retention=timedelta(days=settings.request_log_retention_days),
         ),
         traffic=TrafficHook(),
         live_traffic=LiveTrafficService(bus, groups, registry),

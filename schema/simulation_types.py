@@ -149,6 +149,39 @@ class CooldownEvent:
         )
 
 
+@strawberry.type(description="A replay beside what the request log recorded for its window")
+class ReplayReport:
+    recorded_requests: int
+    replayed_requests: int
+    same_final_deployment: float = strawberry.field(
+        description="Share of replayed requests whose final deployment (or failure) is the "
+        "recorded one: the self-check when the saved group is replayed"
+    )
+    recorded: list[DeploymentTrafficStats] = strawberry.field(
+        description="What really happened in the window, per deployment"
+    )
+    recorded_cost_usd: float
+    recorded_p50_latency_ms: float | None
+    recorded_p95_latency_ms: float | None
+    assumed_deployments: list[strawberry.ID] = strawberry.field(
+        description="Deployments with no recorded behaviour in the window: their outcomes come "
+        "from elsewhere in the log (other groups, nearest time) or an assumption"
+    )
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ReplayReport:
+        return cls(
+            recorded_requests=d["recorded_requests"],
+            replayed_requests=d["replayed_requests"],
+            same_final_deployment=d["same_final_deployment"],
+            recorded=[DeploymentTrafficStats.from_dict(t) for t in d["recorded"]],
+            recorded_cost_usd=d["recorded_cost_usd"],
+            recorded_p50_latency_ms=d["recorded_p50_latency_ms"],
+            recorded_p95_latency_ms=d["recorded_p95_latency_ms"],
+            assumed_deployments=[strawberry.ID(x) for x in d["assumed_deployments"]],
+        )
+
+
 @strawberry.type
 class SimulationSummary:
     simulation_id: strawberry.ID
@@ -173,6 +206,9 @@ class SimulationSummary:
         default=None,
         description="Why the run stopped itself before every request finished (it reached the "
         "24 h simulated cap); null when it did not. A user's stop shows as `cancelled` alone.",
+    )
+    replay: ReplayReport | None = strawberry.field(
+        default=None, description="A replay's report; null for any other run"
     )
 
     @classmethod
@@ -204,6 +240,7 @@ class SimulationSummary:
             total_cost_usd=d.get("total_cost_usd", 0.0),
             seed=d.get("seed"),
             stopped_reason=d.get("stopped_reason"),
+            replay=ReplayReport.from_dict(d["replay"]) if d.get("replay") else None,
         )
 
 

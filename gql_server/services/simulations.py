@@ -9,6 +9,7 @@ import logging
 from collections import Counter, deque
 from collections.abc import AsyncGenerator, AsyncIterator, Collection, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from gql_server.auth import Principal
@@ -20,14 +21,17 @@ from gql_server.core.domain.errors import (
     ValidationError,
 )
 from gql_server.core.domain.models import RoutingGroup
+from gql_server.core.domain.replay import ReplayWindow
+from gql_server.core.domain.scenario import SimulationClock
 from gql_server.core.domain.traces import RequestTrace
 from gql_server.core.simulation.engine import SimulationEvent, SimulationProgress
 from gql_server.core.simulation.request import SimulationRequest, validate_simulation_request
-from gql_server.core.simulation.stats import SimulationSummary
+from gql_server.core.simulation.stats import SimulationSummary, TimelineBucket
 from gql_server.events import EventBus
 from gql_server.services.access import check_real_mode, simulation_limit
 from gql_server.services.common import new_id, utcnow
 from gql_server.services.ports import SimulationRecord, UnitOfWorkFactory
+from gql_server.services.replay import load_replay, recorded_timeline
 from gql_server.services.routing_groups import RoutingGroupService
 from gql_server.services.simulation_inputs import expected_total, request_to_json, scoped_to
 from gql_server.services.simulation_pool import Lease, SimulationPool
@@ -124,8 +128,10 @@ class SimulationService:
         max_per_key: int = 2,
         pool: SimulationPool | None = None,
         workers: int = 1,
+        log_retention: timedelta = timedelta(days=7),
     ) -> None:
         self._uow = uow
+        self._log_retention = log_retention
         self._groups = groups
         self._bus = bus
         self._max_per_key = max_per_key
@@ -170,6 +176,8 @@ class SimulationService:
             group = await self._apply_draft(group, draft, usable)
             scenario_ids |= {d.model_id for d in group.deployments}
         validate_simulation_request(request, scenario_ids)
+        if request.replay_window is not None:
+            request = await self._with_replay(who, group, request)
         deployments = await self._groups.deployments_of(group)
         # From here to the slots being held there is no await: a burst of starts by one key
         # sees each other's reservations (the per-key and the global cap hold).
@@ -212,6 +220,35 @@ class SimulationService:
             raise
         running.saved = asyncio.create_task(self._save_when_finished(simulation_id, running))
         return self._session(simulation_id, running)
+
+    async def recorded(
+        self, who: Principal, group_id: str, window: ReplayWindow, bucket_s: float | None
+    ) -> list[TimelineBucket]:
+        """The group's request log over `window` as the simulator's timeline (what the caller
+        may read of it: see services.replay)."""
+        group = await usable_group(self._groups, who, group_id)
+        return await recorded_timeline(
+            self._uow, who, group, window, bucket_s, now=utcnow(), retention=self._log_retention
+        )
+
+    async def _with_replay(
+        self, who: Principal, group: RoutingGroup, request: SimulationRequest
+    ) -> SimulationRequest:
+        """The window read from the log; a replay runs on the virtual clock and never calls a
+        provider, whatever `mock` says."""
+        assert request.replay_window is not None
+        source = await load_replay(
+            self._uow,
+            who,
+            group.group_id,
+            request.replay_window,
+            [d.model_id for d in group.deployments],
+            now=utcnow(),
+            retention=self._log_retention,
+        )
+        return dataclasses.replace(
+            request, replay=source, mock=True, clock=SimulationClock.VIRTUAL, traffic=None
+        )
 
     async def _apply_draft(
         self, group: RoutingGroup, draft: Mapping[str, Any], usable: Collection[str] | None

@@ -38,6 +38,7 @@ class Behaviour:
     delay_s: float = 0.0
     # Answer 401 with the caller's key in the message, as OpenAI's "Incorrect API key" does.
     echo_key: bool = False
+    retry_after_s: int | None = None  # an error answer's `retry-after` header
 
 
 @dataclass(frozen=True)
@@ -70,12 +71,14 @@ class FakeOpenAIServer:
         text: str | None = None,
         delay_s: float = 0.0,
         echo_key: bool = False,
+        retry_after_s: int | None = None,
     ) -> None:
         self.behaviours[model] = Behaviour(
             status=status,
             text=text if text is not None else self.default.text,
             delay_s=delay_s,
             echo_key=echo_key,
+            retry_after_s=retry_after_s,
         )
 
     def start(self) -> FakeOpenAIServer:
@@ -186,7 +189,12 @@ def _refusal(behaviour: Behaviour, request: Request) -> Response | None:
         }
         return JSONResponse(body, status_code=401)
     if behaviour.status != 200:
-        return JSONResponse(_error_body(behaviour.status), status_code=behaviour.status)
+        headers = None
+        if behaviour.retry_after_s is not None:
+            headers = {"retry-after": str(behaviour.retry_after_s)}
+        return JSONResponse(
+            _error_body(behaviour.status), status_code=behaviour.status, headers=headers
+        )
     return None
 
 

@@ -80,6 +80,16 @@ export type IncidentInput = {
   startSeconds: number;
 };
 
+/** A window of the group's request log to replay */
+export type ReplayInput = {
+  from: string;
+  /** Only this key's requests (within what the caller may read) */
+  keyId?: string | number | null | undefined;
+  /** Only this team's requests (within what the caller may read) */
+  teamId?: string | number | null | undefined;
+  to: string;
+};
+
 export type RequestLogFilter = {
   deploymentId?: string | number | null | undefined;
   keyId?: string | number | null | undefined;
@@ -165,6 +175,8 @@ export type SimulationInput = {
   mock?: boolean;
   /** Closed loop: how many requests (0 when traffic is set) */
   numRequests?: number;
+  /** Replay this window of the group's request log on the virtual clock (open loop on the recorded arrivals; excludes traffic and numRequests; never calls a provider) */
+  replay?: ReplayInput | null | undefined;
   seed?: number | null | undefined;
   /** null: chosen so the run has about 60 buckets */
   timelineBucketSeconds?: number | null | undefined;

@@ -86,12 +86,7 @@ def validate_simulation_request(
     """Field paths use the GraphQL input's names. Rules are listed in the plan's order, which
     is the input list's order when the adapter builds the plan from it."""
     errors: list[FieldError] = []
-    if request.replay_window is not None or request.replay is not None:
-        pass  # the log's window is the schedule (checked where it is read)
-    elif request.traffic is None:
-        errors.extend(_closed_loop_errors(request))
-    else:
-        errors.extend(_traffic_errors(request.traffic))
+    errors.extend(_schedule_errors(request))
     for i, (model_id, failure) in enumerate(request.plan.failures.items()):
         where = f"failureInjection[{i}]"
         if model_id not in group_model_ids:
@@ -113,6 +108,18 @@ def validate_simulation_request(
         errors.extend(message_errors(request.messages))
     if errors:
         raise ValidationError(errors)
+
+
+def _schedule_errors(request: SimulationRequest) -> list[FieldError]:
+    if request.replay_window is not None or request.replay is not None:
+        # the log's window is the schedule (checked where it is read)
+        if request.traffic is not None or request.num_requests:
+            message = "a replay's arrivals are the log's: leave out traffic and numRequests"
+            return [FieldError("replay", message)]
+        return []
+    if request.traffic is None:
+        return _closed_loop_errors(request)
+    return _traffic_errors(request.traffic)
 
 
 def _closed_loop_errors(request: SimulationRequest) -> list[FieldError]:

@@ -1,17 +1,32 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gql_server.services.ports import RequestLogEntry, RequestLogQuery, SpendTotal
+from gql_server.services.ports import (
+    LoggedAttempt,
+    RequestLogEntry,
+    RequestLogQuery,
+    SpendTotal,
+)
 from gql_server.store.repositories._rows import affected_rows, fetch_all
 from gql_server.store.tables import RequestLogAttemptRow, RequestLogRow
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(RequestLogEntry))
+_FIELDS_BUT_MESSAGES = tuple(name for name in _FIELDS if name != "messages")
+_ATTEMPT_COLUMNS = (
+    RequestLogAttemptRow.request_id,
+    RequestLogAttemptRow.deployment_id,
+    RequestLogAttemptRow.started_at,
+    RequestLogAttemptRow.latency_ms,
+    RequestLogAttemptRow.error_kind,
+    RequestLogAttemptRow.retry_after_seconds,
+)
 _SUBJECT = {
     "key": RequestLogRow.key_id,
     "team": RequestLogRow.team_id,
@@ -47,6 +62,64 @@ class SqlRequestLogRepository:
             .limit(limit),
         )
         return [_entry(row) for row in rows], int(total or 0)
+
+    async def count(self, query: RequestLogQuery) -> int:
+        total = await self._session.scalar(
+            select(func.count()).select_from(RequestLogRow).where(*_conditions(query))
+        )
+        return int(total or 0)
+
+    async def in_order(self, query: RequestLogQuery) -> list[RequestLogEntry]:
+        columns = [getattr(RequestLogRow, name) for name in _FIELDS if name != "messages"]
+        result = await self._session.execute(
+            select(*columns)
+            .where(*_conditions(query))
+            .order_by(RequestLogRow.started_at, RequestLogRow.request_id)
+        )
+        return [
+            RequestLogEntry(**dict(zip(_FIELDS_BUT_MESSAGES, row, strict=True)), messages=None)
+            for row in result.all()
+        ]
+
+    async def attempts(
+        self, query: RequestLogQuery, deployment_ids: Collection[str]
+    ) -> list[LoggedAttempt]:
+        if not deployment_ids:
+            return []
+        statement = (
+            select(*_ATTEMPT_COLUMNS)
+            .where(
+                RequestLogAttemptRow.deployment_id.in_(list(deployment_ids)),
+                *_attempt_scope(query),
+            )
+            .order_by(RequestLogAttemptRow.started_at)
+        )
+        if query.since is not None:
+            statement = statement.where(RequestLogAttemptRow.started_at >= query.since)
+        if query.until is not None:
+            statement = statement.where(RequestLogAttemptRow.started_at < query.until)
+        result = await self._session.execute(statement)
+        return [LoggedAttempt(*row) for row in result.all()]
+
+    async def attempts_nearest(
+        self, query: RequestLogQuery, deployment_id: str, at: datetime, limit: int
+    ) -> list[LoggedAttempt]:
+        base = select(*_ATTEMPT_COLUMNS).where(
+            RequestLogAttemptRow.deployment_id == deployment_id, *_attempt_scope(query)
+        )
+        before = await self._session.execute(
+            base.where(RequestLogAttemptRow.started_at < at)
+            .order_by(RequestLogAttemptRow.started_at.desc())
+            .limit(limit)
+        )
+        after = await self._session.execute(
+            base.where(RequestLogAttemptRow.started_at >= at)
+            .order_by(RequestLogAttemptRow.started_at)
+            .limit(limit)
+        )
+        found = [LoggedAttempt(*row) for row in [*before.all(), *after.all()]]
+        found.sort(key=lambda a: abs((a.started_at - at).total_seconds()))
+        return sorted(found[:limit], key=lambda a: a.started_at)
 
     async def spend(self, query: RequestLogQuery, by: str) -> list[SpendTotal]:
         subject = _SUBJECT[by]
@@ -111,6 +184,15 @@ def _conditions(query: RequestLogQuery) -> list[ColumnElement[bool]]:
         where.append(RequestLogRow.started_at >= query.since)
     if query.until is not None:
         where.append(RequestLogRow.started_at < query.until)
+    return where
+
+
+def _attempt_scope(query: RequestLogQuery) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if query.key_id is not None:
+        where.append(RequestLogAttemptRow.key_id == query.key_id)
+    if query.team_id is not None:
+        where.append(RequestLogAttemptRow.team_id == query.team_id)
     return where
 
 
