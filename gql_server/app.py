@@ -176,7 +176,7 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
         groups=groups,
         deployments=DeploymentService(uow, box),
         access=access,
-        testing=TestingService(groups),
+        testing=TestingService(groups, access),
         simulations=SimulationService(
             uow,
             groups,
@@ -184,6 +184,7 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
             max_per_key=settings.max_simulations_per_key,
             workers=settings.simulation_workers or default_size(),
             log_retention=timedelta(days=settings.request_log_retention_days),
+            access=access,
         ),
         traffic=TrafficHook(),
         live_traffic=LiveTrafficService(bus, groups, registry),

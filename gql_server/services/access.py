@@ -21,6 +21,7 @@ from gql_server.core.domain.errors import (
 )
 from gql_server.core.domain.models import RoutingGroup
 from gql_server.core.domain.rate_limits import (
+    REAL_CALLS_PER_MINUTE,
     REAL_MODE_MAX_CONCURRENCY,
     REAL_MODE_MAX_REQUESTS,
     AccessLimits,
@@ -90,6 +91,18 @@ class AccessService:
         team's); None when admitted, else the seconds to wait before trying again. With Redis
         the windows are every instance's (one round trip, none for a caller without limits)."""
         subjects = _subjects(who)
+        if self._shared_windows is not None:
+            return await self._shared_windows.admit(subjects)
+        return self._limiter.admit(subjects)
+
+    async def admit_real_call(self, who: Principal) -> float | None:
+        """Count one real provider call made for the caller by a simulation or the tester:
+        against its key's and team's rpm/tpm, as a gateway request is, and against the
+        real-call windows (REAL_CALLS_PER_MINUTE per key and per team). None when admitted,
+        else the seconds to wait. The master key is never limited."""
+        if who.is_admin:
+            return None
+        subjects = [*_subjects(who), *_real_call_subjects(who)]
         if self._shared_windows is not None:
             return await self._shared_windows.admit(subjects)
         return self._limiter.admit(subjects)
@@ -256,10 +269,11 @@ def simulation_limit(who: Principal, default: int) -> int:
     return default if found is None else found
 
 
-def check_real_mode(who: Principal, num_requests: int, concurrency: int) -> None:
-    """Real-mode simulations spend real provider calls: non-master keys are capped."""
+def real_call_budget(who: Principal) -> int | None:
+    """Real provider calls one real-mode run by `who` may make (None: the master key, not
+    budgeted): REAL_MODE_MAX_REQUESTS, or less when its key or team says so."""
     if who.is_admin:
-        return
+        return None
     budget = tightest(
         (
             REAL_MODE_MAX_REQUESTS,
@@ -267,7 +281,17 @@ def check_real_mode(who: Principal, num_requests: int, concurrency: int) -> None
             who.team_limits.max_real_requests,
         )
     )
-    cap = REAL_MODE_MAX_REQUESTS if budget is None else budget
+    return REAL_MODE_MAX_REQUESTS if budget is None else budget
+
+
+def check_real_mode(who: Principal, num_requests: int, concurrency: int) -> None:
+    """Real-mode simulations spend real provider calls: non-master keys are capped. Refused up
+    front when the run would start more requests than its budget (`num_requests`: the closed
+    loop's, or the traffic's expected count); the calls it makes are counted as they are made
+    (see `real_call_budget`, `AccessService.admit_real_call`)."""
+    cap = real_call_budget(who)
+    if cap is None:
+        return
     if num_requests > cap:
         raise LimitExceededError(
             f"a real-mode simulation by this key may send at most {cap} requests", limit=cap
@@ -288,6 +312,25 @@ def _subjects(who: Principal) -> list[tuple[str, AccessLimits]]:
     if who.team_id is not None and _windowed(who.team_limits):
         found.append((f"team:{who.team_id}", who.team_limits))
     return found
+
+
+def _real_call_subjects(who: Principal) -> list[tuple[str, AccessLimits]]:
+    per_minute = AccessLimits(rpm_limit=REAL_CALLS_PER_MINUTE)
+    found: list[tuple[str, AccessLimits]] = []
+    if who.key_id is not None:
+        found.append((f"real-calls:key:{who.key_id}", per_minute))
+    if who.team_id is not None:
+        found.append((f"real-calls:team:{who.team_id}", per_minute))
+    return found
+
+
+def real_call_refusal(wait_s: float) -> str:
+    """What an attempt refused by `admit_real_call` says (in its trace)."""
+    return (
+        "not sent: this key's limit on real provider calls is reached "
+        f"(its rpm/tpm, or {REAL_CALLS_PER_MINUTE} real calls a minute); "
+        f"try again in {wait_s:.0f} s"
+    )
 
 
 def _windowed(limits: AccessLimits) -> bool:

@@ -28,7 +28,12 @@ from gql_server.core.simulation.engine import SimulationEvent, SimulationProgres
 from gql_server.core.simulation.request import SimulationRequest, validate_simulation_request
 from gql_server.core.simulation.stats import SimulationSummary, TimelineBucket
 from gql_server.events import EventBus
-from gql_server.services.access import check_real_mode, simulation_limit
+from gql_server.services.access import (
+    AccessService,
+    check_real_mode,
+    real_call_budget,
+    simulation_limit,
+)
 from gql_server.services.common import new_id, utcnow
 from gql_server.services.ports import SimulationRecord, UnitOfWorkFactory
 from gql_server.services.replay import load_replay, recorded_timeline
@@ -36,7 +41,7 @@ from gql_server.services.routing_groups import RoutingGroupService
 from gql_server.services.simulation_inputs import expected_total, request_to_json, scoped_to
 from gql_server.services.simulation_pool import Lease, SimulationPool
 from gql_server.services.simulation_worker import SimulationJob
-from gql_server.services.testing import usable_group
+from gql_server.services.testing import KeyCalls, usable_group
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +55,10 @@ class _Relay:
     server's loop, where a timer fires on time (at most every `interval` seconds or
     `batch_max` requests, as the contract's progress events promise)."""
 
-    def __init__(self, simulation_id: str, total: int) -> None:
+    def __init__(self, simulation_id: str, total: int, calls: KeyCalls | None = None) -> None:
         self.simulation_id = simulation_id
         self.total = total
+        self._calls = calls  # the caller's real-call windows (None: not limited)
         self.pending: deque[RequestTrace] = deque()
         self.simulated_ms = 0.0
         self.outcome: SimulationSummary | BaseException | None = None
@@ -72,6 +78,13 @@ class _Relay:
 
     def backlog(self) -> int:
         return len(self.pending)
+
+    async def admit_real_call(self) -> str | None:
+        return None if self._calls is None else await self._calls.admit()
+
+    def used_tokens(self, tokens: int) -> None:
+        if self._calls is not None:
+            self._calls.used(tokens)
 
     async def _wait(self, seconds: float | None) -> None:
         self._wake.clear()
@@ -128,9 +141,11 @@ class SimulationService:
         max_per_key: int = 2,
         pool: SimulationPool | None = None,
         workers: int = 1,
+        access: AccessService | None = None,
         log_retention: timedelta = timedelta(days=7),
     ) -> None:
         self._uow = uow
+        self._access = access
         self._log_retention = log_retention
         self._groups = groups
         self._bus = bus
@@ -183,7 +198,7 @@ class SimulationService:
         # sees each other's reservations (the per-key and the global cap hold).
         caller = _caller_key(who)
         if not request.mock:
-            check_real_mode(who, request.num_requests, request.concurrency)
+            check_real_mode(who, expected_total(request), request.concurrency)
         allowed = simulation_limit(who, self._max_per_key)
         if self._per_caller[caller] >= allowed:
             raise LimitExceededError(
@@ -201,7 +216,11 @@ class SimulationService:
             request=request,
             draft=draft,
             lease=lease,
-            relay=_Relay(simulation_id, expected_total(request)),
+            relay=_Relay(
+                simulation_id,
+                expected_total(request),
+                KeyCalls(self._access, who) if self._access is not None else None,
+            ),
         )
         self._running[simulation_id] = running
         self._all_ended.clear()
@@ -213,6 +232,7 @@ class SimulationService:
                 deployments,
                 scoped_to(request, members),
                 secrets=secret_box.installed(),
+                real_calls=None if request.mock else real_call_budget(who),
             )
             await lease.start(job, running.relay)
         except BaseException:

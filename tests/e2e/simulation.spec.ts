@@ -324,7 +324,7 @@ test.describe('simulation UI', () => {
     await expect(page.getByLabel('Message')).toHaveValue('Hello, respond with one word.');
     await page.getByRole('checkbox', { name: new RegExp(`Fail .*${NEBIUS}`) }).check();
     await page.getByLabel(`Error kind for ${NEBIUS}`).selectOption('RATE_LIMIT');
-    await page.getByRole('button', { name: 'Send (mock)' }).click();
+    await page.getByRole('button', { name: 'Send test request' }).click();
 
     await expect(page.getByTestId('test-answer')).toContainText('Hello from Fireworks AI (mock).');
     await expect(page.getByTestId('trace-attempt')).toHaveCount(2);
@@ -389,9 +389,11 @@ test.describe('simulation UI', () => {
     await page.getByTestId('timeline-chart').scrollIntoViewIfNeeded();
     await page.screenshot({ path: repoPath('docs/simulator-timeline-finished.png'), fullPage: true });
 
-    // The scenario is remembered for this group.
+    // The scenario is remembered for this group; its incident is offered, not silently restored.
     await page.reload();
     await expect(page.getByLabel('Requests per second')).toHaveValue('10');
+    await expect(page.getByLabel('Start of incident 1')).toHaveCount(0);
+    await page.getByTestId('incident-offer').getByRole('button', { name: 'Restore it' }).click();
     await expect(page.getByLabel('Start of incident 1')).toHaveValue('60');
   });
 

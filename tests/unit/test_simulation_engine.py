@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +15,7 @@ from gql_server.core.domain.errors import ValidationError
 from gql_server.core.domain.injection import FailureRule, InjectionPlan, LatencyRule
 from gql_server.core.domain.models import ErrorKind, GroupDeployment, RoutingGroup, Strategy
 from gql_server.core.domain.traces import AttemptTrace, RequestTrace, TraceStatus
+from gql_server.core.litellm_adapter.state.run_cooldowns import CooldownSpan
 from gql_server.core.litellm_adapter.tracing import DeploymentLabel
 from gql_server.core.simulation.engine import SimulationProgress, SimulationRun, run_simulation
 from gql_server.core.simulation.request import SimulationRequest, validate_simulation_request
@@ -68,6 +70,13 @@ class FakeFailover:
             model_id: DeploymentLabel(model_id.title(), model_id.split("-")[0], depth)
             for depth, (model_id,) in enumerate(self.tiers)
         }
+
+    @property
+    def injection_seed(self) -> int | None:
+        return None  # draws its own failures from the plan, not a litellm injector
+
+    def cooldown_spans(self) -> Sequence[CooldownSpan]:
+        return ()
 
     async def call(self, messages: list[dict[str, str]], *, request_index: int = 0) -> Outcome:
         self.calls += 1

@@ -11,7 +11,7 @@ non-streamed ModelResponse's `_hidden_params`.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -27,10 +27,11 @@ from gql_server.core.domain.models import (
     Deployment,
     RoutingGroup,
 )
+from gql_server.core.domain.rate_limits import RealCallGate
 from gql_server.core.domain.traces import RequestTrace, SkippedDeployment, SkipReason
 from gql_server.core.litellm_adapter.call_setup import inline_call_setup
-from gql_server.core.litellm_adapter.failures import FailureInjector
-from gql_server.core.litellm_adapter.state.run_cooldowns import RunCooldownStore
+from gql_server.core.litellm_adapter.failures import FailureInjector, refused_call
+from gql_server.core.litellm_adapter.state.run_cooldowns import CooldownSpan, RunCooldownStore
 from gql_server.core.litellm_adapter.tracing import (
     NAMESPACE_SEPARATOR,
     REQUEST_KEY,
@@ -85,10 +86,20 @@ class BuiltRouter:
     cooldowns: RunCooldownStore | None = None  # a throwaway Router's own, on its run's clock
     attempt_seconds: dict[str, float] | None = None  # litellm call id -> attempt time (latency)
     inline_setup: bool = False  # litellm's call set-up does no I/O for any deployment (call_setup)
+    call_gate: RealCallGate | None = None  # budgets attempts that reach a real provider
 
     def router_id(self, model_id: str) -> str:
         """The id the Router knows `model_id` by."""
         return f"{self.namespace}{NAMESPACE_SEPARATOR}{model_id}" if self.namespace else model_id
+
+    @property
+    def injection_seed(self) -> int | None:
+        """The seed its injected failures draw from (None: nothing injected)."""
+        return self.injector.seed if self.injector is not None else None
+
+    def cooldown_spans(self) -> Sequence[CooldownSpan]:
+        """A throwaway Router's cooldowns so far, in start order; () for a live Router."""
+        return self.cooldowns.events if self.cooldowns is not None else ()
 
     def routing_failed(self, exc: BaseException) -> RoutingFailedError:
         """The Router's final error, told without the throwaway Router's internal namespace
@@ -107,7 +118,7 @@ class BuiltRouter:
         if kwargs.get("stream"):
             raise ValueError("call() does not stream; use stream()")
         before = None
-        if self.injector is not None or self.lean:
+        if self.injector is not None or self.lean or self.call_gate is not None:
             before = partial(self._prepare_attempt, request_index)
         recorder = RequestRecorder(
             request_index,
@@ -137,8 +148,14 @@ class BuiltRouter:
                 trace = recorder.finish(final_deployment_id=None, error=failure)
                 return CallOutcome(response=None, error=failure, trace=trace)
         response = cast(ModelResponse, answer)
+        final = answering_deployment(response)
+        if self.call_gate is not None and not self.mock and final is not None:
+            answered = self.deployments.get(recorder.real_id(final))
+            if answered is not None and not answered.has_mock_response:
+                usage = getattr(response, "usage", None)
+                self.call_gate.used(int(getattr(usage, "total_tokens", 0) or 0))
         trace = recorder.finish(
-            final_deployment_id=answering_deployment(response),
+            final_deployment_id=final,
             response_text=response_text(response),
         )
         return CallOutcome(response=response, error=None, trace=trace)
@@ -151,6 +168,11 @@ class BuiltRouter:
         if self.lean:
             tokens = None if self.injector is None else self.injector.tokens_for(request_index)
             kwargs = _priced_mock(kwargs, self.deployments.get(deployment_id), tokens)
+        if self.call_gate is not None and kwargs.get("mock_response") is None:
+            # Counted where the provider call is made: every retry and fallback is one.
+            refusal = await self.call_gate.admit()
+            if refusal is not None:
+                kwargs = {**kwargs, "mock_response": refused_call(refusal, kwargs)}
         return kwargs
 
     def _skips(self, visited: Collection[str], depth: int) -> Iterator[SkippedDeployment]:

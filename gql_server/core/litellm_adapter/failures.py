@@ -66,6 +66,14 @@ def error_kind_of(error: BaseException) -> ErrorKind:
     return ErrorKind.SERVER_ERROR
 
 
+def refused_call(reason: str, kwargs: Mapping[str, Any]) -> Exception:
+    """The error of an attempt the caller's real-call budget refused: a rate limit raised inside
+    the attempt (so the Router reacts as to a provider's 429), with no provider called."""
+    model = str(kwargs.get("model", ""))
+    provider = str(kwargs.get("custom_llm_provider") or model.partition("/")[0] or "openai")
+    return litellm_errors.RateLimitError(message=reason, model=model, llm_provider=provider)
+
+
 @dataclass(frozen=True)
 class AttemptDraw:
     latency_s: float

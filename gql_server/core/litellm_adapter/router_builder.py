@@ -35,6 +35,7 @@ from gql_server.core.domain.models import (
     RoutingGroup,
     Strategy,
 )
+from gql_server.core.domain.rate_limits import RealCallGate
 from gql_server.core.domain.secret_box import reveal
 from gql_server.core.litellm_adapter import memo as litellm_memo
 from gql_server.core.litellm_adapter.built_router import BuiltRouter, SharedState
@@ -72,6 +73,7 @@ def build_router(
     lean: bool = False,
     isolated: bool | None = None,
     shared_state: SharedState | None = None,
+    call_gate: RealCallGate | None = None,
 ) -> BuiltRouter:
     """Build the group's Router.
 
@@ -84,6 +86,7 @@ def build_router(
     latencies and in-flight counts into the live Router of the same group.
     `shared_state`: live Routers only (never a throwaway one: injected failures must not cool
     down a live deployment anywhere).
+    `call_gate`: asked before every attempt that would reach a real provider (a key's budget).
     """
     if shared_state is not None and plan is not None:
         raise ValueError("a Router with injected failures never shares routing state")
@@ -161,6 +164,7 @@ def build_router(
         namespace=namespace,
         cooldowns=cooldowns,
         attempt_seconds=attempt_seconds,
+        call_gate=call_gate,
         inline_setup=all(
             mock or d.has_mock_response or d.provider in ASYNC_SETUP_PROVIDERS
             for d in (deployments[gd.model_id] for gd in group.deployments)

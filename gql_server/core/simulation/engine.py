@@ -229,9 +229,9 @@ class SimulationRun:
             return request.seed
         if request.plan.seed is not None:
             return request.plan.seed
-        injector = getattr(self._built, "injector", None)
-        if injector is not None:
-            return int(injector.seed)
+        injected = self._built.injection_seed
+        if injected is not None:
+            return injected
         return random.SystemRandom().getrandbits(63)
 
     @staticmethod
@@ -245,16 +245,13 @@ class SimulationRun:
         return None
 
     def _cooldown_events(self, now: float) -> list[CooldownEvent]:
-        store = getattr(self._built, "cooldowns", None)
-        if store is None:
-            return []
         return [
             CooldownEvent(
                 deployment_id=span.deployment_id,
                 start_ms=(span.start - self._origin) * 1000,
                 end_ms=(span.end - self._origin) * 1000 if span.end <= now else None,
             )
-            for span in store.events
+            for span in self._built.cooldown_spans()
         ]
 
     async def _schedule(

@@ -163,14 +163,23 @@ function SavedSimulations({ group }: SimulationTabProps) {
                     <br />
                     <span className="hint">{describeInput(run.input)}</span>
                   </span>
-                  <span>
-                    {formatCount(s.totalRequests)} requests · {formatPercent(s.successfulRequests, s.totalRequests)} ok
+                  <span data-testid="history-outcome">
+                    {formatCount(s.totalRequests)} requests · {formatPercent(s.successfulRequests, s.totalRequests)}{' '}
+                    succeeded
                     {s.stoppedReason ? (
-                      <span className="badge badge-muted" title={s.stoppedReason} data-testid="history-stopped">
-                        stopped early
-                      </span>
+                      <>
+                        {' '}
+                        <span className="badge badge-muted" title={s.stoppedReason} data-testid="history-stopped">
+                          stopped early
+                        </span>
+                      </>
                     ) : (
-                      s.cancelled && <span className="badge badge-muted">cancelled</span>
+                      s.cancelled && (
+                        <>
+                          {' '}
+                          <span className="badge badge-muted">cancelled before the end</span>
+                        </>
+                      )
                     )}
                   </span>
                 </button>
