@@ -126,7 +126,7 @@ async def load_replay(
                 elsewhere[deployment_id] = tuple(_recorded(a, window) for a in near)
     return ReplaySource(
         window,
-        _requests(entries, window),
+        recorded_requests(entries, window),
         {d: tuple(a) for d, a in behaviour.items()},
         {d: a for d, a in elsewhere.items() if a},
     )
@@ -156,11 +156,13 @@ async def recorded_timeline(
         raise ValidationError(errors)
     async with uow() as session:
         entries = await session.request_log.in_order(scoped_query(who, group.group_id, window))
-    source = ReplaySource(window, _requests(entries, window))
+    source = ReplaySource(window, recorded_requests(entries, window))
     return timeline_of(source, [d.model_id for d in group.deployments], width)
 
 
-def _requests(entries: list[RequestLogEntry], window: ReplayWindow) -> tuple[RecordedRequest, ...]:
+def recorded_requests(
+    entries: list[RequestLogEntry], window: ReplayWindow
+) -> tuple[RecordedRequest, ...]:
     return tuple(
         RecordedRequest(
             at_s=(e.started_at - window.start).total_seconds(),

@@ -41,7 +41,14 @@ def group_of(strategy: Strategy, members: tuple[str, ...] = TIERS) -> RoutingGro
     )
 
 
-def as_source(traces: list[RequestTrace], duration_s: float) -> ReplaySource:
+# What the simulator's mock answer to its default prompt uses (about 4 characters a token), so
+# a usage-based replay sees the sizes the recorded run saw.
+SIM_TOKENS = (7, 12)
+
+
+def as_source(
+    traces: list[RequestTrace], duration_s: float, tokens: tuple[int, int] = SIM_TOKENS
+) -> ReplaySource:
     requests = []
     behaviour: dict[str, list[RecordedAttempt]] = {}
     for t in sorted(traces, key=lambda t: (t.started_at_ms, t.request_index)):
@@ -55,14 +62,21 @@ def as_source(traces: list[RequestTrace], duration_s: float) -> ReplaySource:
             behaviour.setdefault(a.deployment_id, []).append(a)
         requests.append(
             RecordedRequest(
-                t.started_at_ms / 1000, 30, 70, t.final_deployment_id, t.latency_ms, 0.001, attempts
+                t.started_at_ms / 1000,
+                *tokens,
+                t.final_deployment_id,
+                t.latency_ms,
+                0.001,
+                attempts,
             )
         )
     window = ReplayWindow(START, START + timedelta(seconds=duration_s))
     return ReplaySource(window, tuple(requests), {d: tuple(a) for d, a in behaviour.items()})
 
 
-def recorded(strategy: Strategy, duration_s: float = 120) -> ReplaySource:
+def recorded(
+    strategy: Strategy, duration_s: float = 120, tokens: tuple[int, int] = SIM_TOKENS
+) -> ReplaySource:
     """Two minutes at 10/s: Nebius fails 20% throughout and rate-limits from 30 s to 60 s."""
     request = SimulationRequest(
         0,
@@ -77,7 +91,7 @@ def recorded(strategy: Strategy, duration_s: float = 120) -> ReplaySource:
     )
     group = group_of(strategy)
     _, traces, _ = simulate(group, deployments_for(group), request)
-    return as_source(traces, duration_s)
+    return as_source(traces, duration_s, tokens)
 
 
 def replay(group: RoutingGroup, source: ReplaySource, seed: int = 3) -> SimulationSummary:
@@ -122,7 +136,7 @@ def test_a_draft_with_a_deployment_never_recorded_lists_it_as_assumed() -> None:
 
 
 def test_replay_uses_the_recorded_tokens() -> None:
-    source = recorded(Strategy.PRIORITY_FAILOVER, duration_s=10)
+    source = recorded(Strategy.PRIORITY_FAILOVER, duration_s=10, tokens=(30, 70))
     group = group_of(Strategy.PRIORITY_FAILOVER)
     priced = deployments_for(group, input_cost_per_token=1e-6, output_cost_per_token=2e-6)
     request = SimulationRequest(0, 0, seed=1, replay=source)
