@@ -18,7 +18,9 @@ import asyncio
 import collections
 import contextlib
 import random
+import signal
 import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -127,17 +129,18 @@ def _row(label: str, value: str, note: str = "") -> str:
 
 @contextlib.contextmanager
 def profiled(pid: int, out: Path, seconds: int) -> collections.abc.Iterator[None]:
+    spy = str(Path(sys.executable).with_name("py-spy"))
     command = [
-        "py-spy", "record", "--pid", str(pid), "--subprocesses", "--format", "raw",
+        spy, "record", "--pid", str(pid), "--subprocesses", "--format", "raw",
         "--duration", str(seconds), "--rate", "50", "--output", str(out), "--nonblocking",
     ]  # fmt: skip
-    spy = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    running = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         yield
     finally:
-        spy.terminate()
+        running.send_signal(signal.SIGINT)  # py-spy writes its profile on SIGINT
         with contextlib.suppress(subprocess.TimeoutExpired):
-            spy.wait(timeout=30)
+            running.wait(timeout=60)
 
 
 def print_profile(out: Path, top: int = 12) -> None:
@@ -238,8 +241,6 @@ async def replay_hour(server: Served, seconds: float = SECONDS, profile: bool = 
 
 
 if __name__ == "__main__":
-    import sys
-
     from benchmarks.serve import served
 
     async def _main() -> None:

@@ -125,14 +125,14 @@ def test_replaying_failover_over_its_own_window_ends_where_it_ended() -> None:
 
 def test_a_draft_with_a_deployment_never_recorded_lists_it_as_assumed() -> None:
     source = recorded(Strategy.PRIORITY_FAILOVER)
-    draft = group_of(Strategy.PRIORITY_FAILOVER, ("fireworks", "newcomer", "azure"))
+    draft = group_of(Strategy.PRIORITY_FAILOVER, ("newcomer", "fireworks", "azure"))
 
     report = replay(draft, source).replay
 
     assert report is not None
     assert report.assumed_deployments == ["newcomer", "azure"]  # azure: never tried either
-    # Nebius (the record's first choice, failing 20%) is gone: most requests now end elsewhere.
-    assert report.same_final_deployment < 0.5
+    # The newcomer comes first and (assumed) answers everything: no request ends as recorded.
+    assert report.same_final_deployment == 0.0
 
 
 def test_replay_uses_the_recorded_tokens() -> None:
