@@ -80,6 +80,8 @@ def _uvicorn_options(settings: Settings) -> dict[str, Any]:
         # A websocket frame above the GraphQL body limit is refused while it is read.
         "ws_max_size": settings.graphql_max_body_bytes,
         "timeout_graceful_shutdown": math.ceil(settings.shutdown_timeout_seconds),
+        # uvicorn would take X-Forwarded-For from 127.0.0.1 as the client: TRUSTED_PROXIES decides.
+        "proxy_headers": False,
     }
 
 

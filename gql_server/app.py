@@ -29,7 +29,7 @@ from gql_server.core.litellm_adapter.heap import freeze_startup_heap
 from gql_server.core.routing.registry import RouterRegistry
 from gql_server.events import GROUPS_CHANNEL, KEYS_CHANNEL, RedisEventBus, make_event_bus
 from gql_server.graphql_endpoint import GraphQLView, SocketLimits
-from gql_server.http_limits import BodyLimitMiddleware, BodyLimits
+from gql_server.http_limits import BodyLimitMiddleware, BodyLimits, TrustedProxies
 from gql_server.metrics_endpoint import metrics_route
 from gql_server.openai_api import openai_routes
 from gql_server.runtime import Runtime
@@ -141,6 +141,8 @@ class _LazyGraphQL:
         self._sockets = SocketLimits(
             init_timeout_seconds=settings.ws_connection_init_timeout_seconds,
             max_unauthenticated=settings.max_unauthenticated_sockets,
+            max_unauthenticated_per_client=settings.max_unauthenticated_sockets_per_client,
+            trusted_proxies=TrustedProxies.parse(settings.trusted_proxies),
         )
         self._view: GraphQLView | None = None
 
@@ -182,6 +184,7 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
             groups,
             bus,
             max_per_key=settings.max_simulations_per_key,
+            max_simulated_s_per_key=settings.max_simulated_seconds_per_key,
             workers=settings.simulation_workers or default_size(),
             log_retention=timedelta(days=settings.request_log_retention_days),
             access=access,

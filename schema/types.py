@@ -387,6 +387,11 @@ class RequestTraceType:
         default=0.0, description="ms since the run started, on its clock"
     )
     skipped: list[SkippedDeployment] = strawberry.field(default_factory=list)
+    request_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="A /v1 request's x-request-id (the request log's requestId); null in "
+        "simulations",
+    )
 
     @classmethod
     def from_domain(cls, r: RequestTrace) -> RequestTraceType:
@@ -409,4 +414,5 @@ class RequestTraceType:
                 )
                 for s in r.skipped
             ],
+            request_id=strawberry.ID(r.request_id) if r.request_id else None,
         )

@@ -113,7 +113,10 @@ class LiveTrafficService:
     # -- this instance's requests, out to the bus ------------------------------------------------
 
     def on_finished(self, finished: FinishedRequest) -> None:
-        """The `TrafficHook` listener: cheap, no await."""
+        """The `TrafficHook` listener: cheap, no await. Requests refused before routing have no
+        trace to show."""
+        if not finished.routed:
+            return
         self._pending.append(finished)
         self._wake.set()
 

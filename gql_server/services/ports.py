@@ -188,7 +188,9 @@ class LoggedAttempt:
 
 
 class RequestLogRepository(Protocol):
-    async def add_many(self, entries: builtins.list[RequestLogEntry]) -> None: ...
+    async def add_many(self, entries: builtins.list[RequestLogEntry]) -> None:
+        """Raise DuplicateKey when a request id is already logged (or twice in `entries`)."""
+
     async def count(self, query: RequestLogQuery) -> int: ...
     async def in_order(self, query: RequestLogQuery) -> builtins.list[RequestLogEntry]:
         """Oldest first, without message content."""

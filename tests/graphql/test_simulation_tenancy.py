@@ -69,3 +69,78 @@ async def test_the_master_keys_draft_may_name_any_deployment(gql: SchemaClient) 
     summary = (await _events(gql, gid, foreign))[-1]
     assert summary["__typename"] == "SimulationSummary"
     assert {d["deploymentId"] for d in summary["trafficDistribution"]} == {FOREIGN}
+
+
+# Issue 20, J: a key cannot hold a simulation slot for hours; the master key sees and stops any.
+NEBIUS = "nebius-llama-3.3-70b"
+SUMMARY_REASON = """
+subscription($id: ID!, $input: SimulationInput!) {
+  simulateTraffic(id: $id, input: $input) {
+    __typename
+    ... on SimulationSummary { totalRequests cancelled stoppedReason simulatedDurationMs }
+    ... on ValidationError { fieldErrors { field message } }
+  }
+}"""
+ACTIVE = """{ activeSimulations { simulationId routingGroupId startedBy startedAt
+                                completed total simulatedMs mock } }"""
+
+
+async def test_a_keys_run_may_not_ask_for_more_than_an_hour_or_100_incidents(
+    gql: SchemaClient,
+) -> None:
+    team, gid = await _team_client(gql)
+    day = {"traffic": {"ratePerSecond": 0.05, "durationSeconds": 7200}}
+    (long_run,) = await _events(team, gid, day)
+    assert long_run["__typename"] == "ValidationError"
+    assert [e["field"] for e in long_run["fieldErrors"]] == ["traffic.durationSeconds"]
+
+    incident = {"modelId": NEBIUS, "startSeconds": 1, "endSeconds": 2}
+    many = {**SIM, "incidents": [incident] * 101}
+    (crowded,) = await _events(team, gid, many)
+    assert crowded["__typename"] == "ValidationError"
+    assert [e["field"] for e in crowded["fieldErrors"]] == ["incidents"]
+
+    # The master key keeps the 24 h and validation's own bounds.
+    master = [e async for e in gql.subscribe(SUMMARY_REASON, id=gid, input={**SIM, **day})]
+    assert master[-1]["simulateTraffic"]["__typename"] == "SimulationSummary"
+
+
+async def test_a_keys_closed_loop_stops_itself_at_an_hour_of_simulated_time(
+    gql: SchemaClient,
+) -> None:
+    team, gid = await _team_client(gql)
+    # Ten requests of ten minutes each, one at a time: 100 simulated minutes.
+    slow = {"numRequests": 10, "concurrency": 1, "latency": [{"modelId": NEBIUS, "meanMs": 6e5}]}
+    events = [
+        e["simulateTraffic"] async for e in team.subscribe(SUMMARY_REASON, id=gid, input=slow)
+    ]
+    summary = events[-1]
+    assert summary["__typename"] == "SimulationSummary"
+    assert "3,600 simulated seconds" in summary["stoppedReason"]
+    assert summary["simulatedDurationMs"] <= 3600 * 1000 + 1
+    assert summary["totalRequests"] < 10
+
+
+async def test_the_master_key_sees_every_running_simulation_and_stops_any(
+    gql: SchemaClient,
+) -> None:
+    team, gid = await _team_client(gql)
+    long = {"numRequests": 100000, "concurrency": 1, "latency": [{"modelId": NEBIUS, "meanMs": 1}]}
+    stream = team.subscribe(SIMULATE, id=gid, input=long)
+    first = (await anext(stream))["simulateTraffic"]
+    assert first["__typename"] == "SimulationProgress"
+
+    (running,) = (await gql.execute(ACTIVE))["activeSimulations"]
+    assert running["simulationId"] == first["simulationId"]
+    assert (running["routingGroupId"], running["startedBy"]) == (gid, "key:team-a")
+    assert 0 < running["completed"] <= running["total"] == 100000
+    assert running["mock"] is True
+
+    denied = await team.schema.execute(ACTIVE, context_value=team.context())
+    assert denied.errors and "master key" in denied.errors[0].message
+
+    stop = "mutation($sid: ID!) { stopSimulation(simulationId: $sid) }"
+    assert (await gql.execute(stop, sid=running["simulationId"]))["stopSimulation"] is True
+    rest = [e["simulateTraffic"] async for e in stream]
+    assert rest[-1]["__typename"] == "SimulationSummary" and rest[-1]["cancelled"] is True
+    assert (await gql.execute(ACTIVE))["activeSimulations"] == []

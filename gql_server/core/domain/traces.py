@@ -61,3 +61,4 @@ class RequestTrace:
     finished_at_ms: float | None = None  # wall clock (epoch ms) when the request finished
     started_at_ms: float = 0.0  # since the run (or test) started, on its clock
     skipped: tuple[SkippedDeployment, ...] = ()  # in the order the Router passed them over
+    request_id: str | None = None  # a /v1 request's x-request-id (None in simulations)

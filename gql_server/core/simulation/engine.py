@@ -34,16 +34,18 @@ from collections.abc import (
     Sequence,
 )
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from gql_server.core.domain.models import Strategy
 from gql_server.core.domain.scenario import (
     DEFAULT_TIMELINE_BUCKETS,
     MAX_SIMULATED_SECONDS,
+    SIMULATED_EPOCH,
     SimulationClock,
 )
 from gql_server.core.domain.traces import RequestTrace
 from gql_server.core.litellm_adapter.run_context import RunContext, current_run, install_run_random
-from gql_server.core.litellm_adapter.state.usage_minutes import install_run_minutes
+from gql_server.core.litellm_adapter.state.usage_minutes import install_run_minutes, start_run_at
 from gql_server.core.litellm_adapter.virtual_clock import is_virtual
 from gql_server.core.routing.tester import RoutedGroup, chat_messages
 from gql_server.core.simulation.replay import replay_report
@@ -64,6 +66,15 @@ CAPPED_REASON = (
     f"reached the cap of {MAX_SIMULATED_SECONDS:,.0f} simulated seconds (24 hours): "
     "requests still in flight were dropped and no more were started"
 )
+
+
+def capped_reason(cap_s: float) -> str:
+    if cap_s >= MAX_SIMULATED_SECONDS:
+        return CAPPED_REASON
+    return (
+        f"reached this caller's cap of {cap_s:,.0f} simulated seconds: "
+        "requests still in flight were dropped and no more were started"
+    )
 
 
 @dataclass(frozen=True)
@@ -153,6 +164,8 @@ class SimulationRun:
         # Every task of the run sees the run: its clock origin and its own random generator.
         install_run_random()
         install_run_minutes()  # rpm/tpm minutes turn with the run's clock
+        start_at = self._start_at(loop)
+        start_run_at(start_at, self._origin)
         context = contextvars.copy_context()
         context.run(current_run.set, RunContext(self._origin, random.Random(seed)))  # noqa: S311
         started = time.perf_counter()
@@ -176,7 +189,8 @@ class SimulationRun:
                 )
             ]
         self._live_workers = len(workers)
-        cap = loop.call_at(self._origin + MAX_SIMULATED_SECONDS, self._reach_cap)
+        cap_s = min(self._request.max_simulated_s, MAX_SIMULATED_SECONDS)
+        cap = loop.call_at(self._origin + cap_s, self._reach_cap)
         try:
             # aclosing: a left-behind inner generator would be finalised later, in a new task.
             async with contextlib.aclosing(self._batches(queue, workers)) as batches:
@@ -209,7 +223,9 @@ class SimulationRun:
                 cooldowns=cooldowns,
                 total_cost_usd=accumulator.total_cost_usd,
                 seed=seed,
-                stopped_reason=CAPPED_REASON if self._capped else None,
+                stopped_reason=capped_reason(cap_s) if self._capped else None,
+                start_at=start_at,
+                gateway_overhead_ms=request.injection_plan().gateway_overhead_ms,
                 replay=(
                     None
                     if replay is None
@@ -233,6 +249,13 @@ class SimulationRun:
         if injected is not None:
             return injected
         return random.SystemRandom().getrandbits(63)
+
+    def _start_at(self, loop: asyncio.AbstractEventLoop) -> datetime:
+        """The wall time the run's clock starts at: now on the wall clock; on a virtual clock
+        the request's (a service settles it), else SIMULATED_EPOCH, the same on every run."""
+        if not is_virtual(loop):
+            return datetime.now(UTC)
+        return self._request.start_at or SIMULATED_EPOCH
 
     @staticmethod
     def _bucket_ms(request: SimulationRequest) -> float | None:

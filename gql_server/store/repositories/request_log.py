@@ -14,6 +14,7 @@ from gql_server.services.ports import (
     RequestLogQuery,
     SpendTotal,
 )
+from gql_server.store.errors import duplicate_key_as_domain_error
 from gql_server.store.repositories._rows import affected_rows, fetch_all
 from gql_server.store.tables import RequestLogAttemptRow, RequestLogRow
 
@@ -41,7 +42,8 @@ class SqlRequestLogRepository:
     async def add_many(self, entries: list[RequestLogEntry]) -> None:
         if entries:
             rows = [{name: getattr(e, name) for name in _FIELDS} for e in entries]
-            await self._session.execute(insert(RequestLogRow), rows)
+            async with duplicate_key_as_domain_error():
+                await self._session.execute(insert(RequestLogRow), rows)
             attempts = [row for e in entries for row in _attempt_rows(e)]
             if attempts:
                 await self._session.execute(insert(RequestLogAttemptRow), attempts)

@@ -18,6 +18,7 @@ import {
   type FlowNodeKind,
 } from '../utils/flow-graph';
 import { STATIC_FLOW_PROPS } from '@/lib/static-flow';
+import '@/components/flow/flow.css';
 
 const EDGE_COLORS: Record<FlowEdgeKind, string> = {
   route: '#2563eb',

@@ -7,6 +7,7 @@ import { getApiKey } from '@/lib/auth';
 import { freshKeys } from '@/lib/fresh-keys';
 import { KeysQuery, TeamsQuery } from '../api/documents';
 import { KEY_PLACEHOLDER, RESPONSE_HEADERS, baseUrl, maskKey, snippet, type SnippetLanguage } from '../utils/snippets';
+import '../routing-groups.css';
 
 type KeyChoice = 'placeholder' | 'signed-in' | 'paste' | `fresh:${string}`;
 

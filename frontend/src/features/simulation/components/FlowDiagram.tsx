@@ -31,7 +31,7 @@ import {
 const LABEL_SHIFT: Record<LabelAlign, string> = { center: '-50%', left: '0%', right: '-100%' };
 import type { DeploymentRef, TrafficCounts } from '../utils/traffic-counts';
 import { formatCount } from '../utils/format';
-import '../simulation.css';
+import '@/components/flow/flow.css';
 
 export const EDGE_COLORS: Record<FlowEdgeKind, string> = {
   primary: '#2563eb',

@@ -9,6 +9,7 @@ import { cooldownWindows, niceCeiling, timelineRows, type TimeWindow } from '../
 import type { TimelineBucket } from '../utils/timeline';
 import type { IncidentWindow } from '../utils/run-view';
 import { formatCount } from '../utils/format';
+import '../timeline.css';
 
 export const DEPLOYMENT_COLORS = ['#2563eb', '#0d9488', '#9333ea', '#db2777', '#65a30d', '#0891b2', '#c2410c'];
 const FAILURE_COLOR = '#dc2626';
