@@ -44,8 +44,8 @@ from gql_server.core.domain.scenario import (
     SimulationClock,
 )
 from gql_server.core.domain.traces import RequestTrace
-from gql_server.core.litellm_adapter.run_context import RunContext, current_run, install_run_random
-from gql_server.core.litellm_adapter.state.usage_minutes import install_run_minutes, start_run_at
+from gql_server.core.litellm_adapter.run_context import RunContext, current_run
+from gql_server.core.litellm_adapter.state.usage_minutes import start_run_at
 from gql_server.core.litellm_adapter.virtual_clock import is_virtual
 from gql_server.core.routing.tester import RoutedGroup, chat_messages
 from gql_server.core.simulation.replay import replay_report
@@ -161,9 +161,8 @@ class SimulationRun:
         queue: asyncio.Queue[RequestTrace] = asyncio.Queue(
             maxsize=max(2 * self._batch_max, request.concurrency)
         )
-        # Every task of the run sees the run: its clock origin and its own random generator.
-        install_run_random()
-        install_run_minutes()  # rpm/tpm minutes turn with the run's clock
+        # Every task of the run sees the run: its clock origin and its own random generator
+        # (which litellm draws from, and its rpm/tpm minutes follow: litellm_adapter.install).
         start_at = self._start_at(loop)
         start_run_at(start_at, self._origin)
         context = contextvars.copy_context()
