@@ -175,7 +175,9 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
     windows = None
     if settings.redis_url:
         windows = RedisRateWindows(settings.redis_url, namespace=settings.redis_namespace)
-    access = AccessService(uow, bus, master_key, key_cache, windows)
+    access = AccessService(
+        uow, bus, master_key, key_cache, windows, key_cache_ttl_s=settings.key_cache_ttl_seconds
+    )
     services = Services(
         groups=groups,
         deployments=DeploymentService(uow, box),
