@@ -175,7 +175,9 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
     windows = None
     if settings.redis_url:
         windows = RedisRateWindows(settings.redis_url, namespace=settings.redis_namespace)
-    access = AccessService(uow, bus, master_key, key_cache, windows)
+    access = AccessService(
+        uow, bus, master_key, key_cache, windows, key_cache_ttl_s=settings.key_cache_ttl_seconds
+    )
     services = Services(
         groups=groups,
         deployments=DeploymentService(uow, box),
@@ -188,6 +190,7 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
             max_per_key=settings.max_simulations_per_key,
             max_simulated_s_per_key=settings.max_simulated_seconds_per_key,
             workers=settings.simulation_workers or default_size(),
+            log_retention=timedelta(days=settings.request_log_retention_days),
             access=access,
         ),
         traffic=TrafficHook(),
