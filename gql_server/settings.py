@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from gql_server.http_limits import TrustedProxies
+
 _PLACEHOLDERS = {"changeme", "change-me", "secret", "sk-1234", "master", "password"}
 
 
@@ -55,6 +57,12 @@ class Settings(BaseSettings):
         default=10.0, gt=0, le=300, allow_inf_nan=False
     )
     max_unauthenticated_sockets: int = Field(default=200, ge=1, le=100_000)
+    # ... and at most this many from one client address (a socket signed in at the upgrade,
+    # with `Authorization: Bearer`, never waits and is never refused by either cap).
+    max_unauthenticated_sockets_per_client: int = Field(default=10, ge=1, le=100_000)
+    # Proxies whose `X-Forwarded-For` names the client (comma-separated IPs or CIDRs); from
+    # anyone else the header is ignored and the socket's peer is the client.
+    trusted_proxies: str = ""
     # SIGTERM: stop accepting, stop simulations (their cancelled summaries are sent and saved),
     # close sockets, and exit within this many seconds; a second SIGTERM exits at once.
     shutdown_timeout_seconds: float = Field(default=15.0, gt=0, le=600, allow_inf_nan=False)
@@ -69,6 +77,12 @@ class Settings(BaseSettings):
         secret = value.get_secret_value()
         if secret.lower() in _PLACEHOLDERS or len(secret) < 16:
             raise ValueError("SECRET_KEY must be at least 16 characters and not a placeholder")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        TrustedProxies.parse(value)  # ValueError names the bad entry
         return value
 
     @field_validator("master_key")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, TypeVar
 
 import strawberry
@@ -221,9 +222,17 @@ class DeploymentFailureInput:
     model_id: strawberry.ID
     failure_rate: float
     error_kind: ErrorKind = models.ErrorKind.SERVER_ERROR
+    retry_after_seconds: float | None = strawberry.field(
+        default=None,
+        description="The failures carry a Retry-After header of this many seconds (whole "
+        "seconds, rounded up), as a provider's 429 does: litellm cools the deployment down and "
+        "sleeps retries for as long",
+    )
 
     def to_domain(self) -> tuple[str, FailureRule]:
-        return str(self.model_id), FailureRule(self.failure_rate, models.ErrorKind(self.error_kind))
+        return str(self.model_id), FailureRule(
+            self.failure_rate, models.ErrorKind(self.error_kind), self.retry_after_seconds
+        )
 
 
 @strawberry.input
@@ -243,9 +252,21 @@ class TrafficInput:
     rate_per_second: float
     duration_seconds: float
     pattern: TrafficPattern = TrafficPattern.CONSTANT
+    prompt_tokens: int | None = strawberry.field(
+        default=None, description="Mean prompt tokens a request sends; null: 500"
+    )
+    completion_tokens: int | None = strawberry.field(
+        default=None, description="Mean completion tokens an answer has; null: 200"
+    )
 
     def to_domain(self) -> TrafficSpec:
-        return TrafficSpec(self.rate_per_second, self.duration_seconds, self.pattern)
+        return TrafficSpec(
+            self.rate_per_second,
+            self.duration_seconds,
+            self.pattern,
+            prompt_tokens=self.prompt_tokens,
+            completion_tokens=self.completion_tokens,
+        )
 
 
 @strawberry.input(
@@ -259,6 +280,11 @@ class IncidentInput:
     failure_rate: float = 1.0
     error_kind: ErrorKind = models.ErrorKind.SERVER_ERROR
     added_latency_ms: float = 0.0
+    retry_after_seconds: float | None = strawberry.field(
+        default=None,
+        description="The window's failures carry a Retry-After header of this many seconds, "
+        "as a provider's 429 does",
+    )
 
     def to_domain(self) -> Incident:
         return Incident(
@@ -268,6 +294,7 @@ class IncidentInput:
             failure_rate=self.failure_rate,
             error_kind=models.ErrorKind(self.error_kind),
             added_latency_ms=self.added_latency_ms,
+            retry_after_s=self.retry_after_seconds,
         )
 
 
@@ -297,6 +324,17 @@ class SimulationInput:
     timeline_bucket_seconds: float | None = strawberry.field(
         default=None, description="null: chosen so the run has about 60 buckets"
     )
+    start_at: datetime | None = strawberry.field(
+        default=None,
+        description="The wall time the run's clock starts at (rpm/tpm windows are calendar "
+        "minutes, so where in its minute a run starts matters); virtual clock only. null: the "
+        "replay window's start when replaying, else now",
+    )
+    gateway_overhead_ms: float | None = strawberry.field(
+        default=None,
+        description="Added to every attempt's latency: the gateway's own time around a "
+        "provider's answer. null: the overhead measured in this group's recorded traffic, else 0",
+    )
 
     def draft_changes(self) -> dict[str, Any] | None:
         return None if self.draft is None else self.draft.changes()
@@ -321,4 +359,6 @@ class SimulationInput:
             traffic=self.traffic.to_domain() if self.traffic is not None else None,
             incidents=tuple(i.to_domain() for i in self.incidents or ()),
             timeline_bucket_s=self.timeline_bucket_seconds,
+            start_at=self.start_at,
+            gateway_overhead_ms=self.gateway_overhead_ms,
         )

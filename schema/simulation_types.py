@@ -9,6 +9,7 @@ from typing import Any, cast
 import strawberry
 from strawberry.scalars import JSON
 
+from gql_server.core.domain.scenario import SIMULATED_EPOCH
 from gql_server.core.routing.tester import TestOutcome
 from gql_server.core.simulation import stats
 from gql_server.core.simulation.engine import SimulationProgress as DomainProgress
@@ -200,6 +201,12 @@ class SimulationSummary:
         description="Why the run stopped itself before every request finished (it reached the "
         "24 h simulated cap); null when it did not. A user's stop shows as `cancelled` alone.",
     )
+    start_at: datetime = strawberry.field(
+        default=SIMULATED_EPOCH, description="The wall time the run's clock started at"
+    )
+    gateway_overhead_ms: float = strawberry.field(
+        default=0.0, description="Added to every attempt's latency in this run"
+    )
 
     @classmethod
     def from_domain(cls, s: stats.SimulationSummary) -> SimulationSummary:
@@ -230,7 +237,19 @@ class SimulationSummary:
             total_cost_usd=d.get("total_cost_usd", 0.0),
             seed=d.get("seed"),
             stopped_reason=d.get("stopped_reason"),
+            # Runs saved before startAt existed began at the simulated epoch, with no overhead.
+            start_at=_datetime(d.get("start_at")) or SIMULATED_EPOCH,
+            gateway_overhead_ms=d.get("gateway_overhead_ms") or 0.0,
         )
+
+
+def _datetime(value: object) -> datetime | None:
+    """A summary's time: a datetime from a live run, ISO text from a saved one."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        return datetime.fromisoformat(value)
+    return None
 
 
 @strawberry.type

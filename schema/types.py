@@ -13,6 +13,7 @@ from gql_server.auth import Principal
 from gql_server.core.domain import models
 from gql_server.core.domain.group_diff import group_diff
 from gql_server.core.domain.traces import AttemptTrace, RequestTrace
+from gql_server.services.key_cache import Propagation
 from gql_server.services.ports import ApiKeyRecord, Revision
 from gql_server.services.ports import Team as TeamRecord
 from schema.context import Info
@@ -266,6 +267,11 @@ class ApiKey:
     created_at: datetime
     revoked: bool
     limits: AccessLimits
+    access_change: AccessChange | None = strawberry.field(
+        default=None,
+        description="On revokeKey's answer: how the revocation reached every instance. "
+        "Null elsewhere.",
+    )
 
     @classmethod
     def from_domain(cls, k: ApiKeyRecord) -> ApiKey:
@@ -277,6 +283,28 @@ class ApiKey:
             created_at=k.created_at,
             revoked=k.revoked,
             limits=AccessLimits.of(k),
+        )
+
+
+@strawberry.type(
+    description="Keys whose access was taken away (revoked, deleted, or their team deleted): "
+    "the change is saved and this instance refuses them at once. everyInstanceTold: every "
+    "other instance was told too (they evict the keys and close their websockets); when not, "
+    "warning says why and until when they may still accept them."
+)
+class AccessChange:
+    key_ids: list[strawberry.ID]
+    every_instance_told: bool
+    attempts: int = strawberry.field(description="publish tries made before answering")
+    warning: str | None
+
+    @classmethod
+    def from_domain(cls, p: Propagation) -> AccessChange:
+        return cls(
+            key_ids=[strawberry.ID(k) for k in p.key_ids],
+            every_instance_told=p.every_instance_told,
+            attempts=p.attempts,
+            warning=p.warning,
         )
 
 

@@ -21,6 +21,7 @@ from gql_server.core.domain.errors import (
     ValidationError,
 )
 from gql_server.core.domain.models import RoutingGroup
+from gql_server.core.domain.scenario import SimulationClock
 from gql_server.core.domain.traces import RequestTrace
 from gql_server.core.simulation.engine import SimulationEvent, SimulationProgress
 from gql_server.core.simulation.request import SimulationRequest, validate_simulation_request
@@ -39,6 +40,7 @@ from gql_server.services.simulation_inputs import (
     expected_total,
     request_to_json,
     scoped_to,
+    summary_to_json,
     within_key_caps,
 )
 from gql_server.services.simulation_pool import Lease, SimulationPool
@@ -213,6 +215,7 @@ class SimulationService:
         validate_simulation_request(request, scenario_ids)
         if not who.is_admin:
             request = within_key_caps(request, self._max_simulated_s_per_key)
+        request = await self._settled(request)
         deployments = await self._groups.deployments_of(group)
         # From here to the slots being held there is no await: a burst of starts by one key
         # sees each other's reservations (the per-key and the global cap hold).
@@ -260,6 +263,15 @@ class SimulationService:
             raise
         running.saved = asyncio.create_task(self._save_when_finished(simulation_id, running))
         return self._session(simulation_id, running)
+
+    async def _settled(self, request: SimulationRequest) -> SimulationRequest:
+        """The request with what it left open decided now, so the run, its summary and its
+        saved input all say the same: where its clock starts, the gateway's overhead."""
+        if request.resolved_clock is SimulationClock.VIRTUAL:
+            request = request.started(utcnow())
+        if request.gateway_overhead_ms is None:
+            request = dataclasses.replace(request, gateway_overhead_ms=0.0)
+        return request
 
     async def _apply_draft(
         self, group: RoutingGroup, draft: Mapping[str, Any], usable: Collection[str] | None
@@ -398,7 +410,7 @@ class SimulationService:
             created_at=utcnow(),
             created_by=running.owner.identity,
             input=request_to_json(running.request, running.draft),
-            summary=dataclasses.asdict(summary),
+            summary=summary_to_json(summary),
         )
         try:
             async with self._uow() as uow:

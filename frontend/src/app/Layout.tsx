@@ -4,7 +4,6 @@ import { ConnectionBanner } from '@/components/ConnectionBanner';
 import { UserMenu } from '@/features/auth/components/UserMenu';
 import { useConnectionState } from '@/lib/connection';
 import { keepTablesLabelled } from '@/lib/table-labels';
-import '@/components/pages.css';
 
 /** Top-level pages, in the order a first-time user needs them. Add new entries here. */
 export const NAV_ITEMS = [

@@ -30,6 +30,8 @@ export type DeploymentFailureInput = {
   errorKind?: ErrorKind;
   failureRate: number;
   modelId: string | number;
+  /** The failures carry a Retry-After header of this many seconds (whole seconds, rounded up), as a provider's 429 does: litellm cools the deployment down and sleeps retries for as long */
+  retryAfterSeconds?: number | null | undefined;
 };
 
 /** apiKey is write-only: it is stored and never returned. */
@@ -77,6 +79,8 @@ export type IncidentInput = {
   errorKind?: ErrorKind;
   failureRate?: number;
   modelId: string | number;
+  /** The window's failures carry a Retry-After header of this many seconds, as a provider's 429 does */
+  retryAfterSeconds?: number | null | undefined;
   startSeconds: number;
 };
 
@@ -159,6 +163,8 @@ export type SimulationInput = {
   /** What-if: simulate the group with these unsaved changes applied (validated like updateRoutingGroup; nothing is saved) */
   draft?: RoutingGroupPatch | null | undefined;
   failureInjection?: Array<DeploymentFailureInput> | null | undefined;
+  /** Added to every attempt's latency: the gateway's own time around a provider's answer. null: the overhead measured in this group's recorded traffic, else 0 */
+  gatewayOverheadMs?: number | null | undefined;
   incidents?: Array<IncidentInput> | null | undefined;
   latency?: Array<DeploymentLatencyInput> | null | undefined;
   messages?: Array<ChatMessageInput> | null | undefined;
@@ -166,6 +172,8 @@ export type SimulationInput = {
   /** Closed loop: how many requests (0 when traffic is set) */
   numRequests?: number;
   seed?: number | null | undefined;
+  /** The wall time the run's clock starts at (rpm/tpm windows are calendar minutes, so where in its minute a run starts matters); virtual clock only. null: the replay window's start when replaying, else now */
+  startAt?: string | null | undefined;
   /** null: chosen so the run has about 60 buckets */
   timelineBucketSeconds?: number | null | undefined;
   traffic?: TrafficInput | null | undefined;
@@ -187,8 +195,12 @@ export type TraceStatus =
 
 /** Open-loop traffic: requests start on schedule, whatever is in flight. */
 export type TrafficInput = {
+  /** Mean completion tokens an answer has; null: 200 */
+  completionTokens?: number | null | undefined;
   durationSeconds: number;
   pattern?: TrafficPattern;
+  /** Mean prompt tokens a request sends; null: 500 */
+  promptTokens?: number | null | undefined;
   ratePerSecond: number;
 };
 

@@ -300,7 +300,8 @@ _hooks: list[AttemptHooks] = []
 
 
 def attempt_hooks() -> AttemptHooks:
-    """The process's one `AttemptHooks`, put into `litellm.callbacks` on first use."""
+    """The process's one `AttemptHooks`, put into `litellm.callbacks` by `install.install()`
+    (and on first use, should a caller come first)."""
     with _install_lock:
         if not _hooks:
             _hooks.append(AttemptHooks())

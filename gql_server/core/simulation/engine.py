@@ -34,16 +34,18 @@ from collections.abc import (
     Sequence,
 )
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from gql_server.core.domain.models import Strategy
 from gql_server.core.domain.scenario import (
     DEFAULT_TIMELINE_BUCKETS,
     MAX_SIMULATED_SECONDS,
+    SIMULATED_EPOCH,
     SimulationClock,
 )
 from gql_server.core.domain.traces import RequestTrace
-from gql_server.core.litellm_adapter.run_context import RunContext, current_run, install_run_random
-from gql_server.core.litellm_adapter.state.usage_minutes import install_run_minutes
+from gql_server.core.litellm_adapter.run_context import RunContext, current_run
+from gql_server.core.litellm_adapter.state.usage_minutes import start_run_at
 from gql_server.core.litellm_adapter.virtual_clock import is_virtual
 from gql_server.core.routing.tester import RoutedGroup, chat_messages
 from gql_server.core.simulation.request import (
@@ -154,9 +156,10 @@ class SimulationRun:
         queue: asyncio.Queue[RequestTrace] = asyncio.Queue(
             maxsize=max(2 * self._batch_max, request.concurrency)
         )
-        # Every task of the run sees the run: its clock origin and its own random generator.
-        install_run_random()
-        install_run_minutes()  # rpm/tpm minutes turn with the run's clock
+        # Every task of the run sees the run: its clock origin and its own random generator
+        # (which litellm draws from, and its rpm/tpm minutes follow: litellm_adapter.install).
+        start_at = self._start_at(loop)
+        start_run_at(start_at, self._origin)
         context = contextvars.copy_context()
         context.run(current_run.set, RunContext(self._origin, random.Random(seed)))  # noqa: S311
         started = time.perf_counter()
@@ -213,6 +216,8 @@ class SimulationRun:
                 total_cost_usd=accumulator.total_cost_usd,
                 seed=seed,
                 stopped_reason=capped_reason(cap_s) if self._capped else None,
+                start_at=start_at,
+                gateway_overhead_ms=request.injection_plan().gateway_overhead_ms,
             )
         finally:
             cap.cancel()
@@ -229,6 +234,13 @@ class SimulationRun:
         if injected is not None:
             return injected
         return random.SystemRandom().getrandbits(63)
+
+    def _start_at(self, loop: asyncio.AbstractEventLoop) -> datetime:
+        """The wall time the run's clock starts at: now on the wall clock; on a virtual clock
+        the request's (a service settles it), else SIMULATED_EPOCH, the same on every run."""
+        if not is_virtual(loop):
+            return datetime.now(UTC)
+        return self._request.start_at or SIMULATED_EPOCH
 
     @staticmethod
     def _bucket_ms(request: SimulationRequest) -> float | None:

@@ -33,6 +33,7 @@ import math
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from gql_server.core.domain.scenario import SimulationClock
 from gql_server.core.domain.traces import AttemptTrace, RequestTrace, SkippedDeployment, TraceStatus
@@ -133,6 +134,8 @@ class SimulationSummary:
     stopped_reason: str | None = (
         None  # why the run stopped itself early (the 24 h cap); None: it did not
     )
+    start_at: datetime | None = None  # the wall time the run's clock started at
+    gateway_overhead_ms: float = 0.0  # added to every attempt's latency
 
 
 def percentile(sorted_values: Sequence[float], p: float) -> float:

@@ -25,6 +25,7 @@ import { deploymentFieldKey, type FieldErrorMap } from '../utils/field-errors';
 import { moveItem } from '../utils/ordering';
 import { formatPercent, weightPercentages } from '../utils/weights';
 import { FieldMessages } from './FieldMessages';
+import '../routing-groups.css';
 
 interface SelectedDeploymentListProps {
   strategy: RoutingStrategy;

@@ -4,6 +4,7 @@ import type { RoutingStrategy } from '@/gql/graphql';
 import type { SimulationGroup } from '../types';
 import { draftChanges, type DraftErrors, type DraftForm } from '../utils/draft';
 import { NumberField, NumberInput } from './FormControls';
+import '../simulation.css';
 
 const STRATEGIES: readonly RoutingStrategy[] = [
   'PRIORITY_FAILOVER',

@@ -15,6 +15,7 @@ import { patchFromSnapshot, withTeamNames } from '../utils/revert';
 import { HistoryTeamsQuery, RevertRoutingGroupMutation } from '../api/revert-documents';
 import { SimulationResults } from './SimulationResults';
 import '../simulation.css';
+import '../history.css';
 
 type SimulationRun = SimulationHistoryQuery['simulations'][number];
 type Revision = RoutingGroupRevisionsQuery['routingGroupRevisions'][number];

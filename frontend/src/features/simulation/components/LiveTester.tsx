@@ -10,6 +10,7 @@ import { groupDeploymentRefs } from '../utils/group-deployments';
 import { ERROR_KINDS } from '../utils/simulation-input';
 import { TraceTimeline, waitBefore } from './TraceTimeline';
 import '../simulation.css';
+import '../tester.css';
 
 export const DEFAULT_TEST_MESSAGE = 'Hello, respond with one word.';
 

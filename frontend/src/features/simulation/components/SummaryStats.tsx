@@ -1,5 +1,6 @@
 import type { RunView } from '../utils/run-view';
 import { formatCount, formatMs, formatPercent, formatSeconds, formatUsd } from '../utils/format';
+import '../simulation.css';
 
 interface Stat {
   id: string;
