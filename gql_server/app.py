@@ -202,6 +202,7 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
             max_per_key=settings.max_simulations_per_key,
             max_simulated_s_per_key=settings.max_simulated_seconds_per_key,
             workers=settings.simulation_workers or default_size(),
+            log_retention=timedelta(days=settings.request_log_retention_days),
             access=access,
         ),
         traffic=TrafficHook(),
