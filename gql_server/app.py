@@ -7,6 +7,7 @@ import contextlib
 import logging
 import secrets
 import sys
+import threading
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -25,11 +26,12 @@ from gql_server.core.domain import secret_box
 from gql_server.core.domain.secret_box import SecretBox
 from gql_server.core.litellm_adapter.built_router import SharedState
 from gql_server.core.litellm_adapter.call_setup import CallSetupExecutor
-from gql_server.core.litellm_adapter.heap import freeze_startup_heap
+from gql_server.core.litellm_adapter.install import install as install_litellm
 from gql_server.core.routing.registry import RouterRegistry
 from gql_server.events import GROUPS_CHANNEL, KEYS_CHANNEL, RedisEventBus, make_event_bus
 from gql_server.graphql_endpoint import GraphQLView, SocketLimits
-from gql_server.http_limits import BodyLimitMiddleware, BodyLimits
+from gql_server.heap import freeze_startup_heap
+from gql_server.http_limits import BodyLimitMiddleware, BodyLimits, TrustedProxies
 from gql_server.metrics_endpoint import metrics_route
 from gql_server.openai_api import openai_routes
 from gql_server.runtime import Runtime
@@ -46,6 +48,7 @@ from gql_server.services.simulation_pool import default_size
 from gql_server.services.simulations import SIMULATIONS_CHANNEL, SimulationService
 from gql_server.services.testing import TestingService
 from gql_server.services.traffic import TrafficHook
+from gql_server.serving import CloseWhenDraining
 from gql_server.settings import Settings
 from gql_server.store.database import Database
 from gql_server.store.migrate import upgrade_to_head
@@ -58,6 +61,7 @@ PROVIDER_KEY_SECRET = "provider-key-secret"  # noqa: S105 - the row name, not a 
 
 def create_app(settings: Settings, on_ready: Callable[[], None] | None = None) -> Starlette:
     """`on_ready` runs once the app serves (default: print that it is ready)."""
+    install_litellm()  # every process-wide litellm set-up, once (litellm_adapter/install.py)
     master_key, generated = _master_key(settings)
     holder: dict[str, Runtime] = {}
 
@@ -75,7 +79,7 @@ def create_app(settings: Settings, on_ready: Callable[[], None] | None = None) -
             asyncio.create_task(runtime.services.live_traffic.run()),
             asyncio.create_task(runtime.services.request_log.run()),
         ]
-        freeze_startup_heap()  # full collections pause every request (litellm_adapter/heap.py)
+        freeze_startup_heap()  # full collections pause every request (gql_server/heap.py)
         runtime.ready = True
         if on_ready is None:
             announce(settings, master_key, generated)
@@ -118,13 +122,23 @@ def create_app(settings: Settings, on_ready: Callable[[], None] | None = None) -
     limits = BodyLimits(
         graphql_bytes=settings.graphql_max_body_bytes, openai_bytes=settings.openai_max_body_bytes
     )
-    middleware = [Middleware(BodyLimitMiddleware, limits=limits)]
-    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+    draining = threading.Event()  # set when shutdown starts (before_sockets_close)
+    middleware = [
+        Middleware(CloseWhenDraining, draining=draining.is_set),
+        Middleware(BodyLimitMiddleware, limits=limits),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+    app.state.draining = draining
+    return app
 
 
 async def before_sockets_close(app: Starlette) -> None:
     """Shutdown, first step (the server has stopped accepting): stop the simulations so their
-    cancelled summaries still reach their sockets and are saved, before the sockets close."""
+    cancelled summaries still reach their sockets and are saved, before the sockets close.
+    From here on every HTTP answer closes its connection."""
+    draining = getattr(app.state, "draining", None)
+    if draining is not None:
+        draining.set()
     rt: Runtime | None = getattr(app.state, "runtime", None)
     if rt is None:
         return
@@ -141,6 +155,8 @@ class _LazyGraphQL:
         self._sockets = SocketLimits(
             init_timeout_seconds=settings.ws_connection_init_timeout_seconds,
             max_unauthenticated=settings.max_unauthenticated_sockets,
+            max_unauthenticated_per_client=settings.max_unauthenticated_sockets_per_client,
+            trusted_proxies=TrustedProxies.parse(settings.trusted_proxies),
         )
         self._view: GraphQLView | None = None
 
@@ -171,18 +187,23 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
     windows = None
     if settings.redis_url:
         windows = RedisRateWindows(settings.redis_url, namespace=settings.redis_namespace)
-    access = AccessService(uow, bus, master_key, key_cache, windows)
+    access = AccessService(
+        uow, bus, master_key, key_cache, windows, key_cache_ttl_s=settings.key_cache_ttl_seconds
+    )
     services = Services(
         groups=groups,
         deployments=DeploymentService(uow, box),
         access=access,
-        testing=TestingService(groups),
+        testing=TestingService(groups, access),
         simulations=SimulationService(
             uow,
             groups,
             bus,
             max_per_key=settings.max_simulations_per_key,
+            max_simulated_s_per_key=settings.max_simulated_seconds_per_key,
             workers=settings.simulation_workers or default_size(),
+            log_retention=timedelta(days=settings.request_log_retention_days),
+            access=access,
         ),
         traffic=TrafficHook(),
         live_traffic=LiveTrafficService(bus, groups, registry),

@@ -1,10 +1,15 @@
 """`/graphql`: authentication in front of Strawberry's ASGI view, and the local GraphiQL page.
 
-HTTP requests need `Authorization: Bearer <key>` (401 otherwise). Websockets authenticate in
-`connection_init` (`{"authorization": "Bearer <key>"}`); a bad or missing key closes the socket
-with 4403, and a key revoked while connected closes it too. A socket must send
+HTTP requests need `Authorization: Bearer <key>` (401 otherwise). Websockets sign in either with
+`Authorization: Bearer <key>` on the upgrade request (a bad key refuses the handshake: 403) or
+in `connection_init` (`{"authorization": "Bearer <key>"}`; a bad or missing key closes the
+socket with 4403); a key in `connection_init` wins over the upgrade's. A key revoked or deleted
+while connected closes the socket too. A socket not signed in at the upgrade must send
 `connection_init` within `SocketLimits.init_timeout_seconds` (4408 otherwise), and at most
-`SocketLimits.max_unauthenticated` sockets may be waiting to sign in at once.
+`SocketLimits.max_unauthenticated` such sockets may wait at once, at most
+`max_unauthenticated_per_client` from one client address (more are refused at the handshake); a
+socket signed in at the upgrade never waits, so no crowd of anonymous sockets can lock it out.
+`http://localhost:PORT` and `http://127.0.0.1:PORT` are the same local origin.
 
 Request errors (parse, validation, variable coercion) follow GraphQL over HTTP: their message
 is returned, and a client that accepts `application/graphql-response+json` gets that media type
@@ -18,10 +23,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from cross_web import HTTPException
 from starlette.requests import Request
@@ -47,6 +53,7 @@ from gql_server.graphql_http import (
     request_error,
     wants_graphql_response_json,
 )
+from gql_server.http_limits import TrustedProxies, WaitingSockets
 from gql_server.services.container import Services
 from schema.context import Context
 
@@ -56,10 +63,16 @@ _NO_UI = """<!doctype html><title>GraphiQL</title>
 <p>The GraphiQL bundle is not built. Run <code>make ui</code>.</p>"""
 
 
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 @dataclass(frozen=True)
 class SocketLimits:
     init_timeout_seconds: float = 10.0
     max_unauthenticated: int = 200
+    max_unauthenticated_per_client: int = 10
+    trusted_proxies: TrustedProxies = field(default_factory=TrustedProxies)
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -83,8 +96,11 @@ class GraphQLView(GraphQL[Context, None]):
         self._services = services
         self._bus = bus
         self._graphiql = graphiql
-        # Sockets accepted but not yet signed in (by id of their Context).
-        self._unauthenticated: set[int] = set()
+        self._waiting = WaitingSockets(
+            self._sockets.max_unauthenticated, self._sockets.max_unauthenticated_per_client
+        )
+        # Sockets counted in `_waiting` until they sign in: id of their Context -> client.
+        self._unauthenticated: dict[int, str] = {}
 
     async def get_context(self, request: Any, response: Any) -> Context:
         state = request.scope.setdefault("state", {})
@@ -94,12 +110,25 @@ class GraphQLView(GraphQL[Context, None]):
     async def on_ws_connect(self, context: Context) -> None:
         params = context.connection_params or {}
         raw = params.get("authorization") or params.get("Authorization")
+        if raw is None and context.principal is not None:
+            return  # signed in at the upgrade
         token = bearer_token(raw) if isinstance(raw, str) else None
         principal = await self._services.access.authenticate(token)
         if principal is None:
             raise ConnectionRejectionError({"message": "invalid or missing API key"})
         context.principal = principal
-        self._unauthenticated.discard(id(context))
+        self._signed_in(context)
+
+    def _signed_in(self, context: Context) -> None:
+        client = self._unauthenticated.pop(id(context), None)
+        if client is not None:
+            self._waiting.release(client)
+
+    def is_websocket_origin_allowed(self, request: Any, origin: str) -> bool:
+        if super().is_websocket_origin_allowed(request, origin):
+            return True
+        host = self.get_websocket_headers(request).get("host")
+        return host is not None and _same_machine(origin, host)
 
     async def execute_single(  # noqa: PLR0917 - Strawberry's signature
         self,
@@ -213,20 +242,29 @@ class GraphQLView(GraphQL[Context, None]):
 
     async def _run_websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve the socket; close it when the key it signed in with is revoked."""
-        if len(self._unauthenticated) >= self._sockets.max_unauthenticated:
-            log.info("refusing a websocket: %d are waiting to sign in", len(self._unauthenticated))
-            # Before `accept`: the handshake is refused (HTTP 403), nothing is held.
-            await send({"type": "websocket.close", "code": 1013})
-            return
-        context = Context(services=self._services)
-        self._unauthenticated.add(id(context))
         websocket = WebSocket(scope, receive, send)
+        context = Context(services=self._services)
+        if (token := bearer_token(websocket.headers.get("authorization"))) is not None:
+            context.principal = await self._services.access.authenticate(token)
+            if context.principal is None:
+                log.info("refusing a websocket: invalid API key on the upgrade")
+                await send({"type": "websocket.close", "code": 1008})  # before accept: 403
+                return
+        else:
+            client = self._sockets.trusted_proxies.client_address(scope)
+            refused = self._waiting.admit(client)
+            if refused is not None:
+                log.info("refusing a websocket: %s", refused)
+                # Before `accept`: the handshake is refused (HTTP 403), nothing is held.
+                await send({"type": "websocket.close", "code": 1013})
+                return
+            self._unauthenticated[id(context)] = client
         serving = asyncio.ensure_future(self.run(websocket, context=context))
         watcher = asyncio.ensure_future(self._close_on_revoke(context, websocket))
         try:
             await serving
         finally:
-            self._unauthenticated.discard(id(context))
+            self._signed_in(context)  # or left: either way it no longer waits
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
@@ -256,6 +294,21 @@ async def _read_body(receive: Receive) -> bytes:
 async def _wait_disconnect(receive: Receive) -> None:
     while (await receive())["type"] != "http.disconnect":
         pass
+
+
+def _same_machine(origin: str, host: str) -> bool:
+    """A page on `localhost:PORT` reaching `127.0.0.1:PORT` (or `[::1]`): one machine, one port.
+    Strawberry's same-origin check compares host names as written."""
+    try:
+        page, server = urlsplit(origin), urlsplit(f"//{host.strip()}")
+        default = _DEFAULT_PORTS.get(page.scheme.lower())
+        return (
+            page.hostname in LOOPBACK_NAMES
+            and server.hostname in LOOPBACK_NAMES
+            and (page.port or default) == (server.port or default)
+        )
+    except ValueError:
+        return False
 
 
 def _wants_html(request: Request) -> bool:

@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from gql_server.http_limits import TrustedProxies
+
 _PLACEHOLDERS = {"changeme", "change-me", "secret", "sk-1234", "master", "password"}
 
 
@@ -30,6 +32,11 @@ class Settings(BaseSettings):
     # instance); unset: one fewer than the machine's cores, at least one.
     simulation_workers: int | None = Field(default=None, ge=1, le=256)
     max_simulations_per_key: int = Field(default=2, ge=1, le=1000)
+    # Simulated time one run by a non-master key may cover (the master key: 24 h): a key must
+    # not hold one of the instance's few simulation slots for hours.
+    max_simulated_seconds_per_key: float = Field(
+        default=3600.0, gt=0, le=86_400, allow_inf_nan=False
+    )
     log_level: str = "INFO"
     # Keys authenticated once are held in memory this long (0: off); revocation is pushed over
     # the event bus and evicts at once on every instance, the TTL only covers a lost message.
@@ -50,6 +57,12 @@ class Settings(BaseSettings):
         default=10.0, gt=0, le=300, allow_inf_nan=False
     )
     max_unauthenticated_sockets: int = Field(default=200, ge=1, le=100_000)
+    # ... and at most this many from one client address (a socket signed in at the upgrade,
+    # with `Authorization: Bearer`, never waits and is never refused by either cap).
+    max_unauthenticated_sockets_per_client: int = Field(default=10, ge=1, le=100_000)
+    # Proxies whose `X-Forwarded-For` names the client (comma-separated IPs or CIDRs); from
+    # anyone else the header is ignored and the socket's peer is the client.
+    trusted_proxies: str = ""
     # SIGTERM: stop accepting, stop simulations (their cancelled summaries are sent and saved),
     # close sockets, and exit within this many seconds; a second SIGTERM exits at once.
     shutdown_timeout_seconds: float = Field(default=15.0, gt=0, le=600, allow_inf_nan=False)
@@ -64,6 +77,12 @@ class Settings(BaseSettings):
         secret = value.get_secret_value()
         if secret.lower() in _PLACEHOLDERS or len(secret) < 16:
             raise ValueError("SECRET_KEY must be at least 16 characters and not a placeholder")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        TrustedProxies.parse(value)  # ValueError names the bad entry
         return value
 
     @field_validator("master_key")

@@ -6,16 +6,11 @@ import logging
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaskErrors,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-)
+from strawberry.extensions import MaskErrors, MaxTokensLimiter
 from strawberry.types import ExecutionContext
 
 from gql_server.core.domain.errors import DomainError
-from schema.limits import OperationLimits, RejectLoneSurrogates
+from schema.limits import OperationBudget, RejectLoneSurrogates
 from schema.mutations import Mutation
 from schema.queries import Query
 from schema.subscriptions import Subscription
@@ -54,9 +49,8 @@ def build_schema() -> strawberry.Schema:
                 should_mask_error=is_unexpected,
                 error_message="Internal server error; it has been logged.",
             ),
-            lambda: QueryDepthLimiter(max_depth=12),
             lambda: MaxTokensLimiter(max_token_count=5000),
-            lambda: AddValidationRules([OperationLimits]),
+            OperationBudget,  # depth, aliases, root fields, cost: fragments expanded
             RejectLoneSurrogates,
         ],
     )

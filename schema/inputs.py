@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import strawberry
@@ -9,6 +10,7 @@ import strawberry
 from gql_server.core.domain import models
 from gql_server.core.domain.injection import FailureRule, InjectionPlan, LatencyRule
 from gql_server.core.domain.rate_limits import AccessLimits
+from gql_server.core.domain.replay import ReplayWindow
 from gql_server.core.domain.scenario import Incident, TrafficSpec
 from gql_server.core.simulation.request import SimulationRequest
 from schema.enums import ErrorKind, RoutingStrategy, SimulationClock, TrafficPattern
@@ -221,9 +223,17 @@ class DeploymentFailureInput:
     model_id: strawberry.ID
     failure_rate: float
     error_kind: ErrorKind = models.ErrorKind.SERVER_ERROR
+    retry_after_seconds: float | None = strawberry.field(
+        default=None,
+        description="The failures carry a Retry-After header of this many seconds (whole "
+        "seconds, rounded up), as a provider's 429 does: litellm cools the deployment down and "
+        "sleeps retries for as long",
+    )
 
     def to_domain(self) -> tuple[str, FailureRule]:
-        return str(self.model_id), FailureRule(self.failure_rate, models.ErrorKind(self.error_kind))
+        return str(self.model_id), FailureRule(
+            self.failure_rate, models.ErrorKind(self.error_kind), self.retry_after_seconds
+        )
 
 
 @strawberry.input
@@ -243,9 +253,21 @@ class TrafficInput:
     rate_per_second: float
     duration_seconds: float
     pattern: TrafficPattern = TrafficPattern.CONSTANT
+    prompt_tokens: int | None = strawberry.field(
+        default=None, description="Mean prompt tokens a request sends; null: 500"
+    )
+    completion_tokens: int | None = strawberry.field(
+        default=None, description="Mean completion tokens an answer has; null: 200"
+    )
 
     def to_domain(self) -> TrafficSpec:
-        return TrafficSpec(self.rate_per_second, self.duration_seconds, self.pattern)
+        return TrafficSpec(
+            self.rate_per_second,
+            self.duration_seconds,
+            self.pattern,
+            prompt_tokens=self.prompt_tokens,
+            completion_tokens=self.completion_tokens,
+        )
 
 
 @strawberry.input(
@@ -259,6 +281,11 @@ class IncidentInput:
     failure_rate: float = 1.0
     error_kind: ErrorKind = models.ErrorKind.SERVER_ERROR
     added_latency_ms: float = 0.0
+    retry_after_seconds: float | None = strawberry.field(
+        default=None,
+        description="The window's failures carry a Retry-After header of this many seconds, "
+        "as a provider's 429 does",
+    )
 
     def to_domain(self) -> Incident:
         return Incident(
@@ -268,7 +295,32 @@ class IncidentInput:
             failure_rate=self.failure_rate,
             error_kind=models.ErrorKind(self.error_kind),
             added_latency_ms=self.added_latency_ms,
+            retry_after_s=self.retry_after_seconds,
         )
+
+
+@strawberry.input(description="A window of the group's request log to replay")
+class ReplayInput:
+    from_: datetime = strawberry.field(name="from")
+    to: datetime
+    key_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only this key's requests (within what the caller may read)"
+    )
+    team_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only this team's requests (within what the caller may read)"
+    )
+
+    def to_domain(self) -> ReplayWindow:
+        return ReplayWindow(
+            start=_utc(self.from_),
+            end=_utc(self.to),
+            key_id=None if self.key_id is None else str(self.key_id),
+            team_id=None if self.team_id is None else str(self.team_id),
+        )
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 @strawberry.input
@@ -297,6 +349,22 @@ class SimulationInput:
     timeline_bucket_seconds: float | None = strawberry.field(
         default=None, description="null: chosen so the run has about 60 buckets"
     )
+    replay: ReplayInput | None = strawberry.field(
+        default=None,
+        description="Replay this window of the group's request log on the virtual clock (open "
+        "loop on the recorded arrivals; excludes traffic and numRequests; never calls a provider)",
+    )
+    start_at: datetime | None = strawberry.field(
+        default=None,
+        description="The wall time the run's clock starts at (rpm/tpm windows are calendar "
+        "minutes, so where in its minute a run starts matters); virtual clock only. null: the "
+        "replay window's start when replaying, else now",
+    )
+    gateway_overhead_ms: float | None = strawberry.field(
+        default=None,
+        description="Added to every attempt's latency: the gateway's own time around a "
+        "provider's answer. null: the overhead measured in this group's recorded traffic, else 0",
+    )
 
     def draft_changes(self) -> dict[str, Any] | None:
         return None if self.draft is None else self.draft.changes()
@@ -321,4 +389,7 @@ class SimulationInput:
             traffic=self.traffic.to_domain() if self.traffic is not None else None,
             incidents=tuple(i.to_domain() for i in self.incidents or ()),
             timeline_bucket_s=self.timeline_bucket_seconds,
+            replay_window=self.replay.to_domain() if self.replay is not None else None,
+            start_at=self.start_at,
+            gateway_overhead_ms=self.gateway_overhead_ms,
         )

@@ -4,7 +4,7 @@ import strawberry
 
 from gql_server.core.domain.errors import PermissionDeniedError
 from schema.context import Info
-from schema.simulation_types import SimulationRun
+from schema.simulation_types import RunningSimulation, SimulationRun
 from schema.types import (
     ApiKey,
     Deployment,
@@ -82,6 +82,15 @@ class Query:
         if not ctx.who.is_admin:
             raise PermissionDeniedError("only the master key may see running simulations")
         return ctx.services.simulations.running()
+
+    @strawberry.field(
+        description="Every simulation running on this instance: who started it, on which "
+        "group, how far it is (master key only; stop one with stopSimulation)."
+    )
+    def active_simulations(self, info: Info) -> list[RunningSimulation]:
+        ctx = info.context
+        runs = ctx.services.simulations.running_list(ctx.who)
+        return [RunningSimulation.from_domain(r) for r in runs]
 
     @strawberry.field(description="Who the caller is.")
     def me(self, info: Info) -> Me:

@@ -9,12 +9,39 @@ from typing import Any, cast
 import strawberry
 from strawberry.scalars import JSON
 
+from gql_server.core.domain.scenario import SIMULATED_EPOCH
 from gql_server.core.routing.tester import TestOutcome
 from gql_server.core.simulation import stats
 from gql_server.core.simulation.engine import SimulationProgress as DomainProgress
+from gql_server.services import simulations as services_simulations
 from gql_server.services.ports import SimulationRecord
 from schema.enums import SimulationClock
 from schema.types import RequestTraceType, RoutingTrace
+
+
+@strawberry.type(description="A simulation in progress on this instance (see activeSimulations).")
+class RunningSimulation:
+    simulation_id: strawberry.ID
+    routing_group_id: strawberry.ID
+    started_by: str = strawberry.field(description="The caller who started it (createdBy).")
+    started_at: datetime
+    completed: int = strawberry.field(description="Requests finished so far.")
+    total: int = strawberry.field(description="Requests the run will make (expected, for traffic).")
+    simulated_ms: float = strawberry.field(description="How far the run's clock has gone.")
+    mock: bool
+
+    @classmethod
+    def from_domain(cls, r: services_simulations.RunningSimulation) -> RunningSimulation:
+        return cls(
+            simulation_id=strawberry.ID(r.simulation_id),
+            routing_group_id=strawberry.ID(r.routing_group_id),
+            started_by=r.started_by,
+            started_at=r.started_at,
+            completed=r.completed,
+            total=r.total,
+            simulated_ms=r.simulated_ms,
+            mock=r.mock,
+        )
 
 
 @strawberry.type
@@ -149,6 +176,39 @@ class CooldownEvent:
         )
 
 
+@strawberry.type(description="A replay beside what the request log recorded for its window")
+class ReplayReport:
+    recorded_requests: int
+    replayed_requests: int
+    same_final_deployment: float = strawberry.field(
+        description="Share of replayed requests whose final deployment (or failure) is the "
+        "recorded one: the self-check when the saved group is replayed"
+    )
+    recorded: list[DeploymentTrafficStats] = strawberry.field(
+        description="What really happened in the window, per deployment"
+    )
+    recorded_cost_usd: float
+    recorded_p50_latency_ms: float | None
+    recorded_p95_latency_ms: float | None
+    assumed_deployments: list[strawberry.ID] = strawberry.field(
+        description="Deployments with no recorded behaviour in the window: their outcomes come "
+        "from elsewhere in the log (other groups, nearest time) or an assumption"
+    )
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ReplayReport:
+        return cls(
+            recorded_requests=d["recorded_requests"],
+            replayed_requests=d["replayed_requests"],
+            same_final_deployment=d["same_final_deployment"],
+            recorded=[DeploymentTrafficStats.from_dict(t) for t in d["recorded"]],
+            recorded_cost_usd=d["recorded_cost_usd"],
+            recorded_p50_latency_ms=d["recorded_p50_latency_ms"],
+            recorded_p95_latency_ms=d["recorded_p95_latency_ms"],
+            assumed_deployments=[strawberry.ID(x) for x in d["assumed_deployments"]],
+        )
+
+
 @strawberry.type
 class SimulationSummary:
     simulation_id: strawberry.ID
@@ -173,6 +233,15 @@ class SimulationSummary:
         default=None,
         description="Why the run stopped itself before every request finished (it reached the "
         "24 h simulated cap); null when it did not. A user's stop shows as `cancelled` alone.",
+    )
+    start_at: datetime = strawberry.field(
+        default=SIMULATED_EPOCH, description="The wall time the run's clock started at"
+    )
+    gateway_overhead_ms: float = strawberry.field(
+        default=0.0, description="Added to every attempt's latency in this run"
+    )
+    replay: ReplayReport | None = strawberry.field(
+        default=None, description="A replay's report; null for any other run"
     )
 
     @classmethod
@@ -204,7 +273,20 @@ class SimulationSummary:
             total_cost_usd=d.get("total_cost_usd", 0.0),
             seed=d.get("seed"),
             stopped_reason=d.get("stopped_reason"),
+            # Runs saved before startAt existed began at the simulated epoch, with no overhead.
+            start_at=_datetime(d.get("start_at")) or SIMULATED_EPOCH,
+            gateway_overhead_ms=d.get("gateway_overhead_ms") or 0.0,
+            replay=ReplayReport.from_dict(d["replay"]) if d.get("replay") else None,
         )
+
+
+def _datetime(value: object) -> datetime | None:
+    """A summary's time: a datetime from a live run, ISO text from a saved one."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        return datetime.fromisoformat(value)
+    return None
 
 
 @strawberry.type

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, cast
@@ -11,7 +12,9 @@ from strawberry.scalars import JSON
 
 from gql_server.auth import Principal
 from gql_server.core.domain import models
+from gql_server.core.domain.group_diff import group_diff
 from gql_server.core.domain.traces import AttemptTrace, RequestTrace
+from gql_server.services.key_cache import Propagation
 from gql_server.services.ports import ApiKeyRecord, Revision
 from gql_server.services.ports import Team as TeamRecord
 from schema.context import Info
@@ -19,6 +22,7 @@ from schema.enums import ErrorKind, RoutingStrategy, TraceStatus
 
 if TYPE_CHECKING:
     from schema.live_traffic import DeploymentHealth
+    from schema.simulation_types import TimelineBucket
 
 
 @strawberry.type(description="A model deployment from the registry. Never carries an API key.")
@@ -113,6 +117,26 @@ class RoutingGroup:
         states = await info.context.services.live_traffic.health(str(self.routing_group_id))
         return [DeploymentHealth.from_domain(h) for h in states]
 
+    @strawberry.field(
+        description="The request log over [from, to) as the simulator's timeline (requests, "
+        "attempts, failures and p50 latency per deployment per bucket; no cooldown bands)"
+    )
+    async def recorded(
+        self,
+        info: Info,
+        from_: Annotated[datetime, strawberry.argument(name="from")],
+        to: datetime,
+        bucket_seconds: float | None = None,
+    ) -> list[Annotated[TimelineBucket, strawberry.lazy("schema.simulation_types")]]:
+        from schema.inputs import ReplayInput
+        from schema.simulation_types import TimelineBucket
+
+        window = ReplayInput(from_=from_, to=to).to_domain()
+        buckets = await info.context.services.simulations.recorded(
+            info.context.who, str(self.routing_group_id), window, bucket_seconds
+        )
+        return [TimelineBucket.from_dict(dataclasses.asdict(b)) for b in buckets]
+
     @classmethod
     def from_domain(
         cls, g: models.RoutingGroup, registry: dict[str, models.Deployment]
@@ -179,6 +203,13 @@ class DeleteSuccess:
     routing_group_id: strawberry.ID
 
 
+@strawberry.type(description="One setting a version changed (snapshot field names).")
+class RevisionChange:
+    path: str
+    before: JSON | None
+    after: JSON | None
+
+
 @strawberry.type
 class RoutingGroupRevision:
     revision_id: strawberry.ID
@@ -189,6 +220,9 @@ class RoutingGroupRevision:
     changed_at: datetime
     before: JSON | None
     after: JSON | None
+    diff: list[RevisionChange] = strawberry.field(
+        description="What this version changed against the one before it (all of it on create)"
+    )
 
     @classmethod
     def from_domain(cls, r: Revision) -> RoutingGroupRevision:
@@ -201,6 +235,14 @@ class RoutingGroupRevision:
             changed_at=r.changed_at,
             before=cast(JSON | None, r.before),
             after=cast(JSON | None, r.after),
+            diff=[
+                RevisionChange(
+                    path=c.path,
+                    before=cast(JSON | None, c.before),
+                    after=cast(JSON | None, c.after),
+                )
+                for c in group_diff(r.before, r.after)
+            ],
         )
 
 
@@ -247,6 +289,11 @@ class ApiKey:
     created_at: datetime
     revoked: bool
     limits: AccessLimits
+    access_change: AccessChange | None = strawberry.field(
+        default=None,
+        description="On revokeKey's answer: how the revocation reached every instance. "
+        "Null elsewhere.",
+    )
 
     @classmethod
     def from_domain(cls, k: ApiKeyRecord) -> ApiKey:
@@ -258,6 +305,28 @@ class ApiKey:
             created_at=k.created_at,
             revoked=k.revoked,
             limits=AccessLimits.of(k),
+        )
+
+
+@strawberry.type(
+    description="Keys whose access was taken away (revoked, deleted, or their team deleted): "
+    "the change is saved and this instance refuses them at once. everyInstanceTold: every "
+    "other instance was told too (they evict the keys and close their websockets); when not, "
+    "warning says why and until when they may still accept them."
+)
+class AccessChange:
+    key_ids: list[strawberry.ID]
+    every_instance_told: bool
+    attempts: int = strawberry.field(description="publish tries made before answering")
+    warning: str | None
+
+    @classmethod
+    def from_domain(cls, p: Propagation) -> AccessChange:
+        return cls(
+            key_ids=[strawberry.ID(k) for k in p.key_ids],
+            every_instance_told=p.every_instance_told,
+            attempts=p.attempts,
+            warning=p.warning,
         )
 
 
@@ -346,6 +415,11 @@ class RequestTraceType:
         default=0.0, description="ms since the run started, on its clock"
     )
     skipped: list[SkippedDeployment] = strawberry.field(default_factory=list)
+    request_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="A /v1 request's x-request-id (the request log's requestId); null in "
+        "simulations",
+    )
 
     @classmethod
     def from_domain(cls, r: RequestTrace) -> RequestTraceType:
@@ -368,4 +442,5 @@ class RequestTraceType:
                 )
                 for s in r.skipped
             ],
+            request_id=strawberry.ID(r.request_id) if r.request_id else None,
         )

@@ -1,4 +1,6 @@
-"""Checks every test gets, whatever its folder.
+"""Set-up and checks every test gets, whatever its folder.
+
+litellm. Every test process sets litellm up as the app and the simulation worker do, once.
 
 Services. A test that needs PostgreSQL or Redis is marked `postgres` or `redis` and reads its URL
 from TEST_POSTGRES_URL / TEST_REDIS_URL (`make test` and `.ci/run` set both). Unset, or set to a
@@ -22,6 +24,9 @@ from typing import Any
 import pytest
 
 from gql_server.core.litellm_adapter.built_router import BuiltRouter
+from gql_server.core.litellm_adapter.install import install
+
+install()
 
 SERVICES = {"postgres": "TEST_POSTGRES_URL", "redis": "TEST_REDIS_URL"}
 _reachable: dict[str, str | None] = {}  # service -> None when reachable, else why not

@@ -1,7 +1,8 @@
 """Errors in OpenAI's shape, and upstream failures normalised into them.
 
 Every error body is `{"error": {"message", "type", "param", "code"}}`; an upstream failure adds
-`status` (the provider's HTTP status), `provider` and `deployment` (the last one tried). Messages
+`status` (the provider's HTTP status), `provider` and `deployment` (the last one tried), and
+the headers `x-should-retry: false` and `x-litellm-*` (what the gateway already tried). Messages
 are bounded and scrubbed (`core.redaction`): a provider that echoes our key back, a traceback or a
 server path never reaches the caller.
 """
@@ -19,6 +20,7 @@ from gql_server.core.domain.redaction import scrub
 from gql_server.core.domain.traces import RequestTrace
 from gql_server.core.litellm_adapter.built_router import BuiltRouter
 from gql_server.core.litellm_adapter.router_builder import resolve_reference
+from gql_server.openai_api.exchange import routing_headers
 
 MESSAGE_LIMIT = 500
 
@@ -83,12 +85,17 @@ def upstream_failure(
     )
     message = f"routing group {built.group.name!r}: every deployment failed; last error: {detail}"
     http, kind, code = _classify(status)
+    # The gateway has already retried and failed over: an SDK retrying on its own would only
+    # multiply the attempts (openai-python sent a final 502 three times).
+    headers = {"x-should-retry": "false"}
+    headers.update(routing_headers(deployment, trace.attempts if trace is not None else ()))
     return ApiError(
         http,
         scrub(message, limit=MESSAGE_LIMIT + 100),
         kind,
         code,
         extra={"status": status, "provider": provider, "deployment": deployment},
+        headers=headers,
     )
 
 

@@ -2,17 +2,16 @@
 
 Every route accepts every method and answers a wrong one with a JSON 405 (Starlette would
 otherwise hand the request on to the web UI's catch-all), and anything else under `/v1` is a JSON
-404. Each request is one `Exchange`; `_finished` is called exactly once per request, when its
-answer (or its stream) is done: the one place to observe the gateway's traffic.
+404. Each request is one `Exchange` (exchange.py): every answer carries its `x-request-id`, and
+every request to a routing endpoint is reported once, routed or refused. Every endpoint reaches
+the Router through `BuiltRouter.route` / `BuiltRouter.open_stream`.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -22,11 +21,8 @@ from starlette.routing import BaseRoute, Route
 
 from gql_server.auth import Principal, bearer_token
 from gql_server.core.domain.errors import NoSuchRoutingGroupError
-from gql_server.core.domain.traces import RequestTrace
-from gql_server.core.litellm_adapter.built_router import BuiltRouter
-from gql_server.core.litellm_adapter.traced_stream import TracedStream, open_traced_stream
-from gql_server.openai_api import schemas
-from gql_server.openai_api.calls import Routed, route
+from gql_server.core.litellm_adapter.built_router import BuiltRouter, Endpoint, TracedStream
+from gql_server.openai_api import embeddings, schemas
 from gql_server.openai_api.errors import (
     ApiError,
     method_not_allowed,
@@ -34,44 +30,25 @@ from gql_server.openai_api.errors import (
     unauthenticated,
     upstream_failure,
 )
-from gql_server.openai_api.streaming import StreamEnd, stream_response
+from gql_server.openai_api.exchange import (
+    REQUEST_ID_HEADER,
+    Exchange,
+    answer_headers,
+    report,
+    request_id_of,
+    routing_headers,
+)
+from gql_server.openai_api.streaming import stream_response
 from gql_server.services.common import can_see
-from gql_server.services.traffic import finished_request, now_ms
 
 if TYPE_CHECKING:
     from gql_server.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-_HEADERS = ("x-litellm-attempted-fallbacks", "x-litellm-attempted-retries")
-MOCK_EMBEDDING_DIMENSIONS = 8
 # every route takes every method, so a wrong one gets a JSON 405, not the web UI
 _ANY = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-
-
-@dataclass
-class Exchange:
-    """One `/v1` request, from arrival to its last byte: what the gateway observes."""
-
-    endpoint: str
-    method: str
-    started: float = field(default_factory=time.perf_counter)
-    started_at_ms: float = field(default_factory=now_ms)  # wall clock, epoch ms
-    caller: Principal | None = None
-    group: str | None = None
-    built: BuiltRouter | None = None  # the live Router that routed it, once there is one
-    status: int = 0
-    streamed: bool = False
-    trace: RequestTrace | None = None
-    response: Any = None
-    usage: object = None
-    messages: Any = None  # stored by the request log only with LOG_MESSAGES=true
-    total_tokens: int = 0
-    finished: bool = False
-
-    @property
-    def latency_ms(self) -> float:
-        return (time.perf_counter() - self.started) * 1000
+_ROUTING = frozenset({"chat.completions", "completions", "embeddings", "responses"})
 
 
 Handler = Callable[["Runtime", Request, Exchange], Awaitable[Response]]
@@ -81,23 +58,27 @@ def openai_routes(runtime: Callable[[], Runtime]) -> list[BaseRoute]:
     def endpoint(name: str, handler: Handler, allowed: tuple[str, ...]) -> Any:
         async def handle(request: Request) -> Response:
             rt = runtime()
-            exchange = Exchange(endpoint=name, method=request.method)
+            exchange = Exchange(name, request.method, request_id_of(request))
             try:
                 if allowed and request.method not in allowed:
                     raise method_not_allowed(request.method, request.url.path, allowed)
                 response = await handler(rt, request, exchange)
             except ApiError as problem:
+                exchange.error_message = problem.message
                 response = problem.response()
             except schemas.BodyError as bad:
+                exchange.error_message = bad.message
                 response = ApiError(400, bad.message, param=bad.param).response()
             except Exception:  # never a traceback to the caller
                 log.exception("%s %s failed", request.method, request.url.path)
+                exchange.error_message = "internal error"
                 response = ApiError(
                     500, "internal error; it has been logged", "api_error"
                 ).response()
+            response.headers[REQUEST_ID_HEADER] = exchange.request_id
             exchange.status = response.status_code
-            if not exchange.streamed:
-                _finished(rt, exchange)
+            if name in _ROUTING and not exchange.streamed:
+                report(rt, exchange)
             return response
 
         return handle
@@ -118,38 +99,6 @@ def openai_routes(runtime: Callable[[], Runtime]) -> list[BaseRoute]:
     unknown = endpoint("unknown", _unknown, ())
     routes += [Route("/v1", unknown, methods=_ANY), Route("/v1/{rest:path}", unknown, methods=_ANY)]
     return routes
-
-
-def _finished(rt: Runtime, exchange: Exchange) -> None:
-    """Called once per `/v1` request when it is done (streams: after their last chunk)."""
-    if exchange.finished:
-        return
-    exchange.finished = True
-    if exchange.caller is not None and exchange.total_tokens:
-        rt.services.access.charge_tokens(exchange.caller, exchange.total_tokens)
-    if exchange.caller is not None and exchange.built is not None and exchange.trace is not None:
-        # Routed requests only: live traffic, the request log and metrics listen here.
-        rt.services.traffic.report(
-            finished_request(
-                exchange.built.group,
-                exchange.caller,
-                exchange.trace,
-                started_at_ms=exchange.started_at_ms,
-                status_code=exchange.status,
-                streamed=exchange.streamed,
-                usage=exchange.usage,
-                response=exchange.response,
-                deployments=exchange.built.deployments,
-                messages=exchange.messages,
-            )
-        )
-    log.debug(
-        "%s %s -> %s in %.1f ms",
-        exchange.endpoint,
-        exchange.group,
-        exchange.status,
-        exchange.latency_ms,
-    )
 
 
 # --- handlers -------------------------------------------------------------------------------
@@ -177,7 +126,7 @@ async def _model(rt: Runtime, request: Request, exchange: Exchange) -> Response:
 
 async def _chat(rt: Runtime, request: Request, exchange: Exchange) -> Response:
     who = await _authenticate(rt, request, exchange)
-    body = schemas.parse(schemas.ChatRequest, await _json(request))
+    body = schemas.parse(schemas.ChatRequest, await _json(request, exchange))
     built = await _usable_router(rt, who, body.model, exchange)
     params = schemas.passthrough(body)
     messages = schemas.messages_of(body)
@@ -187,52 +136,95 @@ async def _chat(rt: Runtime, request: Request, exchange: Exchange) -> Response:
         # litellm keeps `metadata` for itself; OpenAI's own `metadata` goes in the body
         extra = params.get("extra_body")
         params["extra_body"] = {**(extra if isinstance(extra, dict) else {}), "metadata": metadata}
-    if body.stream:
-        traced = await open_traced_stream(built, messages, metadata=metadata, **params)
-        return _traced_stream(rt, request, exchange, built, traced)
-    outcome = await built.call(messages, metadata=metadata, **params)
-    exchange.trace = outcome.trace
-    if outcome.error is not None or outcome.response is None:
-        raise upstream_failure(built, outcome.error, outcome.trace)
-    return _answer(exchange, outcome.response)
+    return await _route(
+        rt, request, exchange, built, Endpoint.CHAT, stream=body.stream, messages=messages, **params
+    )
 
 
 async def _completions(rt: Runtime, request: Request, exchange: Exchange) -> Response:
     who = await _authenticate(rt, request, exchange)
-    body = schemas.parse(schemas.CompletionRequest, await _json(request))
+    body = schemas.parse(schemas.CompletionRequest, await _json(request, exchange))
     built = await _usable_router(rt, who, body.model, exchange)
     params = schemas.passthrough(body)
-    metadata = dict(body.metadata or {})
-    if body.stream:
-        routed = await route(
-            built, "atext_completion", metadata, prompt=body.prompt, stream=True, **params
-        )
-        return _streamed(rt, request, exchange, built, routed)
-    routed = await route(built, "atext_completion", metadata, prompt=body.prompt, **params)
-    return _routed_answer(exchange, built, routed)
+    return await _route(
+        rt,
+        request,
+        exchange,
+        built,
+        Endpoint.COMPLETIONS,
+        stream=body.stream,
+        prompt=body.prompt,
+        **params,
+    )
 
 
 async def _embeddings(rt: Runtime, request: Request, exchange: Exchange) -> Response:
     who = await _authenticate(rt, request, exchange)
-    body = schemas.parse(schemas.EmbeddingRequest, await _json(request))
+    body = schemas.parse(schemas.EmbeddingRequest, await _json(request, exchange))
     built = await _usable_router(rt, who, body.model, exchange)
     params = schemas.passthrough(body)
-    if built.mock or all(d.has_mock_response for d in built.deployments.values()):
-        # A mock deployment's mock_response is chat text; an embedding needs a vector.
-        params["mock_response"] = [0.0] * (body.dimensions or MOCK_EMBEDDING_DIMENSIONS)
-    routed = await route(built, "aembedding", dict(body.metadata or {}), input=body.input, **params)
-    return _routed_answer(exchange, built, routed)
+    mock = built.mock or all(d.has_mock_response for d in built.deployments.values())
+    if mock:
+        # A mock deployment's mock_response is chat text; litellm's mock embedding is one vector.
+        params["mock_response"] = [0.0]
+
+    def shape(payload: dict[str, Any]) -> None:
+        if mock:
+            embeddings.with_mock_vectors(payload, body.input, body.dimensions)
+        if body.encoding_format == "base64":
+            embeddings.as_base64(payload)
+
+    return await _route(
+        rt,
+        request,
+        exchange,
+        built,
+        Endpoint.EMBEDDINGS,
+        stream=False,
+        shape=shape,
+        input=body.input,
+        **params,
+    )
 
 
 async def _responses(rt: Runtime, request: Request, exchange: Exchange) -> Response:
     who = await _authenticate(rt, request, exchange)
-    body = schemas.parse(schemas.ResponsesRequest, await _json(request))
-    if body.stream:
-        raise ApiError(400, "stream is not supported on /v1/responses", param="stream")
+    body = schemas.parse(schemas.ResponsesRequest, await _json(request, exchange))
     built = await _usable_router(rt, who, body.model, exchange)
     params = schemas.passthrough(body)
-    routed = await route(built, "aresponses", dict(body.metadata or {}), input=body.input, **params)
-    return _routed_answer(exchange, built, routed)
+    return await _route(
+        rt,
+        request,
+        exchange,
+        built,
+        Endpoint.RESPONSES,
+        stream=body.stream,
+        input=body.input,
+        **params,
+    )
+
+
+async def _route(
+    rt: Runtime,
+    request: Request,
+    exchange: Exchange,
+    built: BuiltRouter,
+    endpoint: Endpoint,
+    *,
+    stream: bool | None,
+    shape: Callable[[dict[str, Any]], None] | None = None,
+    **body: Any,
+) -> Response:
+    """The one way every endpoint reaches its group's Router, streamed or not. `shape` edits
+    a non-streamed answer's JSON before it is sent."""
+    if stream:
+        traced = await built.open_stream(endpoint, **body)
+        return _stream(rt, request, exchange, built, traced)
+    outcome = await built.route(endpoint, request_index=exchange.index, **body)
+    exchange.trace = outcome.trace
+    if outcome.error is not None or outcome.response is None:
+        raise upstream_failure(built, outcome.error, outcome.trace)
+    return _answer(exchange, outcome.response, shape)
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -247,16 +239,26 @@ async def _authenticate(rt: Runtime, request: Request, exchange: Exchange) -> Pr
     return who
 
 
-async def _json(request: Request) -> Any:
+async def _json(request: Request, exchange: Exchange) -> Any:
     try:
-        return orjson.loads(await request.body())
+        body = orjson.loads(await request.body())
     except ValueError:
         raise ApiError(400, "the request body is not valid JSON") from None
+    model = body.get("model") if isinstance(body, dict) else None
+    if isinstance(model, str) and 0 < len(model) <= schemas.MAX_MODEL_CHARS:
+        exchange.group = model  # named in the log even when the body is refused
+    return body
 
 
 async def _usable_router(rt: Runtime, who: Principal, name: str, exchange: Exchange) -> BuiltRouter:
     exchange.group = name
     wait = await rt.services.access.admit(who)
+    group = await rt.services.groups.find_live_by_name(name)  # no table read when live
+    # One answer whether the group is absent, inactive or not this key's to see: a key cannot
+    # learn that another team's group exists.
+    visible = group is not None and group.is_active and can_see(who, group)
+    if visible:
+        exchange.visible_group = group
     if wait is not None:
         seconds = max(1, math.ceil(wait))
         raise ApiError(
@@ -266,11 +268,8 @@ async def _usable_router(rt: Runtime, who: Principal, name: str, exchange: Excha
             "rate_limit_exceeded",
             headers={"retry-after": str(seconds)},
         )
-    group = await rt.services.groups.find_live_by_name(name)  # no table read when live
     try:
-        # One answer whether the group is absent, inactive or not this key's to see: a key
-        # cannot learn that another team's group exists.
-        if group is None or not group.is_active or not can_see(who, group):
+        if not visible:
             raise NoSuchRoutingGroupError(name)
         built = rt.registry.get(name)
     except NoSuchRoutingGroupError:
@@ -279,73 +278,42 @@ async def _usable_router(rt: Runtime, who: Principal, name: str, exchange: Excha
     return built
 
 
-def _streamed(
-    rt: Runtime, request: Request, exchange: Exchange, built: BuiltRouter, routed: Routed
-) -> Response:
-    exchange.trace = routed.trace
-    if routed.error is not None or routed.response is None:
-        raise upstream_failure(built, routed.error, routed.trace)
-    exchange.streamed = True
-    return stream_response(
-        request,
-        routed.response,
-        _routing_headers(routed.response),
-        on_done=lambda end: _stream_done(rt, exchange, end),
-    )
-
-
-def _traced_stream(
+def _stream(
     rt: Runtime, request: Request, exchange: Exchange, built: BuiltRouter, traced: TracedStream
 ) -> Response:
-    """A chat stream whose answering attempt is closed (and traced) when the stream ends."""
+    """A stream whose answering attempt is closed (and traced, counted) when the stream ends."""
     if traced.stream is None:
         exchange.trace = traced.finish()
         raise upstream_failure(built, traced.error, exchange.trace)
     exchange.streamed = True
+    if traced.trace is not None:  # routed whole (text completions)
+        headers = answer_headers(traced.trace)
+    else:
+        final = traced.final_deployment_id
+        label = built.labels.get(final or "")
+        headers = routing_headers(
+            final, traced.recorder.attempts, label.fallback_depth if label is not None else 0
+        )
+    headers[REQUEST_ID_HEADER] = exchange.request_id
 
-    def done(end: StreamEnd) -> None:
-        exchange.trace = traced.finish(end.broke_off)
-        _stream_done(rt, exchange, end)
+    def done(broke_off: BaseException | None) -> None:
+        exchange.trace = traced.finish(broke_off)
+        exchange.usage = traced.usage
+        report(rt, exchange)
 
-    return stream_response(request, traced.stream, _routing_headers(traced.stream), on_done=done)
-
-
-def _routed_answer(exchange: Exchange, built: BuiltRouter, routed: Routed) -> Response:
-    exchange.trace = routed.trace
-    if routed.error is not None or routed.response is None:
-        raise upstream_failure(built, routed.error, routed.trace)
-    return _answer(exchange, routed.response)
+    return stream_response(request, traced, headers, on_done=done)
 
 
-def _answer(exchange: Exchange, response: Any) -> Response:
-    usage = getattr(response, "usage", None)
+def _answer(
+    exchange: Exchange, response: Any, shape: Callable[[dict[str, Any]], None] | None = None
+) -> Response:
     exchange.response = response
-    exchange.total_tokens = int(getattr(usage, "total_tokens", 0) or 0)
     payload = response.model_dump(mode="json", exclude_none=True)
+    if shape is not None:
+        shape(payload)
+    headers = answer_headers(exchange.trace) if exchange.trace is not None else {}
     # orjson: several times json's speed on a completion body
-    return Response(
-        orjson.dumps(payload), media_type="application/json", headers=_routing_headers(response)
-    )
-
-
-def _stream_done(rt: Runtime, exchange: Exchange, end: StreamEnd) -> None:
-    exchange.total_tokens = end.tokens
-    exchange.usage = end.usage
-    _finished(rt, exchange)
-
-
-def _routing_headers(response: Any) -> dict[str, str]:
-    hidden = getattr(response, "_hidden_params", None) or {}
-    extra = hidden.get("additional_headers") or {}
-    headers: dict[str, str] = {}
-    model_id = hidden.get("model_id")
-    if model_id:
-        headers["x-litellm-model-id"] = str(model_id)
-    for name in _HEADERS:
-        value = extra.get(name)
-        if value is not None:
-            headers[name] = str(value)
-    return headers
+    return Response(orjson.dumps(payload), media_type="application/json", headers=headers)
 
 
 def _model_card(name: str) -> dict[str, Any]:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any, Literal, TypeVar
 
-from litellm.types.utils import all_litellm_params
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 from pydantic import ValidationError as PydanticValidationError
+
+from gql_server.core.litellm_adapter.built_router import LITELLM_PARAMS
 
 MAX_N = 16
 MAX_MESSAGES = 2048
@@ -22,6 +23,7 @@ MAX_MESSAGES_CHARS = 4_000_000  # all messages' JSON together
 MAX_INPUT_ITEMS = 2048
 MAX_TOKENS_LIMIT = 1_000_000
 MAX_METADATA_PAIRS = 16
+MAX_MODEL_CHARS = 256
 
 Number = float | StrictInt
 
@@ -67,14 +69,14 @@ _ROUTER_KWARGS = {
     "azure_ad_token",
 }
 _HANDLED = {"model", "messages", "stream", "metadata", "input", "prompt"}
-RESERVED = frozenset(set(all_litellm_params) | _ROUTER_KWARGS) - {"metadata", "user"}
+RESERVED = frozenset(LITELLM_PARAMS | _ROUTER_KWARGS) - {"metadata", "user"}
 
 
 class _Body(BaseModel):
     # extra="allow": unknown fields (extra_body keys) are kept and passed on, see `passthrough`
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
-    model: StrictStr = Field(min_length=1, max_length=256)
+    model: StrictStr = Field(min_length=1, max_length=MAX_MODEL_CHARS)
     user: StrictStr | None = Field(default=None, max_length=256)
     metadata: dict[StrictStr, StrictStr] | None = Field(default=None, max_length=MAX_METADATA_PAIRS)
     stream: StrictBool | None = None

@@ -12,53 +12,40 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import StreamingResponse
 
+from gql_server.core.litellm_adapter.traced_stream import Endpoint, TracedStream
+
 log = logging.getLogger(__name__)
 
 DISCONNECT_CHECK_EVERY = 16  # chunks
-_CHARS_PER_TOKEN = 4  # litellm's own rough estimate, for a stream that reports no usage
-
-
-@dataclass(frozen=True)
-class StreamEnd:
-    """How a stream ended: its tokens, the provider's last usage chunk (if it sent one), and
-    the error it broke off with (None when it finished or its client left)."""
-
-    tokens: int
-    usage: object = None
-    broke_off: BaseException | None = None
 
 
 def stream_response(
     request: Request,
-    stream: Any,
+    traced: TracedStream,
     headers: dict[str, str],
     *,
-    on_done: Callable[[StreamEnd], None],
+    on_done: Callable[[BaseException | None], None],
 ) -> StreamingResponse:
+    """The stream as server-sent events; `on_done(broke_off)` once it has ended, however."""
+    events = _responses_events if traced.endpoint is Endpoint.RESPONSES else _chunk_events
     return StreamingResponse(
-        _events(request, stream, on_done), media_type="text/event-stream", headers=headers
+        events(request, traced, on_done), media_type="text/event-stream", headers=headers
     )
 
 
-async def _events(
-    request: Request, stream: Any, on_done: Callable[[StreamEnd], None]
+async def _chunk_events(
+    request: Request, traced: TracedStream, on_done: Callable[[BaseException | None], None]
 ) -> AsyncIterator[str]:
-    tokens, chars, sent = 0, 0, 0
-    last_usage: object = None
+    """Chat and text-completion chunks: `data: {chunk}` lines, then `data: [DONE]`."""
     broke_off: BaseException | None = None
+    sent = 0
     try:
-        async for chunk in stream:
-            usage = getattr(chunk, "usage", None)
-            if usage is not None and getattr(usage, "total_tokens", None):
-                tokens = int(usage.total_tokens)
-                last_usage = usage
-            chars += sum(len(_delta_text(choice)) for choice in getattr(chunk, "choices", ()))
+        async for chunk in traced.chunks():
             yield f"data: {chunk.model_dump_json(exclude_none=True)}\n\n"
             sent += 1
             await asyncio.sleep(0)  # let every other request run between chunks
@@ -72,19 +59,39 @@ async def _events(
         err = {"error": {"message": "the provider stream broke off", "type": "api_error"}}
         yield f"data: {json.dumps(err)}\n\n"
     finally:
-        closer = getattr(stream, "aclose", None)
-        if closer is not None:
-            try:
-                await closer()
-            except Exception:  # closing a finished or broken stream is best-effort
-                log.debug("closing the stream failed", exc_info=True)
-        on_done(StreamEnd(tokens or chars // _CHARS_PER_TOKEN, last_usage, broke_off))
+        await _close(traced.stream)
+        on_done(broke_off)
 
 
-def _delta_text(choice: Any) -> str:
-    """A chat chunk's delta, or a text-completion chunk's text."""
-    delta = getattr(choice, "delta", None)
-    content = (
-        getattr(delta, "content", None) if delta is not None else getattr(choice, "text", None)
-    )
-    return content if isinstance(content, str) else ""
+async def _responses_events(
+    request: Request, traced: TracedStream, on_done: Callable[[BaseException | None], None]
+) -> AsyncIterator[str]:
+    """Responses API events: `event: <type>` and `data: {event}` each, as OpenAI sends them."""
+    broke_off: BaseException | None = None
+    sent = 0
+    try:
+        async for event in traced.chunks():
+            kind = getattr(event, "type", None) or "message"
+            yield f"event: {kind}\ndata: {event.model_dump_json(exclude_none=True)}\n\n"
+            sent += 1
+            await asyncio.sleep(0)
+            if sent % DISCONNECT_CHECK_EVERY == 0 and await request.is_disconnected():
+                log.info("stream client left after %d events; stream closed", sent)
+                return
+    except Exception as exc:
+        broke_off = exc
+        log.warning("a stream broke off: %s", type(exc).__name__)
+        err = {"type": "error", "code": "api_error", "message": "the provider stream broke off"}
+        yield f"event: error\ndata: {json.dumps(err)}\n\n"
+    finally:
+        await _close(traced.stream)
+        on_done(broke_off)
+
+
+async def _close(stream: Any) -> None:
+    closer = getattr(stream, "aclose", None)
+    if closer is not None:
+        try:
+            await closer()
+        except Exception:  # closing a finished or broken stream is best-effort
+            log.debug("closing the stream failed", exc_info=True)

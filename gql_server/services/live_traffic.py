@@ -25,11 +25,8 @@ from typing import Any
 from gql_server.auth import Principal
 from gql_server.core.domain.errors import NoSuchRoutingGroupError
 from gql_server.core.domain.traces import RequestTrace, TraceStatus
-from gql_server.core.litellm_adapter.state.deployment_state import (
-    cooling_now,
-    deployment_states,
-    with_cooldown_skips,
-)
+from gql_server.core.litellm_adapter.skips import with_cooldown_skips
+from gql_server.core.litellm_adapter.state.deployment_state import cooling_now, deployment_states
 from gql_server.core.routing.registry import RouterRegistry
 from gql_server.events import EventBus
 from gql_server.services.routing_groups import RoutingGroupService
@@ -113,7 +110,10 @@ class LiveTrafficService:
     # -- this instance's requests, out to the bus ------------------------------------------------
 
     def on_finished(self, finished: FinishedRequest) -> None:
-        """The `TrafficHook` listener: cheap, no await."""
+        """The `TrafficHook` listener: cheap, no await. Requests refused before routing have no
+        trace to show."""
+        if not finished.routed:
+            return
         self._pending.append(finished)
         self._wake.set()
 

@@ -28,6 +28,9 @@ from gql_server.services.traffic import FinishedRequest
 log = logging.getLogger(__name__)
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+# The group label of a request that named no group of the caller's (a typo, a 401 before the
+# body was read): callers must not be able to mint label values.
+UNKNOWN_GROUP = "(unknown)"
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 MULTIPROCESS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -40,8 +43,16 @@ class TrafficMetrics:
         r = self.registry
         self.requests = Counter(
             "routing_groups_requests",
-            "Routed /v1 requests, by group and outcome (success | failure).",
+            "Answered /v1 requests to routing endpoints, by group and outcome: success, failure "
+            "(routed, every deployment failed) or rejected (refused before routing: 400, 401, "
+            "404, 429).",
             ["group", "status"],
+            registry=r,
+        )
+        self.responses = Counter(
+            "routing_groups_responses",
+            "Answered /v1 requests to routing endpoints, by group and HTTP status code.",
+            ["group", "code"],
             registry=r,
         )
         self.request_latency = Histogram(
@@ -84,7 +95,11 @@ class TrafficMetrics:
         )
 
     def on_finished(self, finished: FinishedRequest) -> None:
-        group = finished.group_name
+        group = finished.group_name if finished.group_id else UNKNOWN_GROUP
+        self.responses.labels(group, str(finished.status_code)).inc()
+        if not finished.routed:
+            self.requests.labels(group, "rejected").inc()
+            return
         self.requests.labels(group, "success" if finished.success else "failure").inc()
         self.request_latency.labels(group).observe(finished.trace.latency_ms / 1000)
         for attempt in finished.trace.attempts:

@@ -1,4 +1,4 @@
-"""The request log: every routed `/v1` request persisted once, off the hot path.
+"""The request log: every `/v1` request to a routing endpoint persisted once, off the hot path.
 
 `on_finished` (a TrafficHook listener) only turns the report into a row and appends it to a
 buffer; `run()` writes the buffer in one transaction per batch (every `flush_interval_s`, or at
@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
+import uuid
 from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,6 +22,7 @@ from typing import Any
 from gql_server.auth import Principal
 from gql_server.core.domain.errors import FieldError, ValidationError
 from gql_server.services.ports import (
+    DuplicateKey,
     RequestLogEntry,
     RequestLogQuery,
     SpendTotal,
@@ -96,9 +99,10 @@ class RequestLogService:
                 self._buffer.popleft() for _ in range(min(self._batch_size, len(self._buffer)))
             ]
             try:
-                async with self._uow() as uow:
-                    await uow.request_log.add_many(batch)
-                    await uow.commit()
+                try:
+                    await self._write(batch)
+                except DuplicateKey:
+                    await self._write_one_by_one(batch)
             except Exception:
                 self._buffer.extendleft(reversed(batch))  # keep them, oldest first, for next time
                 log.exception("could not write %d request-log rows; will retry", len(batch))
@@ -108,6 +112,21 @@ class RequestLogService:
             log.warning("the request log dropped %d rows while it could not write", self.dropped)
             self.dropped = 0
         return written
+
+    async def _write(self, batch: list[RequestLogEntry]) -> None:
+        async with self._uow() as uow:
+            await uow.request_log.add_many(batch)
+            await uow.commit()
+
+    async def _write_one_by_one(self, batch: list[RequestLogEntry]) -> None:
+        """A caller may send the same x-request-id twice: its later requests are logged too,
+        under the id with a suffix, rather than lost or holding up the rest of the batch."""
+        for entry in batch:
+            try:
+                await self._write([entry])
+            except DuplicateKey:
+                again = f"{entry.request_id}~{uuid.uuid4().hex[:8]}"
+                await self._write([dataclasses.replace(entry, request_id=again)])
 
     async def delete_expired(self, now: datetime | None = None) -> int:
         cutoff = (now or datetime.now(UTC)) - self._retention
@@ -169,6 +188,8 @@ def entry_for(finished: FinishedRequest, *, log_messages: bool) -> RequestLogEnt
                 "status": a.status.value,
                 "errorKind": a.error_kind.value if a.error_kind is not None else None,
                 "latencyMs": round(a.latency_ms, 3),
+                "startedAtMs": round(max(0.0, a.started_at_ms - trace.started_at_ms), 3),
+                "retryAfterSeconds": a.retry_after_s,
             }
             for a in trace.attempts
         ],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,6 +161,8 @@ class RoutingGroupService:
         group_id: str,
         changes: Mapping[str, Any],
         expected_version: int | None,
+        *,
+        action: str = "update",
     ) -> RoutingGroup:
         require_admin(who, "change routing groups")
         # A blind patch (no expectedVersion) applies to whatever is current: losing a race to
@@ -169,7 +171,7 @@ class RoutingGroupService:
         for attempt in range(1, attempts + 1):
             try:
                 updated, deployments = await self._update_once(
-                    who, group_id, changes, expected_version
+                    who, group_id, changes, expected_version, action
                 )
             except _LostRace as lost:
                 if attempt == attempts:
@@ -186,6 +188,7 @@ class RoutingGroupService:
         group_id: str,
         changes: Mapping[str, Any],
         expected_version: int | None,
+        action: str,
     ) -> tuple[RoutingGroup, dict[str, Deployment]]:
         async with self._uow() as uow:
             current = await uow.groups.get(group_id)
@@ -211,17 +214,47 @@ class RoutingGroupService:
             if not won:
                 latest = await uow.groups.get(group_id)
                 raise _LostRace(latest.version if latest else None)
-            await uow.revisions.add(make_revision(updated, "update", who, current, updated))
+            await uow.revisions.add(make_revision(updated, action, who, current, updated))
             await uow.commit()
         return updated, deployments
 
+    async def rollback(
+        self, who: Principal, group_id: str, to_version: int, expected_version: int | None
+    ) -> RoutingGroup:
+        """A new version whose settings equal version `to_version`'s; history keeps both. The
+        old version is checked as any update is (its deployments must still exist)."""
+        require_admin(who, "change routing groups")
+        async with self._uow() as uow:
+            revisions = await uow.revisions.for_group(group_id)
+        if not any(r.action != "delete" for r in revisions):
+            raise NotFoundError(f"no routing group with id {group_id!r}")
+        target = next(
+            (r.after for r in revisions if r.version == to_version and r.after is not None), None
+        )
+        if target is None:
+            raise ValidationError(
+                [FieldError("toVersion", f"this group has no version {to_version}")]
+            )
+        spec = RoutingGroupSpec.model_validate(
+            {name: target[name] for name in RoutingGroupSpec.model_fields if name in target}
+        )
+        return await self.update(
+            who, group_id, spec.model_dump(), expected_version, action="rollback"
+        )
+
     async def preview(
-        self, group: RoutingGroup, changes: Mapping[str, Any]
+        self,
+        group: RoutingGroup,
+        changes: Mapping[str, Any],
+        *,
+        usable: Collection[str] | None = None,
     ) -> tuple[RoutingGroup, dict[str, Deployment]]:
-        """`group` with `changes` applied and validated as `update` would; nothing is saved."""
+        """`group` with `changes` applied and validated as `update` would; nothing is saved.
+        `usable`: the deployments the caller may name (None: any in the registry); any other
+        id is refused exactly as an unknown one is, so a caller cannot probe the registry."""
         async with self._uow() as uow:
             draft = RoutingGroup.model_validate({**group.model_dump(), **changes})
-            return draft, await _validated(uow, draft)
+            return draft, await _validated(uow, draft, usable)
 
     async def delete(self, who: Principal, group_id: str) -> str:
         require_admin(who, "delete routing groups")
@@ -288,8 +321,12 @@ async def _find(uow: UnitOfWork, group_id: str | None, name: str | None) -> Rout
     return None
 
 
-async def _validated(uow: UnitOfWork, group: RoutingGroup) -> dict[str, Deployment]:
+async def _validated(
+    uow: UnitOfWork, group: RoutingGroup, usable: Collection[str] | None = None
+) -> dict[str, Deployment]:
     ids = [d.model_id for d in group.deployments]
+    if usable is not None:
+        ids = [model_id for model_id in ids if model_id in usable]
     deployments = await uow.deployments.get_many(ids)
     problems: list[FieldError] = []
     try:

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Collection, Mapping
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
 
+from gql_server.core.domain.errors import FieldError, ValidationError
 from gql_server.core.simulation.request import SimulationRequest
+from gql_server.core.simulation.stats import SimulationSummary
+
+MAX_INCIDENTS_PER_KEY = 100  # the master key: as many as validation allows
 
 # RoutingGroupPatch's names for the domain fields a draft may change
 _PATCH_NAMES = {
@@ -41,9 +46,36 @@ def scoped_to(request: SimulationRequest, model_ids: Collection[str]) -> Simulat
     )
 
 
+def within_key_caps(request: SimulationRequest, cap_s: float) -> SimulationRequest:
+    """A non-master key's run: at most MAX_INCIDENTS_PER_KEY incidents and `cap_s` of simulated
+    time (traffic longer than that is refused; any other shape stops itself there, with
+    `stoppedReason` saying so), so one key cannot hold a simulation slot for hours."""
+    errors: list[FieldError] = []
+    traffic = request.traffic
+    if traffic is not None and traffic.duration_seconds > cap_s:
+        errors.append(
+            FieldError(
+                "traffic.durationSeconds",
+                f"a simulation by this key may cover at most {cap_s:,.0f} simulated seconds",
+            )
+        )
+    if len(request.incidents) > MAX_INCIDENTS_PER_KEY:
+        errors.append(
+            FieldError(
+                "incidents",
+                f"a simulation by this key may have at most {MAX_INCIDENTS_PER_KEY} incidents",
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+    return dataclasses.replace(request, max_simulated_s=min(cap_s, request.max_simulated_s))
+
+
 def expected_total(request: SimulationRequest) -> int:
     """How many requests the run will make (what progress events report as `total`; for
     POISSON traffic the expected number)."""
+    if request.replay is not None:
+        return len(request.replay.requests)
     if request.traffic is not None:
         return round(request.traffic.expected_requests())
     return request.num_requests
@@ -59,7 +91,12 @@ def request_to_json(
         "mock": request.mock,
         "seed": request.seed,
         "failureInjection": [
-            {"modelId": m, "failureRate": r.failure_rate, "errorKind": r.error_kind.value}
+            {
+                "modelId": m,
+                "failureRate": r.failure_rate,
+                "errorKind": r.error_kind.value,
+                **_given("retryAfterSeconds", r.retry_after_s),
+            }
             for m, r in plan.failures.items()
         ],
         "latency": [
@@ -77,6 +114,8 @@ def request_to_json(
             "ratePerSecond": traffic.rate_per_second,
             "durationSeconds": traffic.duration_seconds,
             "pattern": traffic.pattern.value,
+            **_given("promptTokens", traffic.prompt_tokens),
+            **_given("completionTokens", traffic.completion_tokens),
         }
     if request.incidents:
         out["incidents"] = [
@@ -87,14 +126,48 @@ def request_to_json(
                 "failureRate": i.failure_rate,
                 "errorKind": i.error_kind.value,
                 "addedLatencyMs": i.added_latency_ms,
+                **_given("retryAfterSeconds", i.retry_after_s),
             }
             for i in request.incidents
         ]
     if request.timeline_bucket_s is not None:
         out["timelineBucketSeconds"] = request.timeline_bucket_s
+    window = request.replay_window
+    if window is not None:  # the window, never what was read from it
+        out["replay"] = {
+            "from": window.start.isoformat(),
+            "to": window.end.isoformat(),
+            "keyId": window.key_id,
+            "teamId": window.team_id,
+        }
+    if request.start_at is not None:
+        out["startAt"] = request.start_at.isoformat()
+    if request.gateway_overhead_ms is not None:
+        out["gatewayOverheadMs"] = request.gateway_overhead_ms
     if draft:
         out["draft"] = draft_to_json(draft)
     return out
+
+
+def summary_to_json(summary: SimulationSummary) -> dict[str, Any]:
+    """The summary as it is saved: plain JSON (times as ISO 8601 text)."""
+    saved: dict[str, Any] = _json_safe(dataclasses.asdict(summary))
+    return saved
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def _given(name: str, value: object) -> dict[str, Any]:
+    """{name: value} when the input gave the optional value, else nothing (kept as asked)."""
+    return {} if value is None else {name: value}
 
 
 def draft_to_json(draft: Mapping[str, Any]) -> dict[str, Any]:

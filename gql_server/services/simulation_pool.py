@@ -48,6 +48,8 @@ class RunSink(Protocol):
     def push_many(self, traces: list[RequestTrace], simulated_ms: float) -> None: ...
     def finish(self, outcome: SimulationSummary | BaseException) -> None: ...
     def backlog(self) -> int: ...  # read from the reader thread
+    async def admit_real_call(self) -> str | None: ...  # None: the run may make one more
+    def used_tokens(self, tokens: int) -> None: ...
 
 
 def default_size() -> int:
@@ -76,6 +78,7 @@ class _Worker:
         self.idle.set()
         self.dead = False
         self._send_lock = threading.Lock()
+        self._answering: set[asyncio.Task[None]] = set()
         self._loop = asyncio.get_running_loop()
         self._reader = threading.Thread(
             target=self._read, name=f"simulation worker {process.pid}", daemon=True
@@ -113,6 +116,9 @@ class _Worker:
         if simulation_id != self.simulation_id:
             return  # a late message of a run the server has already let go of
         sink = self.sink
+        if kind == "admit":
+            self._answer(sink, simulation_id, message[2])
+            return
         if kind == "done":
             self.sink = None
             self.idle.set()
@@ -125,6 +131,25 @@ class _Worker:
             sink.finish(message[2])
         elif kind == "failed":
             sink.finish(RuntimeError(f"the simulation failed: {message[2]}"))
+        elif kind == "tokens":
+            sink.used_tokens(message[2])
+
+    def _answer(self, sink: RunSink | None, simulation_id: str, ticket: int) -> None:
+        """A real call the run asks to make: the caller's windows decide, on this loop."""
+
+        async def answer() -> None:
+            refusal: str | None = "not sent: the run has ended"
+            if sink is not None:
+                try:
+                    refusal = await sink.admit_real_call()
+                except Exception:
+                    log.exception("could not admit a real call of simulation %s", simulation_id)
+                    refusal = "not sent: the call could not be admitted"
+            self.send(("admitted", simulation_id, ticket, refusal))
+
+        task = self._loop.create_task(answer())
+        self._answering.add(task)
+        task.add_done_callback(self._answering.discard)
 
     def _on_exit(self) -> None:
         if self.dead:

@@ -6,10 +6,14 @@ The server (`simulation_pool`) talks to a worker over one duplex pipe:
     server -> worker   ("run", SimulationJob)    start a run (only when the worker is idle)
                        ("stop", simulation_id)   finish early: flush, then a cancelled summary
                        ("cancel", simulation_id) the client left: end at once, no summary
+                       ("admitted", simulation_id, ticket, refusal)  answer to an "admit"
     worker -> server   ("traces", simulation_id, [RequestTrace], simulated_ms)
                        ("summary", simulation_id, SimulationSummary)
                        ("failed", simulation_id, message)   an error below the engine (a bug)
                        ("done", simulation_id)   the run has ended; the worker is idle again
+                       ("admit", simulation_id, ticket)  may the run make one real provider
+                                                 call? (the caller's windows live in the server)
+                       ("tokens", simulation_id, n)  a real call's answer used n tokens
 
 Traces leave as each request finishes: a sender thread ships whatever has finished every
 `FLUSH_S` (or `CHUNK_MAX` at a time), so the pipe carries chunks, not one message per request.
@@ -21,6 +25,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import itertools
 import os
 import queue
 import signal
@@ -37,11 +43,12 @@ from gql_server.core.domain.models import Deployment, RoutingGroup
 from gql_server.core.domain.secret_box import SecretBox
 from gql_server.core.domain.traces import RequestTrace
 from gql_server.core.litellm_adapter import virtual_clock
-from gql_server.core.litellm_adapter.heap import freeze_startup_heap
+from gql_server.core.litellm_adapter.install import install as install_litellm
 from gql_server.core.simulation.engine import SimulationProgress
 from gql_server.core.simulation.request import SimulationRequest
 from gql_server.core.simulation.runner import simulate_group
 from gql_server.core.simulation.stats import SimulationSummary
+from gql_server.heap import freeze_startup_heap
 
 FLUSH_S = 0.01
 CHUNK_MAX = 100
@@ -56,6 +63,9 @@ class SimulationJob:
     deployments: Mapping[str, Deployment]
     request: SimulationRequest
     secrets: SecretBox | None = None  # opens the deployments' sealed API keys in the worker
+    # Real provider calls this run may make (a non-master key's budget; each is also admitted
+    # by the server against the key's windows). None: not budgeted (mock runs, the master key).
+    real_calls: int | None = None
 
 
 Message = tuple[Any, ...]
@@ -112,6 +122,34 @@ class _Outbox:
                 return
 
 
+class _RunCalls:
+    """A run's real provider calls: at most `budget`, each admitted by the server first. When
+    the budget is spent the run stops (no request starts after it) with a cancelled summary."""
+
+    def __init__(self, worker: _Worker, simulation_id: str, budget: int, stop: asyncio.Event):
+        self._worker = worker
+        self._simulation_id = simulation_id
+        self.budget = budget
+        self.made = 0
+        self._stop = stop
+        self.spent = False
+
+    async def admit(self) -> str | None:
+        if self.made >= self.budget:
+            self.spent = True
+            self._stop.set()
+            return f"not sent: this run's budget of {self.budget} real provider calls is spent"
+        self.made += 1  # taken before the round trip: concurrent attempts never overshoot
+        refusal = await self._worker.ask(self._simulation_id)
+        if refusal is not None:
+            self.made -= 1
+        return refusal
+
+    def used(self, tokens: int) -> None:
+        if tokens > 0:
+            self._worker.send(("tokens", self._simulation_id, tokens))
+
+
 class _Worker:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -124,6 +162,17 @@ class _Worker:
         self._outbox: _Outbox | None = None
         self._early: dict[str, str] = {}  # stop/cancel that came before its run began
         self._state = threading.Lock()
+        self._tickets = itertools.count()
+        self._asks: dict[int, asyncio.Future[str | None]] = {}
+
+    async def ask(self, simulation_id: str) -> str | None:
+        """The server's answer to "may this run make one real call now?" (None: yes)."""
+        future: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
+        ticket = next(self._tickets)
+        with self._state:
+            self._asks[ticket] = future
+        self.send(("admit", simulation_id, ticket))
+        return await future
 
     def send(self, message: Message) -> None:
         with self._send_lock:
@@ -162,6 +211,13 @@ class _Worker:
         if action == "exit":
             self._jobs.put(None)
             return
+        if action == "admitted":
+            with self._state:
+                future, loop = self._asks.pop(command[2], None), self._loop
+            if future is not None and loop is not None:
+                with contextlib.suppress(RuntimeError):  # that loop has just finished
+                    loop.call_soon_threadsafe(_settle, future, command[3])
+            return
         with self._state:
             if command[1] != self._current or self._loop is None:
                 self._early[command[1]] = action  # its run is queued: obeyed when it begins
@@ -199,6 +255,9 @@ class _Worker:
         def deliver(trace: RequestTrace) -> None:
             outbox.put(trace, (loop.time() - started) * 1000)
 
+        calls = None
+        if job.real_calls is not None and not job.request.mock:
+            calls = _RunCalls(self, job.simulation_id, job.real_calls, stop)
         summary: SimulationSummary | None = None
         try:
             run = simulate_group(
@@ -208,6 +267,7 @@ class _Worker:
                 simulation_id=job.simulation_id,
                 stop=stop,
                 on_finished=deliver,
+                call_gate=calls,
             )
             async with contextlib.aclosing(run) as events:
                 async for event in events:
@@ -222,7 +282,17 @@ class _Worker:
             return
         outbox.close()
         if summary is not None:
+            if calls is not None and calls.spent and summary.stopped_reason is None:
+                summary = dataclasses.replace(
+                    summary,
+                    stopped_reason=f"spent its budget of {calls.budget} real provider calls",
+                )
             self.send(("summary", job.simulation_id, summary))
+
+
+def _settle(future: asyncio.Future[str | None], refusal: str | None) -> None:
+    if not future.done():
+        future.set_result(refusal)
 
 
 def main(conn: Connection) -> None:
@@ -235,5 +305,6 @@ def main(conn: Connection) -> None:
     # (and its websockets) get the CPU first. Idle cores still run simulations at full speed.
     with contextlib.suppress(OSError):
         os.nice(WORKER_NICENESS)
+    install_litellm()  # every process-wide litellm set-up, once (litellm_adapter/install.py)
     freeze_startup_heap()  # litellm's import-time objects: never walked by a collection again
     _Worker(conn).serve()

@@ -7,8 +7,9 @@ import contextlib
 import dataclasses
 import logging
 from collections import Counter, deque
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Collection, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from gql_server.auth import Principal
@@ -20,24 +21,39 @@ from gql_server.core.domain.errors import (
     ValidationError,
 )
 from gql_server.core.domain.models import RoutingGroup
+from gql_server.core.domain.replay import ReplayWindow
+from gql_server.core.domain.scenario import SimulationClock
 from gql_server.core.domain.traces import RequestTrace
 from gql_server.core.simulation.engine import SimulationEvent, SimulationProgress
 from gql_server.core.simulation.request import SimulationRequest, validate_simulation_request
-from gql_server.core.simulation.stats import SimulationSummary
+from gql_server.core.simulation.stats import SimulationSummary, TimelineBucket
 from gql_server.events import EventBus
-from gql_server.services.access import check_real_mode, simulation_limit
-from gql_server.services.common import new_id, utcnow
+from gql_server.services.access import (
+    AccessService,
+    check_real_mode,
+    real_call_budget,
+    simulation_limit,
+)
+from gql_server.services.common import new_id, require_admin, utcnow
 from gql_server.services.ports import SimulationRecord, UnitOfWorkFactory
+from gql_server.services.replay import load_replay, recorded_timeline
 from gql_server.services.routing_groups import RoutingGroupService
-from gql_server.services.simulation_inputs import expected_total, request_to_json, scoped_to
+from gql_server.services.simulation_inputs import (
+    expected_total,
+    request_to_json,
+    scoped_to,
+    summary_to_json,
+    within_key_caps,
+)
 from gql_server.services.simulation_pool import Lease, SimulationPool
 from gql_server.services.simulation_worker import SimulationJob
-from gql_server.services.testing import usable_group
+from gql_server.services.testing import KeyCalls, usable_group
 
 log = logging.getLogger(__name__)
 
 SIMULATIONS_CHANNEL = "routing-groups:simulations"  # {"simulationId": ..., "action": "stop"}
 MAX_BACKLOG = 5000  # finished traces waiting for a slow subscriber before the worker waits
+DEFAULT_MAX_SIMULATED_S_PER_KEY = 3600.0
 SHUTDOWN_TIMEOUT_S = 10.0
 
 
@@ -46,9 +62,11 @@ class _Relay:
     server's loop, where a timer fires on time (at most every `interval` seconds or
     `batch_max` requests, as the contract's progress events promise)."""
 
-    def __init__(self, simulation_id: str, total: int) -> None:
+    def __init__(self, simulation_id: str, total: int, calls: KeyCalls | None = None) -> None:
         self.simulation_id = simulation_id
         self.total = total
+        self._calls = calls  # the caller's real-call windows (None: not limited)
+        self.received = 0  # requests finished in the worker so far
         self.pending: deque[RequestTrace] = deque()
         self.simulated_ms = 0.0
         self.outcome: SimulationSummary | BaseException | None = None
@@ -56,6 +74,7 @@ class _Relay:
         self._wake = asyncio.Event()
 
     def push_many(self, traces: list[RequestTrace], simulated_ms: float) -> None:
+        self.received += len(traces)
         self.pending.extend(traces)
         self.simulated_ms = max(self.simulated_ms, simulated_ms)
         self._wake.set()
@@ -68,6 +87,13 @@ class _Relay:
 
     def backlog(self) -> int:
         return len(self.pending)
+
+    async def admit_real_call(self) -> str | None:
+        return None if self._calls is None else await self._calls.admit()
+
+    def used_tokens(self, tokens: int) -> None:
+        if self._calls is not None:
+            self._calls.used(tokens)
 
     async def _wait(self, seconds: float | None) -> None:
         self._wake.clear()
@@ -110,8 +136,23 @@ class _Running:
     draft: Mapping[str, Any] | None
     lease: Lease
     relay: _Relay
+    started_at: datetime = field(default_factory=utcnow)
     group_deleted: bool = False
     saved: asyncio.Task[None] | None = field(default=None)
+
+
+@dataclass(frozen=True)
+class RunningSimulation:
+    """A run in progress on this instance, as the master key sees it."""
+
+    simulation_id: str
+    routing_group_id: str
+    started_by: str
+    started_at: datetime
+    completed: int
+    total: int
+    simulated_ms: float
+    mock: bool
 
 
 class SimulationService:
@@ -122,13 +163,19 @@ class SimulationService:
         bus: EventBus,
         *,
         max_per_key: int = 2,
+        max_simulated_s_per_key: float = DEFAULT_MAX_SIMULATED_S_PER_KEY,
         pool: SimulationPool | None = None,
         workers: int = 1,
+        access: AccessService | None = None,
+        log_retention: timedelta = timedelta(days=7),
     ) -> None:
         self._uow = uow
+        self._access = access
+        self._log_retention = log_retention
         self._groups = groups
         self._bus = bus
         self._max_per_key = max_per_key
+        self._max_simulated_s_per_key = max_simulated_s_per_key
         self._pool = pool or SimulationPool(workers, max_backlog=MAX_BACKLOG)
         self._running: dict[str, _Running] = {}
         self._per_caller: Counter[str] = Counter()
@@ -164,15 +211,23 @@ class SimulationService:
         # deployment the draft removes, so one scenario runs against both versions.
         scenario_ids = {d.model_id for d in group.deployments}
         if draft:
-            group = await self._apply_draft(group, draft)
+            # A key's draft names only its group's own deployments (their credentials are
+            # the ones it may spend); the master key may try any in the registry.
+            usable = None if who.is_admin else scenario_ids
+            group = await self._apply_draft(group, draft, usable)
             scenario_ids |= {d.model_id for d in group.deployments}
         validate_simulation_request(request, scenario_ids)
+        if not who.is_admin:
+            request = within_key_caps(request, self._max_simulated_s_per_key)
+        if request.replay_window is not None:
+            request = await self._with_replay(who, group, request)
+        request = await self._settled(request)
         deployments = await self._groups.deployments_of(group)
         # From here to the slots being held there is no await: a burst of starts by one key
         # sees each other's reservations (the per-key and the global cap hold).
         caller = _caller_key(who)
         if not request.mock:
-            check_real_mode(who, request.num_requests, request.concurrency)
+            check_real_mode(who, expected_total(request), request.concurrency)
         allowed = simulation_limit(who, self._max_per_key)
         if self._per_caller[caller] >= allowed:
             raise LimitExceededError(
@@ -190,7 +245,11 @@ class SimulationService:
             request=request,
             draft=draft,
             lease=lease,
-            relay=_Relay(simulation_id, expected_total(request)),
+            relay=_Relay(
+                simulation_id,
+                expected_total(request),
+                KeyCalls(self._access, who) if self._access is not None else None,
+            ),
         )
         self._running[simulation_id] = running
         self._all_ended.clear()
@@ -202,6 +261,7 @@ class SimulationService:
                 deployments,
                 scoped_to(request, members),
                 secrets=secret_box.installed(),
+                real_calls=None if request.mock else real_call_budget(who),
             )
             await lease.start(job, running.relay)
         except BaseException:
@@ -210,9 +270,50 @@ class SimulationService:
         running.saved = asyncio.create_task(self._save_when_finished(simulation_id, running))
         return self._session(simulation_id, running)
 
-    async def _apply_draft(self, group: RoutingGroup, draft: Mapping[str, Any]) -> RoutingGroup:
+    async def recorded(
+        self, who: Principal, group_id: str, window: ReplayWindow, bucket_s: float | None
+    ) -> list[TimelineBucket]:
+        """The group's request log over `window` as the simulator's timeline (what the caller
+        may read of it: see services.replay)."""
+        group = await usable_group(self._groups, who, group_id)
+        return await recorded_timeline(
+            self._uow, who, group, window, bucket_s, now=utcnow(), retention=self._log_retention
+        )
+
+    async def _with_replay(
+        self, who: Principal, group: RoutingGroup, request: SimulationRequest
+    ) -> SimulationRequest:
+        """The window read from the log; a replay runs on the virtual clock and never calls a
+        provider, whatever `mock` says."""
+        assert request.replay_window is not None
+        source = await load_replay(
+            self._uow,
+            who,
+            group.group_id,
+            request.replay_window,
+            [d.model_id for d in group.deployments],
+            now=utcnow(),
+            retention=self._log_retention,
+        )
+        # its clock starts where the window does (calendar minutes as recorded), unless asked
+        return dataclasses.replace(
+            request, replay=source, mock=True, clock=SimulationClock.VIRTUAL, traffic=None
+        ).started(request.replay_window.start)
+
+    async def _settled(self, request: SimulationRequest) -> SimulationRequest:
+        """The request with what it left open decided now, so the run, its summary and its
+        saved input all say the same: where its clock starts, the gateway's overhead."""
+        if request.resolved_clock is SimulationClock.VIRTUAL:
+            request = request.started(utcnow())
+        if request.gateway_overhead_ms is None:
+            request = dataclasses.replace(request, gateway_overhead_ms=0.0)
+        return request
+
+    async def _apply_draft(
+        self, group: RoutingGroup, draft: Mapping[str, Any], usable: Collection[str] | None
+    ) -> RoutingGroup:
         try:
-            applied, _ = await self._groups.preview(group, draft)
+            applied, _ = await self._groups.preview(group, draft, usable=usable)
         except ValidationError as exc:
             raise ValidationError(
                 [FieldError(f"draft.{e.field}", e.message) for e in exc.field_errors]
@@ -300,6 +401,25 @@ class SimulationService:
     def running(self) -> int:
         return len(self._running)
 
+    def running_list(self, who: Principal) -> list[RunningSimulation]:
+        """Every run in progress on this instance, oldest first (master key only)."""
+        require_admin(who, "see every running simulation")
+        return [
+            RunningSimulation(
+                simulation_id=simulation_id,
+                routing_group_id=r.group_id,
+                started_by=r.owner.identity,
+                started_at=r.started_at,
+                completed=r.relay.received,
+                total=r.relay.total,
+                simulated_ms=r.relay.simulated_ms,
+                mock=r.request.mock,
+            )
+            for simulation_id, r in sorted(
+                self._running.items(), key=lambda item: item[1].started_at
+            )
+        ]
+
     async def shutdown(self, within_s: float = SHUTDOWN_TIMEOUT_S) -> None:
         """Stop every run, wait (at most `within_s`) until each cancelled summary is saved and
         handed to its subscriber, then end the worker processes. New starts are refused from
@@ -326,7 +446,7 @@ class SimulationService:
             created_at=utcnow(),
             created_by=running.owner.identity,
             input=request_to_json(running.request, running.draft),
-            summary=dataclasses.asdict(summary),
+            summary=summary_to_json(summary),
         )
         try:
             async with self._uow() as uow:

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from gql_server.auth import Principal
 from gql_server.core.domain.errors import FieldError, ValidationError
 from gql_server.core.domain.injection import InjectionPlan
 from gql_server.core.domain.models import RoutingGroup
 from gql_server.core.litellm_adapter.router_builder import build_router
 from gql_server.core.routing.tester import TestOutcome, test_one_request
+from gql_server.services.access import AccessService, real_call_refusal
 from gql_server.services.routing_groups import RoutingGroupService
 
 
 class TestingService:
     __test__ = False  # not a pytest class
 
-    def __init__(self, groups: RoutingGroupService) -> None:
+    def __init__(self, groups: RoutingGroupService, access: AccessService | None = None) -> None:
         self._groups = groups
+        self._access = access
 
     async def test(
         self,
@@ -30,8 +34,26 @@ class TestingService:
         check_plan(group, plan)
         deployments = await self._groups.deployments_of(group)
         # A throwaway Router: injected failures must never cool down live deployments.
-        with build_router(group, deployments, mock=mock, plan=plan) as built:
+        gate = None
+        if not mock and self._access is not None and not who.is_admin:
+            gate = KeyCalls(self._access, who)
+        with build_router(group, deployments, mock=mock, plan=plan, call_gate=gate) as built:
             return await test_one_request(built, messages)
+
+
+@dataclass(frozen=True)
+class KeyCalls:
+    """A key's real provider calls, each admitted by its rpm/tpm and real-call windows."""
+
+    access: AccessService
+    who: Principal
+
+    async def admit(self) -> str | None:
+        wait = await self.access.admit_real_call(self.who)
+        return None if wait is None else real_call_refusal(wait)
+
+    def used(self, tokens: int) -> None:
+        self.access.charge_tokens(self.who, tokens)
 
 
 async def usable_group(groups: RoutingGroupService, who: Principal, group_id: str) -> RoutingGroup:

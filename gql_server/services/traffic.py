@@ -1,7 +1,9 @@
 """The one place a finished `/v1` request is reported.
 
-`/v1` calls `TrafficHook.report(FinishedRequest)` exactly once per routed request: when the answer
-is sent, when the Router's final error is sent, or when a stream ends (however it ends). Consumers
+`/v1` calls `TrafficHook.report(FinishedRequest)` exactly once per request to a routing endpoint:
+when the answer is sent, when the Router's final error is sent, when a stream ends (however it
+ends), or when the request was refused before routing (401, 400, 404, 429: `routed` False, no
+attempts, `group_id` "" when the caller named no group it may use). Consumers
 (live traffic, the request log, metrics) register a listener with `add_listener`. Listeners run
 inline on the request's task, so they must be cheap and must not await: they buffer and flush on
 a task of their own. A listener that raises is logged and never fails the caller's request.
@@ -36,10 +38,10 @@ class Tokens:
 
 @dataclass(frozen=True)
 class FinishedRequest:
-    """One routed `/v1` request, as it ended."""
+    """One `/v1` request, as it ended."""
 
-    group_id: str
-    group_name: str
+    group_id: str  # "" when no group of the caller's was reached
+    group_name: str  # the group's name, else the name the caller asked for ("" if none)
     key_id: str | None  # None for the master key
     team_id: str | None
     trace: RequestTrace  # attempts (and skips) in order, final deployment, latency, finishedAtMs
@@ -48,8 +50,9 @@ class FinishedRequest:
     streamed: bool
     tokens: Tokens = field(default_factory=Tokens)
     cost_usd: float = 0.0
-    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)  # = x-request-id
     messages: Any = None  # the caller's messages; the request log stores them only if asked
+    routed: bool = True  # False: refused before its group's Router was called
 
     @property
     def success(self) -> bool:
@@ -87,52 +90,68 @@ def now_ms() -> float:
 
 
 def finished_request(
-    group: RoutingGroup,
-    who: Principal,
+    group: RoutingGroup | None,
+    who: Principal | None,
     trace: RequestTrace,
     *,
     started_at_ms: float,
     status_code: int,
     streamed: bool,
+    tokens: Tokens | None = None,
     usage: object = None,
     response: object = None,
     deployments: Mapping[str, Deployment] | None = None,
     messages: Any = None,
+    request_id: str | None = None,
+    request_index: int | None = None,
+    requested_group: str | None = None,
+    routed: bool = True,
 ) -> FinishedRequest:
-    """Build the report from what `/v1` holds when a request ends. `usage` is litellm's Usage
-    (a response's `.usage`, or a stream's last usage chunk); the cost is the one litellm stamped on
-    the response, else the answering deployment's prices times the tokens."""
-    if usage is None and response is not None:
-        usage = getattr(response, "usage", None)
-    tokens = tokens_of(usage)
+    """Build the report from what `/v1` holds when a request ends. `tokens` (else `usage`:
+    litellm's Usage, a response's `.usage` or a stream's usage chunk) are the request's; the cost
+    is the one litellm stamped on the response, else the answering deployment's prices times the
+    tokens."""
+    if tokens is None:
+        if usage is None and response is not None:
+            usage = getattr(response, "usage", None)
+        tokens = tokens_of(usage)
     cost = _stamped_cost(response)
     if cost is None:
         deployment = (deployments or {}).get(trace.final_deployment_id or "")
         cost = _priced(deployment, tokens)
+    request_id = request_id or uuid.uuid4().hex
     # A live trace's clock is the wall clock: startedAtMs/finishedAtMs in epoch ms.
     trace = dataclasses.replace(
-        trace, started_at_ms=started_at_ms, finished_at_ms=trace.finished_at_ms or now_ms()
+        trace,
+        started_at_ms=started_at_ms,
+        finished_at_ms=trace.finished_at_ms or now_ms(),
+        request_id=request_id,
+        request_index=trace.request_index if request_index is None else request_index,
     )
     return FinishedRequest(
-        group_id=group.group_id,
-        group_name=group.name,
-        key_id=who.key_id,
-        team_id=who.team_id,
+        group_id=group.group_id if group is not None else "",
+        group_name=group.name if group is not None else (requested_group or ""),
+        key_id=who.key_id if who is not None else None,
+        team_id=who.team_id if who is not None else None,
         trace=trace,
         started_at_ms=started_at_ms,
         status_code=status_code,
         streamed=streamed,
         tokens=tokens,
         cost_usd=cost,
+        request_id=request_id,
         messages=messages,
+        routed=routed,
     )
 
 
 def tokens_of(usage: object) -> Tokens:
+    """Chat and completions usage (prompt/completion tokens) or the Responses API's
+    (input/output tokens)."""
     if usage is None:
         return Tokens()
-    prompt = _int(usage, "prompt_tokens")
-    completion = _int(usage, "completion_tokens")
+    prompt = _int(usage, "prompt_tokens") or _int(usage, "input_tokens")
+    completion = _int(usage, "completion_tokens") or _int(usage, "output_tokens")
     return Tokens(prompt=prompt, completion=completion)
 
 

@@ -22,6 +22,7 @@ PUBLIC_FIELD = {
     "key_id": "keyId",
     "key_hash": "keyHash",
     "simulation_id": "simulationId",
+    "request_id": "requestId",
 }
 
 # SQLite names the column: "UNIQUE constraint failed: teams.team_alias".

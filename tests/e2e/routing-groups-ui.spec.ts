@@ -25,7 +25,7 @@ async function priorities(page: Page): Promise<[string, number | null][]> {
 
 /** Drags with the mouse the way a person does: press on the handle, move in steps, release. */
 async function dragAbove(page: Page, modelId: string, targetModelId: string): Promise<void> {
-  const handle = page.getByRole('button', { name: `Drag to reorder ${modelId}` });
+  const handle = page.getByTestId(`selected-${modelId}`).getByRole('button', { name: /^Reorder / });
   const target = page.getByTestId(`selected-${targetModelId}`);
   // Mouse coordinates are the viewport's: bring the list into view first.
   await target.scrollIntoViewIfNeeded();
@@ -119,18 +119,20 @@ test('reorders by dragging and by keyboard, and saves the new priorities', async
   ]);
 
   await page.getByRole('navigation', { name: 'Routing group' }).getByRole('link', { name: 'Settings' }).click();
-  const handle = page.getByRole('button', { name: 'Drag to reorder fireworks-llama-v3p3-70b' });
+  const handle = page.getByTestId('selected-fireworks-llama-v3p3-70b').getByRole('button', { name: /^Reorder / });
   // dnd-kit announces each step in its live region; waiting on it keeps the keys in step with
   // the sensor (it measures the list after pick-up).
   const announcer = page.locator('[id^="DndLiveRegion"]');
   await handle.focus();
   await page.keyboard.press('Space');
   // Picked up, then at once "over" its own place.
-  await expect(announcer).toContainText(/Picked up draggable item fireworks|over droppable area fireworks/);
+  // Spoken by name and position, never "droppable area" or a raw id.
+  await expect(announcer).toContainText(/Picked up Fireworks Llama 3.3 70B, position 3 of 3|Fireworks Llama 3.3 70B is at position 3 of 3/);
   await page.keyboard.press('ArrowUp');
-  await expect(announcer).toContainText('moved over droppable area nebius-llama-3.3-70b');
+  await expect(announcer).toContainText('Fireworks Llama 3.3 70B is at position 2 of 3');
   await page.keyboard.press('Space');
-  await expect(announcer).toContainText('dropped');
+  await expect(announcer).toContainText('Dropped Fireworks Llama 3.3 70B at position 2 of 3');
+  await expect(announcer).not.toContainText(/droppable|fireworks-llama/);
   await expect.poll(() => selectedOrder(page)).toEqual([
     'azure-gpt-4o',
     'fireworks-llama-v3p3-70b',

@@ -14,8 +14,10 @@ It serves POST /v1/chat/completions (JSON, or SSE when "stream": true), /v1/comp
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import socket
+import struct
 import threading
 import time
 import uuid
@@ -38,6 +40,10 @@ class Behaviour:
     delay_s: float = 0.0
     # Answer 401 with the caller's key in the message, as OpenAI's "Incorrect API key" does.
     echo_key: bool = False
+    retry_after_s: float | None = None  # a Retry-After header on an error answer
+    # Streams end with a usage chunk when asked (stream_options.include_usage), as OpenAI's do;
+    # False: never, as many OpenAI-compatible servers do.
+    stream_usage: bool = True
 
 
 @dataclass(frozen=True)
@@ -70,12 +76,16 @@ class FakeOpenAIServer:
         text: str | None = None,
         delay_s: float = 0.0,
         echo_key: bool = False,
+        retry_after_s: float | None = None,
+        stream_usage: bool = True,
     ) -> None:
         self.behaviours[model] = Behaviour(
             status=status,
             text=text if text is not None else self.default.text,
             delay_s=delay_s,
             echo_key=echo_key,
+            retry_after_s=retry_after_s,
+            stream_usage=stream_usage,
         )
 
     def start(self) -> FakeOpenAIServer:
@@ -143,7 +153,8 @@ class FakeOpenAIServer:
             return refused
         if body.get("stream"):
             return StreamingResponse(
-                _sse_chunks(model, behaviour.text), media_type="text/event-stream"
+                _sse_chunks(model, behaviour.text, _wants_usage(body, behaviour)),
+                media_type="text/event-stream",
             )
         return JSONResponse(_completion(model, behaviour.text))
 
@@ -163,9 +174,18 @@ class FakeOpenAIServer:
         if path.endswith("/embeddings"):
             inputs = body.get("input")
             count = len(inputs) if isinstance(inputs, list) else 1
-            return JSONResponse(_embeddings(model, count))
+            return JSONResponse(_embeddings(model, count, body.get("encoding_format")))
         if path.endswith("/responses"):
+            if body.get("stream"):
+                return StreamingResponse(
+                    _response_events(model, behaviour.text), media_type="text/event-stream"
+                )
             return JSONResponse(_response(model, behaviour.text))
+        if body.get("stream"):
+            return StreamingResponse(
+                _text_chunks(model, behaviour.text, _wants_usage(body, behaviour)),
+                media_type="text/event-stream",
+            )
         return JSONResponse(_text_completion(model, behaviour.text))
 
 
@@ -186,17 +206,31 @@ def _refusal(behaviour: Behaviour, request: Request) -> Response | None:
         }
         return JSONResponse(body, status_code=401)
     if behaviour.status != 200:
-        return JSONResponse(_error_body(behaviour.status), status_code=behaviour.status)
+        headers = {}
+        if behaviour.retry_after_s is not None:
+            headers["retry-after"] = f"{behaviour.retry_after_s:g}"
+        return JSONResponse(
+            _error_body(behaviour.status), status_code=behaviour.status, headers=headers
+        )
     return None
 
 
-def _embeddings(model: str, count: int) -> dict[str, Any]:
+def _wants_usage(body: dict[str, Any], behaviour: Behaviour) -> bool:
+    options = body.get("stream_options")
+    asked = isinstance(options, dict) and options.get("include_usage") is True
+    return asked and behaviour.stream_usage
+
+
+def _embeddings(model: str, count: int, encoding: object = None) -> dict[str, Any]:
+    vectors: list[Any] = [[0.25, -0.5, float(i)] for i in range(count)]
+    if encoding == "base64":
+        vectors = [base64.b64encode(struct.pack("<3f", *v)).decode() for v in vectors]
     return {
         "object": "list",
         "model": model,
         "data": [
-            {"object": "embedding", "index": i, "embedding": [0.25, -0.5, float(i)]}
-            for i in range(count)
+            {"object": "embedding", "index": i, "embedding": vector}
+            for i, vector in enumerate(vectors)
         ],
         "usage": {"prompt_tokens": 3 * count, "total_tokens": 3 * count},
     }
@@ -268,7 +302,10 @@ def _completion(model: str, text: str) -> dict[str, Any]:
     }
 
 
-async def _sse_chunks(model: str, text: str) -> AsyncIterator[bytes]:
+USAGE = {"prompt_tokens": 5, "completion_tokens": 5, "total_tokens": 10}
+
+
+async def _sse_chunks(model: str, text: str, usage: bool) -> AsyncIterator[bytes]:
     stream_id = f"chatcmpl-{uuid.uuid4().hex}"
     words = text.split(" ")
     for i, word in enumerate(words):
@@ -278,7 +315,91 @@ async def _sse_chunks(model: str, text: str) -> AsyncIterator[bytes]:
             delta["role"] = "assistant"
         yield _sse(stream_id, model, delta, None)
     yield _sse(stream_id, model, {}, "stop")
+    if usage:
+        last = {
+            "id": stream_id,
+            "object": "chat.completion.chunk",
+            "created": int(time.time()),
+            "model": model,
+            "choices": [],
+            "usage": USAGE,
+        }
+        yield f"data: {json.dumps(last)}\n\n".encode()
     yield b"data: [DONE]\n\n"
+
+
+async def _text_chunks(model: str, text: str, usage: bool) -> AsyncIterator[bytes]:
+    stream_id = f"cmpl-{uuid.uuid4().hex}"
+    words = text.split(" ")
+    for i, word in enumerate(words):
+        finish = "stop" if i == len(words) - 1 else None
+        choice = {"index": 0, "text": word if i == 0 else f" {word}", "finish_reason": finish}
+        chunk = {
+            "id": stream_id,
+            "object": "text_completion",
+            "created": int(time.time()),
+            "model": model,
+            "choices": [{**choice, "logprobs": None}],
+        }
+        yield f"data: {json.dumps(chunk)}\n\n".encode()
+    if usage:
+        last = {
+            "id": stream_id,
+            "object": "text_completion",
+            "created": int(time.time()),
+            "model": model,
+            "choices": [],
+            "usage": USAGE,
+        }
+        yield f"data: {json.dumps(last)}\n\n".encode()
+    yield b"data: [DONE]\n\n"
+
+
+async def _response_events(model: str, text: str) -> AsyncIterator[bytes]:
+    """A Responses API stream as OpenAI sends it: created, text deltas, done, completed."""
+    done = _response(model, text)
+    started = {**done, "status": "in_progress", "output": [], "usage": None}
+    item = done["output"][0]
+    events: list[dict[str, Any]] = [
+        {"type": "response.created", "response": started},
+        {"type": "response.in_progress", "response": started},
+        {
+            "type": "response.output_item.added",
+            "output_index": 0,
+            "item": {**item, "status": "in_progress", "content": []},
+        },
+        {
+            "type": "response.content_part.added",
+            "item_id": item["id"],
+            "output_index": 0,
+            "content_index": 0,
+            "part": {"type": "output_text", "text": "", "annotations": []},
+        },
+    ]
+    for i, word in enumerate(text.split(" ")):
+        events.append(
+            {
+                "type": "response.output_text.delta",
+                "item_id": item["id"],
+                "output_index": 0,
+                "content_index": 0,
+                "delta": word if i == 0 else f" {word}",
+            }
+        )
+    events += [
+        {
+            "type": "response.output_text.done",
+            "item_id": item["id"],
+            "output_index": 0,
+            "content_index": 0,
+            "text": text,
+        },
+        {"type": "response.output_item.done", "output_index": 0, "item": item},
+        {"type": "response.completed", "response": done},
+    ]
+    for number, event in enumerate(events):
+        event["sequence_number"] = number
+        yield f"event: {event['type']}\ndata: {json.dumps(event)}\n\n".encode()
 
 
 def _sse(stream_id: str, model: str, delta: dict[str, Any], finish: str | None) -> bytes:

@@ -393,15 +393,18 @@ async def test_a_saved_run_keeps_its_whole_input_and_summary(gql: SchemaClient) 
     saved = await gql.execute(SAVED_RUNS, id=gid)
     (run,) = saved["simulations"]
     rerun = {**sim, "numRequests": 0, "concurrency": 0, "failureInjection": [], "latency": []}
-    assert run["input"] == {**rerun, "draft": {"retryConfig": {"numRetries": 2}}}
+    # what the input left open is saved as the run settled it, so a rerun is the same run
+    settled = {"startAt": run["summary"]["startAt"], "gatewayOverheadMs": 0.0}
+    assert run["input"] == {**rerun, **settled, "draft": {"retryConfig": {"numRetries": 2}}}
     assert run["summary"]["simulationId"] == summary["simulationId"]
+    assert run["summary"]["gatewayOverheadMs"] == 0.0
     again = await _run(gql, gid, run["input"])  # History can run it again as it was
     assert again[-1]["__typename"] == "SimulationSummary"
 
 
 SAVED_RUNS = (
     "query($id: ID!) { simulations(routingGroupId: $id) { input summary { simulationId "
-    "clock simulatedDurationMs totalCostUsd seed "
+    "clock simulatedDurationMs totalCostUsd seed startAt gatewayOverheadMs "
     "trafficDistribution { deploymentId costUsd } "
     "timeline { startMs endMs requests failedRequests deployments { deploymentId attempts "
     "successes failures coolingDown p50LatencyMs } } "

@@ -11,6 +11,8 @@ import litellm.utils
 import openai
 import pytest
 
+from gql_server.core.litellm_adapter.traced_stream import TracedStream
+from gql_server.core.litellm_adapter.tracing import RequestRecorder
 from gql_server.openai_api import streaming
 from tests.integration.access_helpers import create_group, generate_key
 from tests.support.graphql_client import GraphQLClient
@@ -94,9 +96,13 @@ async def _drain(events: AsyncIterator[str]) -> int:
     return len([event async for event in events])
 
 
+def _traced(source: _BusyStream) -> TracedStream:
+    return TracedStream(source, None, RequestRecorder(0, {}), 0.0, caller_options=None)
+
+
 async def test_a_busy_stream_lets_other_work_run_between_chunks() -> None:
     source, ticks = _BusyStream(200), 0
-    done: list[streaming.StreamEnd] = []
+    done: list[BaseException | None] = []
 
     async def other_work() -> None:
         nonlocal ticks
@@ -105,17 +111,17 @@ async def test_a_busy_stream_lets_other_work_run_between_chunks() -> None:
             await asyncio.sleep(0)
 
     other = asyncio.create_task(other_work())
-    sent = await _drain(streaming._events(_Request(None), source, done.append))  # type: ignore[arg-type]
+    sent = await _drain(streaming._chunk_events(_Request(None), _traced(source), done.append))  # type: ignore[arg-type]
     await other
     assert sent == 201  # 200 chunks and [DONE]
     assert ticks >= 199, "the stream held the loop between chunks"
-    assert source.closed and [end.tokens for end in done] == [0]
+    assert source.closed and done == [None]
 
 
 async def test_a_stream_stops_when_its_client_leaves() -> None:
-    source, done = _BusyStream(100_000), list[streaming.StreamEnd]()
+    source, done = _BusyStream(100_000), list[BaseException | None]()
     request = _Request(leaves_after_checks=2)
-    sent = await _drain(streaming._events(request, source, done.append))  # type: ignore[arg-type]
+    sent = await _drain(streaming._chunk_events(request, _traced(source), done.append))  # type: ignore[arg-type]
     assert sent == 2 * streaming.DISCONNECT_CHECK_EVERY
     assert source.produced == sent and source.closed
     assert len(done) == 1

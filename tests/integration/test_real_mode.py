@@ -16,6 +16,7 @@ from gql_server.core.domain.models import (
     Strategy,
 )
 from gql_server.core.domain.traces import TraceStatus
+from gql_server.core.litellm_adapter.built_router import Endpoint
 from gql_server.core.litellm_adapter.router_builder import build_router
 from tests.fakes.openai_server import FakeOpenAIServer
 
@@ -99,15 +100,16 @@ async def test_stream_through_router_names_the_answering_deployment(
     }
     built = build_router(_group(), deployments, mock=False)
     try:
-        stream = await built.stream(MESSAGES)
-        pieces = [chunk.choices[0].delta.content or "" async for chunk in stream]
+        traced = await built.open_stream(Endpoint.CHAT, messages=MESSAGES)
+        pieces = [chunk.choices[0].delta.content or "" async for chunk in traced.chunks()]
+        trace = traced.finish()
     finally:
         built.close()
 
     assert "".join(pieces) == "streamed words from b"
-    assert stream._hidden_params["model_id"] == "b"
-    headers = stream._hidden_params["additional_headers"]
-    assert headers["x-litellm-attempted-fallbacks"] == 1
+    assert traced.final_deployment_id == "b"
+    assert [(a.deployment_id, a.fallback_depth) for a in trace.attempts] == [("a", 0), ("b", 1)]
+    assert trace.final_deployment_id == "b"
 
 
 def test_models_endpoint_lists_configured_models(server: FakeOpenAIServer) -> None:

@@ -1,4 +1,5 @@
-"""Every routed `/v1` request is reported to the traffic hook exactly once, as it ended."""
+"""Every `/v1` request to a routing endpoint is reported to the traffic hook exactly once, as it
+ended: routed, or refused before routing."""
 
 from __future__ import annotations
 
@@ -144,7 +145,52 @@ async def test_a_stream_is_reported_when_it_ends_with_the_answering_attempt(
     assert report.tokens.completion > 0
 
 
-async def test_requests_refused_before_routing_are_not_reported(gateway: Gateway) -> None:
-    reply = await gateway.post("no-such-group")
-    assert reply.status_code == 404
-    assert gateway.reports == []
+async def test_requests_refused_before_routing_are_reported_once_without_attempts(
+    gateway: Gateway,
+) -> None:
+    await gateway.group("known", "calm")
+    unknown = await gateway.post("no-such-group")
+    bad = await gateway.post("known", temperature="hot")
+    nobody = await gateway.http.post(
+        "/v1/chat/completions", json={"model": "known", "messages": HELLO}
+    )
+    assert [unknown.status_code, bad.status_code, nobody.status_code] == [404, 400, 401]
+    reports = gateway.reports
+    assert [(r.status_code, r.routed, r.success) for r in reports] == [
+        (404, False, False),
+        (400, False, False),
+        (401, False, False),
+    ]
+    assert [(r.group_id == "", r.group_name) for r in reports] == [
+        (True, "no-such-group"),  # no such group: no id, the name asked for
+        (True, "known"),  # the body was refused before the group was looked up
+        (True, ""),  # no key: the body was not read
+    ]
+    assert all(r.trace.attempts == () for r in reports)
+    replies = [unknown, bad, nobody]
+    assert [r.request_id for r in reports] == [a.headers["x-request-id"] for a in replies]
+
+
+async def test_the_request_id_is_the_callers_own_or_a_new_one_on_every_answer(
+    gateway: Gateway,
+) -> None:
+    await gateway.group("ids", "calm")
+    own = await gateway.http.post(
+        "/v1/chat/completions",
+        json={"model": "ids", "messages": HELLO},
+        headers={"authorization": f"Bearer {MASTER_KEY}", "x-request-id": "trace-42"},
+    )
+    odd = await gateway.http.post(
+        "/v1/chat/completions",
+        json={"model": "ids", "messages": HELLO},
+        headers={"authorization": f"Bearer {MASTER_KEY}", "x-request-id": "no spaces <b>"},
+    )
+    made = [await gateway.post("ids") for _ in range(2)]
+    assert own.headers["x-request-id"] == "trace-42"
+    assert odd.headers["x-request-id"] != "no spaces <b>"
+    ids = [r.headers["x-request-id"] for r in (own, odd, *made)]
+    assert len(set(ids)) == 4
+    assert [r.request_id for r in gateway.reports] == ids
+    assert [r.trace.request_id for r in gateway.reports] == ids
+    indexes = [r.trace.request_index for r in gateway.reports]
+    assert indexes == sorted(indexes) and len(set(indexes)) == 4, "numbered as they arrive"

@@ -42,6 +42,7 @@ def running_server(settings: Settings) -> Iterator[RunningServer]:
         log_level="warning",
         ws="websockets-sansio",
         lifespan="on",
+        proxy_headers=False,  # as `python -m gql_server`: TRUSTED_PROXIES decides
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +15,7 @@ from gql_server.core.domain.errors import ValidationError
 from gql_server.core.domain.injection import FailureRule, InjectionPlan, LatencyRule
 from gql_server.core.domain.models import ErrorKind, GroupDeployment, RoutingGroup, Strategy
 from gql_server.core.domain.traces import AttemptTrace, RequestTrace, TraceStatus
+from gql_server.core.litellm_adapter.state.run_cooldowns import CooldownSpan
 from gql_server.core.litellm_adapter.tracing import DeploymentLabel
 from gql_server.core.simulation.engine import SimulationProgress, SimulationRun, run_simulation
 from gql_server.core.simulation.request import SimulationRequest, validate_simulation_request
@@ -68,6 +70,13 @@ class FakeFailover:
             model_id: DeploymentLabel(model_id.title(), model_id.split("-")[0], depth)
             for depth, (model_id,) in enumerate(self.tiers)
         }
+
+    @property
+    def injection_seed(self) -> int | None:
+        return None  # draws its own failures from the plan, not a litellm injector
+
+    def cooldown_spans(self) -> Sequence[CooldownSpan]:
+        return ()
 
     async def call(self, messages: list[dict[str, str]], *, request_index: int = 0) -> Outcome:
         self.calls += 1
@@ -194,8 +203,10 @@ async def test_same_seed_gives_the_same_summary_and_another_seed_does_not() -> N
         fake = three_tier_fake(seed)
         request = SimulationRequest(num_requests=400, concurrency=30, plan=fake.plan)
         _, [summary] = await collect(run_simulation(fake, request, simulation_id="s"))
-        # on the wall clock the run's duration (and so its timeline's length) is timing
-        return replace(summary, duration_ms=0.0, simulated_duration_ms=0.0, timeline=[])
+        # on the wall clock the run's start, duration (and so its timeline's length) is timing
+        return replace(
+            summary, duration_ms=0.0, simulated_duration_ms=0.0, timeline=[], start_at=None
+        )
 
     first, second, other = await summary_for(1), await summary_for(1), await summary_for(2)
 

@@ -135,6 +135,7 @@ def without_timing(summary: SimulationSummary) -> SimulationSummary:
         "duration_ms": 0.0,
         "simulated_duration_ms": 0.0,  # on the wall clock (these runs): timing
         "timeline": [],  # its buckets follow the wall-clock timing too
+        "start_at": None,  # a wall-clock run starts now
     }
     return replace(
         summary,

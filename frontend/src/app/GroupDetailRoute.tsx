@@ -108,6 +108,7 @@ export function GroupDetailRoute() {
             live={
               <LiveTrafficPanel
                 groupId={group.routingGroupId}
+                names={Object.fromEntries(group.deployments.map((d) => [d.modelId, d.displayName ?? d.modelName]))}
                 renderFlow={(requests) => <LiveFlow group={group} requests={requests} />}
               />
             }

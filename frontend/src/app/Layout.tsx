@@ -1,7 +1,9 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
+import { ConnectionBanner } from '@/components/ConnectionBanner';
 import { UserMenu } from '@/features/auth/components/UserMenu';
-import '@/components/pages.css';
+import { useConnectionState } from '@/lib/connection';
+import { keepTablesLabelled } from '@/lib/table-labels';
 
 /** Top-level pages, in the order a first-time user needs them. Add new entries here. */
 export const NAV_ITEMS = [
@@ -16,6 +18,9 @@ export function Layout() {
   const [menuOpen, setMenuOpen] = useState(false);
   const { pathname } = useLocation();
   const [openedAt, setOpenedAt] = useState(pathname);
+  const connection = useConnectionState();
+  const main = useRef<HTMLElement>(null);
+  useEffect(() => (main.current ? keepTablesLabelled(main.current) : undefined), []);
   // Navigating closes the collapsed menu.
   if (openedAt !== pathname) {
     setOpenedAt(pathname);
@@ -24,6 +29,9 @@ export function Layout() {
 
   return (
     <div className="app">
+      <a className="skip-link" href="#main-content">
+        Skip to content
+      </a>
       <header className={`topbar ${menuOpen ? 'menu-open' : ''}`}>
         <NavLink to="/groups" className="brand">
           <span className="brand-mark" aria-hidden="true">⇶</span> Routing Groups
@@ -60,7 +68,14 @@ export function Layout() {
           <UserMenu />
         </div>
       </header>
-      <main className="content">
+      <ConnectionBanner />
+      <main
+        className="content"
+        id="main-content"
+        tabIndex={-1}
+        ref={main}
+        data-stale={connection === 'online' ? undefined : 'true'}
+      >
         <Outlet />
       </main>
     </div>

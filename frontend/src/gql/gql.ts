@@ -38,6 +38,7 @@ type Documents = {
     "\n  mutation StopSimulation($simulationId: ID!) {\n    stopSimulation(simulationId: $simulationId)\n  }\n": typeof types.StopSimulationDocument,
     "\n  query SimulationHistory($routingGroupId: ID!) {\n    simulations(routingGroupId: $routingGroupId) {\n      simulationId\n      routingGroupId\n      createdAt\n      createdBy\n      input\n      summary {\n        ...SimulationSummaryFields\n      }\n    }\n  }\n": typeof types.SimulationHistoryDocument,
     "\n  query RoutingGroupRevisions($routingGroupId: ID!) {\n    routingGroupRevisions(routingGroupId: $routingGroupId) {\n      revisionId\n      version\n      action\n      changedBy\n      changedAt\n      before\n      after\n    }\n  }\n": typeof types.RoutingGroupRevisionsDocument,
+    "\n  query TesterDeployments {\n    deployments {\n      modelId\n      mock\n    }\n  }\n": typeof types.TesterDeploymentsDocument,
     "\n  query HistoryTeams {\n    teams {\n      teamId\n      teamAlias\n    }\n  }\n": typeof types.HistoryTeamsDocument,
     "\n  mutation RevertRoutingGroup($id: ID!, $input: RoutingGroupPatch!, $expectedVersion: Int) {\n    updateRoutingGroup(id: $id, input: $input, expectedVersion: $expectedVersion) {\n      __typename\n      ... on RoutingGroup {\n        routingGroupId\n        version\n      }\n      ...ErrorFields\n    }\n  }\n": typeof types.RevertRoutingGroupDocument,
     "\n  query TeamsPage {\n    teams {\n      teamId\n      teamAlias\n      createdAt\n    }\n    keys {\n      keyId\n      keyAlias\n      keyPrefix\n      teamId\n      revoked\n    }\n    routingGroups(page: 1, size: 100) {\n      items {\n        routingGroupId\n        routingGroupName\n        assignedTeamIds\n      }\n    }\n  }\n": typeof types.TeamsPageDocument,
@@ -46,6 +47,7 @@ type Documents = {
     "\n  mutation DeleteTeam($teamId: ID!) {\n    deleteTeam(teamId: $teamId) {\n      __typename\n      ... on DeleteTeamSuccess {\n        teamId\n        updatedRoutingGroupIds\n      }\n      ...ErrorFields\n    }\n  }\n": typeof types.DeleteTeamDocument,
     "\n  query Spend($groupBy: SpendGroupBy!, $filter: RequestLogFilter) {\n    spend(groupBy: $groupBy, filter: $filter) {\n      groupBy\n      id\n      name\n      requests\n      failures\n      promptTokens\n      completionTokens\n      costUsd\n    }\n  }\n": typeof types.SpendDocument,
     "\n  query RequestLog($filter: RequestLogFilter, $page: Int!, $size: Int!) {\n    requestLog(filter: $filter, page: $page, size: $size) {\n      total\n      page\n      size\n      items {\n        requestId\n        startedAt\n        routingGroupName\n        keyId\n        deploymentId\n        success\n        statusCode\n        latencyMs\n        promptTokens\n        completionTokens\n        costUsd\n        attempts {\n          deploymentId\n          status\n          errorKind\n        }\n      }\n    }\n  }\n": typeof types.RequestLogDocument,
+    "\n  query UsageKeys {\n    keys {\n      keyId\n      keyAlias\n      keyPrefix\n    }\n  }\n": typeof types.UsageKeysDocument,
     "\n  fragment ErrorFields on Error {\n    message\n    ... on ValidationError {\n      fieldErrors {\n        field\n        message\n      }\n    }\n  }\n": typeof types.ErrorFieldsFragmentDoc,
 };
 const documents: Documents = {
@@ -73,6 +75,7 @@ const documents: Documents = {
     "\n  mutation StopSimulation($simulationId: ID!) {\n    stopSimulation(simulationId: $simulationId)\n  }\n": types.StopSimulationDocument,
     "\n  query SimulationHistory($routingGroupId: ID!) {\n    simulations(routingGroupId: $routingGroupId) {\n      simulationId\n      routingGroupId\n      createdAt\n      createdBy\n      input\n      summary {\n        ...SimulationSummaryFields\n      }\n    }\n  }\n": types.SimulationHistoryDocument,
     "\n  query RoutingGroupRevisions($routingGroupId: ID!) {\n    routingGroupRevisions(routingGroupId: $routingGroupId) {\n      revisionId\n      version\n      action\n      changedBy\n      changedAt\n      before\n      after\n    }\n  }\n": types.RoutingGroupRevisionsDocument,
+    "\n  query TesterDeployments {\n    deployments {\n      modelId\n      mock\n    }\n  }\n": types.TesterDeploymentsDocument,
     "\n  query HistoryTeams {\n    teams {\n      teamId\n      teamAlias\n    }\n  }\n": types.HistoryTeamsDocument,
     "\n  mutation RevertRoutingGroup($id: ID!, $input: RoutingGroupPatch!, $expectedVersion: Int) {\n    updateRoutingGroup(id: $id, input: $input, expectedVersion: $expectedVersion) {\n      __typename\n      ... on RoutingGroup {\n        routingGroupId\n        version\n      }\n      ...ErrorFields\n    }\n  }\n": types.RevertRoutingGroupDocument,
     "\n  query TeamsPage {\n    teams {\n      teamId\n      teamAlias\n      createdAt\n    }\n    keys {\n      keyId\n      keyAlias\n      keyPrefix\n      teamId\n      revoked\n    }\n    routingGroups(page: 1, size: 100) {\n      items {\n        routingGroupId\n        routingGroupName\n        assignedTeamIds\n      }\n    }\n  }\n": types.TeamsPageDocument,
@@ -81,6 +84,7 @@ const documents: Documents = {
     "\n  mutation DeleteTeam($teamId: ID!) {\n    deleteTeam(teamId: $teamId) {\n      __typename\n      ... on DeleteTeamSuccess {\n        teamId\n        updatedRoutingGroupIds\n      }\n      ...ErrorFields\n    }\n  }\n": types.DeleteTeamDocument,
     "\n  query Spend($groupBy: SpendGroupBy!, $filter: RequestLogFilter) {\n    spend(groupBy: $groupBy, filter: $filter) {\n      groupBy\n      id\n      name\n      requests\n      failures\n      promptTokens\n      completionTokens\n      costUsd\n    }\n  }\n": types.SpendDocument,
     "\n  query RequestLog($filter: RequestLogFilter, $page: Int!, $size: Int!) {\n    requestLog(filter: $filter, page: $page, size: $size) {\n      total\n      page\n      size\n      items {\n        requestId\n        startedAt\n        routingGroupName\n        keyId\n        deploymentId\n        success\n        statusCode\n        latencyMs\n        promptTokens\n        completionTokens\n        costUsd\n        attempts {\n          deploymentId\n          status\n          errorKind\n        }\n      }\n    }\n  }\n": types.RequestLogDocument,
+    "\n  query UsageKeys {\n    keys {\n      keyId\n      keyAlias\n      keyPrefix\n    }\n  }\n": types.UsageKeysDocument,
     "\n  fragment ErrorFields on Error {\n    message\n    ... on ValidationError {\n      fieldErrors {\n        field\n        message\n      }\n    }\n  }\n": types.ErrorFieldsFragmentDoc,
 };
 
@@ -197,6 +201,10 @@ export function graphql(source: "\n  query RoutingGroupRevisions($routingGroupId
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query TesterDeployments {\n    deployments {\n      modelId\n      mock\n    }\n  }\n"): (typeof documents)["\n  query TesterDeployments {\n    deployments {\n      modelId\n      mock\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query HistoryTeams {\n    teams {\n      teamId\n      teamAlias\n    }\n  }\n"): (typeof documents)["\n  query HistoryTeams {\n    teams {\n      teamId\n      teamAlias\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -226,6 +234,10 @@ export function graphql(source: "\n  query Spend($groupBy: SpendGroupBy!, $filte
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query RequestLog($filter: RequestLogFilter, $page: Int!, $size: Int!) {\n    requestLog(filter: $filter, page: $page, size: $size) {\n      total\n      page\n      size\n      items {\n        requestId\n        startedAt\n        routingGroupName\n        keyId\n        deploymentId\n        success\n        statusCode\n        latencyMs\n        promptTokens\n        completionTokens\n        costUsd\n        attempts {\n          deploymentId\n          status\n          errorKind\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query RequestLog($filter: RequestLogFilter, $page: Int!, $size: Int!) {\n    requestLog(filter: $filter, page: $page, size: $size) {\n      total\n      page\n      size\n      items {\n        requestId\n        startedAt\n        routingGroupName\n        keyId\n        deploymentId\n        success\n        statusCode\n        latencyMs\n        promptTokens\n        completionTokens\n        costUsd\n        attempts {\n          deploymentId\n          status\n          errorKind\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UsageKeys {\n    keys {\n      keyId\n      keyAlias\n      keyPrefix\n    }\n  }\n"): (typeof documents)["\n  query UsageKeys {\n    keys {\n      keyId\n      keyAlias\n      keyPrefix\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,6 +1,7 @@
 import { Client, fetchExchange, mapExchange, subscriptionExchange } from 'urql';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import { bearer } from './auth';
+import { connectionLost, connectionRestored, trackingFetch } from './connection';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -12,22 +13,52 @@ export function graphqlWsUrl(location: Location = window.location): string {
   return `${protocol}//${location.host}${GRAPHQL_PATH}`;
 }
 
-export function createWsClientFor(apiKey: string, onUnauthorized: () => void): WsClient {
+// 1000 is graphql-ws closing an idle lazy socket itself: not a lost server.
+function isLost(event: unknown): boolean {
+  return !(event instanceof CloseEvent && (event.code === 1000 || UNAUTHORIZED_CLOSE_CODES.has(event.code)));
+}
+
+const MAX_RETRY_WAIT_MS = 3000;
+
+export interface WsOptions {
+  /** Reconnect and resubscribe after the server comes back (false: the sinks get the error). */
+  resubscribe: boolean;
+}
+
+export function createWsClientFor(
+  apiKey: string,
+  onUnauthorized: () => void,
+  { resubscribe }: WsOptions = { resubscribe: true },
+): WsClient {
   return createWsClient({
     url: graphqlWsUrl(),
     lazy: true,
     connectionParams: { authorization: bearer(apiKey) },
-    retryAttempts: 3,
+    retryAttempts: resubscribe ? Number.POSITIVE_INFINITY : 0,
+    // graphql-ws doubles its wait each retry; capped, the page is back within seconds of the server.
+    retryWait: (retries) =>
+      new Promise((resolve) => setTimeout(resolve, Math.min(MAX_RETRY_WAIT_MS, 500 * 2 ** retries))),
     shouldRetry: (event) =>
       !(event instanceof CloseEvent && UNAUTHORIZED_CLOSE_CODES.has(event.code)),
     on: {
+      connected: () => connectionRestored(),
       closed: (event) => {
         if (event instanceof CloseEvent && UNAUTHORIZED_CLOSE_CODES.has(event.code)) {
           onUnauthorized();
+        } else if (isLost(event)) {
+          connectionLost();
         }
       },
     },
   });
+}
+
+/**
+ * A simulation subscription starts a run: resubscribing after an outage would start a second
+ * run, so simulations go over a socket that never resubscribes and report the outage instead.
+ */
+export function startsWork(query: string): boolean {
+  return /\bsimulateTraffic\b/.test(query);
 }
 
 export interface GraphqlClientOptions {
@@ -38,9 +69,10 @@ export interface GraphqlClientOptions {
 
 export function createGraphqlClient({ apiKey, onUnauthorized, fetch }: GraphqlClientOptions): Client {
   const ws = createWsClientFor(apiKey, onUnauthorized);
+  const runs = createWsClientFor(apiKey, onUnauthorized, { resubscribe: false });
   return new Client({
     url: GRAPHQL_PATH,
-    fetch,
+    fetch: trackingFetch(fetch),
     preferGetMethod: false,
     fetchOptions: () => ({ headers: { authorization: bearer(apiKey) } }),
     exchanges: [
@@ -56,7 +88,8 @@ export function createGraphqlClient({ apiKey, onUnauthorized, fetch }: GraphqlCl
           const input = { ...request, query: request.query ?? '' };
           return {
             subscribe(sink) {
-              const unsubscribe = ws.subscribe(input, sink);
+              const socket = startsWork(input.query) ? runs : ws;
+              const unsubscribe = socket.subscribe(input, sink);
               return { unsubscribe };
             },
           };

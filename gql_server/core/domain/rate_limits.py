@@ -12,6 +12,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from gql_server.core.domain.errors import FieldError, ValidationError
 
@@ -22,6 +23,20 @@ MAX_LIMIT = 10_000_000
 # at once).
 REAL_MODE_MAX_REQUESTS = 50
 REAL_MODE_MAX_CONCURRENCY = 5
+# Real provider calls a non-master key (and, separately, its team) may make a minute through
+# simulations and the tester together, counted per call actually made (retries and fallbacks
+# included), on top of the key's own rpm/tpm.
+REAL_CALLS_PER_MINUTE = 60
+
+
+class RealCallGate(Protocol):
+    """Asked before each attempt that would reach a real provider (never for a mock one).
+
+    `admit` answers None when the call may go, else why not: the attempt then fails without
+    leaving the process. `used` is told the tokens of each answer the provider gave."""
+
+    async def admit(self) -> str | None: ...
+    def used(self, tokens: int) -> None: ...
 
 
 @dataclass(frozen=True)

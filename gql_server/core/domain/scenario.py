@@ -8,14 +8,24 @@ from __future__ import annotations
 import enum
 import math
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from gql_server.core.domain.models import ErrorKind
 
+# Where a run's clock starts when nothing placed it (midnight: minute n of the run is
+# [60n, 60n + 60) s). A service places every run it starts at its `startAt`.
+SIMULATED_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 MAX_SIMULATED_REQUESTS = 1_000_000
 MAX_SIMULATED_SECONDS = 24 * 3600.0
 MAX_INJECTED_LATENCY_MS = 600_000.0  # ten minutes: any slower is an outage, not a latency
 MAX_TIMELINE_BUCKETS = 10_000
 DEFAULT_TIMELINE_BUCKETS = 60
+MAX_RETRY_AFTER_SECONDS = 86_400.0  # a day: as long as a cooldown may be
+MAX_GATEWAY_OVERHEAD_MS = 60_000.0
+MAX_MEAN_TOKENS = 1_000_000
+# A synthetic request's size when the traffic does not say (a short chat turn).
+DEFAULT_PROMPT_TOKENS = 500
+DEFAULT_COMPLETION_TOKENS = 200
 
 
 class SimulationClock(enum.StrEnum):
@@ -36,6 +46,8 @@ class TrafficSpec:
     rate_per_second: float
     duration_seconds: float
     pattern: TrafficPattern = TrafficPattern.CONSTANT
+    prompt_tokens: int | None = None  # mean tokens a request sends; None: DEFAULT_PROMPT_TOKENS
+    completion_tokens: int | None = None  # mean tokens an answer has; None: the default
 
     def expected_requests(self) -> float:
         """How many requests the schedule starts (the mean, for POISSON)."""
@@ -55,6 +67,7 @@ class Incident:
     failure_rate: float = 1.0
     error_kind: ErrorKind = ErrorKind.SERVER_ERROR
     added_latency_ms: float = 0.0
+    retry_after_s: float | None = None
 
     def active_at(self, seconds: float) -> bool:
         return self.start_s <= seconds < self.end_s

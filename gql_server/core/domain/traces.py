@@ -42,6 +42,7 @@ class AttemptTrace:
     error_message: str | None = None
     started_at_ms: float = 0.0  # since the run (or test) started, on its clock
     cost_usd: float = 0.0  # registry prices x the usage the attempt's answer reported
+    retry_after_s: float | None = None  # the failed attempt's Retry-After, as litellm read it
 
     @property
     def was_fallback(self) -> bool:
@@ -60,3 +61,4 @@ class RequestTrace:
     finished_at_ms: float | None = None  # wall clock (epoch ms) when the request finished
     started_at_ms: float = 0.0  # since the run (or test) started, on its clock
     skipped: tuple[SkippedDeployment, ...] = ()  # in the order the Router passed them over
+    request_id: str | None = None  # a /v1 request's x-request-id (None in simulations)

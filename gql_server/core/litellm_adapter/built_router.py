@@ -1,36 +1,44 @@
 """A group's built Router: call it, stream from it, price and trace what it did.
 
-Streaming (the OpenAI-compatible endpoint): `await built.stream(messages)` or
-`await built.router.acompletion(model=built.entry_model, messages=..., stream=True)`. The stream's
-`_hidden_params["model_id"]` names the deployment that answers and
-`_hidden_params["additional_headers"]` carries `x-litellm-model-group`,
-`x-litellm-attempted-retries` and `x-litellm-attempted-fallbacks`; the same keys are on a
-non-streamed ModelResponse's `_hidden_params`.
+Every request reaches the Router through `BuiltRouter.route(endpoint, ...)` (`call` is its chat
+form) or `BuiltRouter.open_stream(endpoint, ...)`: both make the request's litellm logging object
+and bind it to the Router (fail counts, cooldowns, usage and latency run for it) and record one
+RequestTrace from the Router's per-attempt hooks. An answer's (or a stream's)
+`_hidden_params["model_id"]` names the deployment that answered.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from litellm.litellm_core_utils.rules import Rules
 from litellm.router import Router
-from litellm.types.utils import Choices, Message, ModelResponse, Usage
-from litellm.utils import function_setup
+from litellm.types.utils import Choices, Message, ModelResponse, Usage, all_litellm_params
+from litellm.utils import function_setup, token_counter
 
 from gql_server.core.domain.errors import RoutingFailedError
 from gql_server.core.domain.models import (
     Deployment,
     RoutingGroup,
 )
-from gql_server.core.domain.traces import RequestTrace, SkippedDeployment, SkipReason
+from gql_server.core.domain.rate_limits import RealCallGate
+from gql_server.core.domain.traces import RequestTrace, SkippedDeployment
 from gql_server.core.litellm_adapter.call_setup import inline_call_setup
-from gql_server.core.litellm_adapter.failures import FailureInjector
-from gql_server.core.litellm_adapter.state.run_cooldowns import RunCooldownStore
+from gql_server.core.litellm_adapter.failures import FailureInjector, refused_call
+from gql_server.core.litellm_adapter.skips import cooldown_skips
+from gql_server.core.litellm_adapter.state.run_cooldowns import CooldownSpan, RunCooldownStore
+from gql_server.core.litellm_adapter.traced_stream import (
+    Endpoint,
+    TracedStream,
+    answering_deployment,
+    usage_stream_options,
+)
 from gql_server.core.litellm_adapter.tracing import (
     NAMESPACE_SEPARATOR,
     REQUEST_KEY,
@@ -40,10 +48,24 @@ from gql_server.core.litellm_adapter.tracing import (
 )
 
 if TYPE_CHECKING:
-    from litellm.litellm_core_utils.streaming_handler import CustomStreamWrapper
+    from litellm.redis.stores.router_usage import RouterUsage
 
+__all__ = [
+    "LITELLM_PARAMS",
+    "BuiltRouter",
+    "CallOutcome",
+    "Endpoint",
+    "SharedState",
+    "TracedStream",
+]
 
 CHARS_PER_TOKEN = 4  # mock usage: a rough size, enough for cost and tpm to scale with text
+
+# litellm's own call parameters (a caller may not set them: see openai_api.schemas).
+LITELLM_PARAMS = frozenset(all_litellm_params)
+
+# What litellm's logging object reads of a request body, by endpoint.
+_REQUEST_BODY_KEYS = ("messages", "prompt", "input")
 
 # litellm's sentinel strings that make a mock attempt raise instead of answer.
 _MOCK_ERROR_PREFIXES = ("litellm.", "Exception:")
@@ -65,7 +87,7 @@ class SharedState:
 
 @dataclass(frozen=True)
 class CallOutcome:
-    response: ModelResponse | None
+    response: Any  # the endpoint's answer (ModelResponse for chat); None when routing failed
     error: BaseException | None
     trace: RequestTrace
 
@@ -85,10 +107,21 @@ class BuiltRouter:
     cooldowns: RunCooldownStore | None = None  # a throwaway Router's own, on its run's clock
     attempt_seconds: dict[str, float] | None = None  # litellm call id -> attempt time (latency)
     inline_setup: bool = False  # litellm's call set-up does no I/O for any deployment (call_setup)
+    call_gate: RealCallGate | None = None  # budgets attempts that reach a real provider
+    usage: RouterUsage | None = None  # the store the Router counts rpm/tpm in (its host's)
 
     def router_id(self, model_id: str) -> str:
         """The id the Router knows `model_id` by."""
         return f"{self.namespace}{NAMESPACE_SEPARATOR}{model_id}" if self.namespace else model_id
+
+    @property
+    def injection_seed(self) -> int | None:
+        """The seed its injected failures draw from (None: nothing injected)."""
+        return self.injector.seed if self.injector is not None else None
+
+    def cooldown_spans(self) -> Sequence[CooldownSpan]:
+        """A throwaway Router's cooldowns so far, in start order; () for a live Router."""
+        return self.cooldowns.events if self.cooldowns is not None else ()
 
     def routing_failed(self, exc: BaseException) -> RoutingFailedError:
         """The Router's final error, told without the throwaway Router's internal namespace
@@ -103,13 +136,106 @@ class BuiltRouter:
     async def call(
         self, messages: list[dict[str, str]], *, request_index: int = 0, **kwargs: Any
     ) -> CallOutcome:
-        """Route one request; never raises for a routing failure (see `CallOutcome.error`)."""
+        """Route one chat request; never raises for a routing failure (see `CallOutcome.error`)."""
+        return await self.route(
+            Endpoint.CHAT, request_index=request_index, messages=messages, **kwargs
+        )
+
+    async def route(
+        self, endpoint: Endpoint, *, request_index: int = 0, **kwargs: Any
+    ) -> CallOutcome:
+        """Route one request to `endpoint` (its body in `kwargs`: messages, prompt, input, ...);
+        never raises for a routing failure (see `CallOutcome.error`)."""
         if kwargs.get("stream"):
-            raise ValueError("call() does not stream; use stream()")
+            raise ValueError("route() does not stream; use open_stream()")
+        recorder = self.recorder(request_index, endpoint)
+        metadata = {**kwargs.pop("metadata", {}), REQUEST_KEY: recorder.key}
+        logging_obj = self.request_logging(endpoint, kwargs, metadata, recorder)
+        with attempt_hooks().recording(recorder), inline_call_setup(self.inline_setup):
+            try:
+                answer = await getattr(self.router, endpoint.value)(
+                    model=self.entry_model,
+                    metadata=metadata,
+                    litellm_logging_obj=logging_obj,
+                    **kwargs,
+                )
+            except Exception as exc:  # every routing failure becomes data
+                failure = self.routing_failed(exc)
+                trace = recorder.finish(final_deployment_id=None, error=failure)
+                return CallOutcome(response=None, error=failure, trace=trace)
+        final = answering_deployment(answer)
+        if self.call_gate is not None and not self.mock and final is not None:
+            answered = self.deployments.get(recorder.real_id(final))
+            if answered is not None and not answered.has_mock_response:
+                usage = getattr(answer, "usage", None)
+                self.call_gate.used(int(getattr(usage, "total_tokens", 0) or 0))
+        trace = recorder.finish(final_deployment_id=final, response_text=response_text(answer))
+        return CallOutcome(response=answer, error=None, trace=trace)
+
+    async def open_stream(self, endpoint: Endpoint, **kwargs: Any) -> TracedStream:
+        """Open a streamed answer from `endpoint`; never raises for a routing failure. Its usage
+        is always asked for (and kept from a caller who did not ask: see TracedStream)."""
+        caller_options = kwargs.pop("stream_options", None)
+        if endpoint is Endpoint.COMPLETIONS:
+            # litellm opens a text-completion stream lazily: its provider call starts at the first
+            # read, outside the Router's retries, fallbacks and cooldowns. Routed whole instead,
+            # and sent as one chunk.
+            kwargs.pop("stream", None)
+            outcome = await self.route(endpoint, **kwargs)
+            return TracedStream.answered(
+                outcome.response, outcome.error, outcome.trace, caller_options
+            )
+        recorder = self.recorder(0, endpoint)
+        metadata = {**kwargs.pop("metadata", {}), REQUEST_KEY: recorder.key}
+        options = usage_stream_options(endpoint, caller_options)
+        if options is not None:
+            kwargs["stream_options"] = options
+        logging_obj = self.request_logging(endpoint, kwargs, metadata, recorder, stream=True)
+        # The stream reads include_usage from its logging object.
+        logging_obj.stream_options = options
+        started = time.perf_counter()
+        with attempt_hooks().recording(recorder), inline_call_setup(self.inline_setup):
+            try:
+                stream = await getattr(self.router, endpoint.value)(
+                    model=self.entry_model,
+                    stream=True,
+                    metadata=metadata,
+                    litellm_logging_obj=logging_obj,
+                    **kwargs,
+                )
+            except Exception as exc:  # the Router's final error after retries and fallbacks
+                return TracedStream(
+                    None, self.routing_failed(exc), recorder, started, endpoint, caller_options
+                )
+        counter = partial(self._counted_usage, endpoint, kwargs)
+        return TracedStream(stream, None, recorder, started, endpoint, caller_options, counter)
+
+    def _counted_usage(
+        self, endpoint: Endpoint, body: Mapping[str, Any], deployment_id: str | None, text: str
+    ) -> Usage:
+        """litellm's token count of a request and its streamed answer (no usage came)."""
+        deployment = self.deployments.get(deployment_id or "")
+        model = deployment.litellm_model if deployment is not None else ""
+        if endpoint is Endpoint.CHAT:
+            prompt = token_counter(model=model, messages=body.get("messages") or [])
+        else:
+            given = body.get("prompt") if endpoint is Endpoint.COMPLETIONS else body.get("input")
+            prompt = token_counter(
+                model=model, text=given if isinstance(given, str) else str(given)
+            )
+        completion = (
+            token_counter(model=model, text=text, count_response_tokens=True) if text else 0
+        )
+        return Usage(
+            prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion
+        )
+
+    def recorder(self, request_index: int, endpoint: Endpoint = Endpoint.CHAT) -> RequestRecorder:
         before = None
-        if self.injector is not None or self.lean:
+        lean = self.lean and endpoint is Endpoint.CHAT
+        if self.injector is not None or lean or self.call_gate is not None:
             before = partial(self._prepare_attempt, request_index)
-        recorder = RequestRecorder(
+        return RequestRecorder(
             request_index,
             self.labels,
             before,
@@ -118,30 +244,6 @@ class BuiltRouter:
             pricing=self._price,
             attempt_seconds=self.attempt_seconds,
         )
-        metadata = {
-            **kwargs.pop("metadata", {}),
-            REQUEST_KEY: recorder.key,
-        }
-        hooks = attempt_hooks()
-        with hooks.recording(recorder), inline_call_setup(self.inline_setup):
-            try:
-                answer = await self.router.acompletion(
-                    model=self.entry_model,
-                    messages=cast(Any, messages),
-                    metadata=metadata,
-                    litellm_logging_obj=self._request_logging(messages, metadata, recorder),
-                    **kwargs,
-                )
-            except Exception as exc:  # every routing failure becomes data
-                failure = self.routing_failed(exc)
-                trace = recorder.finish(final_deployment_id=None, error=failure)
-                return CallOutcome(response=None, error=failure, trace=trace)
-        response = cast(ModelResponse, answer)
-        trace = recorder.finish(
-            final_deployment_id=answering_deployment(response),
-            response_text=response_text(response),
-        )
-        return CallOutcome(response=response, error=None, trace=trace)
 
     async def _prepare_attempt(
         self, request_index: int, kwargs: dict[str, Any], deployment_id: str, attempt: int
@@ -149,19 +251,23 @@ class BuiltRouter:
         if self.injector is not None:
             kwargs = await self.injector.prepare(kwargs, request_index, deployment_id, attempt)
         if self.lean:
-            kwargs = _priced_mock(kwargs, self.deployments.get(deployment_id))
+            tokens = None if self.injector is None else self.injector.tokens_for(request_index)
+            kwargs = _priced_mock(kwargs, self.deployments.get(deployment_id), tokens)
+        if self.call_gate is not None and kwargs.get("mock_response") is None:
+            # Counted where the provider call is made: every retry and fallback is one.
+            refusal = await self.call_gate.admit()
+            if refusal is not None:
+                kwargs = {**kwargs, "mock_response": refused_call(refusal, kwargs)}
         return kwargs
 
     def _skips(self, visited: Collection[str], depth: int) -> Iterator[SkippedDeployment]:
         """Deployments of the tiers up to `depth` this request has not reached that the run's
         cooldowns hold: the Router passed over them."""
         store = self.cooldowns
-        if store is None:
-            return
-        for tier in self.tiers[: depth + 1]:
-            for model_id in tier:
-                if model_id not in visited and store.is_cooling(self.router_id(model_id)):
-                    yield SkippedDeployment(model_id, SkipReason.COOLDOWN)
+        if store is not None:
+            yield from cooldown_skips(
+                self.tiers, depth, visited, lambda m: store.is_cooling(self.router_id(m))
+            )
 
     def _price(self, deployment_id: str, response: object) -> float:
         """Registry prices x the usage the answer reports (litellm's own cost when unpriced)."""
@@ -180,22 +286,10 @@ class BuiltRouter:
         cost = hidden.get("response_cost") if isinstance(hidden, Mapping) else None
         return float(cost) if isinstance(cost, int | float) else 0.0
 
-    async def stream(self, messages: list[dict[str, str]], **kwargs: Any) -> CustomStreamWrapper:
-        """Open a streamed answer; see the module docstring for what its `_hidden_params` say."""
-        metadata = kwargs.pop("metadata", {})
-        with inline_call_setup(self.inline_setup):
-            return await self.router.acompletion(
-                model=self.entry_model,
-                messages=cast(Any, messages),
-                stream=True,
-                metadata=metadata,
-                litellm_logging_obj=self._request_logging(messages, metadata, stream=True),
-                **kwargs,
-            )
-
-    def _request_logging(
+    def request_logging(
         self,
-        messages: list[dict[str, str]],
+        endpoint: Endpoint,
+        body: Mapping[str, Any],
         metadata: dict[str, Any],
         recorder: RequestRecorder | None = None,
         *,
@@ -213,15 +307,15 @@ class BuiltRouter:
         if recorder is not None:
             recorder.call_id = call_id
         logging_obj, _ = function_setup(
-            "acompletion",
+            endpoint.value,
             Rules(),
             datetime.now(),  # litellm subtracts it from naive end times
             is_async_call=True,
             litellm_call_id=call_id,
             model=self.entry_model,
-            messages=messages,
             metadata=metadata,
             stream=stream,
+            **{name: body[name] for name in _REQUEST_BODY_KEYS if name in body},
         )
         # litellm diagnoses every answer that costs $0 (unpriced or free deployments) by walking
         # the model's price entries, a third of a call's CPU (measured on /v1: 6.3 vs 4.1 ms a
@@ -244,19 +338,17 @@ class BuiltRouter:
         self.close()
 
 
-def answering_deployment(response: object) -> str | None:
-    hidden = getattr(response, "_hidden_params", None)
-    found = hidden.get("model_id") if isinstance(hidden, Mapping) else None
-    return str(found) if found is not None else None
-
-
-def response_text(response: ModelResponse) -> str | None:
-    for choice in response.choices:
+def response_text(response: object) -> str | None:
+    """A chat answer's message, a text completion's text or a Responses answer's output text."""
+    for choice in getattr(response, "choices", None) or ():
         message = getattr(choice, "message", None)
-        content = getattr(message, "content", None)
+        content = getattr(message, "content", None) if message is not None else None
+        if content is None:
+            content = getattr(choice, "text", None)
         if isinstance(content, str):
             return content
-    return None
+    text = getattr(response, "output_text", None)
+    return text if isinstance(text, str) else None
 
 
 def _no_zero_cost_diagnostic(*_: object, **__: object) -> None:
@@ -267,16 +359,21 @@ def _tokens_for(chars: int) -> int:
     return max(1, round(chars / CHARS_PER_TOKEN))
 
 
-def _priced_mock(kwargs: dict[str, Any], deployment: Deployment | None) -> dict[str, Any]:
+def _priced_mock(
+    kwargs: dict[str, Any],
+    deployment: Deployment | None,
+    tokens: tuple[int, int] | None = None,
+) -> dict[str, Any]:
     """Lean mode: answer a mock attempt with a ready ModelResponse whose cost is already stamped,
     so litellm skips its cost-map lookup and zero-cost diagnostics (about a fifth of a mock call's
     CPU). The usage is estimated from the prompt's and the answer's length (about four
-    characters a token), so cost and usage-based routing see a request's size."""
+    characters a token), so cost and usage-based routing see a request's size; a replayed request
+    has its recorded `tokens` (prompt, completion)."""
     text = kwargs.get("mock_response")
     if not isinstance(text, str) or text.startswith(_MOCK_ERROR_PREFIXES):
         return kwargs
     prompt_chars = sum(len(str(m.get("content", ""))) for m in kwargs.get("messages") or ())
-    prompt, completion = _tokens_for(prompt_chars), _tokens_for(len(text))
+    prompt, completion = tokens or (_tokens_for(prompt_chars), _tokens_for(len(text)))
     response = ModelResponse(
         model=str(kwargs.get("model", "")),
         choices=[

@@ -11,6 +11,7 @@ from gql_server.core.domain.errors import FieldError, ValidationError
 from gql_server.core.domain.models import RoutingGroup
 from gql_server.core.domain.redaction import scrub
 from gql_server.core.domain.traces import AttemptTrace, RequestTrace, TraceStatus
+from gql_server.core.litellm_adapter.state.run_cooldowns import CooldownSpan
 from gql_server.core.litellm_adapter.tracing import DeploymentLabel
 
 DEFAULT_MESSAGES: tuple[dict[str, str], ...] = (
@@ -40,6 +41,13 @@ class RoutedGroup(Protocol):
     def tiers(self) -> list[list[str]]: ...
     @property
     def labels(self) -> Mapping[str, DeploymentLabel]: ...  # names + providers, tier order
+    @property
+    def injection_seed(self) -> int | None: ...  # what its injected failures draw from, if any
+
+    def cooldown_spans(self) -> Sequence[CooldownSpan]:
+        """The cooldowns its run kept so far, in start order (a throwaway Router); () for a
+        Router whose cooldowns live in litellm's shared store."""
+        ...
 
     def call(
         self, messages: list[dict[str, str]], *, request_index: int = 0

@@ -34,18 +34,21 @@ from collections.abc import (
     Sequence,
 )
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from gql_server.core.domain.models import Strategy
 from gql_server.core.domain.scenario import (
     DEFAULT_TIMELINE_BUCKETS,
     MAX_SIMULATED_SECONDS,
+    SIMULATED_EPOCH,
     SimulationClock,
 )
 from gql_server.core.domain.traces import RequestTrace
-from gql_server.core.litellm_adapter.run_context import RunContext, current_run, install_run_random
-from gql_server.core.litellm_adapter.state.usage_minutes import install_run_minutes
+from gql_server.core.litellm_adapter.run_context import RunContext, current_run
+from gql_server.core.litellm_adapter.state.usage_minutes import start_run_at
 from gql_server.core.litellm_adapter.virtual_clock import is_virtual
 from gql_server.core.routing.tester import RoutedGroup, chat_messages
+from gql_server.core.simulation.replay import replay_report
 from gql_server.core.simulation.request import (
     SimulationRequest,
     arrival_times,
@@ -63,6 +66,15 @@ CAPPED_REASON = (
     f"reached the cap of {MAX_SIMULATED_SECONDS:,.0f} simulated seconds (24 hours): "
     "requests still in flight were dropped and no more were started"
 )
+
+
+def capped_reason(cap_s: float) -> str:
+    if cap_s >= MAX_SIMULATED_SECONDS:
+        return CAPPED_REASON
+    return (
+        f"reached this caller's cap of {cap_s:,.0f} simulated seconds: "
+        "requests still in flight were dropped and no more were started"
+    )
 
 
 @dataclass(frozen=True)
@@ -140,14 +152,19 @@ class SimulationRun:
         self._origin = loop.time()
         seed = self._seed()
         arrivals = None if request.traffic is None else arrival_times(request.traffic, seed)
+        replay = request.replay
+        if replay is not None:
+            arrivals = [recorded.at_s for recorded in replay.requests]
+        replayed: dict[int, str | None] = {}
         total = request.num_requests if arrivals is None else len(arrivals)
         timeline = Timeline([d.deployment_id for d in listed], width_ms=self._bucket_ms(request))
         queue: asyncio.Queue[RequestTrace] = asyncio.Queue(
             maxsize=max(2 * self._batch_max, request.concurrency)
         )
-        # Every task of the run sees the run: its clock origin and its own random generator.
-        install_run_random()
-        install_run_minutes()  # rpm/tpm minutes turn with the run's clock
+        # Every task of the run sees the run: its clock origin and its own random generator
+        # (which litellm draws from, and its rpm/tpm minutes follow: litellm_adapter.install).
+        start_at = self._start_at(loop)
+        start_run_at(start_at, self._origin)
         context = contextvars.copy_context()
         context.run(current_run.set, RunContext(self._origin, random.Random(seed)))  # noqa: S311
         started = time.perf_counter()
@@ -171,7 +188,8 @@ class SimulationRun:
                 )
             ]
         self._live_workers = len(workers)
-        cap = loop.call_at(self._origin + MAX_SIMULATED_SECONDS, self._reach_cap)
+        cap_s = min(self._request.max_simulated_s, MAX_SIMULATED_SECONDS)
+        cap = loop.call_at(self._origin + cap_s, self._reach_cap)
         try:
             # aclosing: a left-behind inner generator would be finalised later, in a new task.
             async with contextlib.aclosing(self._batches(queue, workers)) as batches:
@@ -179,6 +197,8 @@ class SimulationRun:
                     accumulator.add_all(batch)
                     for trace in batch:
                         timeline.add(trace)
+                        if replay is not None:
+                            replayed[trace.request_index] = trace.final_deployment_id
                     yield SimulationProgress(
                         self.simulation_id,
                         accumulator.total_requests,
@@ -202,7 +222,16 @@ class SimulationRun:
                 cooldowns=cooldowns,
                 total_cost_usd=accumulator.total_cost_usd,
                 seed=seed,
-                stopped_reason=CAPPED_REASON if self._capped else None,
+                stopped_reason=capped_reason(cap_s) if self._capped else None,
+                start_at=start_at,
+                gateway_overhead_ms=request.injection_plan().gateway_overhead_ms,
+                replay=(
+                    None
+                    if replay is None
+                    else replay_report(
+                        replay, replayed, listed, [d.model_id for d in group.deployments]
+                    )
+                ),
             )
         finally:
             cap.cancel()
@@ -215,10 +244,17 @@ class SimulationRun:
             return request.seed
         if request.plan.seed is not None:
             return request.plan.seed
-        injector = getattr(self._built, "injector", None)
-        if injector is not None:
-            return int(injector.seed)
+        injected = self._built.injection_seed
+        if injected is not None:
+            return injected
         return random.SystemRandom().getrandbits(63)
+
+    def _start_at(self, loop: asyncio.AbstractEventLoop) -> datetime:
+        """The wall time the run's clock starts at: now on the wall clock; on a virtual clock
+        the request's (a service settles it), else SIMULATED_EPOCH, the same on every run."""
+        if not is_virtual(loop):
+            return datetime.now(UTC)
+        return self._request.start_at or SIMULATED_EPOCH
 
     @staticmethod
     def _bucket_ms(request: SimulationRequest) -> float | None:
@@ -226,19 +262,18 @@ class SimulationRun:
             return request.timeline_bucket_s * 1000
         if request.traffic is not None:
             return request.traffic.duration_seconds * 1000 / DEFAULT_TIMELINE_BUCKETS
+        if request.replay is not None:
+            return request.replay.window.duration_s * 1000 / DEFAULT_TIMELINE_BUCKETS
         return None
 
     def _cooldown_events(self, now: float) -> list[CooldownEvent]:
-        store = getattr(self._built, "cooldowns", None)
-        if store is None:
-            return []
         return [
             CooldownEvent(
                 deployment_id=span.deployment_id,
                 start_ms=(span.start - self._origin) * 1000,
                 end_ms=(span.end - self._origin) * 1000 if span.end <= now else None,
             )
-            for span in store.events
+            for span in self._built.cooldown_spans()
         ]
 
     async def _schedule(

@@ -10,11 +10,16 @@ from collections.abc import (
     Mapping,
 )
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from gql_server.core.domain.errors import FieldError, ValidationError
 from gql_server.core.domain.injection import InjectionPlan
+from gql_server.core.domain.replay import ReplaySource, ReplayWindow
 from gql_server.core.domain.scenario import (
+    MAX_GATEWAY_OVERHEAD_MS,
     MAX_INJECTED_LATENCY_MS,
+    MAX_MEAN_TOKENS,
+    MAX_RETRY_AFTER_SECONDS,
     MAX_SIMULATED_REQUESTS,
     MAX_SIMULATED_SECONDS,
     MAX_TIMELINE_BUCKETS,
@@ -45,13 +50,30 @@ class SimulationRequest:
     traffic: TrafficSpec | None = None
     incidents: tuple[Incident, ...] = ()
     timeline_bucket_s: float | None = None  # None: about DEFAULT_TIMELINE_BUCKETS buckets
+    # Replay (open loop on the recorded arrivals, see core.domain.replay): the window asked for,
+    # and, once a service has read it from the log, what it holds.
+    replay_window: ReplayWindow | None = None
+    replay: ReplaySource | None = None
+    # The wall time the run's clock starts at: rpm/tpm windows are calendar minutes, so where in
+    # its minute a run starts matters. None: now (a service settles it before the run starts).
+    start_at: datetime | None = None
+    # Added to every attempt's latency (the gateway's own time around a provider's answer).
+    # None: not given (a service settles it from recorded traffic; the engine takes 0).
+    gateway_overhead_ms: float | None = None
+    # The run stops itself once its clock has covered this much (a caller's cap may be lower
+    # than the 24 h every run has; see services.simulations).
+    max_simulated_s: float = MAX_SIMULATED_SECONDS
 
     def injection_plan(self) -> InjectionPlan:
         """The plan to build the run's Router with: the request's seed wins over the plan's;
-        the request's incidents join it."""
+        the request's incidents and gateway overhead join it."""
         plan = self.plan
+        if self.replay is not None:
+            plan = dataclasses.replace(plan, replay=self.replay)
         if self.incidents:
             plan = dataclasses.replace(plan, incidents=(*plan.incidents, *self.incidents))
+        if self.gateway_overhead_ms is not None:
+            plan = dataclasses.replace(plan, gateway_overhead_ms=self.gateway_overhead_ms)
         if self.seed is None:
             return plan
         return dataclasses.replace(plan, seed=self.seed)
@@ -72,6 +94,12 @@ class SimulationRequest:
             return self.clock
         return SimulationClock.VIRTUAL if self.mock else SimulationClock.WALL
 
+    def started(self, now: datetime | None = None) -> SimulationRequest:
+        """This request with `start_at` settled (given, else `now`), in UTC."""
+        start = self.start_at or now or datetime.now(UTC)
+        start = start.replace(tzinfo=UTC) if start.tzinfo is None else start.astimezone(UTC)
+        return dataclasses.replace(self, start_at=start)
+
 
 def validate_simulation_request(
     request: SimulationRequest, group_model_ids: Collection[str]
@@ -79,16 +107,14 @@ def validate_simulation_request(
     """Field paths use the GraphQL input's names. Rules are listed in the plan's order, which
     is the input list's order when the adapter builds the plan from it."""
     errors: list[FieldError] = []
-    if request.traffic is None:
-        errors.extend(_closed_loop_errors(request))
-    else:
-        errors.extend(_traffic_errors(request.traffic))
+    errors.extend(_schedule_errors(request))
     for i, (model_id, failure) in enumerate(request.plan.failures.items()):
         where = f"failureInjection[{i}]"
         if model_id not in group_model_ids:
             errors.append(FieldError(f"{where}.modelId", _not_in_group(model_id)))
         if not 0.0 <= failure.failure_rate <= 1.0:
             errors.append(FieldError(f"{where}.failureRate", "must be between 0 and 1"))
+        errors.extend(_retry_after_errors(f"{where}.retryAfterSeconds", failure.retry_after_s))
     for i, (model_id, latency) in enumerate(request.plan.latency.items()):
         where = f"latency[{i}]"
         if model_id not in group_model_ids:
@@ -100,10 +126,39 @@ def validate_simulation_request(
     bucket = request.timeline_bucket_s
     if bucket is not None:
         errors.extend(_bucket_errors(bucket, request.traffic))
+    errors.extend(_run_clock_errors(request))
     if request.messages is not None:
         errors.extend(message_errors(request.messages))
     if errors:
         raise ValidationError(errors)
+
+
+def _schedule_errors(request: SimulationRequest) -> list[FieldError]:
+    if request.replay_window is not None or request.replay is not None:
+        # the log's window is the schedule (checked where it is read)
+        if request.traffic is not None or request.num_requests:
+            message = "a replay's arrivals are the log's: leave out traffic and numRequests"
+            return [FieldError("replay", message)]
+        return []
+    if request.traffic is None:
+        return _closed_loop_errors(request)
+    return _traffic_errors(request.traffic)
+
+
+def _run_clock_errors(request: SimulationRequest) -> list[FieldError]:
+    errors: list[FieldError] = []
+    overhead = request.gateway_overhead_ms
+    if overhead is not None and not (finite(overhead) and 0 <= overhead <= MAX_GATEWAY_OVERHEAD_MS):
+        errors.append(
+            FieldError(
+                "gatewayOverheadMs", f"must be between 0 and {MAX_GATEWAY_OVERHEAD_MS:,.0f} ms"
+            )
+        )
+    if request.start_at is not None and request.resolved_clock is SimulationClock.WALL:
+        errors.append(
+            FieldError("startAt", "a run on the wall clock starts now; startAt needs VIRTUAL")
+        )
+    return errors
 
 
 def _closed_loop_errors(request: SimulationRequest) -> list[FieldError]:
@@ -127,6 +182,14 @@ def _traffic_errors(traffic: TrafficSpec) -> list[FieldError]:
                 f"must be above 0 and at most {MAX_SIMULATED_SECONDS:,.0f} (24 hours)",
             )
         )
+    for name, tokens in (
+        ("promptTokens", traffic.prompt_tokens),
+        ("completionTokens", traffic.completion_tokens),
+    ):
+        if tokens is not None and not 0 <= tokens <= MAX_MEAN_TOKENS:
+            errors.append(
+                FieldError(f"traffic.{name}", f"must be between 0 and {MAX_MEAN_TOKENS:,}")
+            )
     if not errors and traffic.expected_requests() > MAX_SIMULATED_REQUESTS:
         errors.append(
             FieldError(
@@ -167,7 +230,14 @@ def _incident_errors(
     if not 0.0 <= incident.failure_rate <= 1.0:
         errors.append(FieldError(f"{where}.failureRate", "must be between 0 and 1"))
     errors.extend(_latency_errors(f"{where}.addedLatencyMs", incident.added_latency_ms))
+    errors.extend(_retry_after_errors(f"{where}.retryAfterSeconds", incident.retry_after_s))
     return errors
+
+
+def _retry_after_errors(where: str, seconds: float | None) -> list[FieldError]:
+    if seconds is None or (finite(seconds) and 0 <= seconds <= MAX_RETRY_AFTER_SECONDS):
+        return []
+    return [FieldError(where, f"must be between 0 and {MAX_RETRY_AFTER_SECONDS:,.0f} s (a day)")]
 
 
 def _bucket_errors(bucket_s: float, traffic: TrafficSpec | None) -> list[FieldError]:

@@ -23,8 +23,9 @@ from collections.abc import AsyncGenerator, Callable, Mapping
 from dataclasses import dataclass
 
 from gql_server.core.domain.models import Deployment, RoutingGroup
+from gql_server.core.domain.rate_limits import RealCallGate
 from gql_server.core.domain.traces import RequestTrace
-from gql_server.core.litellm_adapter import loop_logging, virtual_clock
+from gql_server.core.litellm_adapter import virtual_clock
 from gql_server.core.litellm_adapter.router_builder import build_router
 from gql_server.core.simulation.engine import SimulationEvent, SimulationProgress, run_simulation
 from gql_server.core.simulation.request import SimulationRequest
@@ -41,12 +42,18 @@ async def simulate_group(
     on_finished: Callable[[RequestTrace], None] | None = None,
     batch_interval_s: float = 0.05,
     batch_max: int = 200,
+    call_gate: RealCallGate | None = None,
 ) -> AsyncGenerator[SimulationEvent, None]:
     """Progress batches, then one summary. Raises ValidationError (first iteration) on bad
     input. The Router is built on the running loop, used only by this run, and closed at the end."""
     request = request.seeded()
     built = build_router(
-        group, deployments, mock=request.mock, plan=request.injection_plan(), lean=True
+        group,
+        deployments,
+        mock=request.mock,
+        plan=request.injection_plan(),
+        lean=True,
+        call_gate=call_gate,
     )
     try:
         run = run_simulation(
@@ -63,7 +70,6 @@ async def simulate_group(
                 yield event
     finally:
         built.close()
-        await loop_logging.finish_this_loops_logging()
 
 
 @dataclass(frozen=True)

@@ -11,26 +11,29 @@ budget (a 10-minute run at rpm=60 let 59 requests through in all; a 5-minute lat
 with rpm=20 on its fastest deployment sent it 20 requests in minute 0 and none after).
 
 `install_run_minutes()` (idempotent) makes those modules read the time from here instead: on a
-virtual-clock loop, a fixed simulated date plus the loop's time, so the minutes turn with
-simulated time, at the same offsets on every run (minute n of a run is [60n, 60n + 60) s of
-its loop; same seed, same run); anywhere else, the wall clock exactly as before (UTC for
-usage-based routing, local time for the other two). Only throwaway Routers run on a
-virtual-clock loop, so live Routers stay on wall minutes.
+virtual-clock loop, the run's wall start plus the loop's time, so the minutes turn with
+simulated time; anywhere else, the wall clock exactly as before (UTC for usage-based routing,
+local time for the other two). Only throwaway Routers run on a virtual-clock loop, so live
+Routers stay on wall minutes.
+
+A run's wall start (`start_run_at`) places it in its minute, as live traffic is: a burst that
+starts at :35 has 25 s of its first minute's budget, then a fresh one (measured before: the same
+burst gave 0 rpm skips live and 104 simulated, which started every run at :00). A loop no run
+has placed starts at SIMULATED_EPOCH (midnight: minute n is [60n, 60n + 60) s of its loop).
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
+import weakref
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Self
 
 from litellm.router_strategy import lowest_cost, lowest_latency, lowest_tpm_rpm_v2
 
+from gql_server.core.domain.scenario import SIMULATED_EPOCH
 from gql_server.core.litellm_adapter.virtual_clock import is_virtual
-
-# Midnight: a run's loop starts at 0, so its minutes start on the minute. Any date would do.
-SIMULATED_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def usage_now() -> datetime:
@@ -53,13 +56,26 @@ class RunClockDatetime(datetime):
         return naive if tz is None else naive.replace(tzinfo=UTC).astimezone(tz)
 
 
+# a virtual-clock loop -> the wall time its clock's 0 stands for
+_loop_epochs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, datetime] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def start_run_at(start_at: datetime, origin: float) -> None:
+    """The running virtual-clock loop's time `origin` is the wall time `start_at` (UTC)."""
+    loop = asyncio.get_running_loop()
+    if is_virtual(loop):
+        _loop_epochs[loop] = start_at.astimezone(UTC) - timedelta(seconds=origin)
+
+
 def _simulated_now() -> datetime | None:
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
         return None
     if is_virtual(loop):
-        return SIMULATED_EPOCH + timedelta(seconds=loop.time())
+        return _loop_epochs.get(loop, SIMULATED_EPOCH) + timedelta(seconds=loop.time())
     return None
 
 

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { getSignOutReason, signIn } from '@/lib/auth';
+import '../auth.css';
 
 export function SignInPage() {
   const [apiKey, setApiKey] = useState('');

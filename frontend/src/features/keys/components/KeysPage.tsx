@@ -10,6 +10,7 @@ import type { KeysPageQuery as KeysPageData } from '@/gql/graphql';
 import { KeysPageQuery, RevokeKeyMutation } from '../api/documents';
 import { GenerateKeyForm, type NewKey } from './GenerateKeyForm';
 import { NewKeyDialog } from './NewKeyDialog';
+import { forgetFreshKey, rememberFreshKey } from '@/lib/fresh-keys';
 
 type KeyRow = KeysPageData['keys'][number];
 
@@ -34,7 +35,10 @@ export function KeysPage() {
     setPendingRevoke(null);
     if (response.error) setProblem(response.error.message);
     else if (outcome && outcome.__typename !== 'ApiKey') setProblem(outcome.message);
-    else setNotice(`Revoked ${key.keyAlias ?? key.keyPrefix}: it is refused from the next request on.`);
+    else {
+      forgetFreshKey(key.keyId);
+      setNotice(`Revoked ${key.keyAlias ?? key.keyPrefix}: it is refused from the next request on.`);
+    }
     reload();
   };
 
@@ -57,6 +61,7 @@ export function KeysPage() {
           setProblem(null);
           setNotice(null);
           setShown(key);
+          rememberFreshKey({ keyId: key.keyId, key: key.key, label: key.keyAlias || `${key.key.slice(0, 7)}…` });
           reload();
         }}
       />

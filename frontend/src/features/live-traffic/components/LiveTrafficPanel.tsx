@@ -1,5 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { useQuery, useSubscription } from 'urql';
+import { useConnectionState } from '@/lib/connection';
 import { GroupHealthQuery, LiveTrafficSubscription } from '../api/documents';
 import {
   EMPTY_LIVE,
@@ -17,10 +18,14 @@ interface LiveTrafficPanelProps {
   groupId: string;
   /** The flow diagram of the recent requests (the app passes the simulator's). */
   renderFlow?: (requests: readonly LiveRequest[]) => ReactNode;
+  /** Deployment id -> the name the rest of the app shows for it. */
+  names?: Readonly<Record<string, string>>;
 }
 
 /** Real /v1 traffic of the group, from every instance, with each deployment's health now. */
-export function LiveTrafficPanel({ groupId, renderFlow }: LiveTrafficPanelProps) {
+export function LiveTrafficPanel({ groupId, renderFlow, names = {} }: LiveTrafficPanelProps) {
+  const connection = useConnectionState();
+  const nameOf = (id: string) => names[id] ?? id;
   const [{ data }] = useSubscription(
     { query: LiveTrafficSubscription, variables: { id: groupId } },
     (previous: LiveState = EMPTY_LIVE, event) => {
@@ -34,11 +39,20 @@ export function LiveTrafficPanel({ groupId, renderFlow }: LiveTrafficPanelProps)
     <section className="panel live-traffic" aria-label="Live traffic">
       <h2>Live traffic</h2>
       {problem && <p className="error">{problem}</p>}
-      <HealthTable groupId={groupId} />
+      {connection !== 'online' && (
+        <p className="stale-note" data-testid="live-stale">
+          Can't reach the server: the health and requests below are from before it went away.
+        </p>
+      )}
+      <HealthTable groupId={groupId} nameOf={nameOf} />
       {renderFlow && requests.length > 0 && renderFlow(requests)}
       <h3>Recent requests</h3>
       {requests.length === 0 ? (
-        <p className="muted">No /v1 requests yet. They appear here as they finish, from every instance.</p>
+        <p className="muted" data-testid="live-empty">
+          {connection === 'online'
+            ? 'No /v1 requests since this page opened. They appear here as they finish, from every instance.'
+            : "Can't reach the server, so no requests can arrive here until it is back."}
+        </p>
       ) : (
         <ol className="live-timeline" data-testid="live-timeline">
           {requests
@@ -47,7 +61,7 @@ export function LiveTrafficPanel({ groupId, renderFlow }: LiveTrafficPanelProps)
             .map((r, i) => (
               <li key={`${r.startedAtMs}-${i}`} className={r.success ? 'live-ok' : 'live-failed'}>
                 <span className="mono">{new Date(r.startedAtMs).toLocaleTimeString()}</span>{' '}
-                <span>{pathOf(r)}</span>{' '}
+                <span>{pathOf(r, nameOf)}</span>{' '}
                 <span className="muted">{Math.round(r.latencyMs)} ms</span>
               </li>
             ))}
@@ -57,7 +71,7 @@ export function LiveTrafficPanel({ groupId, renderFlow }: LiveTrafficPanelProps)
   );
 }
 
-function HealthTable({ groupId }: { groupId: string }) {
+function HealthTable({ groupId, nameOf }: { groupId: string; nameOf: (id: string) => string }) {
   const [{ data }, refresh] = useQuery({ query: GroupHealthQuery, variables: { id: groupId } });
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -87,7 +101,10 @@ function HealthTable({ groupId }: { groupId: string }) {
           const left = secondsUntil(h.cooldownEndsAt, now);
           return (
             <tr key={h.deploymentId} data-testid="health-row" data-cooling={h.coolingDown}>
-              <td className="mono">{h.deploymentId}</td>
+              <td>
+                {nameOf(h.deploymentId)}
+                {nameOf(h.deploymentId) !== h.deploymentId && <div className="muted mono">{h.deploymentId}</div>}
+              </td>
               <td>
                 {h.coolingDown ? (
                   <span className="badge badge-warning">cooling down{left == null ? '' : ` · ${left}s left`}</span>
@@ -98,9 +115,7 @@ function HealthTable({ groupId }: { groupId: string }) {
               <td>{h.requestsLastMinute}</td>
               <td>{h.failuresLastMinute}</td>
               <td>{h.p50LatencyMs == null ? '–' : `${Math.round(h.p50LatencyMs)} ms`}</td>
-              <td>
-                {h.rpmUsed ?? '–'} / {h.tpmUsed ?? '–'}
-              </td>
+              <td>{h.rpmUsed == null && h.tpmUsed == null ? 'no limit' : `${h.rpmUsed ?? '–'} / ${h.tpmUsed ?? '–'}`}</td>
             </tr>
           );
         })}

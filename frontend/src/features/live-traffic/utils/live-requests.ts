@@ -40,11 +40,15 @@ export function appendRequests(
 }
 
 /** One line per request: the deployments it went through, with skips and outcome. */
-export function pathOf(request: LiveRequest): string {
+export function pathOf(request: LiveRequest, nameOf: (id: string) => string = (id) => id): string {
+  const named = (a: LiveAttempt) => {
+    const name = nameOf(a.deploymentId);
+    return name === a.deploymentId ? a.deploymentName : name;
+  };
   const steps = request.attempts.map(
-    (a) => `${a.deploymentName}${a.status === 'SUCCESS' ? ' ✓' : ` ✗${a.errorKind ? ` ${a.errorKind}` : ''}`}`,
+    (a) => `${named(a)}${a.status === 'SUCCESS' ? ' ✓' : ` ✗${a.errorKind ? ` ${a.errorKind}` : ''}`}`,
   );
-  const skips = request.skipped.map((s) => `skipped ${s.deploymentId} (${s.reason})`);
+  const skips = request.skipped.map((s) => `skipped ${nameOf(s.deploymentId)} (${s.reason})`);
   return [...skips, ...steps].join(' → ') || 'no attempt';
 }
 

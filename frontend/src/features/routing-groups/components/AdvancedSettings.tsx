@@ -2,6 +2,7 @@ import { useId } from 'react';
 import type { BuilderForm } from '../utils/builder-form';
 import type { FieldErrorMap } from '../utils/field-errors';
 import { FieldMessages } from './FieldMessages';
+import '../routing-groups.css';
 
 type AdvancedField = 'numRetries' | 'allowedFails' | 'cooldownTimeSeconds' | 'maxFallbacks' | 'timeoutSeconds';
 

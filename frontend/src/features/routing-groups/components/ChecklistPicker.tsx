@@ -1,5 +1,6 @@
 import { useId, useState, type ReactNode } from 'react';
 import { FieldMessages } from './FieldMessages';
+import '../routing-groups.css';
 
 export interface ChecklistOption {
   id: string;

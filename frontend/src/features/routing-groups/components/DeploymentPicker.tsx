@@ -2,6 +2,7 @@ import { useId, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { ProviderBadge, providerName } from '@/components/ProviderBadge';
 import type { DeploymentsQuery } from '@/gql/graphql';
+import '../routing-groups.css';
 
 export type RegistryDeployment = DeploymentsQuery['deployments'][number];
 

@@ -8,6 +8,7 @@ import { formatPercent, weightPercentages } from '../utils/weights';
 import { FlowPreview } from './FlowPreview';
 import { StrategyBadge } from './StrategyBadge';
 import { UseThisGroup } from './UseThisGroup';
+import '../routing-groups.css';
 
 function formatTime(iso: string): string {
   const date = new Date(iso);

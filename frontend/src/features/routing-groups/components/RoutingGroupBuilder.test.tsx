@@ -51,8 +51,8 @@ describe('RoutingGroupBuilder', () => {
     await addUserStoryDeployments(user);
     expect(screen.getByTestId('priority-azure-gpt-4o')).toHaveTextContent('Priority 3');
 
-    await user.click(screen.getByRole('button', { name: 'Move azure-gpt-4o up' }));
-    await user.click(screen.getByRole('button', { name: 'Move azure-gpt-4o up' }));
+    await user.click(screen.getByRole('button', { name: 'Move gpt-4o on Azure up' }));
+    await user.click(screen.getByRole('button', { name: 'Move gpt-4o on Azure up' }));
 
     expect(selectedOrder()).toEqual(['azure-gpt-4o', 'nebius-llama-3.3-70b', 'fireworks-llama-v3p3-70b']);
     expect(screen.getByTestId('priority-azure-gpt-4o')).toHaveTextContent('Priority 1');
@@ -75,7 +75,7 @@ describe('RoutingGroupBuilder', () => {
     await user.click(screen.getByRole('button', { name: 'Add azure-gpt-4o' }));
     expect(screen.getByTestId('percent-nebius-llama-3.3-70b')).toHaveTextContent('50%');
 
-    const nebiusWeight = screen.getByLabelText('Weight for nebius-llama-3.3-70b');
+    const nebiusWeight = screen.getByLabelText('Weight for llama-3.3-70b on Nebius');
     await user.clear(nebiusWeight);
     await user.type(nebiusWeight, '3');
 
@@ -130,7 +130,7 @@ describe('RoutingGroupBuilder', () => {
     await user.type(screen.getByLabelText('Name'), 'g');
     await addUserStoryDeployments(user);
     await user.click(screen.getByRole('button', { name: 'Create routing group' }));
-    await user.click(screen.getByRole('button', { name: 'Move azure-gpt-4o up' }));
+    await user.click(screen.getByRole('button', { name: 'Move gpt-4o on Azure up' }));
 
     expect(within(screen.getByTestId('selected-azure-gpt-4o')).getByText(/unknown deployment/)).toBeInTheDocument();
   });
@@ -242,8 +242,8 @@ describe('RoutingGroupBuilder', () => {
     await user.click(screen.getByRole('radio', { name: /Weighted/ }));
     await user.click(screen.getByRole('button', { name: 'Add nebius-llama-3.3-70b' }));
     await user.click(screen.getByRole('button', { name: 'Add azure-gpt-4o' }));
-    const nebius = screen.getByLabelText('Weight for nebius-llama-3.3-70b');
-    const azure = screen.getByLabelText('Weight for azure-gpt-4o');
+    const nebius = screen.getByLabelText('Weight for llama-3.3-70b on Nebius');
+    const azure = screen.getByLabelText('Weight for gpt-4o on Azure');
     await user.clear(nebius);
     await user.type(nebius, '0.6');
     await user.clear(azure);
@@ -289,5 +289,37 @@ describe('RoutingGroupBuilder', () => {
     const available = screen.getByRole('list', { name: 'Available deployments' });
     await user.click(within(available).getByText('azure-gpt-4o'));
     expect(selectedOrder()).toEqual(['azure-gpt-4o']);
+  });
+
+  it('keeps keyboard focus on the added, moved and next card', async () => {
+    const { user } = renderBuilder({});
+    await user.click(screen.getByRole('button', { name: 'Add nebius-llama-3.3-70b' }));
+    expect(screen.getByTestId('selected-nebius-llama-3.3-70b')).toHaveFocus();
+    await user.click(screen.getByRole('button', { name: 'Add fireworks-llama-v3p3-70b' }));
+    await user.click(screen.getByRole('button', { name: 'Add azure-gpt-4o' }));
+    expect(screen.getByTestId('selected-azure-gpt-4o')).toHaveFocus();
+
+    // Up twice: the second press disables "up" (first place), so focus moves to "down".
+    await user.click(screen.getByRole('button', { name: 'Move gpt-4o on Azure up' }));
+    expect(screen.getByRole('button', { name: 'Move gpt-4o on Azure up' })).toHaveFocus();
+    await user.click(screen.getByRole('button', { name: 'Move gpt-4o on Azure up' }));
+    expect(screen.getByRole('button', { name: 'Move gpt-4o on Azure down' })).toHaveFocus();
+
+    await user.click(screen.getByRole('button', { name: 'Remove gpt-4o on Azure' }));
+    expect(screen.getByTestId('selected-nebius-llama-3.3-70b')).toHaveFocus();
+    expect(screen.getByTestId('selected-nebius-llama-3.3-70b')).toHaveAccessibleName('llama-3.3-70b on Nebius, position 1 of 2');
+  });
+
+  it('gives a negative weight its own error', async () => {
+    const { user, callsOf } = renderBuilder({ CreateRoutingGroup: created });
+    await user.type(screen.getByLabelText('Name'), 'weighted');
+    await user.click(screen.getByRole('radio', { name: /Weighted/ }));
+    await user.click(screen.getByRole('button', { name: 'Add nebius-llama-3.3-70b' }));
+    const nebius = screen.getByLabelText('Weight for llama-3.3-70b on Nebius');
+    await user.clear(nebius);
+    await user.type(nebius, '-5');
+    await user.click(screen.getByRole('button', { name: 'Create routing group' }));
+    expect(screen.getByText(/must be 0 or more/)).toBeInTheDocument();
+    expect(callsOf('CreateRoutingGroup')).toHaveLength(0);
   });
 });

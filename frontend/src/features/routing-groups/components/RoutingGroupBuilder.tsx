@@ -37,6 +37,7 @@ import { FlowPreview } from './FlowPreview';
 import { SelectedDeploymentList } from './SelectedDeploymentList';
 import { StrategyPicker } from './StrategyPicker';
 import { WeightPreview } from './WeightPreview';
+import '../routing-groups.css';
 
 interface RoutingGroupBuilderProps {
   /** The saved group when editing; absent when creating. */

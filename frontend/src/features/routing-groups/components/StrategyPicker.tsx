@@ -1,5 +1,6 @@
 import type { RoutingStrategy } from '@/gql/graphql';
 import { STRATEGIES } from '../utils/strategies';
+import '../routing-groups.css';
 
 interface StrategyPickerProps {
   value: RoutingStrategy;

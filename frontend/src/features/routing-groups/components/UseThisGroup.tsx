@@ -1,10 +1,15 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
 import { CopyButton } from '@/components/CopyButton';
 import type { RoutingGroupFieldsFragment } from '@/gql/graphql';
+import { getApiKey } from '@/lib/auth';
+import { freshKeys } from '@/lib/fresh-keys';
 import { KeysQuery, TeamsQuery } from '../api/documents';
-import { RESPONSE_HEADERS, baseUrl, snippet, type SnippetLanguage } from '../utils/snippets';
+import { KEY_PLACEHOLDER, RESPONSE_HEADERS, baseUrl, maskKey, snippet, type SnippetLanguage } from '../utils/snippets';
+import '../routing-groups.css';
+
+type KeyChoice = 'placeholder' | 'signed-in' | 'paste' | `fresh:${string}`;
 
 const LANGUAGES: { id: SnippetLanguage; label: string }[] = [
   { id: 'curl', label: 'curl' },
@@ -17,11 +22,33 @@ export function UseThisGroup({ group }: { group: RoutingGroupFieldsFragment }) {
   const [language, setLanguage] = useState<SnippetLanguage>('python');
   const [teamsResult] = useQuery({ query: TeamsQuery });
   const [keysResult] = useQuery({ query: KeysQuery });
+  const [keyChoice, setKeyChoice] = useState<KeyChoice>('placeholder');
+  const [pasted, setPasted] = useState('');
+  const pickerId = useId();
+  const [made] = useState(freshKeys);
+  const chosenKey =
+    keyChoice === 'signed-in'
+      ? (getApiKey() ?? KEY_PLACEHOLDER)
+      : keyChoice === 'paste'
+        ? pasted.trim() || KEY_PLACEHOLDER
+        : keyChoice.startsWith('fresh:')
+          ? (made.find((k) => `fresh:${k.keyId}` === keyChoice)?.key ?? KEY_PLACEHOLDER)
+          : KEY_PLACEHOLDER;
   const base = baseUrl(window.location.origin);
-  const code = snippet(language, base, group.routingGroupName);
+  // Shown with the key elided; the copy button copies it whole, so the copy works as pasted.
+  const code = snippet(language, base, group.routingGroupName, chosenKey);
+  const shown = snippet(language, base, group.routingGroupName, maskKey(chosenKey));
   const teams = (teamsResult.data?.teams ?? []).filter((t) => group.assignedTeamIds.includes(t.teamId));
   const keys = (keysResult.data?.keys ?? []).filter((k) => group.assignedKeyIds.includes(k.keyId) && !k.revoked);
   const nobody = group.assignedTeamIds.length === 0 && group.assignedKeyIds.length === 0;
+  const picked = keyChoice.startsWith('fresh:')
+    ? (keysResult.data?.keys ?? []).find((k) => `fresh:${k.keyId}` === keyChoice)
+    : undefined;
+  // A key just made has no access until it (or its team) is assigned: the snippet would fail.
+  const pickedKeyBarred =
+    picked !== undefined &&
+    !group.assignedKeyIds.includes(picked.keyId) &&
+    !(picked.teamId && group.assignedTeamIds.includes(picked.teamId));
 
   return (
     <section className="panel use-this-group" aria-labelledby="use-this-group-title">
@@ -35,9 +62,46 @@ export function UseThisGroup({ group }: { group: RoutingGroupFieldsFragment }) {
         <dd className="copy-row">
           <code>{group.routingGroupName}</code> <CopyButton text={group.routingGroupName} />
         </dd>
-        <dt>Key</dt>
-        <dd>
-          An API key from the <Link to="/keys">Keys</Link> page, as <code>Authorization: Bearer …</code>
+        <dt>
+          <label htmlFor={pickerId}>Key</label>
+        </dt>
+        <dd className="key-picker">
+          <select id={pickerId} value={keyChoice} onChange={(e) => setKeyChoice(e.target.value as KeyChoice)}>
+            <option value="placeholder">A placeholder (put your key in yourself)</option>
+            {made.map((k) => (
+              <option key={k.keyId} value={`fresh:${k.keyId}`}>
+                {k.label} (made in this tab)
+              </option>
+            ))}
+            <option value="signed-in">The key you signed in with</option>
+            <option value="paste">Paste a key…</option>
+          </select>
+          {keyChoice === 'paste' && (
+            <input
+              type="password"
+              aria-label="Paste a key"
+              autoComplete="off"
+              className="mono"
+              placeholder="sk-…"
+              value={pasted}
+              onChange={(e) => setPasted(e.target.value)}
+            />
+          )}
+          {pickedKeyBarred && (
+            <span className="field-error" role="status" data-testid="use-key-barred">
+              This key may not call this group yet: assign the key or its team in{' '}
+              <Link to={`/groups/${encodeURIComponent(group.routingGroupId)}/settings`}>Settings</Link>.
+            </span>
+          )}
+          <span className="hint">
+            {chosenKey === KEY_PLACEHOLDER ? (
+              <>
+                Keys are shown once: make one on the <Link to="/keys">Keys</Link> page, or paste one here.
+              </>
+            ) : (
+              'The snippet shows it shortened; Copy copies it whole. It is never stored or sent anywhere.'
+            )}
+          </span>
         </dd>
       </dl>
       {!group.isActive && (
@@ -58,8 +122,8 @@ export function UseThisGroup({ group }: { group: RoutingGroupFieldsFragment }) {
         ))}
       </div>
       <div className="code-block">
-        <pre data-testid="use-snippet">
-          <code>{code}</code>
+        <pre data-testid="use-snippet" tabIndex={0} aria-label="Snippet">
+          <code>{shown}</code>
         </pre>
         <CopyButton text={code} />
       </div>

@@ -1,6 +1,7 @@
 import { Cell, Pie, PieChart, Tooltip } from 'recharts';
 import type { SelectedDeployment } from '../utils/builder-form';
 import { formatPercent, weightPercentages } from '../utils/weights';
+import '../routing-groups.css';
 
 const COLORS = ['#2563eb', '#16a34a', '#f59e0b', '#db2777', '#7c3aed', '#0891b2', '#dc2626', '#4b5563'];
 

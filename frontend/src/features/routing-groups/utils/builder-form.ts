@@ -107,8 +107,12 @@ export function numberFieldErrors(form: BuilderForm): FieldErrorLike[] {
   }
   form.deployments.forEach((d, i) => {
     // Decimals are fine (saved as the same ratio in whole numbers); only a non-number is not.
-    if (form.routingStrategy === 'WEIGHTED' && !Number.isFinite(d.weight)) {
+    if (form.routingStrategy !== 'WEIGHTED') return;
+    if (!Number.isFinite(d.weight)) {
       errors.push({ field: `deployments[${i}].weight`, message: 'must be a number' });
+    } else if (d.weight < 0) {
+      // Its own message: saved, a negative weight would silently become a share of 0.
+      errors.push({ field: `deployments[${i}].weight`, message: 'must be 0 or more' });
     }
   });
   return errors;

@@ -4,13 +4,18 @@ export type SnippetLanguage = 'curl' | 'python' | 'javascript';
 
 export const KEY_PLACEHOLDER = 'sk-…your key…';
 
+// Exactly what the gateway sets (gql_server/openai_api/routes.py `_routing_headers`); the e2e
+// checks each against a real /v1 answer.
 export const RESPONSE_HEADERS: readonly { name: string; meaning: string }[] = [
   { name: 'x-litellm-model-id', meaning: 'the deployment that answered' },
-  { name: 'x-litellm-model-group', meaning: 'the routing group (or its fallback tier) that answered' },
   { name: 'x-litellm-attempted-retries', meaning: 'retries inside a tier before the answer' },
   { name: 'x-litellm-attempted-fallbacks', meaning: 'fallbacks to a later tier before the answer' },
-  { name: 'x-litellm-response-cost', meaning: 'what the answer cost, in USD' },
 ];
+
+/** What a snippet shows for a key: its first characters, the rest elided (the copy has it whole). */
+export function maskKey(key: string): string {
+  return key === KEY_PLACEHOLDER || key.length <= 10 ? key : `${key.slice(0, 7)}…${key.slice(-4)}`;
+}
 
 export function baseUrl(origin: string): string {
   return `${origin.replace(/\/$/, '')}/v1`;

@@ -1,4 +1,5 @@
 import type { RoutingStrategy } from '@/gql/graphql';
+import { STRATEGY_LABELS } from '@/lib/strategy-names';
 
 export interface StrategyInfo {
   value: RoutingStrategy;
@@ -11,43 +12,43 @@ export interface StrategyInfo {
 export const STRATEGIES: readonly StrategyInfo[] = [
   {
     value: 'PRIORITY_FAILOVER',
-    label: 'Priority Failover',
+    label: STRATEGY_LABELS.PRIORITY_FAILOVER,
     explanation: 'Ordered: the first deployment that succeeds wins.',
     criterion: 'in order',
   },
   {
     value: 'SIMPLE_SHUFFLE',
-    label: 'Round Robin',
+    label: STRATEGY_LABELS.SIMPLE_SHUFFLE,
     explanation: 'Even distribution across all deployments.',
     criterion: 'even',
   },
   {
     value: 'WEIGHTED',
-    label: 'Weighted',
+    label: STRATEGY_LABELS.WEIGHTED,
     explanation: 'Custom traffic split by weight.',
     criterion: 'weight',
   },
   {
     value: 'LEAST_BUSY',
-    label: 'Least Busy',
+    label: STRATEGY_LABELS.LEAST_BUSY,
     explanation: 'Sends to the deployment with the fewest requests in flight.',
     criterion: 'fewest in flight',
   },
   {
     value: 'LATENCY_BASED',
-    label: 'Latency-Based',
+    label: STRATEGY_LABELS.LATENCY_BASED,
     explanation: 'Sends to the fastest deployment.',
     criterion: 'fastest',
   },
   {
     value: 'COST_BASED',
-    label: 'Cost-Based',
+    label: STRATEGY_LABELS.COST_BASED,
     explanation: 'Sends to the cheapest deployment.',
     criterion: 'cheapest',
   },
   {
     value: 'USAGE_BASED',
-    label: 'Usage-Based',
+    label: STRATEGY_LABELS.USAGE_BASED,
     explanation: 'TPM/RPM aware: sends to the deployment with the most headroom.',
     criterion: 'most headroom',
   },

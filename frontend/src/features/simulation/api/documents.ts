@@ -178,3 +178,12 @@ export const RoutingGroupRevisionsQuery = graphql(`
     }
   }
 `);
+
+export const TesterDeploymentsQuery = graphql(`
+  query TesterDeployments {
+    deployments {
+      modelId
+      mock
+    }
+  }
+`);

@@ -1,4 +1,5 @@
 import { formatCount } from '../utils/format';
+import '../simulation.css';
 
 const LABELS: Record<string, string> = {
   RATE_LIMIT: 'Rate limit',

@@ -15,6 +15,7 @@ import { patchFromSnapshot, withTeamNames } from '../utils/revert';
 import { HistoryTeamsQuery, RevertRoutingGroupMutation } from '../api/revert-documents';
 import { SimulationResults } from './SimulationResults';
 import '../simulation.css';
+import '../history.css';
 
 type SimulationRun = SimulationHistoryQuery['simulations'][number];
 type Revision = RoutingGroupRevisionsQuery['routingGroupRevisions'][number];
@@ -163,14 +164,23 @@ function SavedSimulations({ group }: SimulationTabProps) {
                     <br />
                     <span className="hint">{describeInput(run.input)}</span>
                   </span>
-                  <span>
-                    {formatCount(s.totalRequests)} requests · {formatPercent(s.successfulRequests, s.totalRequests)} ok
+                  <span data-testid="history-outcome">
+                    {formatCount(s.totalRequests)} requests · {formatPercent(s.successfulRequests, s.totalRequests)}{' '}
+                    succeeded
                     {s.stoppedReason ? (
-                      <span className="badge badge-muted" title={s.stoppedReason} data-testid="history-stopped">
-                        stopped early
-                      </span>
+                      <>
+                        {' '}
+                        <span className="badge badge-muted" title={s.stoppedReason} data-testid="history-stopped">
+                          stopped early
+                        </span>
+                      </>
                     ) : (
-                      s.cancelled && <span className="badge badge-muted">cancelled</span>
+                      s.cancelled && (
+                        <>
+                          {' '}
+                          <span className="badge badge-muted">cancelled before the end</span>
+                        </>
+                      )
                     )}
                   </span>
                 </button>

@@ -4,6 +4,7 @@ import { useRef } from 'react';
 import type { GroupDeploymentRef } from '../utils/group-deployments';
 import { newIncident, trimNumber, type FormErrors, type IncidentForm } from '../utils/simulation-input';
 import { ErrorKindSelect, NumberInput, PercentInput } from './FormControls';
+import '../simulation.css';
 
 interface IncidentEditorProps {
   deployments: readonly GroupDeploymentRef[];

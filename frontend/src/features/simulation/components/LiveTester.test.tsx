@@ -44,8 +44,16 @@ const fellBack = {
   },
 };
 
-function renderTester() {
-  const mock = mockClient({ TestRoutingGroup: () => fellBack });
+function renderTester(mockDeployments: string[] = []) {
+  const mock = mockClient({
+    TestRoutingGroup: () => fellBack,
+    TesterDeployments: () => ({
+      deployments: ['nebius-llama-3.3-70b', 'fireworks-llama-v3p3-70b', 'azure-gpt-4o'].map((modelId) => ({
+        modelId,
+        mock: mockDeployments.includes(modelId),
+      })),
+    }),
+  });
   render(
     <Provider value={mock.client}>
       <LiveTester group={savedGroup()} />
@@ -62,7 +70,7 @@ describe('LiveTester', () => {
 
     await user.click(screen.getByRole('checkbox', { name: /Fail .*\(nebius-llama-3\.3-70b\)/ }));
     await user.selectOptions(screen.getByLabelText('Error kind for nebius-llama-3.3-70b'), 'TIMEOUT');
-    await user.click(screen.getByRole('button', { name: 'Send (mock)' }));
+    await user.click(screen.getByRole('button', { name: 'Send test request' }));
 
     expect(mock.callsOf('TestRoutingGroup')[0]?.variables).toEqual({
       id: 'rg-1',
@@ -75,12 +83,23 @@ describe('LiveTester', () => {
     expect(screen.getAllByTestId('trace-attempt')).toHaveLength(2);
   });
 
-  it('sends a real request without failure injection, after warning it calls providers', async () => {
+  it('has one send button; real mode sends without failure injection and says it is billed', async () => {
     const user = userEvent.setup();
     const mock = renderTester();
-    expect(screen.getByRole('note')).toHaveTextContent(/calls the real providers/);
+    expect(screen.getAllByRole('button', { name: /send/i })).toHaveLength(1);
     await user.click(screen.getByRole('checkbox', { name: /Fail .*\(nebius-llama-3\.3-70b\)/ }));
+    await user.click(screen.getByRole('radio', { name: /Real providers \(billed/ }));
     await user.click(screen.getByRole('button', { name: 'Send test request' }));
     expect(mock.callsOf('TestRoutingGroup')[0]?.variables).toMatchObject({ mock: false, failureInjection: [] });
+    expect(await screen.findByTestId('test-mode')).toHaveTextContent('real');
+  });
+
+  it('tags a real request that only reached mock deployments "mock"', async () => {
+    const user = userEvent.setup();
+    renderTester(['nebius-llama-3.3-70b', 'fireworks-llama-v3p3-70b']);
+    await user.click(screen.getByRole('radio', { name: /Real providers/ }));
+    await user.click(screen.getByRole('button', { name: 'Send test request' }));
+    expect(await screen.findByTestId('test-answer')).toBeInTheDocument();
+    expect(screen.getByTestId('test-mode')).toHaveTextContent('mock');
   });
 });

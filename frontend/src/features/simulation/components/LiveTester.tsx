@@ -1,15 +1,16 @@
 import { useMemo, useState } from 'react';
-import { useMutation } from 'urql';
+import { useMutation, useQuery } from 'urql';
 import { ErrorBanner } from '@/components/ErrorBanner';
 import { ProviderBadge } from '@/components/ProviderBadge';
 import type { DeploymentFailureInput, ErrorKind } from '@/gql/graphql';
-import { TestRoutingGroupMutation } from '../api/documents';
+import { TestRoutingGroupMutation, TesterDeploymentsQuery } from '../api/documents';
 import type { SimulationTabProps } from '../types';
 import { formatMs } from '../utils/format';
 import { groupDeploymentRefs } from '../utils/group-deployments';
 import { ERROR_KINDS } from '../utils/simulation-input';
 import { TraceTimeline, waitBefore } from './TraceTimeline';
 import '../simulation.css';
+import '../tester.css';
 
 export const DEFAULT_TEST_MESSAGE = 'Hello, respond with one word.';
 
@@ -26,8 +27,15 @@ export function LiveTester({ group }: SimulationTabProps) {
   );
   const [message, setMessage] = useState(DEFAULT_TEST_MESSAGE);
   const [toggles, setToggles] = useState<Record<string, Toggle>>({});
+  const [mode, setMode] = useState<'mock' | 'real'>('mock');
   const [lastMode, setLastMode] = useState<'mock' | 'real' | null>(null);
   const [{ data, fetching, error }, send] = useMutation(TestRoutingGroupMutation);
+  // Deployments that answer with litellm's mock_response: a "real" request to them is a mock too.
+  const [{ data: registry }] = useQuery({ query: TesterDeploymentsQuery });
+  const mockIds = useMemo(
+    () => new Set((registry?.deployments ?? []).filter((d) => d.mock).map((d) => d.modelId)),
+    [registry],
+  );
 
   const toggle = (id: string): Toggle => toggles[id] ?? { failing: false, errorKind: 'RATE_LIMIT' };
   const setToggle = (id: string, value: Toggle) => setToggles((t) => ({ ...t, [id]: value }));
@@ -48,6 +56,9 @@ export function LiveTester({ group }: SimulationTabProps) {
   };
 
   const result = data?.testRoutingGroup;
+  const answeredBy = result?.__typename === 'RoutingGroupTestResult' ? result.traces.map((t) => t.deploymentId) : [];
+  const shownMode =
+    lastMode === 'real' && answeredBy.length > 0 && answeredBy.every((id) => mockIds.has(id)) ? 'mock' : lastMode;
   return (
     <div className="sim-columns sim-columns-wide">
       <section className="panel" aria-label="Test request">
@@ -90,22 +101,34 @@ export function LiveTester({ group }: SimulationTabProps) {
             })}
           </div>
         </fieldset>
+        <fieldset className="tester-mode">
+          <legend>Send to</legend>
+          <label className="inline-check">
+            <input type="radio" name="tester-mode" checked={mode === 'mock'} onChange={() => setMode('mock')} />
+            Mock: route for real, call no provider
+          </label>
+          <label className="inline-check">
+            <input type="radio" name="tester-mode" checked={mode === 'real'} onChange={() => setMode('real')} />
+            Real providers (billed, unless the deployment is a mock one)
+          </label>
+        </fieldset>
         <div className="form-actions">
-          <button type="button" className="button button-primary" disabled={fetching} onClick={() => submit(true)}>
-            Send (mock)
-          </button>
-          <button type="button" className="button" disabled={fetching} onClick={() => submit(false)}>
+          <button type="button" className="button button-primary" disabled={fetching} onClick={() => submit(mode === 'mock')}>
             Send test request
           </button>
         </div>
-        <p className="hint" role="note">
-          “Send test request” calls the real providers (and is billed) unless the deployments are mock ones; failure
-          toggles apply to mock requests only.
-        </p>
+        <p className="hint" role="note">Failure toggles apply to mock requests only.</p>
       </section>
 
       <section className="panel" aria-label="Test result" aria-busy={fetching}>
-        <h2>Result {lastMode && <span className="badge badge-muted">{lastMode}</span>}</h2>
+        <h2>
+          Result{' '}
+          {shownMode && (
+            <span className="badge badge-muted" data-testid="test-mode">
+              {shownMode}
+            </span>
+          )}
+        </h2>
         {fetching && <p className="muted">Sending…</p>}
         {error && <ErrorBanner>The request failed: {error.message}</ErrorBanner>}
         {!fetching && !result && !error && <p className="muted">Send a request to see the path it takes.</p>}

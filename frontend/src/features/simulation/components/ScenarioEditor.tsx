@@ -15,6 +15,7 @@ import {
 } from '../utils/simulation-input';
 import { ErrorKindSelect, FieldError, NumberField, NumberInput, PercentInput } from './FormControls';
 import { IncidentEditor } from './IncidentEditor';
+import '../simulation.css';
 
 const CLOCK_HINT: Record<SimulationClock, string> = {
   VIRTUAL:

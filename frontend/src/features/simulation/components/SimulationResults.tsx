@@ -15,6 +15,7 @@ import { StoppedReason } from './StoppedReason';
 import { SummaryStats } from './SummaryStats';
 import { TimelineChart } from './TimelineChart';
 import { TrafficBars, type DeploymentRow } from './TrafficBars';
+import '../simulation.css';
 
 interface SimulationResultsProps {
   strategy: RoutingStrategy;

@@ -1,4 +1,5 @@
 // Why a run stopped itself before every request finished (the server's `stoppedReason`, e.g.
+import '../simulation.css';
 // the 24 h simulated cap). A user's stop has no reason and shows as "cancelled" alone.
 
 export function StoppedReason({ reason }: { reason: string | null | undefined }) {

@@ -1,5 +1,6 @@
 import type { RunView } from '../utils/run-view';
-import { formatCount, formatMs, formatPercent, formatUsd } from '../utils/format';
+import { formatCount, formatMs, formatPercent, formatSeconds, formatUsd } from '../utils/format';
+import '../simulation.css';
 
 interface Stat {
   id: string;
@@ -94,10 +95,10 @@ export function SummaryStats({ view, other }: { view: RunView; other?: RunView |
     stats.push({
       id: 'simulated',
       label: summary.clock === 'VIRTUAL' ? 'Simulated time' : 'Run time',
-      text: formatMs(summary.simulatedDurationMs),
+      text: formatSeconds(summary.simulatedDurationMs),
       value: summary.simulatedDurationMs,
     });
-    stats.push({ id: 'duration', label: 'Took', text: formatMs(summary.durationMs), value: summary.durationMs });
+    stats.push({ id: 'duration', label: 'Took', text: formatSeconds(summary.durationMs), value: summary.durationMs });
   }
   return (
     <div className="sim-stats" aria-label="Simulation totals">

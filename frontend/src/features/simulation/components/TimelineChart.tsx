@@ -9,9 +9,9 @@ import { cooldownWindows, niceCeiling, timelineRows, type TimeWindow } from '../
 import type { TimelineBucket } from '../utils/timeline';
 import type { IncidentWindow } from '../utils/run-view';
 import { formatCount } from '../utils/format';
+import '../timeline.css';
+import { FAILURE_COLOR, laneColor } from '../utils/lane-colors';
 
-export const DEPLOYMENT_COLORS = ['#2563eb', '#0d9488', '#9333ea', '#db2777', '#65a30d', '#0891b2', '#c2410c'];
-const FAILURE_COLOR = '#dc2626';
 const Y_AXIS_WIDTH = 52;
 const RIGHT_MARGIN = 16;
 
@@ -113,8 +113,8 @@ export function TimelineChart({
                 dataKey={`ok:${d.deploymentId}`}
                 name={`${d.deploymentName} ✓`}
                 stackId="traffic"
-                stroke={DEPLOYMENT_COLORS[i % DEPLOYMENT_COLORS.length]}
-                fill={DEPLOYMENT_COLORS[i % DEPLOYMENT_COLORS.length]}
+                stroke={laneColor(i)}
+                fill={laneColor(i)}
                 fillOpacity={0.55}
                 isAnimationActive={false}
               />
@@ -140,10 +140,17 @@ export function TimelineChart({
       </div>
       <div className="sim-lanes" style={{ marginLeft: Y_AXIS_WIDTH, marginRight: RIGHT_MARGIN }}>
         {deployments.map((d, i) => (
-          <div key={d.deploymentId} className="sim-lane" data-testid="timeline-lane" data-deployment-id={d.deploymentId}>
-            <span className="sim-lane-name" style={{ color: DEPLOYMENT_COLORS[i % DEPLOYMENT_COLORS.length] }}>
+          // The name sits above its lane: bands never cover it, and it wraps on a phone.
+          <div key={d.deploymentId} className="sim-lane-row">
+            <span className="sim-lane-name">
+              <i
+                className="sim-lane-swatch"
+                aria-hidden="true"
+                style={{ background: laneColor(i) }}
+              />
               {d.deploymentName} · {d.provider}
             </span>
+          <div className="sim-lane" data-testid="timeline-lane" data-deployment-id={d.deploymentId}>
             {incidents
               .filter((w) => w.deploymentId === d.deploymentId)
               .map((w, j) => (
@@ -177,12 +184,13 @@ export function TimelineChart({
               <span className="sim-lane-cursor" style={{ left: percentOf(cursorMs, domain) }} />
             )}
           </div>
+          </div>
         ))}
       </div>
       <div className="sim-timeline-legend">
         {deployments.map((d, i) => (
           <span key={d.deploymentId}>
-            <i style={{ background: DEPLOYMENT_COLORS[i % DEPLOYMENT_COLORS.length] }} /> {d.deploymentName} ({d.provider})
+            <i style={{ background: laneColor(i) }} /> {d.deploymentName} ({d.provider})
           </span>
         ))}
         <span>

@@ -1,6 +1,7 @@
 import { ProviderBadge } from '@/components/ProviderBadge';
 import type { RoutingTraceFieldsFragment } from '@/gql/graphql';
 import { formatMs } from '../utils/format';
+import '../tester.css';
 
 export type AttemptTrace = RoutingTraceFieldsFragment & { startedAtMs?: number };
 

@@ -5,6 +5,7 @@ import { ProviderBadge } from '@/components/ProviderBadge';
 import type { RoutingStrategy } from '@/gql/graphql';
 import type { DeploymentTrafficStats } from '../utils/traffic-counts';
 import { formatCount, formatMs, formatUsd } from '../utils/format';
+import '../simulation.css';
 
 export interface DeploymentRow extends DeploymentTrafficStats {
   costUsd?: number | null;

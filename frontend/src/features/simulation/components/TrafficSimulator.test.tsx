@@ -233,7 +233,7 @@ describe('TrafficSimulator', () => {
     expect(mock.calls).toHaveLength(0);
   });
 
-  it('remembers the last scenario of the group across a reload', async () => {
+  it('remembers the last scenario of the group across a reload, and offers its incidents', async () => {
     const user = userEvent.setup();
     renderSimulator();
     await user.click(screen.getByLabelText(/Traffic over time/));
@@ -243,27 +243,30 @@ describe('TrafficSimulator', () => {
     cleanup();
     renderSimulator();
     expect(screen.getByLabelText('Requests per second')).toHaveValue('25');
+    // Not silently back in the next run: offered.
+    expect(screen.queryAllByTestId('incident-row')).toHaveLength(0);
+    await user.click(within(screen.getByTestId('incident-offer')).getByRole('button', { name: 'Restore it' }));
     expect(screen.getAllByTestId('incident-row')).toHaveLength(1);
+    expect(screen.queryByTestId('incident-offer')).toBeNull();
   });
 
-  it('runs the saved group and a draft side by side on one seed', async () => {
+  it('runs the saved group and a draft side by side, at once, on one seed', async () => {
     const user = userEvent.setup();
     const mock = renderSimulator();
     await user.clear(screen.getByLabelText('Seed'));
     await user.click(screen.getByRole('button', { name: 'Compare with a change' }));
     await user.selectOptions(screen.getByLabelText('Draft strategy'), 'WEIGHTED');
-    expect(screen.getByTestId('draft-changes')).toHaveTextContent('strategy PRIORITY_FAILOVER → WEIGHTED');
+    expect(screen.getByTestId('draft-changes')).toHaveTextContent('strategy Priority Failover → Weighted');
     await user.click(screen.getByRole('button', { name: 'Run both' }));
     const runs = () => mock.calls.filter((c) => c.name === 'SimulateTraffic');
-    // One after the other: the saved group first, then the draft.
-    expect(runs()).toHaveLength(1);
-    expect(screen.getByTestId('sim-status-draft')).toHaveTextContent('Next');
-    mock.emit(progress(3, [direct(0), fallback(1), direct(2)]));
-    mock.emit(summary(false, 3));
-    await waitFor(() => expect(runs()).toHaveLength(2));
-    mock.emit(progress(2, [direct(0), direct(1)]));
-    mock.emit({ ...summary(false, 2), simulationId: 'sim-2' });
+    // Both at once: the draft does not wait for the saved group.
+    expect(runs()).toHaveLength(2);
+    mock.emitTo(1, progress(2, [direct(0), direct(1)]));
+    mock.emitTo(0, progress(3, [direct(0), fallback(1), direct(2)]));
+    mock.emitTo(1, { ...summary(false, 2), simulationId: 'sim-2' });
+    mock.emitTo(0, summary(false, 3));
     await waitFor(() => expect(screen.getByTestId('sim-status-draft')).toHaveAttribute('data-status', 'completed'));
+    await waitFor(() => expect(screen.getByTestId('sim-status')).toHaveAttribute('data-status', 'completed'));
     const [saved, draft] = runs().map((c) => c.variables.input as Record<string, unknown>);
     expect(saved?.draft).toBeUndefined();
     expect(draft?.draft).toMatchObject({ routingStrategy: 'WEIGHTED' });
@@ -271,11 +274,63 @@ describe('TrafficSimulator', () => {
     expect(draft?.seed).toBe(saved?.seed);
     expect(screen.getByTestId('sim-compare')).toBeInTheDocument();
     expect(screen.getAllByTestId('sim-results')).toHaveLength(2);
+    // Display names, and one sentence about both summaries.
+    expect(screen.getByText('Saved group · Priority Failover')).toBeInTheDocument();
+    expect(screen.getByText('Draft · Weighted')).toBeInTheDocument();
+    expect(screen.getAllByTestId(/^sim-check/)).toHaveLength(1);
+    expect(screen.getByTestId('sim-check')).toHaveTextContent("the server's summaries");
     // The draft's column marks where it differs from the saved group.
     const draftColumn = within(screen.getByTestId('sim-compare-draft'));
     expect(draftColumn.getByTestId('stat-total')).toHaveAttribute('data-value', '2');
     expect(draftColumn.getByTestId('delta-total')).toHaveTextContent('−1');
     expect(draftColumn.getAllByTestId('deployment-row').filter((r) => r.classList.contains('sim-row-changed'))).toHaveLength(2);
+  });
+
+  it('starts the draft after the saved run when the server takes one simulation at a time', async () => {
+    const user = userEvent.setup();
+    const mock = renderSimulator();
+    await user.click(screen.getByRole('button', { name: 'Compare with a change' }));
+    await user.click(screen.getByRole('button', { name: 'Run both' }));
+    const runs = () => mock.calls.filter((c) => c.name === 'SimulateTraffic');
+    expect(runs()).toHaveLength(2);
+    mock.emitTo(1, { __typename: 'LimitExceededError', message: 'the server runs 1 simulation at once', limit: 1 });
+    await waitFor(() => expect(screen.getByTestId('sim-status-draft')).toHaveTextContent('Next'));
+    expect(screen.queryByRole('alert')).toBeNull();
+    mock.emitTo(0, progress(3, [direct(0), fallback(1), direct(2)]));
+    mock.emitTo(0, summary(false, 3));
+    await waitFor(() => expect(runs()).toHaveLength(3));
+    expect(runs()[2]?.variables.input).toMatchObject({ draft: expect.anything() });
+  });
+
+  it('says the worker is starting until the first progress arrives', async () => {
+    const user = userEvent.setup();
+    const mock = renderSimulator();
+    await user.click(screen.getByRole('button', { name: 'Run' }));
+    expect(screen.getByTestId('sim-starting')).toHaveTextContent('Starting the simulation worker');
+    mock.emit(progress(2, [direct(0), direct(1)]));
+    await waitFor(() => expect(screen.queryByTestId('sim-starting')).toBeNull());
+  });
+
+  it('says a run was interrupted when the connection to the server is lost', async () => {
+    const user = userEvent.setup();
+    const mock = renderSimulator();
+    await user.click(screen.getByRole('button', { name: 'Run' }));
+    mock.emit(progress(2, [direct(0), direct(1)]));
+    mock.fail(new Error('socket closed'));
+    await waitFor(() => expect(screen.getByTestId('sim-status')).toHaveAttribute('data-status', 'interrupted'));
+    expect(screen.getByRole('alert')).toHaveTextContent('Lost the connection to the server');
+    expect(screen.queryByText(/matched it exactly/)).toBeNull();
+  });
+
+  it('says the server stopped a run that was cancelled without anyone pressing Stop', async () => {
+    const user = userEvent.setup();
+    const mock = renderSimulator();
+    await user.click(screen.getByRole('button', { name: 'Run' }));
+    mock.emit(progress(2, [direct(0), direct(1)]));
+    mock.emit(summary(true, 2));
+    await waitFor(() => expect(screen.getByTestId('sim-status')).toHaveAttribute('data-status', 'server-stopped'));
+    expect(screen.getByTestId('sim-check')).toHaveTextContent('The server stopped this run before it finished');
+    expect(screen.queryByText(/matched it exactly/)).toBeNull();
   });
 
   it('starts the run History asked to repeat', async () => {

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { ConfirmDialog } from '@/components/ConfirmDialog';
 import { ErrorBanner } from '@/components/ErrorBanner';
 import type { SimulationInput } from '@/gql/graphql';
+import { STRATEGY_LABELS } from '@/lib/strategy-names';
 import { expectedRequests, useSimulationRun, type RunState } from '../hooks/use-simulation-run';
 import type { SimulationTabProps } from '../types';
 import { draftFromGroup, draftToPatch, type DraftErrors, type DraftForm } from '../utils/draft';
@@ -23,14 +24,26 @@ import { ScenarioEditor } from './ScenarioEditor';
 import { SimulationResults } from './SimulationResults';
 import '../simulation.css';
 
-type DisplayStatus = 'idle' | 'running' | 'stopping' | 'completed' | 'stopped' | 'cancelled' | 'failed';
+type DisplayStatus =
+  | 'idle'
+  | 'running'
+  | 'stopping'
+  | 'completed'
+  | 'stopped'
+  | 'cancelled'
+  | 'server-stopped'
+  | 'interrupted'
+  | 'failed';
 
 function displayStatus(state: RunState): DisplayStatus {
   if (state.status === 'finished') {
     // The run stopped itself (the summary says why) rather than being stopped by the user.
     if (state.summary?.stoppedReason) return 'stopped';
+    // Cancelled without anyone pressing Stop: the server stopped it (shutting down).
+    if (state.summary?.cancelled && !state.stopRequested) return 'server-stopped';
     return state.summary?.cancelled || state.endedWithoutSummary ? 'cancelled' : 'completed';
   }
+  if (state.status === 'failed' && state.interrupted) return 'interrupted';
   return state.status;
 }
 
@@ -41,8 +54,12 @@ const STATUS_TEXT: Record<DisplayStatus, string> = {
   completed: 'Completed',
   stopped: 'Stopped early',
   cancelled: 'Cancelled',
+  'server-stopped': 'Stopped by the server',
+  interrupted: 'Interrupted',
   failed: 'Failed',
 };
+
+const MUTED: ReadonlySet<DisplayStatus> = new Set(['cancelled', 'stopped', 'server-stopped', 'interrupted', 'failed']);
 
 function RunProgress({
   state,
@@ -57,11 +74,19 @@ function RunProgress({
 }) {
   const status = displayStatus(state);
   const fraction = state.total > 0 ? Math.min(1, state.completed / state.total) : 0;
+  // No progress event yet: the server is still handing the run to a worker process (the first
+  // run after start-up forks it and imports litellm: seconds, not a hang).
+  const starting = state.status === 'running' && state.simulationId === null && !waiting;
   return (
     <div className="sim-progress">
       {label && <span className="sim-progress-label">{label}</span>}
+      {starting && (
+        <span className="hint sim-starting" role="status" data-testid={`sim-starting${suffix}`}>
+          Starting the simulation worker…
+        </span>
+      )}
       <span
-        className={`badge ${status === 'cancelled' || status === 'stopped' || status === 'failed' ? 'badge-muted' : ''}`}
+        className={`badge ${MUTED.has(status) ? 'badge-muted' : ''}`}
         data-testid={`sim-status${suffix}`}
         data-status={status}
         title={state.summary?.stoppedReason ?? undefined}
@@ -77,7 +102,7 @@ function RunProgress({
         aria-valuenow={state.completed}
       >
         <div
-          className={`sim-progress-fill ${status === 'completed' ? 'done' : ''} ${status === 'cancelled' || status === 'stopped' ? 'cancelled' : ''}`}
+          className={`sim-progress-fill ${status === 'completed' ? 'done' : ''} ${MUTED.has(status) ? 'cancelled' : ''}`}
           style={{ width: `${(fraction * 100).toFixed(2)}%` }}
         />
       </div>
@@ -93,19 +118,30 @@ function RunProgress({
   );
 }
 
-function CheckLine({ state, suffix = '' }: { state: RunState; suffix?: string }) {
+/** One sentence for the run, or for both runs of a comparison once both are in. */
+function CheckLine({ state, other = null, suffix = '' }: { state: RunState; other?: RunState | null; suffix?: string }) {
   if (!state.summary) return null;
-  const total = state.mismatches.length + state.timelineMismatches.length;
+  if (other && other.status !== 'idle' && !other.summary && other.status !== 'failed') return null;
+  const both = other?.summary ? [state, other] : [state];
+  const total = both.reduce((n, s) => n + s.mismatches.length + s.timelineMismatches.length, 0);
+  if (state.summary.cancelled && !state.stopRequested && !state.summary.stoppedReason) {
+    return (
+      <p className="hint" role="status" data-testid={`sim-check${suffix}`} data-server-stopped="true">
+        The server stopped this run before it finished (it was shutting down or restarting): the numbers cover the{' '}
+        {formatCount(state.summary.totalRequests)} requests that finished. Run it again once the server is back.
+      </p>
+    );
+  }
   return (
     <p
       className="hint"
       data-testid={`sim-check${suffix}`}
-      data-mismatches={state.mismatches.length}
-      data-timeline-mismatches={state.timelineMismatches.length}
-      title={[...state.mismatches, ...state.timelineMismatches].slice(0, 20).join('\n')}
+      data-mismatches={both.reduce((n, s) => n + s.mismatches.length, 0)}
+      data-timeline-mismatches={both.reduce((n, s) => n + s.timelineMismatches.length, 0)}
+      title={both.flatMap((s) => [...s.mismatches, ...s.timelineMismatches]).slice(0, 20).join('\n')}
     >
       {total === 0
-        ? "Final numbers are the server's summary; the live counters and timeline matched it exactly."
+        ? `Final numbers are the server's ${both.length > 1 ? 'summaries' : 'summary'}; the live counters and timeline matched ${both.length > 1 ? 'them' : 'it'} exactly.`
         : `The live numbers differed from the server's summary in ${total} places; showing the summary.`}
     </p>
   );
@@ -133,8 +169,11 @@ export function TrafficSimulator({ group }: SimulationTabProps) {
   const ids = useMemo(() => deployments.map((d) => d.deploymentId), [deployments]);
   // History's "Run again" leaves the saved input for this tab to load and start once.
   const [rerun] = useState(() => readRerun(group.routingGroupId));
+  // The incidents of an earlier visit are offered, not silently put back into the next run.
+  const [remembered] = useState(() => (rerun ? null : loadScenario(group.routingGroupId, ids)));
+  const [offered, setOffered] = useState(() => remembered?.incidents ?? []);
   const [form, setFormState] = useState<SimulatorForm>(() =>
-    rerun ? formFromInput(rerun, ids) : loadScenario(group.routingGroupId, ids),
+    remembered ? { ...remembered, incidents: [] } : formFromInput(rerun, ids),
   );
   const [errors, setErrors] = useState<FormErrors>({});
   const [draft, setDraft] = useState<DraftForm | null>(null);
@@ -143,24 +182,27 @@ export function TrafficSimulator({ group }: SimulationTabProps) {
   const base = useSimulationRun(group.routingGroupId, deployments);
   const whatIf = useSimulationRun(group.routingGroupId, deployments);
   const busy = [base.state.status, whatIf.state.status].some((s) => s === 'running' || s === 'stopping');
-  // The draft runs after the saved group, on the same seed: the server may run one simulation
-  // at a time per key, and one after the other the two runs cannot slow each other down.
+  // Both runs start at once, on one seed. When the server refuses the second (its cap on
+  // simulations at once, e.g. one worker), the draft starts as soon as the saved run is done.
   const queuedDraft = useRef<SimulationInput | null>(null);
   const [pairRun, setPairRun] = useState(false);
   const comparing = draft !== null && pairRun;
   const baseStatus = base.state.status;
   const baseCancelled = Boolean(base.state.summary?.cancelled || base.state.endedWithoutSummary);
+  const draftRefused = pairRun && whatIf.state.status === 'failed' && whatIf.state.limited;
+  const waitingForSlot = draftRefused && (baseStatus === 'running' || baseStatus === 'stopping');
   const startDraft = whatIf.start;
   useEffect(() => {
-    if (baseStatus === 'running' || baseStatus === 'stopping' || baseStatus === 'idle') return;
+    if (!draftRefused || baseStatus === 'running' || baseStatus === 'stopping' || baseStatus === 'idle') return;
     const next = queuedDraft.current;
     queuedDraft.current = null;
     if (next && baseStatus === 'finished' && !baseCancelled) startDraft(next);
-  }, [baseStatus, baseCancelled, startDraft]);
+  }, [draftRefused, baseStatus, baseCancelled, startDraft]);
 
   const setForm = (next: SimulatorForm) => {
     setFormState(next);
-    saveScenario(group.routingGroupId, next);
+    // Until the offer is taken or dismissed, the remembered incidents stay remembered.
+    saveScenario(group.routingGroupId, next.incidents.length === 0 && offered.length > 0 ? { ...next, incidents: offered } : next);
   };
 
   const launch = (input: SimulationInput) => {
@@ -168,10 +210,11 @@ export function TrafficSimulator({ group }: SimulationTabProps) {
       const { patch } = draftToPatch(draft);
       // Both runs on one seed, so the only difference is the draft.
       const seeded = { ...input, seed: input.seed ?? randomSeed() };
-      whatIf.reset();
-      queuedDraft.current = { ...seeded, draft: patch };
+      const drafted = { ...seeded, draft: patch };
+      queuedDraft.current = drafted;
       setPairRun(true);
       base.start(seeded);
+      whatIf.start(drafted);
     } else {
       queuedDraft.current = null;
       setPairRun(false);
@@ -210,7 +253,8 @@ export function TrafficSimulator({ group }: SimulationTabProps) {
     if (whatIf.state.status === 'running') void whatIf.stop();
   };
 
-  const error = base.state.error ?? whatIf.state.error;
+  // A draft waiting for the saved run's slot has not failed.
+  const error = base.state.error ?? (draftRefused ? null : whatIf.state.error);
   const baseView = viewFromRun(base.state, ids);
   const draftView = comparing ? viewFromRun(whatIf.state, ids) : null;
   const draftRefs = draft ? draftDeployments(deployments, draft) : deployments;
@@ -244,19 +288,55 @@ export function TrafficSimulator({ group }: SimulationTabProps) {
               state={whatIf.state}
               suffix="-draft"
               label="draft"
-              waiting={pairRun && whatIf.state.status === 'idle' && busy}
+              waiting={pairRun && waitingForSlot}
             />
           )}
-          {error && <ErrorBanner>The simulation failed: {error}</ErrorBanner>}
+          {error &&
+            (base.state.interrupted || whatIf.state.interrupted ? (
+              <ErrorBanner>{error}</ErrorBanner>
+            ) : (
+              <ErrorBanner>The simulation failed: {error}</ErrorBanner>
+            ))}
           {Object.keys(errors).length + Object.keys(draftErrors).length > 0 && (
             <div className="field-error" role="alert" data-testid="form-errors">
               Fix the highlighted fields:{' '}
               {[...Object.values(errors), ...Object.values(draftErrors)].filter((v, i, a) => a.indexOf(v) === i).join('; ')}
             </div>
           )}
-          <CheckLine state={base.state} />
-          {draft && <CheckLine state={whatIf.state} suffix="-draft" />}
+          <CheckLine state={base.state} other={comparing ? whatIf.state : null} />
         </div>
+        {offered.length > 0 && (
+          <div className="banner banner-warning incident-offer" role="status" data-testid="incident-offer">
+            <span>
+              Your last scenario here had {offered.length === 1 ? 'an incident' : `${offered.length} incidents`}. It is not in
+              this run unless you restore it.
+            </span>
+            <span className="row-buttons">
+              <button
+                type="button"
+                className="button button-small"
+                onClick={() => {
+                  const restored = { ...form, incidents: offered };
+                  setOffered([]);
+                  setFormState(restored);
+                  saveScenario(group.routingGroupId, restored);
+                }}
+              >
+                Restore {offered.length === 1 ? 'it' : 'them'}
+              </button>
+              <button
+                type="button"
+                className="button button-small button-ghost"
+                onClick={() => {
+                  setOffered([]);
+                  saveScenario(group.routingGroupId, form);
+                }}
+              >
+                Discard
+              </button>
+            </span>
+          </div>
+        )}
         <ScenarioEditor form={form} errors={errors} deployments={deployments} disabled={busy} onChange={setForm} />
         {draft && (
           <DraftEditor
@@ -283,7 +363,7 @@ export function TrafficSimulator({ group }: SimulationTabProps) {
           <div className="sim-compare" data-testid="sim-compare">
             <div className="panel">
               <SimulationResults
-                title={`Saved group · ${group.routingStrategy}`}
+                title={`Saved group · ${STRATEGY_LABELS[group.routingStrategy]}`}
                 strategy={group.routingStrategy}
                 deployments={deployments}
                 view={baseView}
@@ -292,7 +372,7 @@ export function TrafficSimulator({ group }: SimulationTabProps) {
             </div>
             <div className="panel sim-compare-draft" data-testid="sim-compare-draft">
               <SimulationResults
-                title={`Draft · ${draft.routingStrategy}`}
+                title={`Draft · ${STRATEGY_LABELS[draft.routingStrategy]}`}
                 strategy={draft.routingStrategy}
                 deployments={draftRefs}
                 view={draftView}

@@ -46,6 +46,12 @@ export interface RunState {
   timelineMismatches: string[];
   /** The run ended without a summary (stopped before it started, or the connection closed). */
   endedWithoutSummary: boolean;
+  /** The user pressed Stop (a cancelled summary without it means the server stopped the run). */
+  stopRequested: boolean;
+  /** The connection to the server was lost mid-run: the numbers are what arrived before. */
+  interrupted: boolean;
+  /** The server refused to start the run because of a limit (e.g. simulations at once). */
+  limited: boolean;
   error: string | null;
   /** What was sent. */
   input: SimulationInput | null;
@@ -67,6 +73,9 @@ export function initialRunState(deployments: readonly DeploymentRef[], bucketMs?
     mismatches: [],
     timelineMismatches: [],
     endedWithoutSummary: false,
+    stopRequested: false,
+    interrupted: false,
+    limited: false,
     error: null,
     input: null,
   };
@@ -79,6 +88,9 @@ type Batch = { requests: readonly RequestLike[]; simulatedMs: number };
 const RECENT_MS = 700;
 /** The timeline and the percentiles are redrawn at most this often while a run streams. */
 const SLOW_PANELS_MS = 250;
+
+export const INTERRUPTED_MESSAGE =
+  "Lost the connection to the server, so this run was interrupted: the numbers are what arrived before. Run it again once the server is back.";
 
 /** Requests the run will make, when known up front. */
 export function expectedRequests(input: SimulationInput): number {
@@ -207,6 +219,26 @@ export function useSimulationRun(groupId: string, deployments: readonly Deployme
     [cancelFrame],
   );
 
+  /** The socket went away mid-run: keep what arrived, and say so (no summary will come). */
+  const interrupt = useCallback(() => {
+    live.current = false;
+    unsubscribe.current?.();
+    unsubscribe.current = null;
+    cancelFrame();
+    fold();
+    setState((s) => ({
+      ...s,
+      status: 'failed',
+      error: INTERRUPTED_MESSAGE,
+      interrupted: true,
+      counts: counts.current,
+      timeline: timeline.current,
+      completed: progress.current.completed,
+      latency: latencies.current.percentiles(),
+      recent: {},
+    }));
+  }, [cancelFrame, fold]);
+
   const start = useCallback(
     (input: SimulationInput) => {
       unsubscribe.current?.();
@@ -232,7 +264,9 @@ export function useSimulationRun(groupId: string, deployments: readonly Deployme
           if (done) return;
           if (result.error) {
             done = true;
-            fail(result.error.message);
+            // No GraphQL error: the transport failed (the socket closed under the run).
+            if (result.error.graphQLErrors.length === 0) interrupt();
+            else fail(result.error.message);
             return;
           }
           const event = result.data?.simulateTraffic;
@@ -255,6 +289,7 @@ export function useSimulationRun(groupId: string, deployments: readonly Deployme
             case 'LimitExceededError':
               done = true;
               fail(`${event.message} (limit ${event.limit})`);
+              setState((s) => ({ ...s, limited: true }));
               return;
             case 'ValidationError':
               done = true;
@@ -272,11 +307,12 @@ export function useSimulationRun(groupId: string, deployments: readonly Deployme
         subscription.unsubscribe();
       };
     },
-    [cancelFrame, client, fail, finish, groupId, renderFrame],
+    [cancelFrame, client, fail, finish, groupId, interrupt, renderFrame],
   );
 
   const stop = useCallback(async () => {
     const simulationId = progress.current.simulationId;
+    setState((s) => ({ ...s, stopRequested: true }));
     if (simulationId) {
       // A graceful stop: the server flushes what finished and sends a cancelled summary.
       setState((s) => ({ ...s, status: 'stopping' }));

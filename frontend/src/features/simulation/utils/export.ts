@@ -9,8 +9,13 @@ export interface RunExport {
   summary: RunSummary;
 }
 
+/** urql adds `__typename` to every object it returns: a client detail, not part of the run. */
+function withoutTypenames(key: string, value: unknown): unknown {
+  return key === '__typename' ? undefined : value;
+}
+
 export function runJson(run: RunExport): string {
-  return `${JSON.stringify(run, null, 2)}\n`;
+  return `${JSON.stringify(run, withoutTypenames, 2)}\n`;
 }
 
 function cell(value: unknown): string {

@@ -4,10 +4,16 @@ export function formatCount(value: number): string {
   return counts.format(value);
 }
 
+/** Latencies: always in ms, so numbers side by side compare at a glance ("14,400 ms", not "14.4 s"). */
 export function formatMs(value: number): string {
   const size = Math.abs(value);
-  if (size >= 10_000) return `${(value / 1000).toFixed(1)} s`;
-  return `${value.toFixed(size >= 100 ? 0 : 1)} ms`;
+  return size >= 100 ? `${counts.format(Math.round(value))} ms` : `${value.toFixed(1)} ms`;
+}
+
+/** Run lengths (simulated time, wall time): always in seconds. */
+export function formatSeconds(valueMs: number): string {
+  const seconds = valueMs / 1000;
+  return `${seconds.toFixed(Math.abs(seconds) >= 100 ? 0 : 1)} s`;
 }
 
 export function formatPercent(part: number, whole: number): string {

@@ -42,3 +42,13 @@ export const RequestLogQuery = graphql(`
     }
   }
 `);
+
+export const UsageKeysQuery = graphql(`
+  query UsageKeys {
+    keys {
+      keyId
+      keyAlias
+      keyPrefix
+    }
+  }
+`);

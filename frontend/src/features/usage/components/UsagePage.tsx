@@ -6,7 +6,7 @@ import type {
   RequestStatus,
   SpendGroupBy,
 } from "@/gql/graphql";
-import { RequestLogQuery, SpendQuery } from "../api/documents";
+import { RequestLogQuery, SpendQuery, UsageKeysQuery } from "../api/documents";
 import "../usage.css";
 
 export const LOG_PAGE_SIZE = 25;
@@ -56,6 +56,12 @@ export function UsagePage() {
     variables: { filter, page, size: LOG_PAGE_SIZE },
     requestPolicy: "cache-and-network",
   });
+  const [keys] = useQuery({ query: UsageKeysQuery });
+  const keyNames = new Map(
+    (keys.data?.keys ?? []).map((k) => [k.keyId, k.keyAlias ? `${k.keyAlias} (${k.keyPrefix}…)` : `${k.keyPrefix}…`]),
+  );
+  // No key on a log row: the master key made the request.
+  const keyName = (id: string | null | undefined) => (id ? (keyNames.get(id) ?? id) : "master key");
   const rows = spend.data?.spend ?? [];
   const entries = log.data?.requestLog;
   const totalPages = entries
@@ -179,6 +185,7 @@ export function UsagePage() {
               <tr>
                 <th>Time</th>
                 <th>Group</th>
+                <th>Key</th>
                 <th>Deployment</th>
                 <th>Status</th>
                 <th>Attempts</th>
@@ -192,6 +199,7 @@ export function UsagePage() {
                 <tr key={e.requestId}>
                   <td>{new Date(e.startedAt).toLocaleString()}</td>
                   <td>{e.routingGroupName}</td>
+                  <td data-testid="log-key">{keyName(e.keyId)}</td>
                   <td>{e.deploymentId ?? "—"}</td>
                   <td>{e.success ? e.statusCode : `${e.statusCode} failed`}</td>
                   <td
