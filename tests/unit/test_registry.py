@@ -33,6 +33,7 @@ async def test_get_by_name_and_id_returns_the_live_router() -> None:
     assert registry.names() == ["live"]
     outcome = await registry.get("live").call(MESSAGES)
     assert outcome.trace.final_deployment_id == "a"
+    registry.close()
 
 
 async def test_replacing_a_group_the_very_next_call_follows_the_new_config() -> None:
@@ -61,6 +62,7 @@ async def test_replacing_a_group_the_very_next_call_follows_the_new_config() -> 
         (await registry.get("swap").call(MESSAGES)).trace.final_deployment_id for _ in range(10)
     }
     assert served == {"b"}
+    registry.close()
 
 
 async def test_after_remove_calls_by_name_raise_no_such_group() -> None:
@@ -95,6 +97,7 @@ async def test_a_renamed_group_is_reachable_only_by_its_new_name() -> None:
     await registry.put(group.model_copy(update={"name": "new-name"}), deployments_for(group))
     assert registry.names() == ["new-name"]
     assert registry.get("new-name").entry_model == "new-name"
+    registry.close()
 
 
 async def test_an_in_flight_call_on_the_old_router_completes_after_a_swap() -> None:

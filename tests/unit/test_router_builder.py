@@ -11,6 +11,7 @@ from gql_server.core.litellm_adapter.router_builder import (
     build_router,
     litellm_params,
 )
+from gql_server.core.litellm_adapter.traced_stream import Endpoint
 from tests.fakes import MESSAGES, deployments_for, make_deployment, make_group
 
 
@@ -78,7 +79,7 @@ def test_routers_built_with_an_injection_plan_get_model_group_names_of_their_own
 async def test_stream_yields_the_mock_text_and_names_the_deployment() -> None:
     group = make_group(Strategy.SIMPLE_SHUFFLE, [GroupDeployment(model_id="a")])
     with build_router(group, deployments_for(group), mock=True) as built:
-        stream = await built.stream(MESSAGES)
-        text = "".join([chunk.choices[0].delta.content or "" async for chunk in stream])
+        traced = await built.open_stream(Endpoint.CHAT, messages=MESSAGES)
+        text = "".join([chunk.choices[0].delta.content or "" async for chunk in traced.chunks()])
     assert text == DEFAULT_MOCK_RESPONSE
-    assert stream._hidden_params["model_id"] == "a"
+    assert traced.final_deployment_id == "a"
