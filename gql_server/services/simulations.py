@@ -24,7 +24,12 @@ from gql_server.core.domain.models import RoutingGroup
 from gql_server.core.domain.scenario import SimulationClock
 from gql_server.core.domain.traces import RequestTrace
 from gql_server.core.simulation.engine import SimulationEvent, SimulationProgress
-from gql_server.core.simulation.request import SimulationRequest, validate_simulation_request
+from gql_server.core.simulation.latency_defaults import with_latency_defaults
+from gql_server.core.simulation.request import (
+    SimulationRequest,
+    frozen_clock_errors,
+    validate_simulation_request,
+)
 from gql_server.core.simulation.stats import SimulationSummary
 from gql_server.events import EventBus
 from gql_server.services.access import (
@@ -38,6 +43,7 @@ from gql_server.services.ports import SimulationRecord, UnitOfWorkFactory
 from gql_server.services.routing_groups import RoutingGroupService
 from gql_server.services.simulation_inputs import (
     expected_total,
+    recorded_latencies,
     request_to_json,
     scoped_to,
     summary_to_json,
@@ -215,7 +221,7 @@ class SimulationService:
         validate_simulation_request(request, scenario_ids)
         if not who.is_admin:
             request = within_key_caps(request, self._max_simulated_s_per_key)
-        request = await self._settled(request)
+        request = await self._settled(request, {d.model_id for d in group.deployments})
         deployments = await self._groups.deployments_of(group)
         # From here to the slots being held there is no await: a burst of starts by one key
         # sees each other's reservations (the per-key and the global cap hold).
@@ -264,13 +270,22 @@ class SimulationService:
         running.saved = asyncio.create_task(self._save_when_finished(simulation_id, running))
         return self._session(simulation_id, running)
 
-    async def _settled(self, request: SimulationRequest) -> SimulationRequest:
+    async def _settled(self, request: SimulationRequest, members: set[str]) -> SimulationRequest:
         """The request with what it left open decided now, so the run, its summary and its
-        saved input all say the same: where its clock starts, the gateway's overhead."""
+        saved input all say the same: where its clock starts, the gateway's overhead (0: no
+        provider latency is recorded apart from the gateway's), each deployment's latency.
+        Refused (ValidationError) when its virtual clock could never advance."""
+        now = utcnow()
         if request.resolved_clock is SimulationClock.VIRTUAL:
-            request = request.started(utcnow())
+            request = request.started(now)
         if request.gateway_overhead_ms is None:
             request = dataclasses.replace(request, gateway_overhead_ms=0.0)
+        if request.mock:  # real runs meet the providers' own latency
+            recorded = await recorded_latencies(self._uow, members, now)
+            request = with_latency_defaults(request, members, recorded)
+        frozen = frozen_clock_errors(request, members)
+        if frozen:
+            raise ValidationError(frozen)
         return request
 
     async def _apply_draft(

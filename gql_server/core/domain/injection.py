@@ -35,3 +35,5 @@ class InjectionPlan:
     seed: int | None = None
     incidents: tuple[Incident, ...] = ()
     gateway_overhead_ms: float = 0.0
+    # (prompt, completion) tokens of every mock answer; None: estimated from the text's length
+    request_tokens: tuple[int, int] | None = None
