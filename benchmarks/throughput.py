@@ -25,12 +25,15 @@ from benchmarks.story import (
 from gql_server.core.domain.injection import FailureRule, InjectionPlan
 from gql_server.core.domain.models import ErrorKind
 from gql_server.core.domain.traces import AttemptTrace, RequestTrace, TraceStatus
+from gql_server.core.litellm_adapter.install import install
 from gql_server.core.litellm_adapter.router_builder import build_router
 from gql_server.core.litellm_adapter.tracing import DeploymentLabel
 from gql_server.core.routing.tester import RoutedGroup
 from gql_server.core.simulation.engine import run_simulation
 from gql_server.core.simulation.request import SimulationRequest
 from gql_server.core.simulation.stats import SimulationSummary
+
+install()  # the process's litellm set-up, as the app and the simulation worker do
 
 WARM_UP = 20
 
@@ -178,6 +181,10 @@ class _InstantGroup:
         self.tiers = [[model_id] for model_id in MODEL_IDS]
         self.labels = {m: DeploymentLabel(m, "bench", n) for n, m in enumerate(MODEL_IDS)}
         self._attempt = AttemptTrace(MODEL_IDS[0], "bench", "bench", 1.0, TraceStatus.SUCCESS)
+        self.injection_seed: int | None = None
+
+    def cooldown_spans(self) -> tuple[()]:
+        return ()
 
     async def call(self, messages: list[dict[str, str]], *, request_index: int = 0) -> _Answer:
         await asyncio.sleep(0)

@@ -16,9 +16,12 @@ from benchmarks.throughput import bare_loop
 from gql_server.core.domain.injection import InjectionPlan, LatencyRule
 from gql_server.core.domain.models import ErrorKind, GroupDeployment, Strategy
 from gql_server.core.domain.scenario import Incident, TrafficSpec
+from gql_server.core.litellm_adapter.install import install
 from gql_server.core.simulation.request import SimulationRequest
 from gql_server.core.simulation.runner import run_to_end
 from tests.fakes import deployments_for, make_group
+
+install()  # the process's litellm set-up, as the app and the simulation worker do
 
 TIERS = ("nebius", "fireworks", "azure")
 

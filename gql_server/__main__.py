@@ -57,7 +57,6 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    quiet_litellm()
     if args.workers > 1:
         run_workers(settings, args.workers)
         return
@@ -161,21 +160,10 @@ def worker_app() -> Starlette:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    quiet_litellm()
     ready_dir = os.environ.get(READY_DIR_ENV)
     if ready_dir is None:  # started by hand: say so itself
         return create_app(settings)
     return create_app(settings, on_ready=(Path(ready_dir) / str(os.getpid())).touch)
-
-
-def quiet_litellm() -> None:
-    """litellm logs a line per call at INFO (and prints to stderr itself); at simulation speed
-    that is thousands of lines a second. Keep its warnings, drop its chatter."""
-    for name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "httpx"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    import litellm
-
-    litellm.suppress_debug_info = True
 
 
 if __name__ == "__main__":

@@ -25,10 +25,11 @@ from gql_server.core.domain import secret_box
 from gql_server.core.domain.secret_box import SecretBox
 from gql_server.core.litellm_adapter.built_router import SharedState
 from gql_server.core.litellm_adapter.call_setup import CallSetupExecutor
-from gql_server.core.litellm_adapter.heap import freeze_startup_heap
+from gql_server.core.litellm_adapter.install import install as install_litellm
 from gql_server.core.routing.registry import RouterRegistry
 from gql_server.events import GROUPS_CHANNEL, KEYS_CHANNEL, RedisEventBus, make_event_bus
 from gql_server.graphql_endpoint import GraphQLView, SocketLimits
+from gql_server.heap import freeze_startup_heap
 from gql_server.http_limits import BodyLimitMiddleware, BodyLimits, TrustedProxies
 from gql_server.metrics_endpoint import metrics_route
 from gql_server.openai_api import openai_routes
@@ -58,6 +59,7 @@ PROVIDER_KEY_SECRET = "provider-key-secret"  # noqa: S105 - the row name, not a 
 
 def create_app(settings: Settings, on_ready: Callable[[], None] | None = None) -> Starlette:
     """`on_ready` runs once the app serves (default: print that it is ready)."""
+    install_litellm()  # every process-wide litellm set-up, once (litellm_adapter/install.py)
     master_key, generated = _master_key(settings)
     holder: dict[str, Runtime] = {}
 
@@ -75,7 +77,7 @@ def create_app(settings: Settings, on_ready: Callable[[], None] | None = None) -
             asyncio.create_task(runtime.services.live_traffic.run()),
             asyncio.create_task(runtime.services.request_log.run()),
         ]
-        freeze_startup_heap()  # full collections pause every request (litellm_adapter/heap.py)
+        freeze_startup_heap()  # full collections pause every request (gql_server/heap.py)
         runtime.ready = True
         if on_ready is None:
             announce(settings, master_key, generated)
@@ -173,7 +175,9 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
     windows = None
     if settings.redis_url:
         windows = RedisRateWindows(settings.redis_url, namespace=settings.redis_namespace)
-    access = AccessService(uow, bus, master_key, key_cache, windows)
+    access = AccessService(
+        uow, bus, master_key, key_cache, windows, key_cache_ttl_s=settings.key_cache_ttl_seconds
+    )
     services = Services(
         groups=groups,
         deployments=DeploymentService(uow, box),
@@ -186,6 +190,7 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
             max_per_key=settings.max_simulations_per_key,
             max_simulated_s_per_key=settings.max_simulated_seconds_per_key,
             workers=settings.simulation_workers or default_size(),
+            log_retention=timedelta(days=settings.request_log_retention_days),
             access=access,
         ),
         traffic=TrafficHook(),

@@ -25,7 +25,15 @@ from schema.inputs import (
     TeamInput,
 )
 from schema.simulation_types import RoutingGroupTestResult
-from schema.types import ApiKey, DeleteSuccess, Deployment, GeneratedKey, RoutingGroup, Team
+from schema.types import (
+    AccessChange,
+    ApiKey,
+    DeleteSuccess,
+    Deployment,
+    GeneratedKey,
+    RoutingGroup,
+    Team,
+)
 
 T = TypeVar("T")
 
@@ -64,12 +72,14 @@ RevokeKeyResult = Annotated[
 class DeleteTeamSuccess:
     team_id: strawberry.ID
     updated_routing_group_ids: list[strawberry.ID]
+    access_change: AccessChange = strawberry.field(description="the team's keys, deleted too")
 
 
 @strawberry.type
 class DeleteKeySuccess:
     key_id: strawberry.ID
     updated_routing_group_ids: list[strawberry.ID]
+    access_change: AccessChange
 
 
 DeleteTeamResult = Annotated[
@@ -224,9 +234,11 @@ class Mutation:
         ctx = info.context
 
         async def run() -> DeleteTeamSuccess:
-            changed = await ctx.services.access.delete_team(ctx.who, str(team_id))
+            deleted = await ctx.services.access.delete_team(ctx.who, str(team_id))
             return DeleteTeamSuccess(
-                team_id=team_id, updated_routing_group_ids=[strawberry.ID(g) for g in changed]
+                team_id=team_id,
+                updated_routing_group_ids=[strawberry.ID(g) for g in deleted.changed_group_ids],
+                access_change=AccessChange.from_domain(deleted.propagation),
             )
 
         return await _attempt(run)
@@ -257,7 +269,10 @@ class Mutation:
         ctx = info.context
 
         async def run() -> ApiKey:
-            return ApiKey.from_domain(await ctx.services.access.revoke_key(ctx.who, str(key_id)))
+            revoked = await ctx.services.access.revoke_key(ctx.who, str(key_id))
+            answer = ApiKey.from_domain(revoked.record)
+            answer.access_change = AccessChange.from_domain(revoked.propagation)
+            return answer
 
         return await _attempt(run)
 
@@ -266,9 +281,11 @@ class Mutation:
         ctx = info.context
 
         async def run() -> DeleteKeySuccess:
-            changed = await ctx.services.access.delete_key(ctx.who, str(key_id))
+            deleted = await ctx.services.access.delete_key(ctx.who, str(key_id))
             return DeleteKeySuccess(
-                key_id=key_id, updated_routing_group_ids=[strawberry.ID(g) for g in changed]
+                key_id=key_id,
+                updated_routing_group_ids=[strawberry.ID(g) for g in deleted.changed_group_ids],
+                access_change=AccessChange.from_domain(deleted.propagation),
             )
 
         return await _attempt(run)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, cast
@@ -13,6 +14,7 @@ from gql_server.auth import Principal
 from gql_server.core.domain import models
 from gql_server.core.domain.group_diff import group_diff
 from gql_server.core.domain.traces import AttemptTrace, RequestTrace
+from gql_server.services.key_cache import Propagation
 from gql_server.services.ports import ApiKeyRecord, Revision
 from gql_server.services.ports import Team as TeamRecord
 from schema.context import Info
@@ -20,6 +22,7 @@ from schema.enums import ErrorKind, RoutingStrategy, TraceStatus
 
 if TYPE_CHECKING:
     from schema.live_traffic import DeploymentHealth
+    from schema.simulation_types import TimelineBucket
 
 
 @strawberry.type(description="A model deployment from the registry. Never carries an API key.")
@@ -113,6 +116,26 @@ class RoutingGroup:
 
         states = await info.context.services.live_traffic.health(str(self.routing_group_id))
         return [DeploymentHealth.from_domain(h) for h in states]
+
+    @strawberry.field(
+        description="The request log over [from, to) as the simulator's timeline (requests, "
+        "attempts, failures and p50 latency per deployment per bucket; no cooldown bands)"
+    )
+    async def recorded(
+        self,
+        info: Info,
+        from_: Annotated[datetime, strawberry.argument(name="from")],
+        to: datetime,
+        bucket_seconds: float | None = None,
+    ) -> list[Annotated[TimelineBucket, strawberry.lazy("schema.simulation_types")]]:
+        from schema.inputs import ReplayInput
+        from schema.simulation_types import TimelineBucket
+
+        window = ReplayInput(from_=from_, to=to).to_domain()
+        buckets = await info.context.services.simulations.recorded(
+            info.context.who, str(self.routing_group_id), window, bucket_seconds
+        )
+        return [TimelineBucket.from_dict(dataclasses.asdict(b)) for b in buckets]
 
     @classmethod
     def from_domain(
@@ -266,6 +289,11 @@ class ApiKey:
     created_at: datetime
     revoked: bool
     limits: AccessLimits
+    access_change: AccessChange | None = strawberry.field(
+        default=None,
+        description="On revokeKey's answer: how the revocation reached every instance. "
+        "Null elsewhere.",
+    )
 
     @classmethod
     def from_domain(cls, k: ApiKeyRecord) -> ApiKey:
@@ -277,6 +305,28 @@ class ApiKey:
             created_at=k.created_at,
             revoked=k.revoked,
             limits=AccessLimits.of(k),
+        )
+
+
+@strawberry.type(
+    description="Keys whose access was taken away (revoked, deleted, or their team deleted): "
+    "the change is saved and this instance refuses them at once. everyInstanceTold: every "
+    "other instance was told too (they evict the keys and close their websockets); when not, "
+    "warning says why and until when they may still accept them."
+)
+class AccessChange:
+    key_ids: list[strawberry.ID]
+    every_instance_told: bool
+    attempts: int = strawberry.field(description="publish tries made before answering")
+    warning: str | None
+
+    @classmethod
+    def from_domain(cls, p: Propagation) -> AccessChange:
+        return cls(
+            key_ids=[strawberry.ID(k) for k in p.key_ids],
+            every_instance_told=p.every_instance_told,
+            attempts=p.attempts,
+            warning=p.warning,
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, fields, replace
 
 from gql_server.auth import (
@@ -28,9 +29,9 @@ from gql_server.core.domain.rate_limits import (
     RateLimiter,
     tightest,
 )
-from gql_server.events import GROUPS_CHANNEL, KEYS_CHANNEL, EventBus
+from gql_server.events import GROUPS_CHANNEL, EventBus
 from gql_server.services.common import make_revision, new_id, require_admin, utcnow
-from gql_server.services.key_cache import KeyCache
+from gql_server.services.key_cache import AccessBroadcast, KeyCache, Propagation
 from gql_server.services.ports import (
     ApiKeyRecord,
     DuplicateKey,
@@ -39,6 +40,8 @@ from gql_server.services.ports import (
     UnitOfWorkFactory,
 )
 from gql_server.services.rate_windows import RedisRateWindows
+
+log = logging.getLogger(__name__)
 
 MAX_ALIAS = 100
 
@@ -49,6 +52,20 @@ class GeneratedKey:
     key: str  # shown once, never stored
 
 
+@dataclass(frozen=True)
+class Revoked:
+    record: ApiKeyRecord
+    propagation: Propagation
+
+
+@dataclass(frozen=True)
+class Deleted:
+    """A team or key deleted: the groups it was taken off, and the keys that lost access."""
+
+    changed_group_ids: list[str]
+    propagation: Propagation
+
+
 class AccessService:
     def __init__(
         self,
@@ -57,6 +74,8 @@ class AccessService:
         master_key: str,
         key_cache: KeyCache | None = None,
         shared_windows: RedisRateWindows | None = None,
+        *,
+        key_cache_ttl_s: float = 0.0,
     ) -> None:
         self._uow = uow
         self._bus = bus
@@ -64,6 +83,7 @@ class AccessService:
         self._limiter = RateLimiter()  # when the windows are not shared
         self._shared_windows = shared_windows
         self._key_cache = key_cache  # evicted by the app's KEYS_CHANNEL follower
+        self._broadcast = AccessBroadcast(bus, key_cache, key_cache_ttl_s)
 
     async def authenticate(self, token: str | None) -> Principal | None:
         """The caller behind a bearer token, or None for no, unknown or revoked keys."""
@@ -116,6 +136,7 @@ class AccessService:
             self._limiter.charge_tokens((subject for subject, _ in subjects), tokens)
 
     async def close(self) -> None:
+        await self._broadcast.close()
         if self._shared_windows is not None:
             await self._shared_windows.close()
 
@@ -198,7 +219,7 @@ class AccessService:
             await uow.commit()
         return GeneratedKey(record=record, key=key)
 
-    async def revoke_key(self, who: Principal, key_id: str) -> ApiKeyRecord:
+    async def revoke_key(self, who: Principal, key_id: str) -> Revoked:
         require_admin(who, "revoke keys")
         when = utcnow()
         async with self._uow() as uow:
@@ -209,40 +230,44 @@ class AccessService:
                 await uow.keys.revoke(key_id, when)
                 record = replace(record, revoked_at=when)
             await uow.commit()
-        self._evict(key_id)
-        await self._bus.publish(KEYS_CHANNEL, {"keyId": key_id, "action": "revoke"})
-        return record
+        return Revoked(record, await self._broadcast.removed([key_id], "revoke"))
 
-    async def delete_team(self, who: Principal, team_id: str) -> list[str]:
-        """Delete a team and take it off every group. Returns the ids of the groups changed."""
+    async def delete_team(self, who: Principal, team_id: str) -> Deleted:
+        """Delete a team and its keys, and take them off every group.
+        Its keys stop working at once on every instance, as revoked keys do (they were held in
+        the key caches until the TTL: 164 of 200 calls answered over 58.8 s)."""
         require_admin(who, "delete teams")
         async with self._uow() as uow:
+            key_ids = [k.key_id for k in await uow.keys.list() if k.team_id == team_id]
+            for key_id in key_ids:  # not left to the cascade: SQLite may not enforce it
+                await uow.keys.delete(key_id)
             if not await uow.teams.delete(team_id):
                 raise NotFoundError(f"no team with id {team_id!r}")
-            changed = await _unassign(uow, who, team_id=team_id)
+            changed = await _unassign(uow, who, team_id=team_id, key_ids=key_ids)
             await uow.commit()
+        propagation = await self._broadcast.removed(key_ids, "delete")
         await self._announce(changed)
-        return changed
+        return Deleted(changed, propagation)
 
-    async def delete_key(self, who: Principal, key_id: str) -> list[str]:
+    async def delete_key(self, who: Principal, key_id: str) -> Deleted:
         require_admin(who, "delete keys")
         async with self._uow() as uow:
             if not await uow.keys.delete(key_id):
                 raise NotFoundError(f"no key with id {key_id!r}")
-            changed = await _unassign(uow, who, key_id=key_id)
+            changed = await _unassign(uow, who, key_ids=[key_id])
             await uow.commit()
-        self._evict(key_id)
-        await self._bus.publish(KEYS_CHANNEL, {"keyId": key_id, "action": "delete"})
+        propagation = await self._broadcast.removed([key_id], "delete")
         await self._announce(changed)
-        return changed
-
-    def _evict(self, key_id: str) -> None:
-        if self._key_cache is not None:
-            self._key_cache.evict_key(key_id)
+        return Deleted(changed, propagation)
 
     async def _announce(self, group_ids: list[str]) -> None:
+        # The key events went first: they alone take the keys' access away. A lost group
+        # event leaves another instance's copy of the group naming keys that no longer exist.
         for group_id in group_ids:
-            await self._bus.publish(GROUPS_CHANNEL, {"groupId": group_id, "action": "upsert"})
+            try:
+                await self._bus.publish(GROUPS_CHANNEL, {"groupId": group_id, "action": "upsert"})
+            except Exception:
+                log.warning("could not announce the change of group %s", group_id, exc_info=True)
 
 
 def principal_for(record: ApiKeyRecord, team: Team | None = None) -> Principal:
@@ -349,17 +374,22 @@ def _check_alias(field: str, alias: str, *, required: bool) -> None:
 
 
 async def _unassign(
-    uow: UnitOfWork, who: Principal, *, team_id: str | None = None, key_id: str | None = None
+    uow: UnitOfWork,
+    who: Principal,
+    *,
+    team_id: str | None = None,
+    key_ids: list[str] | None = None,
 ) -> list[str]:
     changed: list[str] = []
+    gone = set(key_ids or ())
     for group in await uow.groups.list_all():
-        if team_id not in group.assigned_team_ids and key_id not in group.assigned_key_ids:
+        if team_id not in group.assigned_team_ids and not gone & set(group.assigned_key_ids):
             continue
         updated = RoutingGroup.model_validate(
             {
                 **group.model_dump(),
                 "assigned_team_ids": tuple(t for t in group.assigned_team_ids if t != team_id),
-                "assigned_key_ids": tuple(k for k in group.assigned_key_ids if k != key_id),
+                "assigned_key_ids": tuple(k for k in group.assigned_key_ids if k not in gone),
                 "version": group.version + 1,
                 "updated_at": utcnow(),
                 "updated_by": who.identity,

@@ -25,11 +25,8 @@ from typing import Any
 from gql_server.auth import Principal
 from gql_server.core.domain.errors import NoSuchRoutingGroupError
 from gql_server.core.domain.traces import RequestTrace, TraceStatus
-from gql_server.core.litellm_adapter.state.deployment_state import (
-    cooling_now,
-    deployment_states,
-    with_cooldown_skips,
-)
+from gql_server.core.litellm_adapter.skips import with_cooldown_skips
+from gql_server.core.litellm_adapter.state.deployment_state import cooling_now, deployment_states
 from gql_server.core.routing.registry import RouterRegistry
 from gql_server.events import EventBus
 from gql_server.services.routing_groups import RoutingGroupService

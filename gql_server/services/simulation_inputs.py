@@ -12,8 +12,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from gql_server.core.domain.errors import FieldError, ValidationError
-from gql_server.core.simulation.latency_defaults import RECORDED_WINDOW
-from gql_server.core.simulation.request import SimulationRequest
+from gql_server.core.domain.scenario import SimulationClock
+from gql_server.core.simulation.latency_defaults import RECORDED_WINDOW, with_latency_defaults
+from gql_server.core.simulation.request import SimulationRequest, frozen_clock_errors
 from gql_server.core.simulation.stats import SimulationSummary
 from gql_server.services.ports import RequestLogQuery, UnitOfWorkFactory
 
@@ -59,6 +60,26 @@ async def recorded_latencies(
     return dict(found)
 
 
+async def settled(
+    request: SimulationRequest, members: set[str], uow_factory: UnitOfWorkFactory, now: datetime
+) -> SimulationRequest:
+    """The request with what it left open decided now, so the run, its summary and its saved
+    input all say the same: where its clock starts, the gateway's overhead (0: no provider
+    latency is recorded apart from the gateway's), each deployment's latency. Refused
+    (ValidationError) when its virtual clock could never advance."""
+    if request.resolved_clock is SimulationClock.VIRTUAL:
+        request = request.started(now)
+    if request.gateway_overhead_ms is None:
+        request = dataclasses.replace(request, gateway_overhead_ms=0.0)
+    if request.mock and request.replay is None:  # real runs and replays meet their own
+        recorded = await recorded_latencies(uow_factory, members, now)
+        request = with_latency_defaults(request, members, recorded)
+    frozen = frozen_clock_errors(request, members)
+    if frozen:
+        raise ValidationError(frozen)
+    return request
+
+
 def scoped_to(request: SimulationRequest, model_ids: Collection[str]) -> SimulationRequest:
     """The request with only the injection and incident rules that name a deployment in
     `model_ids` (a draft may remove one the scenario names: its rules then have no subject)."""
@@ -102,6 +123,8 @@ def within_key_caps(request: SimulationRequest, cap_s: float) -> SimulationReque
 def expected_total(request: SimulationRequest) -> int:
     """How many requests the run will make (what progress events report as `total`; for
     POISSON traffic the expected number)."""
+    if request.replay is not None:
+        return len(request.replay.requests)
     if request.traffic is not None:
         return round(request.traffic.expected_requests())
     return request.num_requests
@@ -160,6 +183,14 @@ def request_to_json(
         ]
     if request.timeline_bucket_s is not None:
         out["timelineBucketSeconds"] = request.timeline_bucket_s
+    window = request.replay_window
+    if window is not None:  # the window, never what was read from it
+        out["replay"] = {
+            "from": window.start.isoformat(),
+            "to": window.end.isoformat(),
+            "keyId": window.key_id,
+            "teamId": window.team_id,
+        }
     if request.start_at is not None:
         out["startAt"] = request.start_at.isoformat()
     if request.gateway_overhead_ms is not None:

@@ -43,11 +43,12 @@ from gql_server.core.domain.models import Deployment, RoutingGroup
 from gql_server.core.domain.secret_box import SecretBox
 from gql_server.core.domain.traces import RequestTrace
 from gql_server.core.litellm_adapter import virtual_clock
-from gql_server.core.litellm_adapter.heap import freeze_startup_heap
+from gql_server.core.litellm_adapter.install import install as install_litellm
 from gql_server.core.simulation.engine import SimulationProgress
 from gql_server.core.simulation.request import SimulationRequest
 from gql_server.core.simulation.runner import simulate_group
 from gql_server.core.simulation.stats import SimulationSummary
+from gql_server.heap import freeze_startup_heap
 
 FLUSH_S = 0.01
 CHUNK_MAX = 100
@@ -304,5 +305,6 @@ def main(conn: Connection) -> None:
     # (and its websockets) get the CPU first. Idle cores still run simulations at full speed.
     with contextlib.suppress(OSError):
         os.nice(WORKER_NICENESS)
+    install_litellm()  # every process-wide litellm set-up, once (litellm_adapter/install.py)
     freeze_startup_heap()  # litellm's import-time objects: never walked by a collection again
     _Worker(conn).serve()

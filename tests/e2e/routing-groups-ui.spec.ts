@@ -127,11 +127,11 @@ test('reorders by dragging and by keyboard, and saves the new priorities', async
   await page.keyboard.press('Space');
   // Picked up, then at once "over" its own place.
   // Spoken by name and position, never "droppable area" or a raw id.
-  await expect(announcer).toContainText(/Picked up .* on Fireworks AI, position 3 of 3|on Fireworks AI is at position 3 of 3/);
+  await expect(announcer).toContainText(/Picked up Fireworks Llama 3.3 70B, position 3 of 3|Fireworks Llama 3.3 70B is at position 3 of 3/);
   await page.keyboard.press('ArrowUp');
-  await expect(announcer).toContainText(/on Fireworks AI is at position 2 of 3/);
+  await expect(announcer).toContainText('Fireworks Llama 3.3 70B is at position 2 of 3');
   await page.keyboard.press('Space');
-  await expect(announcer).toContainText(/Dropped .* on Fireworks AI at position 2 of 3/);
+  await expect(announcer).toContainText('Dropped Fireworks Llama 3.3 70B at position 2 of 3');
   await expect(announcer).not.toContainText(/droppable|fireworks-llama/);
   await expect.poll(() => selectedOrder(page)).toEqual([
     'azure-gpt-4o',

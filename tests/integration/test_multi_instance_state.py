@@ -322,6 +322,53 @@ def test_a_key_revoked_on_a_is_refused_by_b_within_a_second(fleet: Fleet) -> Non
     assert refused
 
 
+def test_a_teams_keys_stop_on_b_within_a_second_of_deleting_the_team_on_a(fleet: Fleet) -> None:
+    # Issue 20, item E: they kept working on both instances until the key cache expired
+    # (164 answers of 200 over 58.8 s after the team's row was gone).
+    team = create_team(fleet.admin, "short-lived-team")
+    by_team_id, by_team = generate_key(fleet.admin, "by-team", team)
+    named_id, named = generate_key(fleet.admin, "named", team)
+    _group(
+        fleet,
+        "team-keyed",
+        deployments=[{"modelId": "calm-keys", "priority": 1}],
+        assignedTeamIds=[team],
+        assignedKeyIds=[named_id],
+    )
+    for key in (by_team, named):
+        _until(lambda k=key: _chat(fleet.b, "team-keyed", k).status_code == 200, timeout=10)  # type: ignore[misc]
+    answer = fleet.admin(
+        "mutation($t: ID!) { deleteTeam(teamId: $t) { ... on DeleteTeamSuccess { "
+        "accessChange { keyIds everyInstanceTold } } } }",
+        {"t": team},
+    )["deleteTeam"]["accessChange"]
+    assert sorted(answer["keyIds"]) == sorted([by_team_id, named_id])
+    assert answer["everyInstanceTold"] is True
+    for key in (by_team, named):
+        refused = _until(
+            lambda k=key: _chat(fleet.b, "team-keyed", k).status_code == 401,  # type: ignore[misc]
+            timeout=1.0,
+            every=0.02,
+        )
+        assert refused
+
+
+def test_a_deleted_key_stops_on_b_within_a_second(fleet: Fleet) -> None:
+    key_id, key = generate_key(fleet.admin, "deleted-soon")
+    _group(
+        fleet,
+        "key-deleted",
+        deployments=[{"modelId": "calm-keys", "priority": 1}],
+        assignedKeyIds=[key_id],
+    )
+    _until(lambda: _chat(fleet.b, "key-deleted", key).status_code == 200, timeout=10, every=0.1)
+    fleet.admin("mutation($k: ID!) { deleteKey(keyId: $k) { __typename } }", {"k": key_id})
+    refused = _until(
+        lambda: _chat(fleet.b, "key-deleted", key).status_code == 401, timeout=1.0, every=0.02
+    )
+    assert refused
+
+
 def _limited_group(fleet: Fleet, name: str, **access: Any) -> None:
     _group(fleet, name, deployments=[{"modelId": "calm-limits", "priority": 1}], **access)
     _routable_on_both(fleet, name)  # with the master key: no limit counts these

@@ -1,4 +1,4 @@
-"""A serving process keeps the garbage collector off its start-up heap (litellm_adapter/heap.py):
+"""A serving process keeps the garbage collector off its start-up heap (gql_server/heap.py):
 it, every full collection walked litellm's import-time objects and paused all requests for
 0.1-0.5 s. Checked in a fresh interpreter: the test process's own heap is not the server's."""
 

@@ -15,11 +15,8 @@ from gql_server.core.domain.models import GroupDeployment, Strategy
 from gql_server.core.domain.traces import AttemptTrace, RequestTrace, SkippedDeployment, TraceStatus
 from gql_server.core.litellm_adapter.built_router import SharedState
 from gql_server.core.litellm_adapter.router_builder import build_router
-from gql_server.core.litellm_adapter.state.deployment_state import (
-    cooling_now,
-    deployment_states,
-    with_cooldown_skips,
-)
+from gql_server.core.litellm_adapter.skips import with_cooldown_skips
+from gql_server.core.litellm_adapter.state.deployment_state import cooling_now, deployment_states
 from gql_server.core.routing.registry import RouterRegistry
 from tests.fakes import MESSAGES, deployments_for, make_deployment, make_group
 

@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from litellm.litellm_core_utils.rules import Rules
 from litellm.router import Router
@@ -28,9 +28,10 @@ from gql_server.core.domain.models import (
     RoutingGroup,
 )
 from gql_server.core.domain.rate_limits import RealCallGate
-from gql_server.core.domain.traces import RequestTrace, SkippedDeployment, SkipReason
+from gql_server.core.domain.traces import RequestTrace, SkippedDeployment
 from gql_server.core.litellm_adapter.call_setup import inline_call_setup
 from gql_server.core.litellm_adapter.failures import FailureInjector, refused_call
+from gql_server.core.litellm_adapter.skips import cooldown_skips
 from gql_server.core.litellm_adapter.state.run_cooldowns import CooldownSpan, RunCooldownStore
 from gql_server.core.litellm_adapter.traced_stream import (
     Endpoint,
@@ -45,6 +46,9 @@ from gql_server.core.litellm_adapter.tracing import (
     RequestRecorder,
     attempt_hooks,
 )
+
+if TYPE_CHECKING:
+    from litellm.redis.stores.router_usage import RouterUsage
 
 __all__ = [
     "LITELLM_PARAMS",
@@ -104,6 +108,7 @@ class BuiltRouter:
     attempt_seconds: dict[str, float] | None = None  # litellm call id -> attempt time (latency)
     inline_setup: bool = False  # litellm's call set-up does no I/O for any deployment (call_setup)
     call_gate: RealCallGate | None = None  # budgets attempts that reach a real provider
+    usage: RouterUsage | None = None  # the store the Router counts rpm/tpm in (its host's)
 
     def router_id(self, model_id: str) -> str:
         """The id the Router knows `model_id` by."""
@@ -246,7 +251,11 @@ class BuiltRouter:
         if self.injector is not None:
             kwargs = await self.injector.prepare(kwargs, request_index, deployment_id, attempt)
         if self.lean:
-            tokens = self.injector.plan.request_tokens if self.injector is not None else None
+            tokens = None
+            if self.injector is not None:  # a replayed request's own, else the run's size
+                tokens = (
+                    self.injector.tokens_for(request_index) or self.injector.plan.request_tokens
+                )
             kwargs = _priced_mock(kwargs, self.deployments.get(deployment_id), tokens)
         if self.call_gate is not None and kwargs.get("mock_response") is None:
             # Counted where the provider call is made: every retry and fallback is one.
@@ -259,12 +268,10 @@ class BuiltRouter:
         """Deployments of the tiers up to `depth` this request has not reached that the run's
         cooldowns hold: the Router passed over them."""
         store = self.cooldowns
-        if store is None:
-            return
-        for tier in self.tiers[: depth + 1]:
-            for model_id in tier:
-                if model_id not in visited and store.is_cooling(self.router_id(model_id)):
-                    yield SkippedDeployment(model_id, SkipReason.COOLDOWN)
+        if store is not None:
+            yield from cooldown_skips(
+                self.tiers, depth, visited, lambda m: store.is_cooling(self.router_id(m))
+            )
 
     def _price(self, deployment_id: str, response: object) -> float:
         """Registry prices x the usage the answer reports (litellm's own cost when unpriced)."""
@@ -357,21 +364,21 @@ def _tokens_for(chars: int) -> int:
 
 
 def _priced_mock(
-    kwargs: dict[str, Any], deployment: Deployment | None, tokens: tuple[int, int] | None = None
+    kwargs: dict[str, Any],
+    deployment: Deployment | None,
+    tokens: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     """Lean mode: answer a mock attempt with a ready ModelResponse whose cost is already stamped,
     so litellm skips its cost-map lookup and zero-cost diagnostics (about a fifth of a mock call's
-    CPU). The usage is the run's (prompt, completion) `tokens` when it says (a simulation's
-    request size), else estimated from the prompt's and the answer's length (about four
-    characters a token), so cost and usage-based routing see a request's size."""
+    CPU). The usage is `tokens` (prompt, completion) when given (a replayed request's recorded
+    size, or a simulation's synthetic one), else estimated from the prompt's and the answer's
+    length (about four characters a token), so cost and usage-based routing see a request's
+    size."""
     text = kwargs.get("mock_response")
     if not isinstance(text, str) or text.startswith(_MOCK_ERROR_PREFIXES):
         return kwargs
-    if tokens is not None:
-        prompt, completion = tokens
-    else:
-        prompt_chars = sum(len(str(m.get("content", ""))) for m in kwargs.get("messages") or ())
-        prompt, completion = _tokens_for(prompt_chars), _tokens_for(len(text))
+    prompt_chars = sum(len(str(m.get("content", ""))) for m in kwargs.get("messages") or ())
+    prompt, completion = tokens or (_tokens_for(prompt_chars), _tokens_for(len(text)))
     response = ModelResponse(
         model=str(kwargs.get("model", "")),
         choices=[

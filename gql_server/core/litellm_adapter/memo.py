@@ -6,7 +6,7 @@ function of litellm's price map and provider tables. For a model litellm does no
 a provider may fall back to a fuzzy scan of its whole index (Fireworks does): measured on the
 1-hour simulation with the demo's deployments, 16% of all CPU. The answer only changes when the
 price map does, which in this service happens when a Router is built (litellm registers the
-deployments' own prices then): `build_router` calls `forget()`.
+deployments' own prices then): `build_router` calls `forget()`. Installed by `install.install()`.
 """
 
 from __future__ import annotations
@@ -40,6 +40,3 @@ def install() -> None:
 def forget() -> None:
     """litellm's price map changed (a Router registered its deployments' prices)."""
     _memo.clear()
-
-
-install()

@@ -20,10 +20,14 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from itertools import groupby
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import litellm
-from litellm.router import Router
+from litellm.redis.stores.connection import RedisStores
+from litellm.redis.stores.router_usage import RouterUsage
+from litellm.router import Router, router_arguments
+from litellm.router_config import build_router_config
+from litellm.router_python_host import PythonHost
 from litellm.router_strategy.lowest_latency import LowestLatencyLoggingHandler
 from litellm.router_utils.cooldown_cache import CooldownCache
 
@@ -41,16 +45,13 @@ from gql_server.core.litellm_adapter import memo as litellm_memo
 from gql_server.core.litellm_adapter.built_router import BuiltRouter, SharedState
 from gql_server.core.litellm_adapter.call_setup import ASYNC_SETUP_PROVIDERS
 from gql_server.core.litellm_adapter.failures import FailureInjector
+from gql_server.core.litellm_adapter.install import require_installed
 from gql_server.core.litellm_adapter.skips import watch_limit_skips
 from gql_server.core.litellm_adapter.state.run_cooldowns import RunCooldownStore
 from gql_server.core.litellm_adapter.tracing import (
     NAMESPACE_SEPARATOR,
     DeploymentLabel,
 )
-
-if TYPE_CHECKING:
-    pass
-
 
 DEFAULT_MOCK_RESPONSE = "This is a mock response from the routing group."
 LITELLM_STRATEGY: Mapping[Strategy, str] = {
@@ -88,6 +89,7 @@ def build_router(
     down a live deployment anywhere).
     `call_gate`: asked before every attempt that would reach a real provider (a key's budget).
     """
+    require_installed()
     if shared_state is not None and plan is not None:
         raise ValueError("a Router with injected failures never shares routing state")
     known = {d.model_id: d for d in group.deployments}
@@ -116,7 +118,8 @@ def build_router(
     ]
     fallbacks = [{tier_names[n]: [tier_names[n + 1]]} for n in range(len(tiers) - 1)]
     cooldown = group.cooldown
-    router = Router(
+    host = RoutingHost()
+    arguments = router_arguments(
         model_list=model_list,
         routing_strategy=LITELLM_STRATEGY[group.strategy],
         num_retries=group.retry.num_retries,
@@ -129,6 +132,8 @@ def build_router(
         disable_cooldowns=cooldown.cooldown_time_seconds == 0,
         **(shared_state.router_arguments() if shared_state is not None else {}),
     )
+    # `Router(**arguments)` is exactly this, on litellm's default host.
+    router = Router.from_config(build_router_config(arguments), host)
     litellm_memo.forget()  # the Router has registered its deployments' prices and capabilities
     # Its strategy learns only from the requests bound to it (see BuiltRouter._request_logging).
     router.observe(request_scoped=True)
@@ -165,11 +170,27 @@ def build_router(
         cooldowns=cooldowns,
         attempt_seconds=attempt_seconds,
         call_gate=call_gate,
+        usage=host.usage,
         inline_setup=all(
             mock or d.has_mock_response or d.provider in ASYNC_SETUP_PROVIDERS
             for d in (deployments[gd.model_id] for gd in group.deployments)
         ),
     )
+
+
+class RoutingHost(PythonHost):
+    """litellm's own host, which also keeps the usage store it builds for its Router: the store
+    the core counts every call's rpm/tpm in (read by state/deployment_state)."""
+
+    __slots__ = ("_usage",)
+
+    def router_usage(self, redis: RedisStores) -> RouterUsage:
+        self._usage = super().router_usage(redis)
+        return self._usage
+
+    @property
+    def usage(self) -> RouterUsage:
+        return self._usage
 
 
 def _own_cooldowns(router: Router, namespace: str) -> RunCooldownStore:

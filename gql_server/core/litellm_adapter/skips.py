@@ -1,4 +1,12 @@
-"""Skips for rpm/tpm limits, taken from the Router's own decisions.
+"""Every skip rule: the deployments a request's Router passed over, and why.
+
+Cooldowns (`cooldown_skips`, `with_cooldown_skips`): a deployment of a tier the request reached
+that it made no attempt on and that was cooling down. A throwaway Router asks its run's cooldown
+store as the request moves through the tiers (`BuiltRouter` hands `cooldown_skips` to the
+recorder as its skip probe); a live Router's request gets them afterwards, from the cooldowns
+litellm holds then (`with_cooldown_skips`, called by the live-traffic service).
+
+rpm/tpm limits, taken from the Router's own decisions (below).
 
 litellm's usage-based routing (`usage-based-routing-v2`, `LowestTPMLoggingHandler_v2`) passes a
 deployment over for its limits in two places, both on the Router's own selector:
@@ -52,9 +60,10 @@ have counted in between).
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import random
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Collection, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from litellm import exceptions as litellm_errors
 from litellm.router import Router
@@ -62,12 +71,60 @@ from litellm.router_strategy.lowest_cost import LowestCostLoggingHandler
 from litellm.router_strategy.lowest_latency import LowestLatencyLoggingHandler
 from litellm.router_strategy.lowest_tpm_rpm_v2 import LowestTPMLoggingHandler_v2
 
-from gql_server.core.domain.traces import SkipReason
+from gql_server.core.domain.traces import RequestTrace, SkippedDeployment, SkipReason
 from gql_server.core.litellm_adapter.run_context import RunContext, current_run
 from gql_server.core.litellm_adapter.tracing import RequestRecorder, deployment_id_of, recording_now
 
+if TYPE_CHECKING:
+    from gql_server.core.litellm_adapter.built_router import BuiltRouter
+
 C = TypeVar("C")
 Counts = dict[str, Any]  # one deployment's entry in the strategy's map: {minute: {rpm, tpm}, ...}
+
+
+def cooldown_skips(
+    tiers: Sequence[Sequence[str]],
+    depth: int,
+    visited: Collection[str],
+    is_cooling: Callable[[str], bool],
+) -> Iterator[SkippedDeployment]:
+    """The one cooldown rule: deployments of the tiers up to `depth` the request has not
+    visited that are cooling down, in tier order. The Router passed over them."""
+    for tier in tiers[: depth + 1]:
+        for model_id in tier:
+            if model_id not in visited and is_cooling(model_id):
+                yield SkippedDeployment(model_id, SkipReason.COOLDOWN)
+
+
+def with_cooldown_skips(built: BuiltRouter, trace: RequestTrace, cooling: set[str]) -> RequestTrace:
+    """A live request's trace with the deployments the Router passed over because they were
+    cooling down: those of the tiers it reached (all tiers when it failed) that it made no
+    attempt on and did not already pass over for another reason (its rpm/tpm limit, recorded as
+    it happened). Read after the request from the cooldowns then active, so a cooldown that
+    began or ended within that moment may be missed; throwaway Routers record cooldown skips as
+    they happen."""
+    if not cooling:
+        return trace
+    attempted = {a.deployment_id for a in trace.attempts}
+    attempted |= {s.deployment_id for s in trace.skipped}
+    reached = max((a.fallback_depth for a in trace.attempts), default=0)
+    if not trace.success:
+        reached = len(built.tiers) - 1
+    skipped = []
+    for depth, tier in enumerate(built.tiers[: reached + 1]):
+        before = next(
+            (i for i, a in enumerate(trace.attempts) if a.fallback_depth >= depth),
+            len(trace.attempts),
+        )
+        skipped += [
+            dataclasses.replace(skip, before_attempt=before, fallback_depth=depth)
+            for skip in cooldown_skips([tier], 0, attempted, cooling.__contains__)
+        ]
+    if not skipped:
+        return trace
+    # A cooling deployment is out before a pick looks at limits: at one point, cooldowns first.
+    merged = sorted([*skipped, *trace.skipped], key=lambda s: s.before_attempt)
+    return dataclasses.replace(trace, skipped=tuple(merged))
 
 
 def watch_latency_skips(selector: LowestLatencyLoggingHandler) -> None:

@@ -44,10 +44,11 @@ from gql_server.core.domain.scenario import (
     SimulationClock,
 )
 from gql_server.core.domain.traces import RequestTrace
-from gql_server.core.litellm_adapter.run_context import RunContext, current_run, install_run_random
-from gql_server.core.litellm_adapter.state.usage_minutes import install_run_minutes, start_run_at
+from gql_server.core.litellm_adapter.run_context import RunContext, current_run
+from gql_server.core.litellm_adapter.state.usage_minutes import start_run_at
 from gql_server.core.litellm_adapter.virtual_clock import is_virtual
 from gql_server.core.routing.tester import RoutedGroup, chat_messages
+from gql_server.core.simulation.replay import replay_report
 from gql_server.core.simulation.request import (
     SimulationRequest,
     arrival_times,
@@ -151,14 +152,17 @@ class SimulationRun:
         self._origin = loop.time()
         seed = self._seed()
         arrivals = None if request.traffic is None else arrival_times(request.traffic, seed)
+        replay = request.replay
+        if replay is not None:
+            arrivals = [recorded.at_s for recorded in replay.requests]
+        replayed: dict[int, str | None] = {}
         total = request.num_requests if arrivals is None else len(arrivals)
         timeline = Timeline([d.deployment_id for d in listed], width_ms=self._bucket_ms(request))
         queue: asyncio.Queue[RequestTrace] = asyncio.Queue(
             maxsize=max(2 * self._batch_max, request.concurrency)
         )
-        # Every task of the run sees the run: its clock origin and its own random generator.
-        install_run_random()
-        install_run_minutes()  # rpm/tpm minutes turn with the run's clock
+        # Every task of the run sees the run: its clock origin and its own random generator
+        # (which litellm draws from, and its rpm/tpm minutes follow: litellm_adapter.install).
         start_at = self._start_at(loop)
         start_run_at(start_at, self._origin)
         context = contextvars.copy_context()
@@ -193,6 +197,8 @@ class SimulationRun:
                     accumulator.add_all(batch)
                     for trace in batch:
                         timeline.add(trace)
+                        if replay is not None:
+                            replayed[trace.request_index] = trace.final_deployment_id
                     yield SimulationProgress(
                         self.simulation_id,
                         accumulator.total_requests,
@@ -220,6 +226,13 @@ class SimulationRun:
                 start_at=start_at,
                 gateway_overhead_ms=request.injection_plan().gateway_overhead_ms,
                 latency_sources=list(request.latency_sources),
+                replay=(
+                    None
+                    if replay is None
+                    else replay_report(
+                        replay, replayed, listed, [d.model_id for d in group.deployments]
+                    )
+                ),
             )
         finally:
             cap.cancel()
@@ -250,6 +263,8 @@ class SimulationRun:
             return request.timeline_bucket_s * 1000
         if request.traffic is not None:
             return request.traffic.duration_seconds * 1000 / DEFAULT_TIMELINE_BUCKETS
+        if request.replay is not None:
+            return request.replay.window.duration_s * 1000 / DEFAULT_TIMELINE_BUCKETS
         return None
 
     def _cooldown_events(self, now: float) -> list[CooldownEvent]:

@@ -11,15 +11,14 @@ the usage is None (not counted), never a made-up 0.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from litellm.redis.stores.router_usage import UsageCounter
+from litellm.types.router import RouterCacheEnum
 
-from gql_server.core.domain.traces import RequestTrace, SkippedDeployment, SkipReason
 from gql_server.core.litellm_adapter.built_router import BuiltRouter
 
 
@@ -55,38 +54,6 @@ async def cooling_now(built: BuiltRouter) -> set[str]:
     return set(await _cooldowns_until(built, [m.model_id for m in built.group.deployments]))
 
 
-def with_cooldown_skips(built: BuiltRouter, trace: RequestTrace, cooling: set[str]) -> RequestTrace:
-    """A live request's trace with the deployments the Router passed over because they were
-    cooling down: those of the tiers it reached (all tiers when it failed) that it made no
-    attempt on and did not already pass over for another reason (its rpm/tpm limit, recorded as
-    it happened). Read after the request from the cooldowns then active, so a cooldown that
-    began or ended within that moment may be missed; throwaway Routers record cooldown skips as
-    they happen."""
-    if not cooling:
-        return trace
-    attempted = {a.deployment_id for a in trace.attempts}
-    attempted |= {s.deployment_id for s in trace.skipped}
-    reached = max((a.fallback_depth for a in trace.attempts), default=0)
-    if not trace.success:
-        reached = len(built.tiers) - 1
-    skipped = []
-    for depth, tier in enumerate(built.tiers[: reached + 1]):
-        before = next(
-            (i for i, a in enumerate(trace.attempts) if a.fallback_depth >= depth),
-            len(trace.attempts),
-        )
-        skipped += [
-            SkippedDeployment(model_id, SkipReason.COOLDOWN, before, depth)
-            for model_id in tier
-            if model_id in cooling and model_id not in attempted
-        ]
-    if not skipped:
-        return trace
-    # A cooling deployment is out before a pick looks at limits: at one point, cooldowns first.
-    merged = sorted([*skipped, *trace.skipped], key=lambda s: s.before_attempt)
-    return dataclasses.replace(trace, skipped=tuple(merged))
-
-
 def _has_limit(built: BuiltRouter, model_id: str) -> bool:
     deployment = built.deployments[model_id]
     return deployment.rpm is not None or deployment.tpm is not None
@@ -109,6 +76,7 @@ async def _usage_this_minute(built: BuiltRouter, ids: Sequence[str]) -> dict[tup
         for model_id in ids
         for kind in ("rpm", "tpm")
     ]
+    values: Sequence[Any]
     shared: Any = built.router.health().store.redis_cache
     if shared is not None:
         # Each instance's usage store answers from its own memory tier first, which lags the
@@ -116,12 +84,17 @@ async def _usage_this_minute(built: BuiltRouter, ids: Sequence[str]) -> dict[tup
         keys = [_redis_key(c) for c in counters]
         found = await shared.async_batch_get_cache(keys)
         values = [found.get(key) for key in keys]
+    elif built.usage is not None:
+        # The store litellm's core counts every call in, kept by the Router's host.
+        values = await built.usage.get_many(counters)
     else:
-        # The store litellm's core counts every call in (no public reader per deployment).
-        values = await built.router._core._usage.get_many(counters)
+        values = [None] * len(counters)
     return {(c.deployment_id, c.kind): int(v or 0) for c, v in zip(counters, values, strict=True)}
 
 
 def _redis_key(counter: UsageCounter) -> str:
     """litellm's key for a router usage counter in Redis (RedisCache adds the namespace)."""
-    return f"global_router:{counter.deployment_id}:{counter.model}:{counter.kind}:{counter.minute}"
+    template = RouterCacheEnum.RPM if counter.kind == "rpm" else RouterCacheEnum.TPM
+    return template.value.format(
+        id=counter.deployment_id, model=counter.model, current_minute=counter.minute
+    )

@@ -4,6 +4,7 @@ import { Client, Provider, makeResult, type Exchange, type Operation } from 'urq
 import { describe, expect, it, vi } from 'vitest';
 import { filter, fromValue, makeSubject, map, mergeMap, pipe } from 'wonka';
 import type { LiveRequest } from '../utils/live-requests';
+import { connectionLost, connectionRestored } from '@/lib/connection';
 import { LiveTrafficPanel } from './LiveTrafficPanel';
 
 function name(query: DocumentNode): string {
@@ -98,7 +99,7 @@ describe('LiveTrafficPanel', () => {
     expect(within(rows[0]!).getByText(/cooling down · 4[12]s left/)).toBeInTheDocument();
     expect(within(rows[1]!).getByText('12 ms')).toBeInTheDocument();
     expect(rows[1]!.textContent).toContain('3 / 90');
-    expect(screen.getByText(/No \/v1 requests yet/)).toBeInTheDocument();
+    expect(screen.getByText(/No \/v1 requests since this page opened/)).toBeInTheDocument();
 
     act(() => emit({ __typename: 'LiveTrafficBatch', routingGroupId: 'g1', requests: [] }));
     act(() =>
@@ -134,5 +135,22 @@ describe('LiveTrafficPanel', () => {
     );
     act(() => emit({ __typename: 'NotFoundError', message: "no routing group with id 'nope'" }));
     expect(await screen.findByText("no routing group with id 'nope'")).toBeInTheDocument();
+  });
+
+  it('says the server cannot be reached instead of "no requests", and names deployments as the app does', async () => {
+    const { client } = liveClient();
+    render(
+      <Provider value={client}>
+        <LiveTrafficPanel groupId="g1" names={{ busy: 'Busy Llama' }} />
+      </Provider>,
+    );
+    const rows = await screen.findAllByTestId('health-row');
+    expect(within(rows[0]!).getByText('Busy Llama')).toBeInTheDocument();
+    act(() => connectionLost());
+    expect(screen.getByTestId('live-empty')).toHaveTextContent("Can't reach the server");
+    expect(screen.queryByText(/No \/v1 requests/)).toBeNull();
+    expect(screen.getByTestId('live-stale')).toBeInTheDocument();
+    act(() => connectionRestored());
+    expect(screen.queryByTestId('live-stale')).toBeNull();
   });
 });

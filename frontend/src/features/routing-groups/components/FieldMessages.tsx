@@ -1,10 +1,13 @@
 export function FieldMessages({ id, messages }: { id?: string; messages: readonly string[] | undefined }) {
   if (!messages?.length) return null;
   return (
-    <ul className="field-error" id={id} role="alert" tabIndex={-1}>
-      {messages.map((message) => (
-        <li key={message}>{message}</li>
-      ))}
-    </ul>
+    // role="alert" on the <ul> itself would take away its list role and orphan the <li>s.
+    <div className="field-error" id={id} role="alert" tabIndex={-1}>
+      <ul>
+        {messages.map((message) => (
+          <li key={message}>{message}</li>
+        ))}
+      </ul>
+    </div>
   );
 }

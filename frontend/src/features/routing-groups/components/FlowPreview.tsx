@@ -1,24 +1,9 @@
 import { useMemo } from 'react';
-import {
-  Background,
-  Handle,
-  MarkerType,
-  Position,
-  ReactFlow,
-  type Edge,
-  type Node,
-  type NodeProps,
-} from '@xyflow/react';
-import '@xyflow/react/dist/style.css';
+import { Background, Handle, MarkerType, Position, type Node, type NodeProps } from '@xyflow/react';
 import type { RoutingStrategy } from '@/gql/graphql';
-import {
-  buildFlowGraph,
-  type FlowDeployment,
-  type FlowEdgeKind,
-  type FlowNodeKind,
-} from '../utils/flow-graph';
-import { STATIC_FLOW_PROPS } from '@/lib/static-flow';
-import '@/components/flow/flow.css';
+import { FlowCanvas } from '@/components/flow/FlowCanvas';
+import { RoutedEdge, type RoutedEdgeType } from '@/components/flow/RoutedEdge';
+import { buildFlowGraph, type FlowDeployment, type FlowEdgeKind, type FlowNode } from '../utils/flow-graph';
 
 const EDGE_COLORS: Record<FlowEdgeKind, string> = {
   route: '#2563eb',
@@ -26,24 +11,31 @@ const EDGE_COLORS: Record<FlowEdgeKind, string> = {
   success: '#16a34a',
 };
 
-type StepNode = Node<{ label: string; detail?: string; kind: FlowNodeKind }, 'step'>;
+type StepNode = Node<FlowNode & Record<string, unknown>, 'step'>;
 
-// Handles on all sides: the failover chain goes down on error and right on success; the
-// fan-out enters and leaves sideways.
+// Edges follow the layout's routes; the handles only anchor them and are never shown.
 function StepNodeView({ data }: NodeProps<StepNode>) {
   return (
-    <div className={`flow-node flow-node-${data.kind}`}>
-      <Handle type="target" position={Position.Left} id="left" isConnectable={false} />
-      <Handle type="target" position={Position.Top} id="top" isConnectable={false} />
-      <div className="flow-node-label">{data.label}</div>
+    <div
+      className={`flow-node flow-node-${data.kind}`}
+      style={{ width: data.width, height: data.height }}
+      data-testid="flow-preview-node"
+      data-node-id={data.id}
+    >
+      <Handle type="target" position={Position.Top} isConnectable={false} />
+      {data.lines.map((line) => (
+        <div key={line} className="flow-node-label" title={line}>
+          {line}
+        </div>
+      ))}
       {data.detail && <div className="flow-node-detail">{data.detail}</div>}
-      <Handle type="source" position={Position.Right} id="right" isConnectable={false} />
-      <Handle type="source" position={Position.Bottom} id="bottom" isConnectable={false} />
+      <Handle type="source" position={Position.Bottom} isConnectable={false} />
     </div>
   );
 }
 
 const nodeTypes = { step: StepNodeView };
+const edgeTypes = { routed: RoutedEdge };
 
 interface FlowPreviewProps {
   strategy: RoutingStrategy;
@@ -51,51 +43,44 @@ interface FlowPreviewProps {
 }
 
 export function FlowPreview({ strategy, deployments }: FlowPreviewProps) {
-  const chain = strategy === 'PRIORITY_FAILOVER';
-  const { nodes, edges, height } = useMemo(() => {
+  const { nodes, edges, width, height } = useMemo(() => {
     const graph = buildFlowGraph(strategy, deployments);
     const nodes: StepNode[] = graph.nodes.map((node) => ({
       id: node.id,
       type: 'step',
       position: { x: node.x, y: node.y },
-      data: { label: node.label, detail: node.detail, kind: node.kind },
-      draggable: false,
-      connectable: false,
+      data: { ...node },
+      width: node.width,
+      height: node.height,
     }));
-    const edges: Edge[] = graph.edges.map((edge) => {
+    const edges: RoutedEdgeType[] = graph.edges.map((edge) => {
       const color = EDGE_COLORS[edge.kind];
-      const downwards = chain && edge.kind !== 'success';
       return {
         id: edge.id,
+        type: 'routed',
         source: edge.source,
         target: edge.target,
-        sourceHandle: downwards ? 'bottom' : 'right',
-        targetHandle: downwards ? 'top' : 'left',
-        label: edge.label,
         animated: edge.kind === 'error',
-        style: { stroke: color, strokeWidth: 1.5, strokeDasharray: edge.kind === 'error' ? '6 4' : undefined },
-        labelStyle: { fill: color, fontWeight: 600 },
-        labelBgStyle: { fill: '#ffffff' },
+        data: { points: edge.points, label: edge.labelAt, text: edge.label, color, dashed: edge.kind === 'error' },
         markerEnd: { type: MarkerType.ArrowClosed, color },
       };
     });
-    const rows = chain ? graph.nodes.length - deployments.length : Math.max(deployments.length, 1);
-    return { nodes, edges, height: Math.min(560, Math.max(240, rows * 82 + 40)) };
-  }, [strategy, deployments, chain]);
+    return { nodes, edges, width: graph.width, height: graph.height };
+  }, [strategy, deployments]);
 
   return (
-    <div className="flow-preview" style={{ height }} data-testid="flow-preview" aria-label="Routing flow preview">
-      <ReactFlow
-        key={`${strategy}:${deployments.length}`}
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        fitView
-        fitViewOptions={{ padding: 0.12 }}
-        {...STATIC_FLOW_PROPS}
-      >
-        <Background gap={16} color="#e5e7eb" />
-      </ReactFlow>
-    </div>
+    <FlowCanvas
+      nodes={nodes}
+      edges={edges}
+      nodeTypes={nodeTypes}
+      edgeTypes={edgeTypes}
+      width={width}
+      height={height}
+      className="flow-preview"
+      testId="flow-preview"
+      ariaLabel="Routing flow preview"
+    >
+      <Background gap={16} color="#e5e7eb" />
+    </FlowCanvas>
   );
 }

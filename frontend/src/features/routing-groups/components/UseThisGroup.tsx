@@ -41,6 +41,14 @@ export function UseThisGroup({ group }: { group: RoutingGroupFieldsFragment }) {
   const teams = (teamsResult.data?.teams ?? []).filter((t) => group.assignedTeamIds.includes(t.teamId));
   const keys = (keysResult.data?.keys ?? []).filter((k) => group.assignedKeyIds.includes(k.keyId) && !k.revoked);
   const nobody = group.assignedTeamIds.length === 0 && group.assignedKeyIds.length === 0;
+  const picked = keyChoice.startsWith('fresh:')
+    ? (keysResult.data?.keys ?? []).find((k) => `fresh:${k.keyId}` === keyChoice)
+    : undefined;
+  // A key just made has no access until it (or its team) is assigned: the snippet would fail.
+  const pickedKeyBarred =
+    picked !== undefined &&
+    !group.assignedKeyIds.includes(picked.keyId) &&
+    !(picked.teamId && group.assignedTeamIds.includes(picked.teamId));
 
   return (
     <section className="panel use-this-group" aria-labelledby="use-this-group-title">
@@ -78,6 +86,12 @@ export function UseThisGroup({ group }: { group: RoutingGroupFieldsFragment }) {
               value={pasted}
               onChange={(e) => setPasted(e.target.value)}
             />
+          )}
+          {pickedKeyBarred && (
+            <span className="field-error" role="status" data-testid="use-key-barred">
+              This key may not call this group yet: assign the key or its team in{' '}
+              <Link to={`/groups/${encodeURIComponent(group.routingGroupId)}/settings`}>Settings</Link>.
+            </span>
           )}
           <span className="hint">
             {chosenKey === KEY_PLACEHOLDER ? (

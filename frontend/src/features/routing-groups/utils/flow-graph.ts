@@ -1,5 +1,7 @@
-// The builder's flow preview, as plain data: the component only lays it out with @xyflow/react.
+// The builder's flow preview as plain data, placed by the shared flow layout
+// (src/components/flow/layout.ts); the component only hands it to the shared canvas.
 import type { RoutingStrategy } from '@/gql/graphql';
+import { labelWidth, layoutFlow, type LayoutEdgeInput, type Point } from '@/components/flow/layout';
 import { strategyInfo } from './strategies';
 import { evenPercentages, formatPercent, weightPercentages } from './weights';
 
@@ -19,9 +21,13 @@ export interface FlowNode {
   id: string;
   kind: FlowNodeKind;
   label: string;
+  /** One line each (a tier lists its deployments one under the other). */
+  lines: string[];
   detail?: string;
   x: number;
   y: number;
+  width: number;
+  height: number;
 }
 
 export interface FlowEdge {
@@ -30,60 +36,89 @@ export interface FlowEdge {
   target: string;
   kind: FlowEdgeKind;
   label?: string;
+  points: Point[];
+  labelAt: Point;
 }
 
 export interface FlowGraph {
   nodes: FlowNode[];
   edges: FlowEdge[];
+  width: number;
+  height: number;
 }
 
-const COLUMN = 240;
-const ROW = 90;
-const CHAIN_COLUMN = 280;
-const CHAIN_ROW = 110;
+// Sizes match flow.css (.flow-node: 12px text, 8px 12px padding, 1px border).
+const LINE = 17;
+const DETAIL = 15;
+const PADDING = 18;
+const WIDTH: Record<FlowNodeKind, number> = { request: 110, deployment: 190, success: 110, failure: 110 };
+const LABEL_HEIGHT = 20;
 
-export function buildFlowGraph(
-  strategy: RoutingStrategy,
-  deployments: readonly FlowDeployment[],
-): FlowGraph {
-  if (deployments.length === 0) {
-    return { nodes: [{ id: 'request', kind: 'request', label: 'Request', x: 0, y: 0 }], edges: [] };
-  }
-  return strategy === 'PRIORITY_FAILOVER'
-    ? failoverChain(deployments)
-    : fanOut(strategy, deployments);
+type NodeDraft = Omit<FlowNode, 'x' | 'y' | 'width' | 'height'>;
+type EdgeDraft = Omit<FlowEdge, 'points' | 'labelAt'> & { weight?: number };
+
+function node(id: string, kind: FlowNodeKind, lines: string[], detail?: string): NodeDraft {
+  return { id, kind, label: lines.join(' + '), lines, detail };
+}
+
+export function buildFlowGraph(strategy: RoutingStrategy, deployments: readonly FlowDeployment[]): FlowGraph {
+  if (deployments.length === 0) return placed([node('request', 'request', ['Request'])], [], 'TB');
+  return strategy === 'PRIORITY_FAILOVER' ? failoverChain(deployments) : fanOut(strategy, deployments);
+}
+
+function placed(nodes: NodeDraft[], edges: EdgeDraft[], direction: 'TB' | 'LR'): FlowGraph {
+  const height = (n: NodeDraft) => PADDING + n.lines.length * LINE + (n.detail ? DETAIL : 0);
+  const inputs: LayoutEdgeInput[] = edges.map((e) => ({
+    id: e.id,
+    source: e.source,
+    target: e.target,
+    labelWidth: e.label ? labelWidth(e.label) : 0,
+    labelHeight: e.label ? LABEL_HEIGHT : 0,
+    weight: e.weight,
+  }));
+  const layout = layoutFlow(
+    nodes.map((n) => ({ id: n.id, width: WIDTH[n.kind], height: height(n) })),
+    inputs,
+    direction === 'TB' ? { direction, nodeGap: 36, rankGap: 36 } : { direction, nodeGap: 14, rankGap: 28 },
+  );
+  return {
+    nodes: nodes.map((n) => ({ ...n, ...layout.nodes.get(n.id)! })),
+    edges: edges.map((e) => {
+      const route = layout.edges.get(e.id)!;
+      return { id: e.id, source: e.source, target: e.target, kind: e.kind, label: e.label, points: route.points, labelAt: route.label };
+    }),
+    width: layout.width,
+    height: layout.height,
+  };
 }
 
 /**
- * Request -> tier 1 -error-> tier 2 -error-> ... top to bottom; each tier can answer (to its
- * right); the last one can fail for good. Vertical, so a long chain stays readable in a side panel.
+ * Request -> tier 1 -error-> tier 2 -error-> ... top to bottom; each tier can answer (beside the
+ * next tier); the last one can fail for good. Vertical, so a long chain stays readable in a side panel.
  */
 function failoverChain(deployments: readonly FlowDeployment[]): FlowGraph {
-  const nodes: FlowNode[] = [{ id: 'request', kind: 'request', label: 'Request', x: 0, y: 0 }];
-  const edges: FlowEdge[] = [];
+  const nodes: NodeDraft[] = [node('request', 'request', ['Request'])];
+  const edges: EdgeDraft[] = [];
   let previous = 'request';
   const tiers = groupTiers(deployments);
   tiers.forEach((tier, index) => {
     const first = tier[0] as FlowDeployment;
     const id = `deployment:${first.modelId}`;
-    const y = (index + 1) * CHAIN_ROW;
-    const detail =
-      tier.length === 1
-        ? `Priority ${index + 1} · ${first.provider}`
-        : `Tier ${index + 1} · ${tier.length} share traffic`;
-    nodes.push({ id, kind: 'deployment', label: tier.map((d) => d.label).join(' + '), detail, x: 0, y });
-    nodes.push({ id: `success:${first.modelId}`, kind: 'success', label: 'Response', x: CHAIN_COLUMN, y });
+    const detail = tier.length === 1 ? `Priority ${index + 1} · ${first.provider}` : `Tier ${index + 1} · ${tier.length} share traffic`;
+    nodes.push(node(id, 'deployment', tier.map((d) => d.label), detail));
+    nodes.push(node(`success:${first.modelId}`, 'success', ['Response']));
+    // The chain is heavy so dagre keeps it one straight column.
     edges.push(
       index === 0
-        ? { id: `route:${first.modelId}`, source: previous, target: id, kind: 'route' }
-        : { id: `error:${first.modelId}`, source: previous, target: id, kind: 'error', label: 'error' },
+        ? { id: `route:${first.modelId}`, source: previous, target: id, kind: 'route', weight: 8 }
+        : { id: `error:${first.modelId}`, source: previous, target: id, kind: 'error', label: 'error', weight: 8 },
     );
     edges.push({ id: `ok:${first.modelId}`, source: id, target: `success:${first.modelId}`, kind: 'success', label: 'success' });
     previous = id;
   });
-  nodes.push({ id: 'failure', kind: 'failure', label: 'All failed', x: 0, y: (tiers.length + 1) * CHAIN_ROW });
-  edges.push({ id: 'error:final', source: previous, target: 'failure', kind: 'error', label: 'error' });
-  return { nodes, edges };
+  nodes.push(node('failure', 'failure', ['All failed']));
+  edges.push({ id: 'error:final', source: previous, target: 'failure', kind: 'error', label: 'error', weight: 8 });
+  return placed(nodes, edges, 'TB');
 }
 
 /** Consecutive deployments of equal priority, in list order (the list is sorted by priority). */
@@ -98,7 +133,7 @@ export function groupTiers(deployments: readonly FlowDeployment[]): FlowDeployme
   return tiers;
 }
 
-/** Request fans out to every deployment; each edge says how the router chooses. */
+/** Request fans out to every deployment (left to right); each edge says how the router chooses. */
 function fanOut(strategy: RoutingStrategy, deployments: readonly FlowDeployment[]): FlowGraph {
   const shares =
     strategy === 'WEIGHTED'
@@ -107,22 +142,15 @@ function fanOut(strategy: RoutingStrategy, deployments: readonly FlowDeployment[
         ? evenPercentages(deployments.length)
         : null;
   const criterion = strategyInfo(strategy).criterion;
-  const middle = ((deployments.length - 1) * ROW) / 2;
-  const nodes: FlowNode[] = [{ id: 'request', kind: 'request', label: 'Request', x: 0, y: middle }];
-  const edges: FlowEdge[] = [];
+  const nodes: NodeDraft[] = [node('request', 'request', ['Request'])];
+  const edges: EdgeDraft[] = [];
   deployments.forEach((d, index) => {
     const id = `deployment:${d.modelId}`;
     const share = shares?.[index];
-    nodes.push({ id, kind: 'deployment', label: d.label, detail: d.provider, x: COLUMN, y: index * ROW });
-    edges.push({
-      id: `route:${d.modelId}`,
-      source: 'request',
-      target: id,
-      kind: 'route',
-      label: share === undefined ? criterion : formatPercent(share),
-    });
+    nodes.push(node(id, 'deployment', [d.label], d.provider));
+    edges.push({ id: `route:${d.modelId}`, source: 'request', target: id, kind: 'route', label: share === undefined ? criterion : formatPercent(share) });
     edges.push({ id: `ok:${d.modelId}`, source: id, target: 'success', kind: 'success' });
   });
-  nodes.push({ id: 'success', kind: 'success', label: 'Response', x: COLUMN * 2, y: middle });
-  return { nodes, edges };
+  nodes.push(node('success', 'success', ['Response']));
+  return placed(nodes, edges, 'LR');
 }

@@ -1,25 +1,22 @@
 // The request flow of a run (or of live traffic): props-driven, so anything that folds
 // RequestTrace batches into `TrafficCounts` (utils/traffic-counts.ts) can draw it.
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useMemo } from 'react';
 import {
   BaseEdge,
   EdgeLabelRenderer,
   Handle,
   MarkerType,
   Position,
-  ReactFlow,
   type Edge,
   type EdgeProps,
   type Node,
-  type NodeChange,
   type NodeProps,
 } from '@xyflow/react';
-import '@xyflow/react/dist/style.css';
 import type { RoutingStrategy } from '@/gql/graphql';
-import { STATIC_FLOW_PROPS } from '@/lib/static-flow';
+import { FlowCanvas } from '@/components/flow/FlowCanvas';
+import { roundedPath } from '@/components/flow/layout';
 import {
   buildDiagram,
-  roundedPath,
   skipReasonText,
   type DiagramNode,
   type FlowEdgeKind,
@@ -31,7 +28,6 @@ import {
 const LABEL_SHIFT: Record<LabelAlign, string> = { center: '-50%', left: '0%', right: '-100%' };
 import type { DeploymentRef, TrafficCounts } from '../utils/traffic-counts';
 import { formatCount } from '../utils/format';
-import '@/components/flow/flow.css';
 
 export const EDGE_COLORS: Record<FlowEdgeKind, string> = {
   primary: '#2563eb',
@@ -200,37 +196,11 @@ export interface FlowDiagramProps {
   maxZoom?: number;
 }
 
-type Size = { width: number; height: number };
-
-function useWidth<T extends HTMLElement>(): [React.RefObject<T | null>, number | null] {
-  const ref = useRef<T>(null);
-  const [width, setWidth] = useState<number | null>(null);
-  useEffect(() => {
-    const element = ref.current;
-    if (!element) return;
-    const observer = new ResizeObserver((entries) => {
-      const w = entries[0]?.contentRect.width;
-      if (w) setWidth(Math.round(w));
-    });
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
-  return [ref, width];
-}
-
 export function FlowDiagram({ strategy, deployments, counts, recent, differences, maxZoom = 1.15 }: FlowDiagramProps) {
   const diagram = useMemo(
     () => buildDiagram(strategy, deployments, counts, recent),
     [strategy, deployments, counts, recent],
   );
-  // The nodes are rebuilt every frame; handing React Flow their measured sizes back keeps it
-  // from treating them as new, unmeasured nodes (whose edges it would not draw until the next
-  // resize).
-  const [sizes, setSizes] = useState<Record<string, Size>>({});
-  const onNodesChange = useCallback((changes: NodeChange<TrafficNode>[]) => {
-    const measured = changes.flatMap((c) => (c.type === 'dimensions' && c.dimensions ? [[c.id, c.dimensions] as const] : []));
-    if (measured.length > 0) setSizes((old) => ({ ...old, ...Object.fromEntries(measured) }));
-  }, []);
   const nodes: TrafficNode[] = useMemo(
     () =>
       diagram.nodes.map((node) => ({
@@ -240,12 +210,8 @@ export function FlowDiagram({ strategy, deployments, counts, recent, differences
         data: { ...node },
         width: node.width,
         height: node.height,
-        measured: sizes[node.id] ?? { width: node.width, height: node.height },
-        draggable: false,
-        connectable: false,
-        selectable: false,
       })),
-    [diagram, sizes],
+    [diagram],
   );
   const edges: TrafficEdge[] = useMemo(
     () =>
@@ -276,37 +242,18 @@ export function FlowDiagram({ strategy, deployments, counts, recent, differences
       })),
     [diagram, differences],
   );
-
-  // Fitted to the width, never to the height: the text stays readable and the page scrolls.
-  const [ref, measuredWidth] = useWidth<HTMLDivElement>();
-  const width = measuredWidth ?? diagram.width;
-  const zoom = Math.min(maxZoom, width / diagram.width);
-  const x = Math.max(0, (width - diagram.width * zoom) / 2);
-  const height = Math.ceil(diagram.height * zoom);
-
   return (
-    <div
-      ref={ref}
+    <FlowCanvas
+      nodes={nodes}
+      edges={edges}
+      nodeTypes={nodeTypes}
+      edgeTypes={edgeTypes}
+      width={diagram.width}
+      height={diagram.height}
+      maxZoom={maxZoom}
       className="sim-flow"
-      style={{ height }}
-      data-testid="flow-diagram"
-      data-zoom={zoom.toFixed(3)}
-      aria-label="Traffic flow diagram"
-    >
-      <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        onNodesChange={onNodesChange}
-        viewport={{ x, y: 0, zoom }}
-        minZoom={0.1}
-        maxZoom={4}
-        panOnDrag={false}
-        zoomOnPinch={false}
-        zoomOnDoubleClick={false}
-        {...STATIC_FLOW_PROPS}
-      />
-    </div>
+      testId="flow-diagram"
+      ariaLabel="Traffic flow diagram"
+    />
   );
 }

@@ -141,10 +141,17 @@ export function TimelineChart({
       </div>
       <div className="sim-lanes" style={{ marginLeft: Y_AXIS_WIDTH, marginRight: RIGHT_MARGIN }}>
         {deployments.map((d, i) => (
-          <div key={d.deploymentId} className="sim-lane" data-testid="timeline-lane" data-deployment-id={d.deploymentId}>
-            <span className="sim-lane-name" style={{ color: DEPLOYMENT_COLORS[i % DEPLOYMENT_COLORS.length] }}>
+          // The name sits above its lane: bands never cover it, and it wraps on a phone.
+          <div key={d.deploymentId} className="sim-lane-row">
+            <span className="sim-lane-name">
+              <i
+                className="sim-lane-swatch"
+                aria-hidden="true"
+                style={{ background: DEPLOYMENT_COLORS[i % DEPLOYMENT_COLORS.length] }}
+              />
               {d.deploymentName} · {d.provider}
             </span>
+          <div className="sim-lane" data-testid="timeline-lane" data-deployment-id={d.deploymentId}>
             {incidents
               .filter((w) => w.deploymentId === d.deploymentId)
               .map((w, j) => (
@@ -177,6 +184,7 @@ export function TimelineChart({
             {cursorMs !== null && cursorMs !== undefined && (
               <span className="sim-lane-cursor" style={{ left: percentOf(cursorMs, domain) }} />
             )}
+          </div>
           </div>
         ))}
       </div>

@@ -69,13 +69,13 @@ describe('buildDiagram', () => {
     expect(recent.reduce((n, e) => n + (e.source === 'entry' ? e.recent : 0), 0)).toBe(10);
   });
 
-  it('is vertical: requests on top, deployments in one column by priority, failures at the bottom', () => {
+  it('is vertical: requests on top, deployments in one column by priority, outcomes at the bottom', () => {
     for (const strategy of ['PRIORITY_FAILOVER', 'SIMPLE_SHUFFLE'] as const) {
       const { nodes } = buildDiagram(strategy, ordered, counts);
       const column = nodes.filter((n) => n.kind !== 'response');
-      expect(new Set(column.map((n) => n.x)).size).toBe(1);
-      const ys = column.map((n) => n.y);
-      expect(ys).toEqual([...ys].sort((a, b) => a - b));
+      const centres = column.map((n) => n.x + n.width / 2);
+      // One column: every box overlaps every other horizontally.
+      expect(Math.max(...centres) - Math.min(...centres)).toBeLessThan(NODE_WIDTH);
       expect(column.map((n) => n.id)).toEqual([
         'entry',
         'dep:nebius-llama-3.3-70b',
@@ -83,9 +83,46 @@ describe('buildDiagram', () => {
         'dep:azure-gpt-4o',
         'failed',
       ]);
+      for (let i = 1; i < column.length; i += 1) {
+        expect(column[i]!.y).toBeGreaterThanOrEqual(column[i - 1]!.y + column[i - 1]!.height);
+      }
       const response = nodes.find((n) => n.id === 'response')!;
-      expect(response.x).toBeGreaterThan(column[0]!.x + NODE_WIDTH);
+      const lastDeployment = column[column.length - 2]!;
+      expect(response.y).toBeGreaterThanOrEqual(lastDeployment.y + lastDeployment.height);
     }
+  });
+
+  it('fits 24 deployments: nothing above the top, no two nodes or labels overlapping', () => {
+    const many = Array.from({ length: 24 }, (_, i) => ({
+      deploymentId: `d${i}`,
+      deploymentName: `Deployment number ${i}`,
+      provider: 'p',
+      priority: i + 1,
+    }));
+    const traffic: RequestLike[] = many.slice(0, 23).map((d, i) => ({
+      success: i % 2 === 0,
+      latencyMs: 10,
+      attempts: [
+        { deploymentId: d.deploymentId, deploymentName: d.deploymentName, provider: 'p', status: 'ERROR', fallbackDepth: 0, latencyMs: 5 },
+        { deploymentId: `d${i + 1}`, deploymentName: 'x', provider: 'p', status: i % 2 === 0 ? 'SUCCESS' : 'ERROR', fallbackDepth: 1, latencyMs: 5 },
+      ],
+    }));
+    const c = applyBatch(emptyCounts(), traffic);
+    const diagram = buildDiagram('PRIORITY_FAILOVER', orderedDeployments('PRIORITY_FAILOVER', many, c), c);
+    const boxes = [
+      ...diagram.nodes.map((n) => ({ id: n.id, x0: n.x, y0: n.y, x1: n.x + n.width, y1: n.y + n.height })),
+    ];
+    for (const b of boxes) {
+      expect(b.x0).toBeGreaterThanOrEqual(0);
+      expect(b.y0).toBeGreaterThanOrEqual(0);
+      expect(b.x1).toBeLessThanOrEqual(diagram.width);
+      expect(b.y1).toBeLessThanOrEqual(diagram.height);
+    }
+    const overlaps = boxes.flatMap((a, i) =>
+      boxes.slice(i + 1).filter((b) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1).map((b) => `${a.id}/${b.id}`),
+    );
+    expect(overlaps).toEqual([]);
+    expect(throughNodes(diagram)).toEqual([]);
   });
 
   it('routes no edge through a node it does not start or end at', () => {

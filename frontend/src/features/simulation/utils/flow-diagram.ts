@@ -2,17 +2,16 @@
 // response and the failures; edges for the server's flow steps, grouped per (from, to, kind) so
 // a pair of deployments gets one edge whatever error kinds moved requests between them.
 //
-// Vertical, like the builder's preview: requests at the top, the deployments in one column
-// below (by priority for failover), failures at the bottom, the response to the right. Every
-// edge carries its own route (a polyline in flow coordinates) so nothing is drawn through a
-// node: an edge between neighbours goes straight down, anything longer (an entry edge to a
-// deployment below the first, a fallback that jumps a tier, a move back up) runs in its own
-// lane to the left of the column. The component only hands this to @xyflow/react.
+// Placed by the shared flow layout (src/components/flow/layout.ts, dagre): requests at the top,
+// the deployments in one column below (by priority for failover: layout-only edges chain them),
+// the response and the failures at the bottom. Every edge gets a route around the nodes and room
+// for its count label. The component only hands this to the shared canvas.
 import type { RoutingStrategy } from '@/gql/graphql';
+import { labelWidth, layoutFlow, type LayoutEdgeInput, type Point } from '@/components/flow/layout';
 import { SKIPPED_PREFIX, flowKey, type DeploymentRef, type TrafficCounts } from './traffic-counts';
 
 export type FlowEdgeKind = 'primary' | 'success' | 'fallback' | 'retry' | 'failed' | 'skipped';
-export type Point = readonly [number, number];
+export type { Point };
 
 export const ENTRY_NODE = 'entry';
 export const RESPONSE_NODE = 'response';
@@ -68,12 +67,8 @@ export interface Diagram {
 export const NODE_WIDTH = 230;
 const DEPLOYMENT_HEIGHT = 122;
 const END_HEIGHT = 62;
-const ROW = 162;
-const LANE = 22;
-const LANE_MARGIN = 28;
-const LANE_LABEL_ROOM = 48;
-const RESPONSE_GAP = 120;
 const RESPONSE_WIDTH = 140;
+const LABEL_HEIGHT = 24;
 const MIN_WIDTH = 1.5;
 const MAX_WIDTH = 16;
 
@@ -113,20 +108,6 @@ function strokeWidth(count: number, totalRequests: number): number {
   return MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * Math.min(1, count / totalRequests);
 }
 
-interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-const centerX = (b: Box) => b.x + b.width / 2;
-const middleY = (b: Box) => b.y + b.height / 2;
-const bottom = (b: Box) => b.y + b.height;
-
-/** Column slot of a node: entry 0, deployments 1..n, failed n+1. */
-type Slots = Map<string, number>;
-
 interface EdgeDraft {
   id: string;
   source: string;
@@ -135,61 +116,6 @@ interface EdgeDraft {
   count: number;
   recent: number;
   reasons: Record<string, number>;
-}
-
-// Straight edges between neighbours sit side by side: the main flow in the middle, the
-// skip edges to its right, so a fallback and a skip along the same pair never overlap.
-const STRAIGHT_OFFSET: Record<FlowEdgeKind, number> = {
-  primary: 0,
-  fallback: -18,
-  retry: -18,
-  failed: 0,
-  success: 0,
-  skipped: 36,
-};
-
-function route(
-  edge: EdgeDraft,
-  boxes: Map<string, Box>,
-  slots: Slots,
-  lane: () => number,
-): { points: Point[]; label: Point; labelAlign: LabelAlign } {
-  const from = boxes.get(edge.source) as Box;
-  const to = boxes.get(edge.target) as Box;
-  if (edge.target === RESPONSE_NODE) {
-    // Each answering node turns down (or up) at its own x, clear of the count labels that
-    // sit on the horizontal stretch just right of the nodes.
-    const start: Point = [from.x + from.width, middleY(from)];
-    const end: Point = [to.x, middleY(to)];
-    const bend = start[0] + 64 + Math.min(3, slots.get(edge.source) ?? 0) * 10;
-    return {
-      points: [start, [bend, start[1]], [bend, end[1]], end],
-      label: [start[0] + 30, start[1]],
-      labelAlign: 'center',
-    };
-  }
-  const a = slots.get(edge.source) ?? 0;
-  const b = slots.get(edge.target) ?? 0;
-  if (b === a + 1) {
-    const x = centerX(from) + STRAIGHT_OFFSET[edge.kind];
-    const start: Point = [x, bottom(from)];
-    const end: Point = [x, to.y];
-    // Side by side between two nodes: a fallback's label hangs left of its line, a skip's
-    // right of its own, so neither covers the other.
-    const side: LabelAlign = edge.kind === 'skipped' ? 'left' : edge.kind === 'fallback' || edge.kind === 'retry' ? 'right' : 'center';
-    const nudge = side === 'left' ? 6 : side === 'right' ? -6 : 0;
-    return { points: [start, end], label: [x + nudge, (start[1] + end[1]) / 2], labelAlign: side };
-  }
-  // Around the nodes in between: out of the source's left side, down (or up) a lane of its
-  // own, into the target's left side.
-  const x = lane();
-  const start: Point = [from.x, middleY(from) + (edge.kind === 'skipped' ? 14 : 0)];
-  const end: Point = [to.x, middleY(to) - (edge.kind === 'skipped' ? 14 : 0)];
-  return {
-    points: [start, [x, start[1]], [x, end[1]], end],
-    label: [x, (start[1] + end[1]) / 2],
-    labelAlign: 'center',
-  };
 }
 
 /**
@@ -232,42 +158,49 @@ export function buildDiagram(
     }
   }
 
-  // Lanes first, so the column can start to the right of them.
-  const slots: Slots = new Map([[ENTRY_NODE, 0]]);
-  deployments.forEach((d, i) => slots.set(`dep:${d.deploymentId}`, i + 1));
-  slots.set(FAILED_NODE, deployments.length + 1);
-  const needsLane = (e: EdgeDraft) =>
-    e.target !== RESPONSE_NODE && (slots.get(e.target) ?? 0) !== (slots.get(e.source) ?? 0) + 1;
+  // Layout-only edges chain the entry, the deployments and the failures into one column, in
+  // the given order; the real edges are routed around it.
   const ordered = [...drafts.values()].sort((p, q) => p.id.localeCompare(q.id));
-  const laneCount = ordered.filter(needsLane).length;
-  // Room on the left for the lanes, and for the count labels that sit on them.
-  const columnX = (laneCount > 0 ? LANE_LABEL_ROOM : 0) + LANE_MARGIN + laneCount * LANE;
-
-  const boxes = new Map<string, Box>();
-  const place = (id: string, slot: number, height: number) =>
-    boxes.set(id, { x: columnX, y: slot * ROW + (DEPLOYMENT_HEIGHT - height) / 2, width: NODE_WIDTH, height });
-  place(ENTRY_NODE, 0, END_HEIGHT);
-  deployments.forEach((d, i) => place(`dep:${d.deploymentId}`, i + 1, DEPLOYMENT_HEIGHT));
-  place(FAILED_NODE, deployments.length + 1, END_HEIGHT);
-  const middleSlot = (deployments.length + 1) / 2;
-  boxes.set(RESPONSE_NODE, {
-    x: columnX + NODE_WIDTH + RESPONSE_GAP,
-    y: middleSlot * ROW + (DEPLOYMENT_HEIGHT - END_HEIGHT) / 2,
-    width: RESPONSE_WIDTH,
-    height: END_HEIGHT,
-  });
-
-  // Longer edges get outer lanes, so shorter ones never cross them.
-  const span = (e: EdgeDraft) => Math.abs((slots.get(e.target) ?? 0) - (slots.get(e.source) ?? 0));
-  const laneOrder = ordered.filter(needsLane).sort((p, q) => span(p) - span(q) || p.id.localeCompare(q.id));
-  const laneOf = new Map(laneOrder.map((e, i) => [e.id, columnX - LANE_MARGIN / 2 - i * LANE]));
-
+  const column = [ENTRY_NODE, ...deployments.map((d) => `dep:${d.deploymentId}`), FAILED_NODE];
+  const spine: LayoutEdgeInput[] = column.slice(1).map((id, i) => ({
+    id: `layout:${column[i]}->${id}`,
+    source: column[i] as string,
+    target: id,
+    weight: 10,
+  }));
+  // Room for the widest label an edge can show: its words, its count, the latest frame's
+  // "+n" and a what-if "(+n)"; fixed per run so labels do not move as counts grow.
+  const digits = String(Math.max(1, counts.totalRequests)).length;
+  const labelRoom = (e: EdgeDraft) =>
+    labelWidth(`${e.kind === 'skipped' ? 'skipped: cooling down, rpm limit' : e.kind} ${'8'.repeat(digits)} +${'8'.repeat(digits)} (+${'8'.repeat(digits)})`, 13);
+  const layout = layoutFlow(
+    [
+      { id: ENTRY_NODE, width: NODE_WIDTH, height: END_HEIGHT },
+      ...deployments.map((d) => ({ id: `dep:${d.deploymentId}`, width: NODE_WIDTH, height: DEPLOYMENT_HEIGHT })),
+      { id: RESPONSE_NODE, width: RESPONSE_WIDTH, height: END_HEIGHT },
+      { id: FAILED_NODE, width: NODE_WIDTH, height: END_HEIGHT },
+    ],
+    [
+      ...spine,
+      ...ordered.map((e) => ({ id: e.id, source: e.source, target: e.target, labelWidth: labelRoom(e), labelHeight: LABEL_HEIGHT })),
+    ],
+    { direction: 'TB', nodeGap: 28, rankGap: 44, edgeGap: 14 },
+  );
   const edges: DiagramEdge[] = ordered.map((draft) => {
-    const { points, label, labelAlign } = route(draft, boxes, slots, () => laneOf.get(draft.id) ?? columnX - LANE_MARGIN);
-    return { ...draft, width: strokeWidth(draft.count, counts.totalRequests), points, label, labelAlign };
+    const route = layout.edges.get(draft.id)!;
+    return {
+      ...draft,
+      width: strokeWidth(draft.count, counts.totalRequests),
+      points: route.points,
+      label: route.label,
+      labelAlign: 'center',
+    };
   });
 
-  const box = (id: string) => boxes.get(id) as Box;
+  const box = (id: string) => {
+    const { x, y, width, height } = layout.nodes.get(id)!;
+    return { x, y, width, height };
+  };
   const nodes: DiagramNode[] = [
     { id: ENTRY_NODE, kind: 'entry', label: 'Requests', ...box(ENTRY_NODE), count: counts.totalRequests },
     ...deployments.map((d, i): DiagramNode => {
@@ -295,40 +228,5 @@ export function buildDiagram(
       count: counts.totalRequests - counts.successfulRequests,
     },
   ];
-  const response = box(RESPONSE_NODE);
-  return {
-    nodes,
-    edges,
-    width: response.x + response.width + 16,
-    height: bottom(box(FAILED_NODE)) + 16,
-  };
-}
-
-/** An SVG path through `points` with rounded corners. */
-export function roundedPath(points: readonly Point[], radius = 10): string {
-  const first = points[0];
-  if (!first) return '';
-  let d = `M ${first[0]} ${first[1]}`;
-  for (let i = 1; i < points.length; i += 1) {
-    const [x, y] = points[i] as Point;
-    const next = points[i + 1];
-    if (!next) {
-      d += ` L ${x} ${y}`;
-      break;
-    }
-    const [px, py] = points[i - 1] as Point;
-    const inLen = Math.hypot(x - px, y - py);
-    const outLen = Math.hypot(next[0] - x, next[1] - y);
-    const r = Math.min(radius, inLen / 2, outLen / 2);
-    if (r <= 0) {
-      d += ` L ${x} ${y}`;
-      continue;
-    }
-    const bx = x - ((x - px) / inLen) * r;
-    const by = y - ((y - py) / inLen) * r;
-    const ax = x + ((next[0] - x) / outLen) * r;
-    const ay = y + ((next[1] - y) / outLen) * r;
-    d += ` L ${bx} ${by} Q ${x} ${y} ${ax} ${ay}`;
-  }
-  return d;
+  return { nodes, edges, width: layout.width, height: layout.height };
 }
