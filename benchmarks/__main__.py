@@ -5,7 +5,8 @@ Starts the real server (a subprocess), then prints side by side, from one run:
      (a websocket client receiving every trace from the server), same requests, same
      concurrency, alternating rounds so machine load hits both alike;
   2. the 1-hour scenario (72,000 requests at 20 req/s, 60 s cooldowns): wall seconds;
-  3. the server's `/v1` p99, idle and while a full-speed simulation runs.
+  3. the server's `/v1` p99, idle and while a full-speed simulation runs;
+  5. a replay of a logged 1-hour window of 72,000 requests, end to end and in-process.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 from benchmarks.body_flood import measure_flood  # after the env var
 from benchmarks.end_to_end import live_beside_simulation, simulate
+from benchmarks.replay_hour import replay_hour
 from benchmarks.serve import Served, served
 from benchmarks.throughput import Throughput, bare_loop, compare, engine_overhead_us
 from benchmarks.ws_delivery import measure_delivery
@@ -136,6 +138,8 @@ async def main(args: argparse.Namespace) -> None:
             print(f"\n4. {flood.table()}")
             verdict = "met" if flood.p99_ms() < 100 else "NOT met"
             print(_row("target /healthz p99 < 100 ms", verdict))
+        if "replay" in parts:
+            await replay_hour(server, args.hour_seconds, profile=args.profile)
         if args.delivery:
             delivery = await measure_delivery(
                 server.ws_url, server.key, server.group_id, num_requests=args.count
@@ -155,7 +159,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--count", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--parts", default="throughput,hour,live,flood")
+    parser.add_argument("--parts", default="throughput,hour,live,flood,replay")
+    parser.add_argument(
+        "--profile", action="store_true", help="profile the replay's server and worker (py-spy)"
+    )
     parser.add_argument(
         "--hour-seconds", type=float, default=3600, help="simulated seconds of the hour scenario"
     )

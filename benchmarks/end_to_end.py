@@ -34,7 +34,9 @@ subscription($id: ID!, $input: SimulationInput!) {
                  attempts { deploymentId status } skipped { deploymentId reason } }
     }
     ... on SimulationSummary { simulationId totalRequests successfulRequests cancelled
-                               simulatedDurationMs cooldowns { deploymentId startMs endMs } }
+                               simulatedDurationMs cooldowns { deploymentId startMs endMs }
+                               replay { recordedRequests replayedRequests sameFinalDeployment
+                                        assumedDeployments } }
     ... on Error { message }
   }
 }

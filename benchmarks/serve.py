@@ -40,6 +40,8 @@ class Served:
     base_url: str = ""
     hour_group_id: str = ""  # HOUR's group (60 s cooldowns)
     group_name: str = STORY["routingGroupName"]  # type: ignore[assignment]
+    database_url: str = ""  # the server's database (the replay bench writes its log window)
+    pid: int = 0  # the server process (profiles)
 
 
 @contextlib.contextmanager
@@ -60,6 +62,8 @@ def served() -> Iterator[Served]:
                 group_id=_create(server.base_url, STORY),
                 base_url=server.base_url,
                 hour_group_id=_create(server.base_url, HOUR),
+                database_url=env["DATABASE_URL"],
+                pid=server.process.pid,
             )
 
 

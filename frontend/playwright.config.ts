@@ -49,6 +49,8 @@ export default defineConfig({
       DATABASE_URL: `sqlite+aiosqlite:///${process.env.E2E_DATABASE_FILE}`,
       MASTER_KEY,
       LITELLM_LOCAL_MODEL_COST_MAP: 'True',
+      // Two at once, as on a machine with 3+ cores: "Compare" runs its two simulations together.
+      SIMULATION_WORKERS: '2',
     },
   },
 });

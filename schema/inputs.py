@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import strawberry
@@ -10,6 +10,7 @@ import strawberry
 from gql_server.core.domain import models
 from gql_server.core.domain.injection import FailureRule, InjectionPlan, LatencyRule
 from gql_server.core.domain.rate_limits import AccessLimits
+from gql_server.core.domain.replay import ReplayWindow
 from gql_server.core.domain.scenario import Incident, TrafficSpec
 from gql_server.core.simulation.request import SimulationRequest
 from schema.enums import ErrorKind, RoutingStrategy, SimulationClock, TrafficPattern
@@ -298,6 +299,30 @@ class IncidentInput:
         )
 
 
+@strawberry.input(description="A window of the group's request log to replay")
+class ReplayInput:
+    from_: datetime = strawberry.field(name="from")
+    to: datetime
+    key_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only this key's requests (within what the caller may read)"
+    )
+    team_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only this team's requests (within what the caller may read)"
+    )
+
+    def to_domain(self) -> ReplayWindow:
+        return ReplayWindow(
+            start=_utc(self.from_),
+            end=_utc(self.to),
+            key_id=None if self.key_id is None else str(self.key_id),
+            team_id=None if self.team_id is None else str(self.team_id),
+        )
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 @strawberry.input
 class SimulationInput:
     num_requests: int = strawberry.field(
@@ -323,6 +348,11 @@ class SimulationInput:
     )
     timeline_bucket_seconds: float | None = strawberry.field(
         default=None, description="null: chosen so the run has about 60 buckets"
+    )
+    replay: ReplayInput | None = strawberry.field(
+        default=None,
+        description="Replay this window of the group's request log on the virtual clock (open "
+        "loop on the recorded arrivals; excludes traffic and numRequests; never calls a provider)",
     )
     start_at: datetime | None = strawberry.field(
         default=None,
@@ -359,6 +389,7 @@ class SimulationInput:
             traffic=self.traffic.to_domain() if self.traffic is not None else None,
             incidents=tuple(i.to_domain() for i in self.incidents or ()),
             timeline_bucket_s=self.timeline_bucket_seconds,
+            replay_window=self.replay.to_domain() if self.replay is not None else None,
             start_at=self.start_at,
             gateway_overhead_ms=self.gateway_overhead_ms,
         )

@@ -176,6 +176,39 @@ class CooldownEvent:
         )
 
 
+@strawberry.type(description="A replay beside what the request log recorded for its window")
+class ReplayReport:
+    recorded_requests: int
+    replayed_requests: int
+    same_final_deployment: float = strawberry.field(
+        description="Share of replayed requests whose final deployment (or failure) is the "
+        "recorded one: the self-check when the saved group is replayed"
+    )
+    recorded: list[DeploymentTrafficStats] = strawberry.field(
+        description="What really happened in the window, per deployment"
+    )
+    recorded_cost_usd: float
+    recorded_p50_latency_ms: float | None
+    recorded_p95_latency_ms: float | None
+    assumed_deployments: list[strawberry.ID] = strawberry.field(
+        description="Deployments with no recorded behaviour in the window: their outcomes come "
+        "from elsewhere in the log (other groups, nearest time) or an assumption"
+    )
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ReplayReport:
+        return cls(
+            recorded_requests=d["recorded_requests"],
+            replayed_requests=d["replayed_requests"],
+            same_final_deployment=d["same_final_deployment"],
+            recorded=[DeploymentTrafficStats.from_dict(t) for t in d["recorded"]],
+            recorded_cost_usd=d["recorded_cost_usd"],
+            recorded_p50_latency_ms=d["recorded_p50_latency_ms"],
+            recorded_p95_latency_ms=d["recorded_p95_latency_ms"],
+            assumed_deployments=[strawberry.ID(x) for x in d["assumed_deployments"]],
+        )
+
+
 @strawberry.type
 class SimulationSummary:
     simulation_id: strawberry.ID
@@ -206,6 +239,9 @@ class SimulationSummary:
     )
     gateway_overhead_ms: float = strawberry.field(
         default=0.0, description="Added to every attempt's latency in this run"
+    )
+    replay: ReplayReport | None = strawberry.field(
+        default=None, description="A replay's report; null for any other run"
     )
 
     @classmethod
@@ -240,6 +276,7 @@ class SimulationSummary:
             # Runs saved before startAt existed began at the simulated epoch, with no overhead.
             start_at=_datetime(d.get("start_at")) or SIMULATED_EPOCH,
             gateway_overhead_ms=d.get("gateway_overhead_ms") or 0.0,
+            replay=ReplayReport.from_dict(d["replay"]) if d.get("replay") else None,
         )
 
 

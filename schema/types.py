@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, cast
@@ -21,6 +22,7 @@ from schema.enums import ErrorKind, RoutingStrategy, TraceStatus
 
 if TYPE_CHECKING:
     from schema.live_traffic import DeploymentHealth
+    from schema.simulation_types import TimelineBucket
 
 
 @strawberry.type(description="A model deployment from the registry. Never carries an API key.")
@@ -114,6 +116,26 @@ class RoutingGroup:
 
         states = await info.context.services.live_traffic.health(str(self.routing_group_id))
         return [DeploymentHealth.from_domain(h) for h in states]
+
+    @strawberry.field(
+        description="The request log over [from, to) as the simulator's timeline (requests, "
+        "attempts, failures and p50 latency per deployment per bucket; no cooldown bands)"
+    )
+    async def recorded(
+        self,
+        info: Info,
+        from_: Annotated[datetime, strawberry.argument(name="from")],
+        to: datetime,
+        bucket_seconds: float | None = None,
+    ) -> list[Annotated[TimelineBucket, strawberry.lazy("schema.simulation_types")]]:
+        from schema.inputs import ReplayInput
+        from schema.simulation_types import TimelineBucket
+
+        window = ReplayInput(from_=from_, to=to).to_domain()
+        buckets = await info.context.services.simulations.recorded(
+            info.context.who, str(self.routing_group_id), window, bucket_seconds
+        )
+        return [TimelineBucket.from_dict(dataclasses.asdict(b)) for b in buckets]
 
     @classmethod
     def from_domain(

@@ -7,6 +7,7 @@ units of work until `commit()`. Leaving the `async with` without commit rolls ba
 from __future__ import annotations
 
 import builtins
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -140,7 +141,9 @@ class RequestLogEntry:
     deployment_id: str | None  # the deployment that answered (None when all failed)
     success: bool
     status_code: int
-    attempts: list[dict[str, Any]]  # [{deploymentId, status, errorKind, latencyMs}] in order
+    # [{deploymentId, status, errorKind, latencyMs, startedAtMs (since the request started),
+    #   retryAfterSeconds}] in order; the store also keeps them as rows (replay reads those)
+    attempts: list[dict[str, Any]]
     latency_ms: float
     prompt_tokens: int
     completion_tokens: int
@@ -172,9 +175,35 @@ class SpendTotal:
     cost_usd: float
 
 
+@dataclass(frozen=True)
+class LoggedAttempt:
+    """One attempt of a logged request, as replay reads it (request_log_attempts)."""
+
+    request_id: str
+    deployment_id: str
+    started_at: datetime
+    latency_ms: float
+    error_kind: str | None  # None: it answered
+    retry_after_seconds: float | None
+
+
 class RequestLogRepository(Protocol):
     async def add_many(self, entries: builtins.list[RequestLogEntry]) -> None:
         """Raise DuplicateKey when a request id is already logged (or twice in `entries`)."""
+
+    async def count(self, query: RequestLogQuery) -> int: ...
+    async def in_order(self, query: RequestLogQuery) -> builtins.list[RequestLogEntry]:
+        """Oldest first, without message content."""
+
+    async def attempts(
+        self, query: RequestLogQuery, deployment_ids: Collection[str]
+    ) -> builtins.list[LoggedAttempt]:
+        """The attempts on `deployment_ids` in `query`'s time range and key/team (any group)."""
+
+    async def attempts_nearest(
+        self, query: RequestLogQuery, deployment_id: str, at: datetime, limit: int
+    ) -> builtins.list[LoggedAttempt]:
+        """At most `limit` attempts on `deployment_id` nearest `at` (key/team of `query`)."""
 
     async def page(
         self, query: RequestLogQuery, offset: int, limit: int

@@ -188,6 +188,8 @@ def entry_for(finished: FinishedRequest, *, log_messages: bool) -> RequestLogEnt
                 "status": a.status.value,
                 "errorKind": a.error_kind.value if a.error_kind is not None else None,
                 "latencyMs": round(a.latency_ms, 3),
+                "startedAtMs": round(max(0.0, a.started_at_ms - trace.started_at_ms), 3),
+                "retryAfterSeconds": a.retry_after_s,
             }
             for a in trace.attempts
         ],

@@ -74,6 +74,8 @@ def within_key_caps(request: SimulationRequest, cap_s: float) -> SimulationReque
 def expected_total(request: SimulationRequest) -> int:
     """How many requests the run will make (what progress events report as `total`; for
     POISSON traffic the expected number)."""
+    if request.replay is not None:
+        return len(request.replay.requests)
     if request.traffic is not None:
         return round(request.traffic.expected_requests())
     return request.num_requests
@@ -130,6 +132,14 @@ def request_to_json(
         ]
     if request.timeline_bucket_s is not None:
         out["timelineBucketSeconds"] = request.timeline_bucket_s
+    window = request.replay_window
+    if window is not None:  # the window, never what was read from it
+        out["replay"] = {
+            "from": window.start.isoformat(),
+            "to": window.end.isoformat(),
+            "keyId": window.key_id,
+            "teamId": window.team_id,
+        }
     if request.start_at is not None:
         out["startAt"] = request.start_at.isoformat()
     if request.gateway_overhead_ms is not None:

@@ -9,7 +9,7 @@ import logging
 from collections import Counter, deque
 from collections.abc import AsyncGenerator, AsyncIterator, Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from gql_server.auth import Principal
@@ -21,11 +21,12 @@ from gql_server.core.domain.errors import (
     ValidationError,
 )
 from gql_server.core.domain.models import RoutingGroup
+from gql_server.core.domain.replay import ReplayWindow
 from gql_server.core.domain.scenario import SimulationClock
 from gql_server.core.domain.traces import RequestTrace
 from gql_server.core.simulation.engine import SimulationEvent, SimulationProgress
 from gql_server.core.simulation.request import SimulationRequest, validate_simulation_request
-from gql_server.core.simulation.stats import SimulationSummary
+from gql_server.core.simulation.stats import SimulationSummary, TimelineBucket
 from gql_server.events import EventBus
 from gql_server.services.access import (
     AccessService,
@@ -35,6 +36,7 @@ from gql_server.services.access import (
 )
 from gql_server.services.common import new_id, require_admin, utcnow
 from gql_server.services.ports import SimulationRecord, UnitOfWorkFactory
+from gql_server.services.replay import load_replay, recorded_timeline
 from gql_server.services.routing_groups import RoutingGroupService
 from gql_server.services.simulation_inputs import (
     expected_total,
@@ -165,9 +167,11 @@ class SimulationService:
         pool: SimulationPool | None = None,
         workers: int = 1,
         access: AccessService | None = None,
+        log_retention: timedelta = timedelta(days=7),
     ) -> None:
         self._uow = uow
         self._access = access
+        self._log_retention = log_retention
         self._groups = groups
         self._bus = bus
         self._max_per_key = max_per_key
@@ -215,6 +219,8 @@ class SimulationService:
         validate_simulation_request(request, scenario_ids)
         if not who.is_admin:
             request = within_key_caps(request, self._max_simulated_s_per_key)
+        if request.replay_window is not None:
+            request = await self._with_replay(who, group, request)
         request = await self._settled(request)
         deployments = await self._groups.deployments_of(group)
         # From here to the slots being held there is no await: a burst of starts by one key
@@ -263,6 +269,36 @@ class SimulationService:
             raise
         running.saved = asyncio.create_task(self._save_when_finished(simulation_id, running))
         return self._session(simulation_id, running)
+
+    async def recorded(
+        self, who: Principal, group_id: str, window: ReplayWindow, bucket_s: float | None
+    ) -> list[TimelineBucket]:
+        """The group's request log over `window` as the simulator's timeline (what the caller
+        may read of it: see services.replay)."""
+        group = await usable_group(self._groups, who, group_id)
+        return await recorded_timeline(
+            self._uow, who, group, window, bucket_s, now=utcnow(), retention=self._log_retention
+        )
+
+    async def _with_replay(
+        self, who: Principal, group: RoutingGroup, request: SimulationRequest
+    ) -> SimulationRequest:
+        """The window read from the log; a replay runs on the virtual clock and never calls a
+        provider, whatever `mock` says."""
+        assert request.replay_window is not None
+        source = await load_replay(
+            self._uow,
+            who,
+            group.group_id,
+            request.replay_window,
+            [d.model_id for d in group.deployments],
+            now=utcnow(),
+            retention=self._log_retention,
+        )
+        # its clock starts where the window does (calendar minutes as recorded), unless asked
+        return dataclasses.replace(
+            request, replay=source, mock=True, clock=SimulationClock.VIRTUAL, traffic=None
+        ).started(request.replay_window.start)
 
     async def _settled(self, request: SimulationRequest) -> SimulationRequest:
         """The request with what it left open decided now, so the run, its summary and its

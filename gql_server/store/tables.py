@@ -191,4 +191,23 @@ class RequestLogRow(Base):
     messages: Mapped[dict[str, Any] | None] = mapped_column(json_type())
 
 
+class RequestLogAttemptRow(Base):
+    # One row per attempt of a logged request (what replay reads: a deployment's behaviour over
+    # time, across groups); never message content. Cleaned up with its request.
+    __tablename__ = "request_log_attempts"
+    __table_args__ = (Index(None, "deployment_id", "started_at"),)
+
+    request_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    attempt_index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    routing_group_id: Mapped[str] = mapped_column(Text)
+    key_id: Mapped[str | None] = mapped_column(Text)
+    team_id: Mapped[str | None] = mapped_column(Text)
+    deployment_id: Mapped[str] = mapped_column(Text)
+    success: Mapped[bool] = mapped_column(Boolean)
+    error_kind: Mapped[str | None] = mapped_column(Text)
+    latency_ms: Mapped[float] = mapped_column(Double)
+    retry_after_seconds: Mapped[float | None] = mapped_column(Double)
+
+
 ALL_TABLES = tuple(Base.metadata.sorted_tables)

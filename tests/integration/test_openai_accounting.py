@@ -264,3 +264,18 @@ def test_mock_embeddings_are_one_vector_per_input_in_either_encoding(
     for encoded, plain in zip(raw, floats, strict=True):
         decoded = struct.unpack("<8f", base64.b64decode(encoded["embedding"]))
         assert decoded == pytest.approx(plain["embedding"], rel=1e-6)
+
+
+def test_a_mock_group_streams_responses_and_counts_them(
+    server: RunningServer, admin: GraphQLClient
+) -> None:
+    key_id, key = generate_key(admin, "mock-streamer")
+    create_group(admin, "mocked", assignedKeyIds=[key_id])
+    events = list(_client(server, key).responses.create(model="mocked", input="Hi", stream=True))
+    assert events[0].type == "response.created"
+    assert events[-1].type == "response.completed"
+    text = "".join(e.delta for e in events if e.type == "response.output_text.delta")
+    assert text == "Hello from Nebius (mock)."
+    [row] = _logged(admin, 1)
+    assert row["streamed"] and row["success"]
+    assert row["promptTokens"] > 0 and row["completionTokens"] > 0

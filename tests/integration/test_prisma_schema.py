@@ -316,6 +316,7 @@ def test_schema_prisma_matches_the_sqlalchemy_models(dmmf_of: RunEngine) -> None
         "simulations",
         "teams",
         "request_log",
+        "request_log_attempts",
     }
 
 

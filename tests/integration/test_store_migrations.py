@@ -19,6 +19,7 @@ TABLES = {
     "simulations",
     "teams",
     "request_log",
+    "request_log_attempts",
 }
 
 

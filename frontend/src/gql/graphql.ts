@@ -84,6 +84,16 @@ export type IncidentInput = {
   startSeconds: number;
 };
 
+/** A window of the group's request log to replay */
+export type ReplayInput = {
+  from: string;
+  /** Only this key's requests (within what the caller may read) */
+  keyId?: string | number | null | undefined;
+  /** Only this team's requests (within what the caller may read) */
+  teamId?: string | number | null | undefined;
+  to: string;
+};
+
 export type RequestLogFilter = {
   deploymentId?: string | number | null | undefined;
   keyId?: string | number | null | undefined;
@@ -171,6 +181,8 @@ export type SimulationInput = {
   mock?: boolean;
   /** Closed loop: how many requests (0 when traffic is set) */
   numRequests?: number;
+  /** Replay this window of the group's request log on the virtual clock (open loop on the recorded arrivals; excludes traffic and numRequests; never calls a provider) */
+  replay?: ReplayInput | null | undefined;
   seed?: number | null | undefined;
   /** The wall time the run's clock starts at (rpm/tpm windows are calendar minutes, so where in its minute a run starts matters); virtual clock only. null: the replay window's start when replaying, else now */
   startAt?: string | null | undefined;

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from gql_server.core.domain.models import ErrorKind
+from gql_server.core.domain.replay import ReplaySource
 from gql_server.core.domain.scenario import Incident
 
 
@@ -34,4 +35,7 @@ class InjectionPlan:
     latency: Mapping[str, LatencyRule] = field(default_factory=dict)
     seed: int | None = None
     incidents: tuple[Incident, ...] = ()
+    # a replay: every attempt meets what the request log recorded (failures, latency and
+    # incidents above are not drawn); see core.domain.replay
+    replay: ReplaySource | None = None
     gateway_overhead_ms: float = 0.0

@@ -42,6 +42,7 @@ class AttemptTrace:
     error_message: str | None = None
     started_at_ms: float = 0.0  # since the run (or test) started, on its clock
     cost_usd: float = 0.0  # registry prices x the usage the attempt's answer reported
+    retry_after_s: float | None = None  # the failed attempt's Retry-After, as litellm read it
 
     @property
     def was_fallback(self) -> bool:

@@ -251,7 +251,8 @@ class BuiltRouter:
         if self.injector is not None:
             kwargs = await self.injector.prepare(kwargs, request_index, deployment_id, attempt)
         if self.lean:
-            kwargs = _priced_mock(kwargs, self.deployments.get(deployment_id))
+            tokens = None if self.injector is None else self.injector.tokens_for(request_index)
+            kwargs = _priced_mock(kwargs, self.deployments.get(deployment_id), tokens)
         if self.call_gate is not None and kwargs.get("mock_response") is None:
             # Counted where the provider call is made: every retry and fallback is one.
             refusal = await self.call_gate.admit()
@@ -358,16 +359,21 @@ def _tokens_for(chars: int) -> int:
     return max(1, round(chars / CHARS_PER_TOKEN))
 
 
-def _priced_mock(kwargs: dict[str, Any], deployment: Deployment | None) -> dict[str, Any]:
+def _priced_mock(
+    kwargs: dict[str, Any],
+    deployment: Deployment | None,
+    tokens: tuple[int, int] | None = None,
+) -> dict[str, Any]:
     """Lean mode: answer a mock attempt with a ready ModelResponse whose cost is already stamped,
     so litellm skips its cost-map lookup and zero-cost diagnostics (about a fifth of a mock call's
     CPU). The usage is estimated from the prompt's and the answer's length (about four
-    characters a token), so cost and usage-based routing see a request's size."""
+    characters a token), so cost and usage-based routing see a request's size; a replayed request
+    has its recorded `tokens` (prompt, completion)."""
     text = kwargs.get("mock_response")
     if not isinstance(text, str) or text.startswith(_MOCK_ERROR_PREFIXES):
         return kwargs
     prompt_chars = sum(len(str(m.get("content", ""))) for m in kwargs.get("messages") or ())
-    prompt, completion = _tokens_for(prompt_chars), _tokens_for(len(text))
+    prompt, completion = tokens or (_tokens_for(prompt_chars), _tokens_for(len(text)))
     response = ModelResponse(
         model=str(kwargs.get("model", "")),
         choices=[

@@ -25,6 +25,7 @@ from litellm import exceptions as litellm_errors
 
 from gql_server.core.domain.injection import InjectionPlan
 from gql_server.core.domain.models import ErrorKind
+from gql_server.core.domain.replay import Replayer
 from gql_server.core.domain.scenario import Incident
 from gql_server.core.litellm_adapter.run_context import since_origin_ms
 
@@ -135,6 +136,7 @@ class FailureInjector:
         self.timeout_s = timeout_s
         self._seed = plan.seed if plan.seed is not None else random.SystemRandom().getrandbits(63)
         self._incidents: dict[str, tuple[Incident, ...]] = {}
+        self._replayer = Replayer(plan.replay) if plan.replay is not None else None
         for incident in plan.incidents:
             self._incidents[incident.model_id] = (
                 *self._incidents.get(incident.model_id, ()),
@@ -145,12 +147,19 @@ class FailureInjector:
     def seed(self) -> int:
         return self._seed
 
+    def tokens_for(self, request_index: int) -> tuple[int, int] | None:
+        """A replayed request's recorded (prompt, completion) tokens; None: estimate them."""
+        return None if self._replayer is None else self._replayer.tokens(request_index)
+
     def draw(
         self, request_index: int, deployment_id: str, attempt: int, at_s: float = 0.0
     ) -> AttemptDraw:
         # String seeds are hashed with SHA-512 by `random`, so draws agree across processes.
         key = f"{self._seed}:{request_index}:{deployment_id}:{attempt}"
         rng = random.Random(key)  # noqa: S311  # a reproducible simulation, not a secret
+        if self._replayer is not None:
+            met = self._replayer.outcome(request_index, deployment_id, attempt, at_s, rng)
+            return AttemptDraw(met.latency_ms / 1000, met.error_kind, met.retry_after_s)
         failure_roll = rng.random()
         latency_roll = rng.random()
         rule = self.plan.failures.get(deployment_id)
@@ -174,7 +183,8 @@ class FailureInjector:
         self, kwargs: dict[str, Any], request_index: int, deployment_id: str, attempt: int
     ) -> dict[str, Any]:
         """Run the drawn latency and return the attempt's kwargs, failing it if drawn so."""
-        at_s = since_origin_ms() / 1000 if self._incidents else 0.0
+        timed = self._incidents or self._replayer is not None
+        at_s = since_origin_ms() / 1000 if timed else 0.0
         outcome = self.draw(request_index, deployment_id, attempt, at_s)
         latency_s = outcome.latency_s
         error_kind, retry_after = outcome.error_kind, outcome.retry_after_s

@@ -12,6 +12,7 @@ chunk. A Responses stream always ends with its usage (`response.completed`).
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
@@ -93,7 +94,10 @@ class TracedStream:
     async def chunks(self) -> AsyncIterator[Any]:
         """The stream's chunks (or Responses events) as the caller is to see them."""
         if self.endpoint is Endpoint.RESPONSES:
-            async for event in self.stream:
+            stream = self.stream
+            if not hasattr(stream, "__aiter__"):  # a mock answers whole, even when asked to stream
+                stream = _ResponseEvents(stream)
+            async for event in stream:
                 done = getattr(event, "response", None)
                 if done is not None and getattr(done, "usage", None) is not None:
                     self.usage = done.usage
@@ -164,3 +168,46 @@ class _Replayed:
     async def _iterate(self) -> AsyncIterator[Any]:
         for chunk in self._chunks:
             yield chunk
+
+
+class _Event:
+    """A Responses API stream event, as the SSE writer reads one (`type`, `model_dump_json`)."""
+
+    def __init__(self, data: dict[str, Any], response: Any = None) -> None:
+        self.type = str(data["type"])
+        self.response = response
+        self.delta = data.get("delta")
+        self._data = data
+
+    def model_dump_json(self, exclude_none: bool = True) -> str:
+        return json.dumps(self._data)
+
+
+class _ResponseEvents:
+    """A whole Responses answer as the events OpenAI streams: created, the text, completed."""
+
+    def __init__(self, response: Any) -> None:
+        self._response = response
+
+    def __aiter__(self) -> AsyncIterator[_Event]:
+        return self._iterate()
+
+    async def _iterate(self) -> AsyncIterator[_Event]:
+        done = self._response.model_dump(mode="json", exclude_none=True)
+        started = {**done, "status": "in_progress", "output": []}
+        started.pop("usage", None)
+        text = getattr(self._response, "output_text", None) or ""
+        item: dict[str, Any] = next(
+            (o for o in done.get("output") or () if o.get("type") == "message"), {}
+        )
+        at = {"item_id": item.get("id", ""), "output_index": 0, "content_index": 0}
+        events: list[dict[str, Any]] = [
+            {"type": "response.created", "response": started},
+            {"type": "response.output_text.delta", **at, "delta": text},
+            {"type": "response.output_text.done", **at, "text": text},
+            {"type": "response.completed", "response": done},
+        ]
+        for number, event in enumerate(events):
+            event["sequence_number"] = number
+            last = event["type"] == "response.completed"
+            yield _Event(event, self._response if last else None)

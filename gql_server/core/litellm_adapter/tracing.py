@@ -28,6 +28,7 @@ from typing import Any
 
 import litellm
 from litellm.integrations.custom_logger import CustomLogger
+from litellm.router_rust.core import retry_after_seconds  # the header read litellm cools down by
 
 from gql_server.core.domain.redaction import scrub
 from gql_server.core.domain.traces import (
@@ -201,6 +202,7 @@ class RequestRecorder:
                 error_message=None if error is None else _short(error),
                 started_at_ms=(opened.started - self.origin) * 1000,
                 cost_usd=cost,
+                retry_after_s=None if error is None else retry_after_seconds(error),
             )
         )
 

@@ -48,6 +48,7 @@ from gql_server.core.litellm_adapter.run_context import RunContext, current_run
 from gql_server.core.litellm_adapter.state.usage_minutes import start_run_at
 from gql_server.core.litellm_adapter.virtual_clock import is_virtual
 from gql_server.core.routing.tester import RoutedGroup, chat_messages
+from gql_server.core.simulation.replay import replay_report
 from gql_server.core.simulation.request import (
     SimulationRequest,
     arrival_times,
@@ -151,6 +152,10 @@ class SimulationRun:
         self._origin = loop.time()
         seed = self._seed()
         arrivals = None if request.traffic is None else arrival_times(request.traffic, seed)
+        replay = request.replay
+        if replay is not None:
+            arrivals = [recorded.at_s for recorded in replay.requests]
+        replayed: dict[int, str | None] = {}
         total = request.num_requests if arrivals is None else len(arrivals)
         timeline = Timeline([d.deployment_id for d in listed], width_ms=self._bucket_ms(request))
         queue: asyncio.Queue[RequestTrace] = asyncio.Queue(
@@ -192,6 +197,8 @@ class SimulationRun:
                     accumulator.add_all(batch)
                     for trace in batch:
                         timeline.add(trace)
+                        if replay is not None:
+                            replayed[trace.request_index] = trace.final_deployment_id
                     yield SimulationProgress(
                         self.simulation_id,
                         accumulator.total_requests,
@@ -218,6 +225,13 @@ class SimulationRun:
                 stopped_reason=capped_reason(cap_s) if self._capped else None,
                 start_at=start_at,
                 gateway_overhead_ms=request.injection_plan().gateway_overhead_ms,
+                replay=(
+                    None
+                    if replay is None
+                    else replay_report(
+                        replay, replayed, listed, [d.model_id for d in group.deployments]
+                    )
+                ),
             )
         finally:
             cap.cancel()
@@ -248,6 +262,8 @@ class SimulationRun:
             return request.timeline_bucket_s * 1000
         if request.traffic is not None:
             return request.traffic.duration_seconds * 1000 / DEFAULT_TIMELINE_BUCKETS
+        if request.replay is not None:
+            return request.replay.window.duration_s * 1000 / DEFAULT_TIMELINE_BUCKETS
         return None
 
     def _cooldown_events(self, now: float) -> list[CooldownEvent]:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from gql_server.core.domain.errors import FieldError, ValidationError
 from gql_server.core.domain.injection import InjectionPlan
+from gql_server.core.domain.replay import ReplaySource, ReplayWindow
 from gql_server.core.domain.scenario import (
     MAX_GATEWAY_OVERHEAD_MS,
     MAX_INJECTED_LATENCY_MS,
@@ -49,6 +50,10 @@ class SimulationRequest:
     traffic: TrafficSpec | None = None
     incidents: tuple[Incident, ...] = ()
     timeline_bucket_s: float | None = None  # None: about DEFAULT_TIMELINE_BUCKETS buckets
+    # Replay (open loop on the recorded arrivals, see core.domain.replay): the window asked for,
+    # and, once a service has read it from the log, what it holds.
+    replay_window: ReplayWindow | None = None
+    replay: ReplaySource | None = None
     # The wall time the run's clock starts at: rpm/tpm windows are calendar minutes, so where in
     # its minute a run starts matters. None: now (a service settles it before the run starts).
     start_at: datetime | None = None
@@ -63,6 +68,8 @@ class SimulationRequest:
         """The plan to build the run's Router with: the request's seed wins over the plan's;
         the request's incidents and gateway overhead join it."""
         plan = self.plan
+        if self.replay is not None:
+            plan = dataclasses.replace(plan, replay=self.replay)
         if self.incidents:
             plan = dataclasses.replace(plan, incidents=(*plan.incidents, *self.incidents))
         if self.gateway_overhead_ms is not None:
@@ -100,10 +107,7 @@ def validate_simulation_request(
     """Field paths use the GraphQL input's names. Rules are listed in the plan's order, which
     is the input list's order when the adapter builds the plan from it."""
     errors: list[FieldError] = []
-    if request.traffic is None:
-        errors.extend(_closed_loop_errors(request))
-    else:
-        errors.extend(_traffic_errors(request.traffic))
+    errors.extend(_schedule_errors(request))
     for i, (model_id, failure) in enumerate(request.plan.failures.items()):
         where = f"failureInjection[{i}]"
         if model_id not in group_model_ids:
@@ -127,6 +131,18 @@ def validate_simulation_request(
         errors.extend(message_errors(request.messages))
     if errors:
         raise ValidationError(errors)
+
+
+def _schedule_errors(request: SimulationRequest) -> list[FieldError]:
+    if request.replay_window is not None or request.replay is not None:
+        # the log's window is the schedule (checked where it is read)
+        if request.traffic is not None or request.num_requests:
+            message = "a replay's arrivals are the log's: leave out traffic and numRequests"
+            return [FieldError("replay", message)]
+        return []
+    if request.traffic is None:
+        return _closed_loop_errors(request)
+    return _traffic_errors(request.traffic)
 
 
 def _run_clock_errors(request: SimulationRequest) -> list[FieldError]:

@@ -112,6 +112,20 @@ class CooldownEvent:
 
 
 @dataclass(frozen=True)
+class ReplayReport:
+    """A replay beside what the request log recorded for its window (see simulation.replay)."""
+
+    recorded_requests: int
+    replayed_requests: int
+    same_final_deployment: float  # share of replayed requests ending as recorded (or failing)
+    recorded: list[DeploymentTrafficStats]
+    recorded_cost_usd: float
+    recorded_p50_latency_ms: float | None
+    recorded_p95_latency_ms: float | None
+    assumed_deployments: list[str]  # no recorded behaviour in the window: outcomes assumed
+
+
+@dataclass(frozen=True)
 class SimulationSummary:
     simulation_id: str
     total_requests: int  # requests that finished (fewer than asked when cancelled)
@@ -134,6 +148,7 @@ class SimulationSummary:
     stopped_reason: str | None = (
         None  # why the run stopped itself early (the 24 h cap); None: it did not
     )
+    replay: ReplayReport | None = None  # a replay's report; None for any other run
     start_at: datetime | None = None  # the wall time the run's clock started at
     gateway_overhead_ms: float = 0.0  # added to every attempt's latency
 

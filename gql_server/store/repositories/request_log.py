@@ -1,18 +1,33 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from collections.abc import Collection
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gql_server.services.ports import RequestLogEntry, RequestLogQuery, SpendTotal
+from gql_server.services.ports import (
+    LoggedAttempt,
+    RequestLogEntry,
+    RequestLogQuery,
+    SpendTotal,
+)
 from gql_server.store.errors import duplicate_key_as_domain_error
 from gql_server.store.repositories._rows import affected_rows, fetch_all
-from gql_server.store.tables import RequestLogRow
+from gql_server.store.tables import RequestLogAttemptRow, RequestLogRow
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(RequestLogEntry))
+_FIELDS_BUT_MESSAGES = tuple(name for name in _FIELDS if name != "messages")
+_ATTEMPT_COLUMNS = (
+    RequestLogAttemptRow.request_id,
+    RequestLogAttemptRow.deployment_id,
+    RequestLogAttemptRow.started_at,
+    RequestLogAttemptRow.latency_ms,
+    RequestLogAttemptRow.error_kind,
+    RequestLogAttemptRow.retry_after_seconds,
+)
 _SUBJECT = {
     "key": RequestLogRow.key_id,
     "team": RequestLogRow.team_id,
@@ -29,6 +44,9 @@ class SqlRequestLogRepository:
             rows = [{name: getattr(e, name) for name in _FIELDS} for e in entries]
             async with duplicate_key_as_domain_error():
                 await self._session.execute(insert(RequestLogRow), rows)
+            attempts = [row for e in entries for row in _attempt_rows(e)]
+            if attempts:
+                await self._session.execute(insert(RequestLogAttemptRow), attempts)
 
     async def page(
         self, query: RequestLogQuery, offset: int, limit: int
@@ -46,6 +64,64 @@ class SqlRequestLogRepository:
             .limit(limit),
         )
         return [_entry(row) for row in rows], int(total or 0)
+
+    async def count(self, query: RequestLogQuery) -> int:
+        total = await self._session.scalar(
+            select(func.count()).select_from(RequestLogRow).where(*_conditions(query))
+        )
+        return int(total or 0)
+
+    async def in_order(self, query: RequestLogQuery) -> list[RequestLogEntry]:
+        columns = [getattr(RequestLogRow, name) for name in _FIELDS if name != "messages"]
+        result = await self._session.execute(
+            select(*columns)
+            .where(*_conditions(query))
+            .order_by(RequestLogRow.started_at, RequestLogRow.request_id)
+        )
+        return [
+            RequestLogEntry(**dict(zip(_FIELDS_BUT_MESSAGES, row, strict=True)), messages=None)
+            for row in result.all()
+        ]
+
+    async def attempts(
+        self, query: RequestLogQuery, deployment_ids: Collection[str]
+    ) -> list[LoggedAttempt]:
+        if not deployment_ids:
+            return []
+        statement = (
+            select(*_ATTEMPT_COLUMNS)
+            .where(
+                RequestLogAttemptRow.deployment_id.in_(list(deployment_ids)),
+                *_attempt_scope(query),
+            )
+            .order_by(RequestLogAttemptRow.started_at)
+        )
+        if query.since is not None:
+            statement = statement.where(RequestLogAttemptRow.started_at >= query.since)
+        if query.until is not None:
+            statement = statement.where(RequestLogAttemptRow.started_at < query.until)
+        result = await self._session.execute(statement)
+        return [LoggedAttempt(*row) for row in result.all()]
+
+    async def attempts_nearest(
+        self, query: RequestLogQuery, deployment_id: str, at: datetime, limit: int
+    ) -> list[LoggedAttempt]:
+        base = select(*_ATTEMPT_COLUMNS).where(
+            RequestLogAttemptRow.deployment_id == deployment_id, *_attempt_scope(query)
+        )
+        before = await self._session.execute(
+            base.where(RequestLogAttemptRow.started_at < at)
+            .order_by(RequestLogAttemptRow.started_at.desc())
+            .limit(limit)
+        )
+        after = await self._session.execute(
+            base.where(RequestLogAttemptRow.started_at >= at)
+            .order_by(RequestLogAttemptRow.started_at)
+            .limit(limit)
+        )
+        found = [LoggedAttempt(*row) for row in [*before.all(), *after.all()]]
+        found.sort(key=lambda a: abs((a.started_at - at).total_seconds()))
+        return sorted(found[:limit], key=lambda a: a.started_at)
 
     async def spend(self, query: RequestLogQuery, by: str) -> list[SpendTotal]:
         subject = _SUBJECT[by]
@@ -81,6 +157,9 @@ class SqlRequestLogRepository:
         ]
 
     async def delete_before(self, cutoff: datetime) -> int:
+        await self._session.execute(
+            delete(RequestLogAttemptRow).where(RequestLogAttemptRow.started_at < cutoff)
+        )
         result = await self._session.execute(
             delete(RequestLogRow).where(RequestLogRow.started_at < cutoff)
         )
@@ -108,6 +187,37 @@ def _conditions(query: RequestLogQuery) -> list[ColumnElement[bool]]:
     if query.until is not None:
         where.append(RequestLogRow.started_at < query.until)
     return where
+
+
+def _attempt_scope(query: RequestLogQuery) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if query.key_id is not None:
+        where.append(RequestLogAttemptRow.key_id == query.key_id)
+    if query.team_id is not None:
+        where.append(RequestLogAttemptRow.team_id == query.team_id)
+    return where
+
+
+def _attempt_rows(entry: RequestLogEntry) -> list[dict[str, Any]]:
+    rows = []
+    for index, attempt in enumerate(entry.attempts):
+        offset_ms = attempt.get("startedAtMs") or 0.0
+        rows.append(
+            {
+                "request_id": entry.request_id,
+                "attempt_index": index,
+                "started_at": entry.started_at + timedelta(milliseconds=offset_ms),
+                "routing_group_id": entry.routing_group_id,
+                "key_id": entry.key_id,
+                "team_id": entry.team_id,
+                "deployment_id": attempt["deploymentId"],
+                "success": attempt.get("status") == "SUCCESS",
+                "error_kind": attempt.get("errorKind"),
+                "latency_ms": float(attempt.get("latencyMs") or 0.0),
+                "retry_after_seconds": attempt.get("retryAfterSeconds"),
+            }
+        )
+    return rows
 
 
 def _entry(row: RequestLogRow) -> RequestLogEntry:

@@ -5,6 +5,7 @@ import type { SimulationGroup } from '../types';
 import { draftChanges, type DraftErrors, type DraftForm } from '../utils/draft';
 import { NumberField, NumberInput } from './FormControls';
 import '../simulation.css';
+import { STRATEGY_LABELS } from '@/lib/strategy-names';
 
 const STRATEGIES: readonly RoutingStrategy[] = [
   'PRIORITY_FAILOVER',
@@ -64,7 +65,7 @@ export function DraftEditor({ group, draft, errors, disabled, onChange, onClose 
           >
             {STRATEGIES.map((s) => (
               <option key={s} value={s}>
-                {s}
+                {STRATEGY_LABELS[s]}
               </option>
             ))}
           </select>

@@ -256,7 +256,7 @@ describe('TrafficSimulator', () => {
     await user.clear(screen.getByLabelText('Seed'));
     await user.click(screen.getByRole('button', { name: 'Compare with a change' }));
     await user.selectOptions(screen.getByLabelText('Draft strategy'), 'WEIGHTED');
-    expect(screen.getByTestId('draft-changes')).toHaveTextContent('strategy PRIORITY_FAILOVER → WEIGHTED');
+    expect(screen.getByTestId('draft-changes')).toHaveTextContent('strategy Priority Failover → Weighted');
     await user.click(screen.getByRole('button', { name: 'Run both' }));
     const runs = () => mock.calls.filter((c) => c.name === 'SimulateTraffic');
     // Both at once: the draft does not wait for the saved group.
@@ -300,6 +300,15 @@ describe('TrafficSimulator', () => {
     mock.emitTo(0, summary(false, 3));
     await waitFor(() => expect(runs()).toHaveLength(3));
     expect(runs()[2]?.variables.input).toMatchObject({ draft: expect.anything() });
+  });
+
+  it('says the worker is starting until the first progress arrives', async () => {
+    const user = userEvent.setup();
+    const mock = renderSimulator();
+    await user.click(screen.getByRole('button', { name: 'Run' }));
+    expect(screen.getByTestId('sim-starting')).toHaveTextContent('Starting the simulation worker');
+    mock.emit(progress(2, [direct(0), direct(1)]));
+    await waitFor(() => expect(screen.queryByTestId('sim-starting')).toBeNull());
   });
 
   it('says a run was interrupted when the connection to the server is lost', async () => {

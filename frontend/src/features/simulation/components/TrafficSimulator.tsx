@@ -74,9 +74,17 @@ function RunProgress({
 }) {
   const status = displayStatus(state);
   const fraction = state.total > 0 ? Math.min(1, state.completed / state.total) : 0;
+  // No progress event yet: the server is still handing the run to a worker process (the first
+  // run after start-up forks it and imports litellm: seconds, not a hang).
+  const starting = state.status === 'running' && state.simulationId === null && !waiting;
   return (
     <div className="sim-progress">
       {label && <span className="sim-progress-label">{label}</span>}
+      {starting && (
+        <span className="hint sim-starting" role="status" data-testid={`sim-starting${suffix}`}>
+          Starting the simulation worker…
+        </span>
+      )}
       <span
         className={`badge ${MUTED.has(status) ? 'badge-muted' : ''}`}
         data-testid={`sim-status${suffix}`}

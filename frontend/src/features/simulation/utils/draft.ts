@@ -2,6 +2,7 @@
 // `draft` (a RoutingGroupPatch applied to the saved group for that run only).
 import type { RoutingGroupPatch, RoutingStrategy } from '@/gql/graphql';
 import type { SimulationGroup } from '../types';
+import { STRATEGY_LABELS } from '@/lib/strategy-names';
 
 export interface DraftForm {
   routingStrategy: RoutingStrategy;
@@ -85,7 +86,7 @@ export function draftToPatch(draft: DraftForm): { patch: RoutingGroupPatch; erro
 export function draftChanges(group: SimulationGroup, draft: DraftForm): string[] {
   const saved = draftFromGroup(group);
   const changes: string[] = [];
-  if (saved.routingStrategy !== draft.routingStrategy) changes.push(`strategy ${saved.routingStrategy} → ${draft.routingStrategy}`);
+  if (saved.routingStrategy !== draft.routingStrategy) changes.push(`strategy ${STRATEGY_LABELS[saved.routingStrategy]} → ${STRATEGY_LABELS[draft.routingStrategy]}`);
   for (const [key, label] of [
     ['numRetries', 'retries'],
     ['allowedFails', 'allowed fails'],
