@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 4000
 CONFIG ?= examples/demo-config.yaml
 
-.PHONY: run dev test lint bench install ui chromium wrk test-py test-ui test-e2e schema codegen clean
+.PHONY: run dev test lint bench install ui chromium wrk test-py test-ui test-e2e schema codegen fixtures clean
 
 .venv/.installed: pyproject.toml constraints.txt
 	python3 -m venv .venv
@@ -53,6 +53,13 @@ schema: .venv/.installed
 
 codegen: frontend/node_modules/.installed
 	cd frontend && npm run codegen
+
+# The UI's reducer tests compare with the server's own statistics: these JSON files are written
+# by the server code. tests/unit/test_ui_fixtures.py fails when they are stale.
+FIXTURES := frontend/src/features/simulation/utils/__fixtures__
+fixtures: .venv/.installed
+	PYTHONPATH=. $(PY) $(FIXTURES)/make_server_summary.py
+	PYTHONPATH=. $(PY) $(FIXTURES)/make_server_timeline.py
 
 lint: install
 	.venv/bin/ruff format --check .

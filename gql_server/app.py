@@ -7,6 +7,7 @@ import contextlib
 import logging
 import secrets
 import sys
+import threading
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -47,6 +48,7 @@ from gql_server.services.simulation_pool import default_size
 from gql_server.services.simulations import SIMULATIONS_CHANNEL, SimulationService
 from gql_server.services.testing import TestingService
 from gql_server.services.traffic import TrafficHook
+from gql_server.serving import CloseWhenDraining
 from gql_server.settings import Settings
 from gql_server.store.database import Database
 from gql_server.store.migrate import upgrade_to_head
@@ -120,13 +122,23 @@ def create_app(settings: Settings, on_ready: Callable[[], None] | None = None) -
     limits = BodyLimits(
         graphql_bytes=settings.graphql_max_body_bytes, openai_bytes=settings.openai_max_body_bytes
     )
-    middleware = [Middleware(BodyLimitMiddleware, limits=limits)]
-    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+    draining = threading.Event()  # set when shutdown starts (before_sockets_close)
+    middleware = [
+        Middleware(CloseWhenDraining, draining=draining.is_set),
+        Middleware(BodyLimitMiddleware, limits=limits),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+    app.state.draining = draining
+    return app
 
 
 async def before_sockets_close(app: Starlette) -> None:
     """Shutdown, first step (the server has stopped accepting): stop the simulations so their
-    cancelled summaries still reach their sockets and are saved, before the sockets close."""
+    cancelled summaries still reach their sockets and are saved, before the sockets close.
+    From here on every HTTP answer closes its connection."""
+    draining = getattr(app.state, "draining", None)
+    if draining is not None:
+        draining.set()
     rt: Runtime | None = getattr(app.state, "runtime", None)
     if rt is None:
         return
@@ -194,7 +206,9 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
             access=access,
         ),
         traffic=TrafficHook(),
-        live_traffic=LiveTrafficService(bus, groups, registry),
+        live_traffic=LiveTrafficService(
+            bus, groups, registry, max_per_key=settings.live_traffic_subscriptions_per_key
+        ),
         request_log=RequestLogService(
             uow,
             log_messages=settings.log_messages,

@@ -6,6 +6,8 @@ On SIGTERM (or SIGINT) the server
    on their still-open sockets and saved),
 3. lets uvicorn close websockets and wait for in-flight requests, cancelling what is still
    running when `shutdown_timeout_seconds` is up, then runs the lifespan shutdown.
+Once shutdown starts every HTTP answer carries `Connection: close` (`CloseWhenDraining`), so a
+keep-alive client is not served on and on through the shutdown window.
 A second signal exits at once, and a watchdog exits the process if the whole sequence has not
 finished shortly after the timeout (a stuck thread or a hung shutdown step never keeps it alive).
 """
@@ -19,6 +21,7 @@ import socket
 import threading
 from collections.abc import Awaitable, Callable
 from types import FrameType
+from typing import Any
 
 import uvicorn
 
@@ -73,3 +76,29 @@ def _forced_exit() -> None:
     log.error("shutdown did not finish in time: exiting")
     logging.shutdown()
     os._exit(EXIT_FORCED)
+
+
+class CloseWhenDraining:
+    """ASGI middleware: once `draining()` says so, every HTTP answer says `Connection: close`
+    (uvicorn then closes the connection after it), whatever the client asked for."""
+
+    def __init__(self, app: Any, draining: Callable[[], bool]) -> None:
+        self._app = app
+        self._draining = draining
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+
+        async def send_closing(message: Any) -> None:
+            if message["type"] == "http.response.start" and self._draining():
+                headers = [
+                    (name, value)
+                    for name, value in message.get("headers", [])
+                    if name.lower() != b"connection"
+                ]
+                message = {**message, "headers": [*headers, (b"connection", b"close")]}
+            await send(message)
+
+        await self._app(scope, receive, send_closing)

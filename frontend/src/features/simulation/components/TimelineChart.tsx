@@ -10,9 +10,8 @@ import type { TimelineBucket } from '../utils/timeline';
 import type { IncidentWindow } from '../utils/run-view';
 import { formatCount } from '../utils/format';
 import '../timeline.css';
+import { FAILURE_COLOR, laneColor } from '../utils/lane-colors';
 
-export const DEPLOYMENT_COLORS = ['#2563eb', '#0d9488', '#9333ea', '#db2777', '#65a30d', '#0891b2', '#c2410c'];
-const FAILURE_COLOR = '#dc2626';
 const Y_AXIS_WIDTH = 52;
 const RIGHT_MARGIN = 16;
 
@@ -114,8 +113,8 @@ export function TimelineChart({
                 dataKey={`ok:${d.deploymentId}`}
                 name={`${d.deploymentName} ✓`}
                 stackId="traffic"
-                stroke={DEPLOYMENT_COLORS[i % DEPLOYMENT_COLORS.length]}
-                fill={DEPLOYMENT_COLORS[i % DEPLOYMENT_COLORS.length]}
+                stroke={laneColor(i)}
+                fill={laneColor(i)}
                 fillOpacity={0.55}
                 isAnimationActive={false}
               />
@@ -147,7 +146,7 @@ export function TimelineChart({
               <i
                 className="sim-lane-swatch"
                 aria-hidden="true"
-                style={{ background: DEPLOYMENT_COLORS[i % DEPLOYMENT_COLORS.length] }}
+                style={{ background: laneColor(i) }}
               />
               {d.deploymentName} · {d.provider}
             </span>
@@ -191,7 +190,7 @@ export function TimelineChart({
       <div className="sim-timeline-legend">
         {deployments.map((d, i) => (
           <span key={d.deploymentId}>
-            <i style={{ background: DEPLOYMENT_COLORS[i % DEPLOYMENT_COLORS.length] }} /> {d.deploymentName} ({d.provider})
+            <i style={{ background: laneColor(i) }} /> {d.deploymentName} ({d.provider})
           </span>
         ))}
         <span>

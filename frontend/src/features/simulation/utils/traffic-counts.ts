@@ -18,13 +18,16 @@
 // Everything here is a pure function of (state, batch): the component coalesces batches per
 // animation frame and keeps only these counters, never the requests themselves.
 
-export type AttemptStatus = 'SUCCESS' | 'ERROR';
+import type { SimulationSummaryFieldsFragment, TraceStatus } from '@/gql/graphql';
+
+// The server's shapes come from the generated schema types (src/gql), never redeclared here.
+type ServerSummary = SimulationSummaryFieldsFragment;
 
 export interface AttemptLike {
   deploymentId: string;
   deploymentName: string;
   provider: string;
-  status: AttemptStatus;
+  status: TraceStatus;
   errorKind?: string | null;
   fallbackDepth: number;
   latencyMs: number;
@@ -80,33 +83,17 @@ export interface TrafficCounts {
   errorsByKind: Readonly<Record<string, number>>;
 }
 
-/** The server's `DeploymentTrafficStats`. */
-export interface DeploymentTrafficStats extends DeploymentRef {
-  requestCount: number;
-  successCount: number;
-  failureCount: number;
-  avgLatencyMs: number;
-  percentOfTotal: number;
-  wasPrimary: boolean;
-}
+/** A row of the server's `trafficDistribution` (its counting fields). */
+export type DeploymentTrafficStats = Omit<ServerSummary['trafficDistribution'][number], 'costUsd'>;
 
 /** The server's `FlowStep`. */
-export interface FlowStep {
-  fromDeployment: string | null;
-  toDeployment: string | null;
-  requestCount: number;
-  reason: string;
-}
+export type FlowStep = ServerSummary['flowData'][number];
 
 /** The counting part of the server's `SimulationSummary`. */
-export interface SummaryCounts {
-  totalRequests: number;
-  successfulRequests: number;
-  failedRequests: number;
-  avgLatencyMs: number;
+export type SummaryCounts = Pick<ServerSummary, 'totalRequests' | 'successfulRequests' | 'failedRequests' | 'avgLatencyMs'> & {
   trafficDistribution: readonly DeploymentTrafficStats[];
   flowData: readonly FlowStep[];
-}
+};
 
 export const REASON_PRIMARY = 'primary';
 export const REASON_SUCCESS = 'success';
