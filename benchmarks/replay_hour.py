@@ -30,12 +30,15 @@ from benchmarks.end_to_end import simulate
 from benchmarks.serve import Served
 from gql_server.core.domain.models import GroupDeployment, Strategy
 from gql_server.core.domain.replay import RecordedAttempt, ReplaySource, ReplayWindow
+from gql_server.core.litellm_adapter.install import install
 from gql_server.core.simulation.request import SimulationRequest
 from gql_server.core.simulation.runner import run_to_end
 from gql_server.services.ports import RequestLogEntry
 from gql_server.services.replay import recorded_requests
 from gql_server.store import Database
 from tests.fakes import deployments_for, make_group
+
+install()  # the process's litellm set-up, as the app and the simulation worker do
 
 NEBIUS, FIREWORKS, AZURE = "nebius-llama-3.3-70b", "fireworks-llama-v3p3-70b", "azure-gpt-4o"
 RATE, SECONDS = 20, 3600

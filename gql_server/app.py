@@ -206,7 +206,9 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
             access=access,
         ),
         traffic=TrafficHook(),
-        live_traffic=LiveTrafficService(bus, groups, registry),
+        live_traffic=LiveTrafficService(
+            bus, groups, registry, max_per_key=settings.live_traffic_subscriptions_per_key
+        ),
         request_log=RequestLogService(
             uow,
             log_messages=settings.log_messages,

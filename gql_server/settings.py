@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     # ... and at most this many from one client address (a socket signed in at the upgrade,
     # with `Authorization: Bearer`, never waits and is never refused by either cap).
     max_unauthenticated_sockets_per_client: int = Field(default=10, ge=1, le=100_000)
+    # `liveTraffic` subscriptions one key may hold at once (the master key is not capped).
+    live_traffic_subscriptions_per_key: int = Field(default=10, ge=1, le=100_000)
     # Proxies whose `X-Forwarded-For` names the client (comma-separated IPs or CIDRs); from
     # anyone else the header is ignored and the socket's peer is the client.
     trusted_proxies: str = ""

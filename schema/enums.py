@@ -6,7 +6,7 @@ import strawberry
 
 from gql_server.core.domain.models import ErrorKind
 from gql_server.core.domain.models import Strategy as RoutingStrategy
-from gql_server.core.domain.scenario import SimulationClock, TrafficPattern
+from gql_server.core.domain.scenario import LatencyOrigin, SimulationClock, TrafficPattern
 from gql_server.core.domain.traces import TraceStatus
 
 strawberry.enum(RoutingStrategy, name="RoutingStrategy")
@@ -22,5 +22,18 @@ strawberry.enum(
     name="TrafficPattern",
     description="Arrivals: fixed spacing | exponential gaps | 0 -> rate linearly",
 )
+strawberry.enum(
+    LatencyOrigin,
+    name="LatencyOrigin",
+    description="Where a simulated deployment's latency came from: the input, the last hour "
+    "of recorded traffic (p50 and spread), or the documented default (400 +- 150 ms)",
+)
 
-__all__ = ["ErrorKind", "RoutingStrategy", "SimulationClock", "TraceStatus", "TrafficPattern"]
+__all__ = [
+    "ErrorKind",
+    "LatencyOrigin",
+    "RoutingStrategy",
+    "SimulationClock",
+    "TraceStatus",
+    "TrafficPattern",
+]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import weakref
 from datetime import datetime
 from typing import Annotated
 
 import strawberry
 
 from gql_server.services import live_traffic as domain
-from schema.errors import NotFoundError, PermissionDeniedError
+from schema.errors import LimitExceededError, NotFoundError, PermissionDeniedError
 from schema.types import RequestTraceType
 
 
@@ -53,13 +54,24 @@ class LiveTrafficBatch:
 
     @classmethod
     def from_domain(cls, batch: domain.LiveTrafficBatch) -> LiveTrafficBatch:
-        return cls(
+        """Converted once per batch: every subscriber of the group shares the same one."""
+        known = _converted.get(id(batch))
+        if known is not None and known[0]() is batch:
+            return known[1]
+        made = cls(
             routing_group_id=strawberry.ID(batch.group_id),
             requests=[RequestTraceType.from_domain(r.trace) for r in batch.requests],
         )
+        _converted[id(batch)] = (weakref.ref(batch), made)
+        weakref.finalize(batch, _converted.pop, id(batch), None)
+        return made
+
+
+# id(domain batch) -> (that batch, its conversion); dropped when the batch is.
+_converted: dict[int, tuple[weakref.ref[domain.LiveTrafficBatch], LiveTrafficBatch]] = {}
 
 
 LiveTrafficEvent = Annotated[
-    LiveTrafficBatch | NotFoundError | PermissionDeniedError,
+    LiveTrafficBatch | NotFoundError | PermissionDeniedError | LimitExceededError,
     strawberry.union("LiveTrafficEvent"),
 ]

@@ -15,7 +15,7 @@ from gql_server.core.simulation import stats
 from gql_server.core.simulation.engine import SimulationProgress as DomainProgress
 from gql_server.services import simulations as services_simulations
 from gql_server.services.ports import SimulationRecord
-from schema.enums import SimulationClock
+from schema.enums import LatencyOrigin, SimulationClock
 from schema.types import RequestTraceType, RoutingTrace
 
 
@@ -176,6 +176,25 @@ class CooldownEvent:
         )
 
 
+@strawberry.type(description="Where a run's latency for one deployment came from.")
+class LatencySource:
+    deployment_id: strawberry.ID
+    source: LatencyOrigin
+    mean_ms: float
+    jitter_ms: float
+    samples: int = strawberry.field(description="Recorded attempts it was drawn from")
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> LatencySource:
+        return cls(
+            deployment_id=strawberry.ID(d["deployment_id"]),
+            source=LatencyOrigin(d["origin"]),
+            mean_ms=d["mean_ms"],
+            jitter_ms=d["jitter_ms"],
+            samples=d.get("samples", 0),
+        )
+
+
 @strawberry.type(description="A replay beside what the request log recorded for its window")
 class ReplayReport:
     recorded_requests: int
@@ -240,6 +259,10 @@ class SimulationSummary:
     gateway_overhead_ms: float = strawberry.field(
         default=0.0, description="Added to every attempt's latency in this run"
     )
+    latency_sources: list[LatencySource] = strawberry.field(
+        default_factory=list,
+        description="Each deployment's latency in this run and where it came from",
+    )
     replay: ReplayReport | None = strawberry.field(
         default=None, description="A replay's report; null for any other run"
     )
@@ -276,6 +299,7 @@ class SimulationSummary:
             # Runs saved before startAt existed began at the simulated epoch, with no overhead.
             start_at=_datetime(d.get("start_at")) or SIMULATED_EPOCH,
             gateway_overhead_ms=d.get("gateway_overhead_ms") or 0.0,
+            latency_sources=[LatencySource.from_dict(x) for x in d.get("latency_sources") or ()],
             replay=ReplayReport.from_dict(d["replay"]) if d.get("replay") else None,
         )
 

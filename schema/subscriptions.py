@@ -70,7 +70,7 @@ class Subscription:
             batches = await ctx.services.live_traffic.watch(ctx.who, str(routing_group_id))
         except DomainError as exc:
             error = to_graphql_error(exc)
-            assert isinstance(error, NotFoundError | PermissionDeniedError), error
+            assert isinstance(error, NotFoundError | PermissionDeniedError | LimitExceededError)
             yield error
             return
         async with contextlib.aclosing(batches) as stream:

@@ -5,6 +5,12 @@ event per `flush_seconds` on the bus (Redis across instances, in memory otherwis
 follows that channel once: it hands each group's requests to its local `liveTraffic` subscribers
 and counts them into the last-minute window `health` reads, so every instance sees the whole
 fleet's traffic, in the order each instance finished it.
+
+Fan-out is once per group per instance: a batch is built once and the same object goes to every
+subscriber of the group (the GraphQL layer converts it once too). A subscriber whose access to
+the group was taken away (unassigned, key or team deleted) stops receiving it at the next batch.
+A key holds at most `max_per_key` subscriptions at once (400 by one key took `/v1` from 210 to
+38 req/s); the master key is not capped.
 """
 
 from __future__ import annotations
@@ -23,12 +29,13 @@ from statistics import median
 from typing import Any
 
 from gql_server.auth import Principal
-from gql_server.core.domain.errors import NoSuchRoutingGroupError
+from gql_server.core.domain.errors import LimitExceededError, NoSuchRoutingGroupError
 from gql_server.core.domain.traces import RequestTrace, TraceStatus
 from gql_server.core.litellm_adapter.skips import with_cooldown_skips
 from gql_server.core.litellm_adapter.state.deployment_state import cooling_now, deployment_states
 from gql_server.core.routing.registry import RouterRegistry
 from gql_server.events import EventBus
+from gql_server.services.common import can_see
 from gql_server.services.routing_groups import RoutingGroupService
 from gql_server.services.trace_codec import trace_from_json, trace_to_json
 from gql_server.services.traffic import FinishedRequest, Tokens
@@ -37,6 +44,7 @@ log = logging.getLogger(__name__)
 
 LIVE_TRAFFIC_CHANNEL = "routing-groups:live-traffic"  # {"instance", "requests": [...]}
 WINDOW_MS = 60_000.0
+DEFAULT_MAX_PER_KEY = 10
 
 
 @dataclass(frozen=True)
@@ -76,7 +84,8 @@ class _Sample:
 
 
 class _Watcher:
-    def __init__(self, max_batches: int) -> None:
+    def __init__(self, who: Principal, max_batches: int) -> None:
+        self.who = who
         self.queue: asyncio.Queue[LiveTrafficBatch] = asyncio.Queue(maxsize=max_batches)
 
     def offer(self, batch: LiveTrafficBatch) -> None:
@@ -95,6 +104,7 @@ class LiveTrafficService:
         *,
         flush_seconds: float = 0.1,
         clock: Callable[[], float] = time.time,
+        max_per_key: int = DEFAULT_MAX_PER_KEY,
     ) -> None:
         self._bus = bus
         self._groups = groups
@@ -105,6 +115,8 @@ class LiveTrafficService:
         self._pending: list[FinishedRequest] = []
         self._wake = asyncio.Event()
         self._watchers: dict[str, set[_Watcher]] = {}
+        self._max_per_key = max_per_key
+        self._per_key: dict[str, int] = {}
         self._window: dict[tuple[str, str], deque[_Sample]] = {}
 
     # -- this instance's requests, out to the bus ------------------------------------------------
@@ -178,9 +190,20 @@ class LiveTrafficService:
             by_group.setdefault(request.group_id, []).append(request)
             self._count(request)
         for group_id, group_requests in by_group.items():
-            batch = LiveTrafficBatch(group_id, group_requests)
-            for watcher in tuple(self._watchers.get(group_id, ())):
-                watcher.offer(batch)
+            watchers = self._watchers.get(group_id)
+            if not watchers:
+                continue
+            batch = LiveTrafficBatch(group_id, group_requests)  # one, for every subscriber
+            group = self._live_group(group_id)
+            for watcher in tuple(watchers):
+                if group is None or can_see(watcher.who, group):
+                    watcher.offer(batch)
+
+    def _live_group(self, group_id: str) -> Any:
+        try:
+            return self._registry.get_by_id(group_id).group
+        except NoSuchRoutingGroupError:
+            return None
 
     def _count(self, request: LiveRequest) -> None:
         at = request.started_at_ms + request.trace.latency_ms
@@ -200,18 +223,34 @@ class LiveTrafficService:
         first batch) when the group does not exist or `who` may not see it. The first batch is
         empty: it says the subscription is in place."""
         await self._groups.get_visible(who, group_id)
-        return self._batches(group_id, max_batches)
+        holder = None if who.is_admin else (who.key_id or who.identity)
+        if holder is not None:
+            held = self._per_key.get(holder, 0)
+            if held >= self._max_per_key:
+                raise LimitExceededError(
+                    f"this key already holds {held} liveTraffic subscriptions; at most "
+                    f"{self._max_per_key} at once (LIVE_TRAFFIC_SUBSCRIPTIONS_PER_KEY)",
+                    limit=self._max_per_key,
+                )
+            self._per_key[holder] = held + 1  # no await since the check: no race
+        return self._batches(who, holder, group_id, max_batches)
 
     async def _batches(
-        self, group_id: str, max_batches: int
+        self, who: Principal, holder: str | None, group_id: str, max_batches: int
     ) -> AsyncGenerator[LiveTrafficBatch, None]:
-        watcher = _Watcher(max_batches)
+        watcher = _Watcher(who, max_batches)
         self._watchers.setdefault(group_id, set()).add(watcher)
         try:
             yield LiveTrafficBatch(group_id, [])
             while True:
                 yield await watcher.queue.get()
         finally:
+            if holder is not None:
+                left = self._per_key.get(holder, 1) - 1
+                if left > 0:
+                    self._per_key[holder] = left
+                else:
+                    self._per_key.pop(holder, None)
             watchers = self._watchers.get(group_id, set())
             watchers.discard(watcher)
             if not watchers:

@@ -4,6 +4,7 @@ show it and run it again as it was (draft included)."""
 from __future__ import annotations
 
 import dataclasses
+from collections import defaultdict
 from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
@@ -11,8 +12,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from gql_server.core.domain.errors import FieldError, ValidationError
-from gql_server.core.simulation.request import SimulationRequest
+from gql_server.core.domain.scenario import SimulationClock
+from gql_server.core.simulation.latency_defaults import RECORDED_WINDOW, with_latency_defaults
+from gql_server.core.simulation.request import SimulationRequest, frozen_clock_errors
 from gql_server.core.simulation.stats import SimulationSummary
+from gql_server.services.ports import RequestLogQuery, UnitOfWorkFactory
 
 MAX_INCIDENTS_PER_KEY = 100  # the master key: as many as validation allows
 
@@ -29,6 +33,51 @@ _PATCH_NAMES = {
     "assigned_key_ids": "assignedKeyIds",
     "is_active": "isActive",
 }
+
+
+RECORDED_SAMPLE_LIMIT = 5_000  # the newest requests read for latency defaults
+
+
+async def recorded_latencies(
+    uow_factory: UnitOfWorkFactory, model_ids: Collection[str], now: datetime
+) -> dict[str, list[float]]:
+    """Successful attempt latencies per deployment in the last hour of the request log (every
+    group's traffic: a deployment is one provider endpoint, whichever group called it)."""
+    query = RequestLogQuery(since=now - RECORDED_WINDOW)
+    async with uow_factory() as uow:
+        entries, _ = await uow.request_log.page(query, 0, RECORDED_SAMPLE_LIMIT)
+    found: defaultdict[str, list[float]] = defaultdict(list)
+    for entry in entries:
+        for attempt in entry.attempts:
+            model_id = attempt.get("deploymentId")
+            latency = attempt.get("latencyMs")
+            if (
+                model_id in model_ids
+                and attempt.get("status") == "SUCCESS"
+                and isinstance(latency, int | float)
+            ):
+                found[str(model_id)].append(float(latency))
+    return dict(found)
+
+
+async def settled(
+    request: SimulationRequest, members: set[str], uow_factory: UnitOfWorkFactory, now: datetime
+) -> SimulationRequest:
+    """The request with what it left open decided now, so the run, its summary and its saved
+    input all say the same: where its clock starts, the gateway's overhead (0: no provider
+    latency is recorded apart from the gateway's), each deployment's latency. Refused
+    (ValidationError) when its virtual clock could never advance."""
+    if request.resolved_clock is SimulationClock.VIRTUAL:
+        request = request.started(now)
+    if request.gateway_overhead_ms is None:
+        request = dataclasses.replace(request, gateway_overhead_ms=0.0)
+    if request.mock and request.replay is None:  # real runs and replays meet their own
+        recorded = await recorded_latencies(uow_factory, members, now)
+        request = with_latency_defaults(request, members, recorded)
+    frozen = frozen_clock_errors(request, members)
+    if frozen:
+        raise ValidationError(frozen)
+    return request
 
 
 def scoped_to(request: SimulationRequest, model_ids: Collection[str]) -> SimulationRequest:
@@ -85,6 +134,7 @@ def request_to_json(
     request: SimulationRequest, draft: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
     plan = request.plan
+    defaulted = {s.deployment_id for s in request.latency_sources if s.origin != "INPUT"}
     out: dict[str, Any] = {
         "numRequests": request.num_requests,
         "concurrency": request.concurrency,
@@ -99,9 +149,10 @@ def request_to_json(
             }
             for m, r in plan.failures.items()
         ],
-        "latency": [
+        "latency": [  # as given: the defaults a run took are in its summary's latencySources
             {"modelId": m, "meanMs": r.mean_ms, "jitterMs": r.jitter_ms}
             for m, r in plan.latency.items()
+            if m not in defaulted
         ],
     }
     if request.messages is not None:

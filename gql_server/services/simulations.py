@@ -42,6 +42,7 @@ from gql_server.services.simulation_inputs import (
     expected_total,
     request_to_json,
     scoped_to,
+    settled,
     summary_to_json,
     within_key_caps,
 )
@@ -221,7 +222,9 @@ class SimulationService:
             request = within_key_caps(request, self._max_simulated_s_per_key)
         if request.replay_window is not None:
             request = await self._with_replay(who, group, request)
-        request = await self._settled(request)
+        request = await settled(
+            request, {d.model_id for d in group.deployments}, self._uow, utcnow()
+        )
         deployments = await self._groups.deployments_of(group)
         # From here to the slots being held there is no await: a burst of starts by one key
         # sees each other's reservations (the per-key and the global cap hold).
@@ -299,15 +302,6 @@ class SimulationService:
         return dataclasses.replace(
             request, replay=source, mock=True, clock=SimulationClock.VIRTUAL, traffic=None
         ).started(request.replay_window.start)
-
-    async def _settled(self, request: SimulationRequest) -> SimulationRequest:
-        """The request with what it left open decided now, so the run, its summary and its
-        saved input all say the same: where its clock starts, the gateway's overhead."""
-        if request.resolved_clock is SimulationClock.VIRTUAL:
-            request = request.started(utcnow())
-        if request.gateway_overhead_ms is None:
-            request = dataclasses.replace(request, gateway_overhead_ms=0.0)
-        return request
 
     async def _apply_draft(
         self, group: RoutingGroup, draft: Mapping[str, Any], usable: Collection[str] | None

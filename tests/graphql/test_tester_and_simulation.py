@@ -482,3 +482,50 @@ async def test_a_summary_with_timeline_cooldowns_and_cost_round_trips(gql: Schem
         {"deploymentId": NEBIUS, "startMs": 1_000.0, "endMs": 31_000.0},
         {"deploymentId": NEBIUS, "startMs": 80_000.0, "endMs": None},
     ]
+
+
+async def test_a_run_whose_clock_cannot_advance_is_refused_with_the_reason(
+    gql: SchemaClient,
+) -> None:
+    gid = await _group(gql)
+    frozen = {
+        "numRequests": 100,
+        "concurrency": 10,
+        "gatewayOverheadMs": 0,
+        "latency": [{"modelId": m, "meanMs": 0} for m in (NEBIUS, FIREWORKS, AZURE)],
+        "failureInjection": [{"modelId": NEBIUS, "failureRate": 0.2}],
+    }
+    (event,) = await _run(gql, gid, frozen)
+    assert event["__typename"] == "ValidationError"
+    [error] = event["fieldErrors"]
+    assert error["field"] == "latency" and "could never advance" in error["message"]
+
+
+FIDELITY = (
+    "subscription($id: ID!, $input: SimulationInput!) { simulateTraffic(id: $id, input: $input) "
+    "{ __typename ... on SimulationSummary { startAt gatewayOverheadMs totalCostUsd "
+    "latencySources { deploymentId source meanMs jitterMs samples } } } }"
+)
+
+
+async def test_a_summary_says_where_its_latency_start_and_overhead_came_from(
+    gql: SchemaClient,
+) -> None:
+    gid = await _group(gql)
+    sim = {
+        "seed": 3,
+        "traffic": {"ratePerSecond": 2.0, "durationSeconds": 3.0},
+        "latency": [{"modelId": NEBIUS, "meanMs": 120.0}],
+        "startAt": "2026-12-01T09:30:35+00:00",
+        "gatewayOverheadMs": 12.5,
+    }
+    events = [e["simulateTraffic"] async for e in gql.subscribe(FIDELITY, id=gid, input=sim)]
+    summary = events[-1]
+    assert summary["__typename"] == "SimulationSummary", summary
+    assert summary["startAt"] == "2026-12-01T09:30:35+00:00"
+    assert summary["gatewayOverheadMs"] == 12.5
+    sources = {s["deploymentId"]: s for s in summary["latencySources"]}
+    assert sources[NEBIUS]["source"] == "INPUT" and sources[NEBIUS]["meanMs"] == 120.0
+    # nothing recorded in this test's request log: the documented default, never 0 ms
+    for model_id in (FIREWORKS, AZURE):
+        assert (sources[model_id]["source"], sources[model_id]["meanMs"]) == ("DEFAULT", 400.0)

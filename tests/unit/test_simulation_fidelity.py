@@ -10,6 +10,7 @@ at :00). The live side of each is in tests/integration/test_simulation_fidelity_
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -17,8 +18,20 @@ import pytest
 from gql_server.core.domain.errors import ValidationError
 from gql_server.core.domain.injection import FailureRule, InjectionPlan, LatencyRule
 from gql_server.core.domain.models import ErrorKind, GroupDeployment, Strategy
-from gql_server.core.domain.scenario import Incident, SimulationClock, TrafficSpec
-from gql_server.core.simulation.request import SimulationRequest, validate_simulation_request
+from gql_server.core.domain.scenario import (
+    DEFAULT_JITTER_MS,
+    DEFAULT_LATENCY_MS,
+    Incident,
+    LatencyOrigin,
+    SimulationClock,
+    TrafficSpec,
+)
+from gql_server.core.simulation.latency_defaults import with_latency_defaults
+from gql_server.core.simulation.request import (
+    SimulationRequest,
+    frozen_clock_errors,
+    validate_simulation_request,
+)
 from tests.fakes import deployments_for, make_deployment, make_group
 from tests.unit.simulate import simulate
 
@@ -165,3 +178,51 @@ def test_bad_fidelity_inputs_are_refused_by_name(request_: SimulationRequest, fi
     with pytest.raises(ValidationError) as refused:
         validate_simulation_request(request_, ["a", "b"])
     assert [e.field for e in refused.value.field_errors] == [field]
+
+
+def test_synthetic_requests_are_the_traffics_token_sizes() -> None:
+    """Cost was characters/4 of the mock answer; now each request is the traffic's mean size."""
+    group = make_group(Strategy.SIMPLE_SHUFFLE, [GroupDeployment(model_id="a")])
+    priced = {"a": make_deployment("a", input_cost_per_token=1e-6, output_cost_per_token=4e-6)}
+    traffic = TrafficSpec(2, 5, prompt_tokens=1000, completion_tokens=250)
+    request = SimulationRequest(0, 0, seed=1, traffic=traffic, plan=STEADY_A)
+    summary, _, _ = simulate(group, priced, request)
+
+    assert summary.total_requests == 10
+    assert summary.total_cost_usd == pytest.approx(10 * (1000 * 1e-6 + 250 * 4e-6))
+    # unstated: the documented defaults (500 prompt, 200 completion tokens)
+    request = SimulationRequest(0, 0, seed=1, traffic=TrafficSpec(2, 5), plan=STEADY_A)
+    summary, _, _ = simulate(group, priced, request)
+    assert summary.total_cost_usd == pytest.approx(10 * (500 * 1e-6 + 200 * 4e-6))
+
+
+STEADY_A = InjectionPlan(latency={"a": LatencyRule(100)})
+
+
+def test_latency_defaults_say_where_each_came_from() -> None:
+    request = SimulationRequest(1, 1, plan=InjectionPlan(latency={"a": LatencyRule(80, 10)}))
+    recorded = {"b": [100.0, 120.0, 140.0, 160.0, 180.0, 200.0], "c": [5.0, 6.0]}  # c: too few
+
+    settled = with_latency_defaults(request, ["a", "b", "c"], recorded)
+
+    assert [(s.deployment_id, s.origin, s.mean_ms, s.samples) for s in settled.latency_sources] == [
+        ("a", LatencyOrigin.INPUT, 80, 0),
+        ("b", LatencyOrigin.RECORDED, 140, 6),
+        ("c", LatencyOrigin.DEFAULT, DEFAULT_LATENCY_MS, 0),
+    ]
+    assert settled.plan.latency["b"].jitter_ms == pytest.approx((200 - 100) / 1.6)
+    assert settled.plan.latency["c"] == LatencyRule(DEFAULT_LATENCY_MS, DEFAULT_JITTER_MS)
+    assert DEFAULT_LATENCY_MS > 0 and not frozen_clock_errors(settled, ["a", "b", "c"])
+
+
+def test_a_closed_loop_whose_clock_cannot_advance_is_refused_with_the_reason() -> None:
+    """Measured before: 0 ms everywhere, 'clock 0 s', 20% failures read as a total outage."""
+    zero = InjectionPlan(latency={"a": LatencyRule(0), "b": LatencyRule(0)})
+    frozen = SimulationRequest(1000, 10, plan=zero)
+    [error] = frozen_clock_errors(frozen, ["a", "b"])
+    assert error.field == "latency" and "could never advance" in error.message
+    # any time at all moves it: an overhead, a deployment's latency, or traffic over time
+    assert not frozen_clock_errors(replace(frozen, gateway_overhead_ms=1), ["a", "b"])
+    slow_b = InjectionPlan(latency={"a": LatencyRule(0), "b": LatencyRule(0, 5)})
+    assert not frozen_clock_errors(replace(frozen, plan=slow_b), ["a", "b"])
+    assert not frozen_clock_errors(replace(frozen, traffic=TrafficSpec(1, 1)), ["a", "b"])

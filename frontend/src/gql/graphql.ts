@@ -278,6 +278,7 @@ export type LiveTrafficSubscriptionVariables = Exact<{
 
 
 export type LiveTrafficSubscription = { liveTraffic:
+    | { __typename: 'LimitExceededError', message: string }
     | { __typename: 'LiveTrafficBatch', routingGroupId: string, requests: Array<{ success: boolean, latencyMs: number, startedAtMs: number, finishedAtMs: number | null, finalDeploymentId: string | null, attempts: Array<{ deploymentId: string, deploymentName: string, provider: string, status: TraceStatus, errorKind: ErrorKind | null, fallbackDepth: number, latencyMs: number }>, skipped: Array<{ deploymentId: string, reason: string }> }> }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'PermissionDeniedError', message: string }

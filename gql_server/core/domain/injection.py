@@ -39,3 +39,5 @@ class InjectionPlan:
     # incidents above are not drawn); see core.domain.replay
     replay: ReplaySource | None = None
     gateway_overhead_ms: float = 0.0
+    # (prompt, completion) tokens of every mock answer; None: estimated from the text's length
+    request_tokens: tuple[int, int] | None = None

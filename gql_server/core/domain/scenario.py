@@ -23,6 +23,11 @@ DEFAULT_TIMELINE_BUCKETS = 60
 MAX_RETRY_AFTER_SECONDS = 86_400.0  # a day: as long as a cooldown may be
 MAX_GATEWAY_OVERHEAD_MS = 60_000.0
 MAX_MEAN_TOKENS = 1_000_000
+# A deployment's latency when the input gives none and nothing was recorded in the last hour:
+# a typical hosted chat model's answer. Never 0: a closed loop of 0 ms attempts never moves
+# its clock, so cooldowns never end (measured: 20% failures read as a total outage).
+DEFAULT_LATENCY_MS = 400.0
+DEFAULT_JITTER_MS = 150.0
 # A synthetic request's size when the traffic does not say (a short chat turn).
 DEFAULT_PROMPT_TOKENS = 500
 DEFAULT_COMPLETION_TOKENS = 200
@@ -31,6 +36,23 @@ DEFAULT_COMPLETION_TOKENS = 200
 class SimulationClock(enum.StrEnum):
     VIRTUAL = "VIRTUAL"  # simulated time: sleeps, timeouts and cooldowns cost no waiting
     WALL = "WALL"  # real time: what a run against real providers uses
+
+
+class LatencyOrigin(enum.StrEnum):
+    INPUT = "INPUT"  # the simulation's input gave it
+    RECORDED = "RECORDED"  # the last hour of this gateway's recorded traffic (p50 and spread)
+    DEFAULT = "DEFAULT"  # nothing given or recorded: DEFAULT_LATENCY_MS +- DEFAULT_JITTER_MS
+
+
+@dataclass(frozen=True)
+class LatencySource:
+    """Where a run's latency for one deployment came from, and what it was."""
+
+    deployment_id: str
+    origin: LatencyOrigin
+    mean_ms: float
+    jitter_ms: float
+    samples: int = 0  # recorded attempts it was drawn from (RECORDED only)
 
 
 class TrafficPattern(enum.StrEnum):

@@ -251,7 +251,11 @@ class BuiltRouter:
         if self.injector is not None:
             kwargs = await self.injector.prepare(kwargs, request_index, deployment_id, attempt)
         if self.lean:
-            tokens = None if self.injector is None else self.injector.tokens_for(request_index)
+            tokens = None
+            if self.injector is not None:  # a replayed request's own, else the run's size
+                tokens = (
+                    self.injector.tokens_for(request_index) or self.injector.plan.request_tokens
+                )
             kwargs = _priced_mock(kwargs, self.deployments.get(deployment_id), tokens)
         if self.call_gate is not None and kwargs.get("mock_response") is None:
             # Counted where the provider call is made: every retry and fallback is one.
@@ -366,9 +370,10 @@ def _priced_mock(
 ) -> dict[str, Any]:
     """Lean mode: answer a mock attempt with a ready ModelResponse whose cost is already stamped,
     so litellm skips its cost-map lookup and zero-cost diagnostics (about a fifth of a mock call's
-    CPU). The usage is estimated from the prompt's and the answer's length (about four
-    characters a token), so cost and usage-based routing see a request's size; a replayed request
-    has its recorded `tokens` (prompt, completion)."""
+    CPU). The usage is `tokens` (prompt, completion) when given (a replayed request's recorded
+    size, or a simulation's synthetic one), else estimated from the prompt's and the answer's
+    length (about four characters a token), so cost and usage-based routing see a request's
+    size."""
     text = kwargs.get("mock_response")
     if not isinstance(text, str) or text.startswith(_MOCK_ERROR_PREFIXES):
         return kwargs

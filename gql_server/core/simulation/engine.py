@@ -225,6 +225,7 @@ class SimulationRun:
                 stopped_reason=capped_reason(cap_s) if self._capped else None,
                 start_at=start_at,
                 gateway_overhead_ms=request.injection_plan().gateway_overhead_ms,
+                latency_sources=list(request.latency_sources),
                 replay=(
                     None
                     if replay is None

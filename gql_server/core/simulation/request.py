@@ -16,6 +16,8 @@ from gql_server.core.domain.errors import FieldError, ValidationError
 from gql_server.core.domain.injection import InjectionPlan
 from gql_server.core.domain.replay import ReplaySource, ReplayWindow
 from gql_server.core.domain.scenario import (
+    DEFAULT_COMPLETION_TOKENS,
+    DEFAULT_PROMPT_TOKENS,
     MAX_GATEWAY_OVERHEAD_MS,
     MAX_INJECTED_LATENCY_MS,
     MAX_MEAN_TOKENS,
@@ -24,6 +26,7 @@ from gql_server.core.domain.scenario import (
     MAX_SIMULATED_SECONDS,
     MAX_TIMELINE_BUCKETS,
     Incident,
+    LatencySource,
     SimulationClock,
     TrafficPattern,
     TrafficSpec,
@@ -63,6 +66,7 @@ class SimulationRequest:
     # The run stops itself once its clock has covered this much (a caller's cap may be lower
     # than the 24 h every run has; see services.simulations).
     max_simulated_s: float = MAX_SIMULATED_SECONDS
+    latency_sources: tuple[LatencySource, ...] = ()  # where each latency came from (a service's)
 
     def injection_plan(self) -> InjectionPlan:
         """The plan to build the run's Router with: the request's seed wins over the plan's;
@@ -74,9 +78,22 @@ class SimulationRequest:
             plan = dataclasses.replace(plan, incidents=(*plan.incidents, *self.incidents))
         if self.gateway_overhead_ms is not None:
             plan = dataclasses.replace(plan, gateway_overhead_ms=self.gateway_overhead_ms)
+        if plan.request_tokens is None:
+            plan = dataclasses.replace(plan, request_tokens=self.request_tokens())
         if self.seed is None:
             return plan
         return dataclasses.replace(plan, seed=self.seed)
+
+    def request_tokens(self) -> tuple[int, int]:
+        """A synthetic request's (prompt, completion) tokens: the traffic's means, else the
+        defaults (DEFAULT_PROMPT_TOKENS, DEFAULT_COMPLETION_TOKENS)."""
+        traffic = self.traffic
+        prompt = traffic.prompt_tokens if traffic is not None else None
+        completion = traffic.completion_tokens if traffic is not None else None
+        return (
+            DEFAULT_PROMPT_TOKENS if prompt is None else prompt,
+            DEFAULT_COMPLETION_TOKENS if completion is None else completion,
+        )
 
     def seeded(self) -> SimulationRequest:
         """This request with its seed settled (the plan's, or a fresh one), so the Router and
@@ -131,6 +148,33 @@ def validate_simulation_request(
         errors.extend(message_errors(request.messages))
     if errors:
         raise ValidationError(errors)
+
+
+def frozen_clock_errors(request: SimulationRequest, model_ids: Collection[str]) -> list[FieldError]:
+    """A closed loop on the virtual clock moves its clock only by the time attempts take: when
+    every deployment answers in 0 ms and the gateway adds none, the clock never advances, so
+    cooldowns never end and a few failures read as a total outage. Such a run is refused."""
+    if request.traffic is not None or request.resolved_clock is not SimulationClock.VIRTUAL:
+        return []
+    if request.replay is not None or request.replay_window is not None:
+        return []  # the recorded arrivals and latencies move it
+    if request.gateway_overhead_ms:
+        return []
+    latency = request.plan.latency
+    for model_id in model_ids:
+        rule = latency.get(model_id)
+        if rule is not None and (rule.mean_ms > 0 or rule.jitter_ms > 0):
+            return []
+    if any(i.added_latency_ms > 0 and i.start_s == 0 for i in request.incidents):
+        return []
+    return [
+        FieldError(
+            "latency",
+            "every deployment answers in 0 ms and gatewayOverheadMs is 0, so this closed-loop "
+            "run's virtual clock could never advance (cooldowns would never end); give a "
+            "deployment some latency, a gateway overhead, or use traffic over time",
+        )
+    ]
 
 
 def _schedule_errors(request: SimulationRequest) -> list[FieldError]:

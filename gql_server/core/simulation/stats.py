@@ -35,7 +35,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from gql_server.core.domain.scenario import SimulationClock
+from gql_server.core.domain.scenario import LatencySource, SimulationClock
 from gql_server.core.domain.traces import AttemptTrace, RequestTrace, SkippedDeployment, TraceStatus
 
 REASON_PRIMARY = "primary"
@@ -151,6 +151,7 @@ class SimulationSummary:
     replay: ReplayReport | None = None  # a replay's report; None for any other run
     start_at: datetime | None = None  # the wall time the run's clock started at
     gateway_overhead_ms: float = 0.0  # added to every attempt's latency
+    latency_sources: list[LatencySource] = field(default_factory=list)
 
 
 def percentile(sorted_values: Sequence[float], p: float) -> float:
