@@ -158,6 +158,9 @@ class GraphQLView(GraphQL[Context, None]):
         except InvalidOperationTypeError as exc:
             if exc.operation_type is OperationType.SUBSCRIPTION:
                 return request_error(SUBSCRIPTION_OVER_HTTP)
+            if exc.operation_type is OperationType.MUTATION and request_adapter.method == "GET":
+                # GraphQL over HTTP: a mutation by GET is the wrong method (405, Allow: POST).
+                raise HTTPException(405, exc.as_http_error_reason("GET")) from exc
             raise HTTPException(400, exc.as_http_error_reason(request_adapter.method)) from exc
         except CannotGetOperationTypeError as exc:
             raise HTTPException(400, exc.as_http_error_reason()) from exc
@@ -221,7 +224,12 @@ class GraphQLView(GraphQL[Context, None]):
             await client_gone.wait()
             return {"type": "http.disconnect"}
 
-        handling = asyncio.ensure_future(super().__call__(scope, replay, send))
+        async def send_with_allow(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 405:
+                message = {**message, "headers": [*message.get("headers", []), (b"allow", b"POST")]}
+            await send(message)
+
+        handling = asyncio.ensure_future(super().__call__(scope, replay, send_with_allow))
         watching = asyncio.ensure_future(_wait_disconnect(receive))
         try:
             await asyncio.wait({handling, watching}, return_when=asyncio.FIRST_COMPLETED)

@@ -54,6 +54,20 @@ def test_graphql_needs_a_key(server: RunningServer) -> None:
     assert wrong.raw("{ deployments { modelId } }").status_code == 401
 
 
+def test_a_mutation_sent_by_get_is_the_wrong_method(server: RunningServer) -> None:
+    """GraphQL over HTTP: 405 with `Allow: POST` (it was a 400); a query by GET still runs."""
+    headers = {"Authorization": f"Bearer {server.master_key}", "Accept": "application/json"}
+    mutation = 'mutation { createTeam(input: {teamAlias: "by-get"}) { __typename } }'
+    answer = httpx.get(f"{server.base_url}/graphql", params={"query": mutation}, headers=headers)
+    assert answer.status_code == 405, answer.text
+    assert answer.headers["allow"] == "POST"
+    query = httpx.get(
+        f"{server.base_url}/graphql", params={"query": "{ teams { teamId } }"}, headers=headers
+    )
+    assert query.status_code == 200, query.text
+    assert query.json()["data"]["teams"] == []
+
+
 def test_create_list_get_update_stale_update_delete(gql: GraphQLClient) -> None:
     created = gql(CREATE, {"input": failover_input()})["createRoutingGroup"]
     assert created["__typename"] == "RoutingGroup"
