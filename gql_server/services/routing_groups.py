@@ -22,6 +22,7 @@ from gql_server.core.domain.models import (
     Strategy,
     validate_spec,
 )
+from gql_server.core.litellm_adapter.built_router import BuiltRouter
 from gql_server.core.routing.registry import RouterRegistry
 from gql_server.events import GROUPS_CHANNEL, EventBus
 from gql_server.services.common import can_see, make_revision, new_id, require_admin, utcnow
@@ -146,13 +147,19 @@ class RoutingGroupService:
         )
         async with self._uow() as uow:
             deployments = await _validated(uow, group)
+            built = self._registry.build(group, deployments)  # refused before anything is written
             try:
-                await uow.groups.add(group)
-            except DuplicateKey as exc:
-                raise _name_taken(spec.name) from exc
-            await uow.revisions.add(make_revision(group, "create", who, None, group))
-            await uow.commit()
-        await self._go_live(group, deployments)
+                try:
+                    await uow.groups.add(group)
+                except DuplicateKey as exc:
+                    raise _name_taken(spec.name) from exc
+                await uow.revisions.add(make_revision(group, "create", who, None, group))
+                await uow.commit()
+            except BaseException:
+                if built is not None:
+                    built.close()
+                raise
+        await self._go_live(group, built)
         return group
 
     async def update(
@@ -170,7 +177,7 @@ class RoutingGroupService:
         attempts = 1 if expected_version is not None else BLIND_UPDATE_ATTEMPTS
         for attempt in range(1, attempts + 1):
             try:
-                updated, deployments = await self._update_once(
+                updated, built = await self._update_once(
                     who, group_id, changes, expected_version, action
                 )
             except _LostRace as lost:
@@ -178,7 +185,7 @@ class RoutingGroupService:
                     raise _stale(lost.current_version) from None
                 await asyncio.sleep(random.uniform(0, 0.005 * attempt))  # noqa: S311 - jitter
                 continue
-            await self._go_live(updated, deployments)
+            await self._go_live(updated, built)
             return updated
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -189,7 +196,7 @@ class RoutingGroupService:
         changes: Mapping[str, Any],
         expected_version: int | None,
         action: str,
-    ) -> tuple[RoutingGroup, dict[str, Deployment]]:
+    ) -> tuple[RoutingGroup, BuiltRouter | None]:
         async with self._uow() as uow:
             current = await uow.groups.get(group_id)
             if current is None:
@@ -207,16 +214,22 @@ class RoutingGroupService:
                 }
             )
             deployments = await _validated(uow, updated)
+            built = self._registry.build(updated, deployments)  # refused before anything is written
             try:
-                won = await uow.groups.update(updated, expected_version=base)
-            except DuplicateKey as exc:
-                raise _name_taken(updated.name) from exc
-            if not won:
-                latest = await uow.groups.get(group_id)
-                raise _LostRace(latest.version if latest else None)
-            await uow.revisions.add(make_revision(updated, action, who, current, updated))
-            await uow.commit()
-        return updated, deployments
+                try:
+                    won = await uow.groups.update(updated, expected_version=base)
+                except DuplicateKey as exc:
+                    raise _name_taken(updated.name) from exc
+                if not won:
+                    latest = await uow.groups.get(group_id)
+                    raise _LostRace(latest.version if latest else None)
+                await uow.revisions.add(make_revision(updated, action, who, current, updated))
+                await uow.commit()
+            except BaseException:
+                if built is not None:
+                    built.close()
+                raise
+        return updated, built
 
     async def rollback(
         self, who: Principal, group_id: str, to_version: int, expected_version: int | None
@@ -305,9 +318,9 @@ class RoutingGroupService:
         else:
             await self._registry.put(group, deps)
 
-    async def _go_live(self, group: RoutingGroup, deployments: dict[str, Deployment]) -> None:
-        if group.is_active:
-            await self._registry.put(group, deployments)
+    async def _go_live(self, group: RoutingGroup, built: BuiltRouter | None) -> None:
+        if built is not None:
+            self._registry.install(built)
         else:
             self._registry.remove(group.group_id)
         await self._bus.publish(GROUPS_CHANNEL, {"groupId": group.group_id, "action": "upsert"})

@@ -208,3 +208,38 @@ async def test_deployments_never_return_a_key(gql: SchemaClient) -> None:
     assert "apiKey" not in deployment_type
     listed = await gql.execute("{ deployments { modelId modelName apiBase } }")
     assert "sk-provider-secret-value" not in repr(listed)
+
+
+async def test_a_group_litellm_cannot_route_is_refused_and_nothing_is_written(
+    gql: SchemaClient,
+) -> None:
+    """A deployment on a provider litellm does not know: the group is a ValidationError naming
+    that deployment, written neither on create nor on update (it was 'Internal server error'
+    with the row written anyway)."""
+    added = await gql.execute(
+        """mutation { createDeployment(input: {modelId: "nowhere",
+        modelName: "nosuchprovider/some-model"}) { __typename } }"""
+    )
+    assert added["createDeployment"]["__typename"] == "Deployment"
+    before = await _count(gql)
+    bad = failover_input("unroutable", deployments=[{"modelId": "nowhere", "priority": 1}])
+    result = (await gql.execute(CREATE, input=bad))["createRoutingGroup"]
+    assert result["__typename"] == "ValidationError", result
+    [problem] = result["fieldErrors"]
+    assert problem["field"] == "deployments[0].modelId"
+    assert "nowhere" in problem["message"]
+    assert await _count(gql) == before
+
+    group = (await gql.execute(CREATE, input=failover_input()))["createRoutingGroup"]
+    changed = (
+        await gql.execute(
+            UPDATE,
+            id=group["routingGroupId"],
+            input={"deployments": [{"modelId": "nowhere", "priority": 1}]},
+            v=1,
+        )
+    )["updateRoutingGroup"]
+    assert changed["__typename"] == "ValidationError", changed
+    after = (await gql.execute(GET, id=group["routingGroupId"]))["routingGroup"]
+    assert after["version"] == 1
+    assert len(after["deployments"]) == 3

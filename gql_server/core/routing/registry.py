@@ -16,8 +16,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 
-from gql_server.core.domain.errors import NoSuchRoutingGroupError
+from gql_server.core.domain.errors import FieldError, NoSuchRoutingGroupError, ValidationError
 from gql_server.core.domain.models import Deployment, RoutingGroup
+from gql_server.core.domain.redaction import scrub
 from gql_server.core.litellm_adapter.built_router import BuiltRouter, SharedState
 from gql_server.core.litellm_adapter.router_builder import build_router, unpriced_deployments
 
@@ -54,10 +55,29 @@ class RouterRegistry:
         self, group: RoutingGroup, deployments: Mapping[str, Deployment]
     ) -> BuiltRouter | None:
         """Make `group` live with a freshly built Router (None, and not live, when inactive)."""
-        if not group.is_active:
+        built = self.build(group, deployments)
+        if built is None:
             self.remove(group.group_id)
             return None
-        built = self._build(group, deployments)
+        self.install(built)
+        return built
+
+    def build(
+        self, group: RoutingGroup, deployments: Mapping[str, Deployment]
+    ) -> BuiltRouter | None:
+        """The group's Router, built but not live yet (None when the group is inactive), so a
+        change can be refused before anything is written. A group litellm cannot build a Router
+        for (a provider it does not know, ...) is a ValidationError naming the deployment."""
+        if not group.is_active:
+            return None
+        try:
+            return self._build(group, deployments)
+        except Exception as exc:  # litellm raises its own types, or bare Exception
+            raise _unbuildable(group, deployments, exc) from exc
+
+    def install(self, built: BuiltRouter) -> None:
+        """Make a built Router live, in place of the group's previous one."""
+        group = built.group
         self._report_unpriced(built)
         previous = self._by_id.get(group.group_id)
         self._by_id[group.group_id] = built
@@ -66,7 +86,6 @@ class RouterRegistry:
         self._by_name[group.name] = built
         if previous is not None:
             previous.close()
-        return built
 
     def _report_unpriced(self, built: BuiltRouter) -> None:
         for deployment in unpriced_deployments(built):
@@ -113,3 +132,24 @@ class RouterRegistry:
         """Retire every live Router (application shutdown)."""
         for group_id in list(self._by_id):
             self.remove(group_id)
+
+
+def _unbuildable(
+    group: RoutingGroup, deployments: Mapping[str, Deployment], exc: Exception
+) -> ValidationError:
+    text = str(exc)
+    reason = scrub(text.splitlines()[0] if text else type(exc).__name__)[:300]
+    named = [
+        n
+        for n, member in enumerate(group.deployments)
+        if member.model_id in deployments and deployments[member.model_id].litellm_model in text
+    ] or list(range(len(group.deployments)))
+    return ValidationError(
+        [
+            FieldError(
+                f"deployments[{n}].modelId",
+                f"litellm cannot route to {group.deployments[n].model_id!r}: {reason}",
+            )
+            for n in named
+        ]
+    )
