@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 from hypothesis import HealthCheck, given, seed, settings
-from hypothesis_graphql import from_schema
+from hypothesis import strategies as st
+from hypothesis_graphql import from_schema, nodes
 from pydantic import SecretStr
 
 from gql_server.settings import Settings
@@ -20,7 +22,11 @@ from tests.support.stack import DEMO_CONFIG
 
 SCHEMA = sdl()
 # Subscriptions run over websockets; over HTTP the fuzzer sends queries and mutations.
-OPERATIONS = from_schema(SCHEMA, fields=None).filter(
+# Input DateTimes (replay windows, startAt): ISO 8601 strings, as clients send them.
+DATETIMES = st.datetimes(
+    min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1), timezones=st.just(UTC)
+).map(lambda moment: nodes.String(moment.isoformat()))
+OPERATIONS = from_schema(SCHEMA, fields=None, custom_scalars={"DateTime": DATETIMES}).filter(
     lambda q: not str(q).lstrip().startswith("subscription")
 )
 
