@@ -96,6 +96,12 @@ _NO_RPM_SKIPS = "rpm/tpm skips are no longer recorded in traces"
 
 PRIVATE_TOUCHES: tuple[PrivateTouch, ...] = (
     PrivateTouch(
+        "litellm.router_rust.core",
+        "retry_after_seconds",
+        "tracing",
+        "a failed attempt's Retry-After is not recorded, so replay cannot honour it",
+    ),
+    PrivateTouch(
         ROUTER_CORE,
         "_selectors",
         "router_builder, skips",
