@@ -31,9 +31,7 @@ the watchers below record those. The other strategies read rpm/tpm as weights at
 Router's `enable_pre_call_checks` filter (which also drops deployments over rpm) is not
 turned on by `build_router`.
 
-Latency- and cost-based picks:
-
-Skips for rpm/tpm limits in latency- and cost-based picks, asked of the strategy's own check.
+Latency- and cost-based picks, asked of the strategy's own check:
 
 litellm's latency-based (`LowestLatencyLoggingHandler`) and cost-based
 (`LowestCostLoggingHandler`) strategies rank deployments (fastest, cheapest) but first leave out
