@@ -26,7 +26,7 @@ export function RoutedEdge({ id, data, markerEnd }: EdgeProps<RoutedEdgeType>) {
         <EdgeLabelRenderer>
           <div
             className="flow-edge-label"
-            style={{ transform: `translate(${x}px, ${y}px) translate(-50%, -50%)`, color: data.color }}
+            style={{ transform: `translate(${x}px, ${y}px) translate(-50%, -50%)`, borderColor: data.color }}
             data-testid="flow-preview-edge-label"
           >
             {data.text}
