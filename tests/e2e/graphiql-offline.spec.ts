@@ -39,7 +39,7 @@ test('GraphiQL works offline: a query and a subscription, nothing fetched from e
   await page.goto(`/graphql#query=${encodeURIComponent(query)}`);
   // Run only once the editor holds the operation (the IDE loads its editor asynchronously).
   const editor = page.locator('.graphiql-query-editor');
-  await expect(editor).toContainText('routingGroups');
+  await expect(editor).toContainText('routingGroup(name');
   await page.getByRole('button', { name: /Execute query/ }).click();
   const response = page.locator('.graphiql-response');
   await expect(response).toContainText('graphiql-e2e');
