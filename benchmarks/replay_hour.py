@@ -34,7 +34,7 @@ from gql_server.core.litellm_adapter.install import install
 from gql_server.core.simulation.request import SimulationRequest
 from gql_server.core.simulation.runner import run_to_end
 from gql_server.services.ports import RequestLogEntry
-from gql_server.services.replay import recorded_requests
+from gql_server.services.simulation.replay import recorded_requests
 from gql_server.store import Database
 from tests.fakes import deployments_for, make_group
 

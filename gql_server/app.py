@@ -29,29 +29,29 @@ from gql_server.core.litellm_adapter.call_setup import CallSetupExecutor
 from gql_server.core.litellm_adapter.install import install as install_litellm
 from gql_server.core.routing.registry import RouterRegistry
 from gql_server.events import GROUPS_CHANNEL, KEYS_CHANNEL, RedisEventBus, make_event_bus
-from gql_server.graphql_endpoint import GraphQLView, SocketLimits
 from gql_server.heap import freeze_startup_heap
 from gql_server.http_limits import BodyLimitMiddleware, BodyLimits, TrustedProxies
-from gql_server.metrics_endpoint import metrics_route
 from gql_server.openai_api import openai_routes
 from gql_server.runtime import Runtime
-from gql_server.services.access import AccessService
+from gql_server.services.access.key_cache import KeyCache
+from gql_server.services.access.rate_windows import RedisRateWindows
+from gql_server.services.access.service import AccessService
 from gql_server.services.container import Services
 from gql_server.services.deployments import DeploymentService
-from gql_server.services.key_cache import KeyCache
 from gql_server.services.live_traffic import LiveTrafficService
 from gql_server.services.metrics import TrafficMetrics
-from gql_server.services.rate_windows import RedisRateWindows
 from gql_server.services.request_log import RequestLogService
 from gql_server.services.routing_groups import RoutingGroupService
-from gql_server.services.simulation_pool import default_size
-from gql_server.services.simulations import SIMULATIONS_CHANNEL, SimulationService
+from gql_server.services.simulation.pool import default_size
+from gql_server.services.simulation.service import SIMULATIONS_CHANNEL, SimulationService
 from gql_server.services.testing import TestingService
 from gql_server.services.traffic import TrafficHook
 from gql_server.serving import CloseWhenDraining
 from gql_server.settings import Settings
 from gql_server.store.database import Database
 from gql_server.store.migrate import upgrade_to_head
+from gql_server.web.graphql_endpoint import GraphQLView, SocketLimits
+from gql_server.web.metrics_endpoint import metrics_route
 from schema.build import build_schema
 
 log = logging.getLogger("gql_server")

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from gql_server.core.routing.registry import RouterRegistry
 from gql_server.events import EventBus
+from gql_server.services.access.key_cache import KeyCache
 from gql_server.services.container import Services
-from gql_server.services.key_cache import KeyCache
 from gql_server.settings import Settings
 from gql_server.store.database import Database
 

@@ -11,9 +11,9 @@ from strawberry.types import ExecutionContext
 
 from gql_server.core.domain.errors import DomainError
 from schema.limits import OperationBudget, RejectLoneSurrogates
-from schema.mutations import Mutation
-from schema.queries import Query
-from schema.subscriptions import Subscription
+from schema.operations.mutations import Mutation
+from schema.operations.queries import Query
+from schema.operations.subscriptions import Subscription
 
 log = logging.getLogger("gql_server.graphql")
 

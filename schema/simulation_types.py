@@ -13,8 +13,8 @@ from gql_server.core.domain.scenario import SIMULATED_EPOCH
 from gql_server.core.routing.tester import TestOutcome
 from gql_server.core.simulation import stats
 from gql_server.core.simulation.engine import SimulationProgress as DomainProgress
-from gql_server.services import simulations as services_simulations
 from gql_server.services.ports import SimulationRecord
+from gql_server.services.simulation import service as services_simulations
 from schema.enums import LatencyOrigin, SimulationClock
 from schema.types import RequestTraceType, RoutingTrace
 

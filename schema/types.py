@@ -14,14 +14,14 @@ from gql_server.auth import Principal
 from gql_server.core.domain import models
 from gql_server.core.domain.group_diff import group_diff
 from gql_server.core.domain.traces import AttemptTrace, RequestTrace
-from gql_server.services.key_cache import Propagation
+from gql_server.services.access.key_cache import Propagation
 from gql_server.services.ports import ApiKeyRecord, Revision
 from gql_server.services.ports import Team as TeamRecord
 from schema.context import Info
 from schema.enums import ErrorKind, RoutingStrategy, TraceStatus
 
 if TYPE_CHECKING:
-    from schema.live_traffic import DeploymentHealth
+    from schema.operations.live_traffic import DeploymentHealth
     from schema.simulation_types import TimelineBucket
 
 
@@ -111,8 +111,8 @@ class RoutingGroup:
     )
     async def health(
         self, info: Info
-    ) -> list[Annotated[DeploymentHealth, strawberry.lazy("schema.live_traffic")]]:
-        from schema.live_traffic import DeploymentHealth
+    ) -> list[Annotated[DeploymentHealth, strawberry.lazy("schema.operations.live_traffic")]]:
+        from schema.operations.live_traffic import DeploymentHealth
 
         states = await info.context.services.live_traffic.health(str(self.routing_group_id))
         return [DeploymentHealth.from_domain(h) for h in states]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gql_server.services.access import AccessService
+from gql_server.services.access.service import AccessService
 from gql_server.services.deployments import DeploymentService
 from gql_server.services.live_traffic import LiveTrafficService
 from gql_server.services.metrics import TrafficMetrics
 from gql_server.services.request_log import RequestLogService
 from gql_server.services.routing_groups import RoutingGroupService
-from gql_server.services.simulations import SimulationService
+from gql_server.services.simulation.service import SimulationService
 from gql_server.services.testing import TestingService
 from gql_server.services.traffic import TrafficHook
 

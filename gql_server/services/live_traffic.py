@@ -37,7 +37,7 @@ from gql_server.core.routing.registry import RouterRegistry
 from gql_server.events import EventBus
 from gql_server.services.common import can_see
 from gql_server.services.routing_groups import RoutingGroupService
-from gql_server.services.trace_codec import trace_from_json, trace_to_json
+from gql_server.services.simulation.trace_codec import trace_from_json, trace_to_json
 from gql_server.services.traffic import FinishedRequest, Tokens
 
 log = logging.getLogger(__name__)

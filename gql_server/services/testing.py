@@ -10,7 +10,7 @@ from gql_server.core.domain.injection import InjectionPlan
 from gql_server.core.domain.models import RoutingGroup
 from gql_server.core.litellm_adapter.router_builder import build_router
 from gql_server.core.routing.tester import TestOutcome, test_one_request
-from gql_server.services.access import AccessService, real_call_refusal
+from gql_server.services.access.service import AccessService, real_call_refusal
 from gql_server.services.routing_groups import RoutingGroupService
 
 

@@ -12,7 +12,7 @@ from gql_server.core.domain.errors import LimitExceededError
 from gql_server.core.domain.traces import RequestTrace
 from gql_server.services.live_traffic import LiveRequest
 from gql_server.services.traffic import Tokens
-from schema.live_traffic import LiveTrafficBatch
+from schema.operations.live_traffic import LiveTrafficBatch
 from tests.support.operations import CREATE, failover_input
 from tests.support.stack import SchemaClient
 

@@ -11,7 +11,7 @@ import pytest
 import redis
 
 from gql_server.core.domain.rate_limits import AccessLimits
-from gql_server.services.rate_windows import RedisRateWindows, key_prefix
+from gql_server.services.access.rate_windows import RedisRateWindows, key_prefix
 
 REDIS = os.environ.get("TEST_REDIS_URL")
 pytestmark = pytest.mark.redis

@@ -30,8 +30,8 @@ from gql_server.core.domain.replay import ReplayWindow
 from gql_server.core.simulation.request import SimulationRequest
 from gql_server.core.simulation.stats import SimulationSummary
 from gql_server.runtime import Runtime
-from gql_server.services import replay as replay_service
 from gql_server.services.ports import RequestLogEntry, RequestLogQuery
+from gql_server.services.simulation import replay as replay_service
 from gql_server.settings import Settings
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.support.server import MASTER_KEY

@@ -7,7 +7,7 @@ import pytest
 from gql_server.auth import Principal, master_principal
 from gql_server.core.domain.errors import LimitExceededError
 from gql_server.core.domain.rate_limits import REAL_MODE_MAX_REQUESTS, AccessLimits, RateLimiter
-from gql_server.services.access import check_real_mode, simulation_limit
+from gql_server.services.access.service import check_real_mode, simulation_limit
 
 
 class _Clock:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gql_server.auth import Principal
-from gql_server.services.key_cache import KeyCache
+from gql_server.services.access.key_cache import KeyCache
 
 
 def _who(key_id: str) -> Principal:

@@ -2,7 +2,7 @@
 table (`PRIVATE_TOUCHES`) of every private name the adapter relies on.
 
 Call `install()` once per process before building a Router: the app's start-up
-(`app.create_app`), the simulation worker (`services/simulation_worker.main`) and the tests
+(`app.create_app`), the simulation worker (`services/simulation/worker.main`) and the tests
 (`tests/conftest.py`) do. It is idempotent and thread-safe; `build_router` refuses to build
 before it, so a process that forgot fails at once instead of routing on wall minutes and the
 process's shared random generator. In order, it:

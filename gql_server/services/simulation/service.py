@@ -28,7 +28,7 @@ from gql_server.core.simulation.engine import SimulationEvent, SimulationProgres
 from gql_server.core.simulation.request import SimulationRequest, validate_simulation_request
 from gql_server.core.simulation.stats import SimulationSummary, TimelineBucket
 from gql_server.events import EventBus
-from gql_server.services.access import (
+from gql_server.services.access.service import (
     AccessService,
     check_real_mode,
     real_call_budget,
@@ -36,9 +36,8 @@ from gql_server.services.access import (
 )
 from gql_server.services.common import new_id, require_admin, utcnow
 from gql_server.services.ports import SimulationRecord, UnitOfWorkFactory
-from gql_server.services.replay import load_replay, recorded_timeline
 from gql_server.services.routing_groups import RoutingGroupService
-from gql_server.services.simulation_inputs import (
+from gql_server.services.simulation.inputs import (
     expected_total,
     request_to_json,
     scoped_to,
@@ -46,8 +45,9 @@ from gql_server.services.simulation_inputs import (
     summary_to_json,
     within_key_caps,
 )
-from gql_server.services.simulation_pool import Lease, SimulationPool
-from gql_server.services.simulation_worker import SimulationJob
+from gql_server.services.simulation.pool import Lease, SimulationPool
+from gql_server.services.simulation.replay import load_replay, recorded_timeline
+from gql_server.services.simulation.worker import SimulationJob
 from gql_server.services.testing import KeyCalls, usable_group
 
 log = logging.getLogger(__name__)

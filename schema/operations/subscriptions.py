@@ -18,7 +18,7 @@ from schema.errors import (
     to_graphql_error,
 )
 from schema.inputs import SimulationInput
-from schema.live_traffic import LiveTrafficBatch, LiveTrafficEvent
+from schema.operations.live_traffic import LiveTrafficBatch, LiveTrafficEvent
 from schema.simulation_types import SimulationProgress, SimulationSummary
 
 SimulationEvent = Annotated[

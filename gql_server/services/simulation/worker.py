@@ -1,7 +1,7 @@
 """The worker process of the simulation pool: runs one simulation at a time, on its own loop.
 
 A virtual-clock run is pure CPU; in a process of its own it never holds the server's GIL.
-The server (`simulation_pool`) talks to a worker over one duplex pipe:
+The server (`pool`) talks to a worker over one duplex pipe:
 
     server -> worker   ("run", SimulationJob)    start a run (only when the worker is idle)
                        ("stop", simulation_id)   finish early: flush, then a cancelled summary

@@ -1,4 +1,4 @@
-"""A bounded pool of worker processes that run simulations (see `simulation_worker`).
+"""A bounded pool of worker processes that run simulations (see `worker`).
 
 The pool's size is the global cap on simulations running at once in this instance: `reserve()`
 claims a slot synchronously (no await between the check and the claim, so a burst of starts
@@ -30,7 +30,7 @@ from typing import Any, Protocol
 from gql_server.core.domain.errors import DomainError, LimitExceededError
 from gql_server.core.domain.traces import RequestTrace
 from gql_server.core.simulation.stats import SimulationSummary
-from gql_server.services.simulation_worker import SimulationJob, main
+from gql_server.services.simulation.worker import SimulationJob, main
 
 log = logging.getLogger(__name__)
 

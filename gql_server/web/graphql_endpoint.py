@@ -45,7 +45,9 @@ from strawberry.types.graphql import OperationType
 
 from gql_server.auth import Principal, bearer_token
 from gql_server.events import KEYS_CHANNEL, EventBus
-from gql_server.graphql_http import (
+from gql_server.http_limits import TrustedProxies, WaitingSockets
+from gql_server.services.container import Services
+from gql_server.web.graphql_http import (
     GRAPHQL_RESPONSE_JSON,
     SUBSCRIPTION_OVER_HTTP,
     is_request_error,
@@ -53,8 +55,6 @@ from gql_server.graphql_http import (
     request_error,
     wants_graphql_response_json,
 )
-from gql_server.http_limits import TrustedProxies, WaitingSockets
-from gql_server.services.container import Services
 from schema.context import Context
 
 log = logging.getLogger(__name__)

@@ -30,8 +30,9 @@ from gql_server.core.domain.rate_limits import (
     tightest,
 )
 from gql_server.events import GROUPS_CHANNEL, EventBus
+from gql_server.services.access.key_cache import AccessBroadcast, KeyCache, Propagation
+from gql_server.services.access.rate_windows import RedisRateWindows
 from gql_server.services.common import make_revision, new_id, require_admin, utcnow
-from gql_server.services.key_cache import AccessBroadcast, KeyCache, Propagation
 from gql_server.services.ports import (
     ApiKeyRecord,
     DuplicateKey,
@@ -39,7 +40,6 @@ from gql_server.services.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
-from gql_server.services.rate_windows import RedisRateWindows
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""Access services: keys, teams, their cache and their rate windows."""

@@ -1,0 +1,1 @@
+"""Simulation services: running, pooling, replaying and encoding simulations."""

@@ -1,0 +1,1 @@
+"""The web edge: the GraphQL endpoint, its HTTP rules and the metrics endpoint."""
