@@ -7,7 +7,7 @@ import type { RoutingGroupRevisionsQuery, RoutingStrategy, SimulationHistoryQuer
 import { RoutingGroupRevisionsQuery as RevisionsDocument, SimulationHistoryQuery as HistoryDocument } from '../api/documents';
 import type { SimulationTabProps } from '../types';
 import { formatCount, formatPercent } from '../utils/format';
-import { groupDeploymentRefs, type GroupDeploymentRef } from '../utils/group-deployments';
+import { groupDeploymentRefs, type GroupDeploymentRef } from '@/components/flow/group-deployments';
 import { fieldDiff } from '../utils/json-diff';
 import { viewFromSaved } from '../utils/run-view';
 import { requestRerun } from '../utils/simulation-input';

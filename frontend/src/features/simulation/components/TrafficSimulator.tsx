@@ -7,7 +7,7 @@ import { expectedRequests, useSimulationRun, type RunState } from '../hooks/use-
 import type { SimulationTabProps } from '../types';
 import { draftFromGroup, draftToPatch, type DraftErrors, type DraftForm } from '../utils/draft';
 import { formatCount } from '../utils/format';
-import { groupDeploymentRefs, type GroupDeploymentRef } from '../utils/group-deployments';
+import { groupDeploymentRefs, type GroupDeploymentRef } from '@/components/flow/group-deployments';
 import { viewFromRun } from '../utils/run-view';
 import {
   formFromInput,
