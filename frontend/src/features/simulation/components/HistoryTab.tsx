@@ -6,7 +6,7 @@ import type { RoutingStrategy, SimulationHistoryQuery } from '@/gql/graphql';
 import { SimulationHistoryQuery as HistoryDocument } from '../api/documents';
 import type { SimulationTabProps } from '../types';
 import { formatCount, formatPercent } from '../utils/format';
-import { groupDeploymentRefs, type GroupDeploymentRef } from '../utils/group-deployments';
+import { groupDeploymentRefs, type GroupDeploymentRef } from '@/components/flow/group-deployments';
 import { viewFromSaved } from '../utils/run-view';
 import { requestRerun } from '../utils/simulation-input';
 import { Revisions } from './Revisions';

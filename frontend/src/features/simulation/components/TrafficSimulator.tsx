@@ -9,7 +9,7 @@ import type { SimulationTabProps } from '../types';
 import { comparePair } from '../utils/compare-pair';
 import { draftFromGroup, draftToPatch, type DraftErrors, type DraftForm } from '../utils/draft';
 import { formatCount } from '../utils/format';
-import { groupDeploymentRefs, type GroupDeploymentRef } from '../utils/group-deployments';
+import { groupDeploymentRefs, type GroupDeploymentRef } from '@/components/flow/group-deployments';
 import { viewFromRun } from '../utils/run-view';
 import {
   formFromInput,

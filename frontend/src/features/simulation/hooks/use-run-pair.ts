@@ -3,7 +3,7 @@
 // draft starts as soon as the saved run is done.
 import { useEffect, useRef, useState } from 'react';
 import type { SimulationInput } from '@/gql/graphql';
-import type { DeploymentRef } from '../utils/traffic-counts';
+import type { DeploymentRef } from '@/components/flow/traffic-counts';
 import { useSimulationRun, type RequestListener } from './use-simulation-run';
 
 interface Queued {

@@ -20,7 +20,7 @@ import {
   type DeploymentRef,
   type RequestLike,
   type TrafficCounts,
-} from '../utils/traffic-counts';
+} from '@/components/flow/traffic-counts';
 
 export type RunStatus = 'idle' | 'running' | 'stopping' | 'finished' | 'failed';
 export type RunSummary = SimulationSummaryFieldsFragment;
