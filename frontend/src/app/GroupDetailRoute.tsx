@@ -113,7 +113,7 @@ export function GroupDetailRoute() {
           />
         )}
         {tab === 'tester' && <LiveTester group={group} />}
-        {tab === 'simulator' && <TrafficSimulator group={group} />}
+        {tab === 'simulator' && <TrafficSimulator group={group} onSaved={refetch} />}
         {tab === 'history' && <HistoryTab group={group} onReverted={refetch} />}
         {tab === 'settings' && (
           <GroupSettingsTab
