@@ -234,9 +234,36 @@ async def _authenticate(rt: Runtime, request: Request, exchange: Exchange) -> Pr
     token = bearer_token(request.headers.get("authorization"))
     who = await rt.services.access.authenticate(token)
     if who is None:
+        await _note_refusal(rt, request, exchange, token)
         raise unauthenticated()
     exchange.caller = who
     return who
+
+
+# A refused caller's body is read for the group it names only when it is this small.
+_REFUSED_BODY_BYTES = 64 * 1024
+
+
+async def _note_refusal(
+    rt: Runtime, request: Request, exchange: Exchange, token: str | None
+) -> None:
+    """What the request log can say about a 401: the key presented, when it is one of ours
+    (revoked), and the group the body names, when a live group has that name (an unknown name
+    stays unnamed: the log and `/metrics` do not take strangers' strings)."""
+    if exchange.endpoint not in _ROUTING:
+        return
+    exchange.refused_key = await rt.services.access.refused_key(token)
+    length = request.headers.get("content-length", "")
+    if not length.isdigit() or int(length) > _REFUSED_BODY_BYTES:
+        return
+    try:
+        body = orjson.loads(await request.body())
+    except ValueError:
+        return
+    name = body.get("model") if isinstance(body, dict) else None
+    if isinstance(name, str) and name in rt.registry:  # a live group (no table read)
+        exchange.group = name
+        exchange.visible_group = rt.registry.get(name).group
 
 
 async def _json(request: Request, exchange: Exchange) -> Any:
