@@ -108,6 +108,7 @@ def report(rt: Runtime, exchange: Exchange) -> None:
             request_index=exchange.index,
             requested_group=exchange.group,
             routed=exchange.trace is not None,
+            endpoint=exchange.endpoint,
         )
     )
     log.debug(

@@ -118,3 +118,33 @@ def test_every_endpoint_cools_a_failing_deployment_down(
         f"{endpoint} (streamed={streamed}) sent a request to a deployment in cooldown"
     )
     assert provider.calls["spare-model"] == 2
+
+
+@pytest.mark.parametrize("retry_after_s", [None, 1])
+@pytest.mark.parametrize(("endpoint", "streamed"), sorted(CALLS))
+def test_one_provider_call_per_router_attempt(
+    endpoint: str,
+    streamed: bool,
+    *,
+    retry_after_s: float | None,
+    server: RunningServer,
+    admin: GraphQLClient,
+    provider: FakeOpenAIServer,
+) -> None:
+    """Only the Router retries: the provider client litellm makes for an attempt must not retry
+    a 429 itself (the OpenAI SDK's default is 2 more tries), or one attempt is 3 provider calls,
+    invisible to the trace, the fail counts and the key's budgets."""
+    provider.answer("limited-model", status=429, retry_after_s=retry_after_s)
+    key = failover_group(admin, provider, "one-call")
+    client = openai.OpenAI(base_url=f"{server.base_url}/v1", api_key=key, max_retries=0)
+
+    assert CALLS[(endpoint, streamed)](client, "one-call") == EXPECTED.get(
+        endpoint, "hello from the spare"
+    )
+
+    # numRetries 0: one attempt on the rate-limited deployment, then the fallback answered
+    assert provider.calls["limited-model"] == 1, (
+        f"{endpoint} (streamed={streamed}): {provider.calls['limited-model']} provider calls "
+        "for one Router attempt"
+    )
+    assert provider.calls["spare-model"] == 1

@@ -252,6 +252,10 @@ def litellm_params(
     params.update({key: value for key, value in optional.items() if value is not None})
     if weighted:
         params["weight"] = member.weight or 0
+    # Only the Router retries: the provider client litellm makes for an attempt must not retry
+    # on its own (litellm's embeddings client keeps the OpenAI SDK's 2 retries), or one attempt
+    # is 3 provider calls, unseen by the trace, the fail counts, cooldowns and the key's budgets.
+    params["max_retries"] = 0
     if mock:
         params.setdefault("mock_response", DEFAULT_MOCK_RESPONSE)
     if params.get("mock_response") is not None and "api_key" not in params:
