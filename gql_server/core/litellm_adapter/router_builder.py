@@ -294,6 +294,19 @@ def unpriced_deployments(built: BuiltRouter) -> list[Deployment]:
     ]
 
 
+def unknown_model(litellm_model: str, custom_llm_provider: str | None = None) -> str | None:
+    """Why litellm could not route to `litellm_model`, as its own provider look-up
+    (`get_llm_provider`, what every call starts with) tells it; None when it can."""
+    try:
+        litellm.get_llm_provider(model=litellm_model, custom_llm_provider=custom_llm_provider)
+    except Exception:  # litellm raises BadRequestError, or a bare Exception
+        return (
+            f"litellm knows no provider for {litellm_model!r}: write it as provider/model "
+            "(e.g. openai/gpt-4o, nebius/meta-llama/Llama-3.3-70B-Instruct)"
+        )
+    return None
+
+
 def _litellm_prices(litellm_model: str) -> bool:
     try:
         info = litellm.get_model_info(litellm_model)
