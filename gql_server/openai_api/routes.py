@@ -25,6 +25,7 @@ from gql_server.core.litellm_adapter.built_router import BuiltRouter, Endpoint, 
 from gql_server.openai_api import embeddings, schemas
 from gql_server.openai_api.errors import (
     ApiError,
+    database_unreachable,
     method_not_allowed,
     not_found,
     unauthenticated,
@@ -40,6 +41,7 @@ from gql_server.openai_api.exchange import (
 )
 from gql_server.openai_api.streaming import stream_response
 from gql_server.services.common import can_see
+from gql_server.services.ports import StoreUnavailable
 
 if TYPE_CHECKING:
     from gql_server.runtime import Runtime
@@ -232,7 +234,11 @@ async def _route(
 
 async def _authenticate(rt: Runtime, request: Request, exchange: Exchange) -> Principal:
     token = bearer_token(request.headers.get("authorization"))
-    who = await rt.services.access.authenticate(token)
+    try:
+        who = await rt.services.access.authenticate(token)
+    except StoreUnavailable:
+        log.warning("could not check an API key: the database is unreachable", exc_info=True)
+        raise database_unreachable() from None
     if who is None:
         await _note_refusal(rt, request, exchange, token)
         raise unauthenticated()

@@ -16,7 +16,7 @@ import openai
 import pytest
 
 from tests.fakes.openai_server import FakeOpenAIServer
-from tests.integration.access_helpers import create_group, generate_key
+from tests.integration.access_helpers import add_provider_deployment, create_group, generate_key
 from tests.support.graphql_client import GraphQLClient
 from tests.support.server import RunningServer
 
@@ -32,28 +32,15 @@ def provider() -> Iterator[FakeOpenAIServer]:
         yield fake
 
 
-def add_deployment(admin: GraphQLClient, model_id: str, model: str, base: str) -> None:
-    result = admin(
-        "mutation($i: DeploymentInput!) { createDeployment(input: $i) { __typename } }",
-        {
-            "i": {
-                "modelId": model_id,
-                "modelName": f"openai/{model}",
-                "apiBase": base,
-                "apiKey": PROVIDER_KEY,
-                "inputCostPerToken": 1e-6,
-                "outputCostPerToken": 2e-6,
-            }
-        },
-    )
-    assert result["createDeployment"]["__typename"] == "Deployment"
-
-
 def failover_group(admin: GraphQLClient, provider: FakeOpenAIServer, name: str) -> str:
     """A key for a group whose first deployment is rate limited and cools down on one failure."""
     key_id, key = generate_key(admin, f"{name}-key")
-    add_deployment(admin, "limited", "limited-model", provider.base_url)
-    add_deployment(admin, "spare", "spare-model", provider.base_url)
+    add_provider_deployment(
+        admin, "limited", "limited-model", provider.base_url, PROVIDER_KEY, priced=True
+    )
+    add_provider_deployment(
+        admin, "spare", "spare-model", provider.base_url, PROVIDER_KEY, priced=True
+    )
     create_group(
         admin,
         name,

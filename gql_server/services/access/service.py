@@ -86,7 +86,8 @@ class AccessService:
         self._broadcast = AccessBroadcast(bus, key_cache, key_cache_ttl_s)
 
     async def authenticate(self, token: str | None) -> Principal | None:
-        """The caller behind a bearer token, or None for no, unknown or revoked keys."""
+        """The caller behind a bearer token, or None for no, unknown or revoked keys. A key not
+        cached while the database is unreachable raises StoreUnavailable (callers answer 503)."""
         if not token:
             return None
         if is_master_key(token, self._master_key):
