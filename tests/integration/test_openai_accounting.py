@@ -18,8 +18,13 @@ import openai
 import pytest
 
 from tests.fakes.openai_server import FakeOpenAIServer
-from tests.integration.access_helpers import create_group, generate_key, revoke_key
-from tests.integration.test_openai_call_path import add_deployment
+from tests.integration.access_helpers import (
+    add_provider_deployment,
+    create_group,
+    generate_key,
+    revoke_key,
+)
+from tests.integration.test_openai_call_path import PROVIDER_KEY
 from tests.support.graphql_client import GraphQLClient
 from tests.support.server import RunningServer
 
@@ -51,7 +56,9 @@ def _group(
     key_id: str,
     **more: Any,
 ) -> None:
-    add_deployment(admin, f"{name}-dep", model, provider.base_url)
+    add_provider_deployment(
+        admin, f"{name}-dep", model, provider.base_url, PROVIDER_KEY, priced=True
+    )
     create_group(
         admin,
         name,

@@ -31,8 +31,8 @@ from pydantic import SecretStr
 
 from gql_server.settings import Settings
 from tests.fakes.openai_server import FakeOpenAIServer
-from tests.integration.access_helpers import create_group, generate_key
-from tests.integration.test_openai_call_path import PROVIDER_KEY, add_deployment
+from tests.integration.access_helpers import add_provider_deployment, create_group, generate_key
+from tests.integration.test_openai_call_path import PROVIDER_KEY
 from tests.support.graphql_client import GraphQLClient
 from tests.support.polling import eventually
 from tests.support.server import MASTER_KEY, RunningServer, running_server
@@ -120,8 +120,10 @@ def _failover_key(server: RunningServer, provider: FakeOpenAIServer) -> str:
     admin = GraphQLClient(server.base_url, server.master_key)
     try:
         key_id, key = generate_key(admin, "otel-key")
-        add_deployment(admin, "limited", "limited-model", provider.base_url)
-        add_deployment(admin, "spare", "spare-model", provider.base_url)
+        for model_id in ("limited", "spare"):
+            add_provider_deployment(
+                admin, model_id, f"{model_id}-model", provider.base_url, PROVIDER_KEY, priced=True
+            )
         create_group(
             admin,
             "traced",
