@@ -55,6 +55,7 @@ class Exchange:
     started: float = field(default_factory=time.perf_counter)
     started_at_ms: float = field(default_factory=now_ms)  # wall clock, epoch ms
     caller: Principal | None = None
+    refused_key: Principal | None = None  # a known key refused at sign-in (revoked): logged only
     group: str | None = None  # the group the caller named, once read from the body
     visible_group: RoutingGroup | None = None  # that group, once found and the caller's to see
     built: BuiltRouter | None = None  # the live Router that routed it, once there is one
@@ -95,7 +96,7 @@ def report(rt: Runtime, exchange: Exchange) -> None:
     rt.services.traffic.report(
         finished_request(
             group,
-            exchange.caller,
+            exchange.caller if exchange.caller is not None else exchange.refused_key,
             trace,
             started_at_ms=exchange.started_at_ms,
             status_code=exchange.status,
@@ -108,6 +109,7 @@ def report(rt: Runtime, exchange: Exchange) -> None:
             request_index=exchange.index,
             requested_group=exchange.group,
             routed=exchange.trace is not None,
+            endpoint=exchange.endpoint,
         )
     )
     log.debug(

@@ -40,6 +40,10 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema import BaseSchema
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message as WsMessage
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
@@ -47,6 +51,7 @@ from gql_server.auth import Principal, bearer_token
 from gql_server.events import KEYS_CHANNEL, EventBus
 from gql_server.http_limits import TrustedProxies, WaitingSockets
 from gql_server.services.container import Services
+from gql_server.services.ports import StoreUnavailable
 from gql_server.web.graphql_http import (
     GRAPHQL_RESPONSE_JSON,
     SUBSCRIPTION_OVER_HTTP,
@@ -56,6 +61,7 @@ from gql_server.web.graphql_http import (
     wants_graphql_response_json,
 )
 from schema.context import Context
+from schema.shared_results import encoded_next
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +81,32 @@ class SocketLimits:
     trusted_proxies: TrustedProxies = field(default_factory=TrustedProxies)
 
 
+class _PreEncoded(dict[str, object]):
+    """A websocket message already encoded (`GraphQLView.encode_json` sends `text` as is)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class _SharingHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws, sending a shared subscription result (one `liveTraffic` batch for
+    every subscriber of the group) pre-encoded: one `json.dumps` per batch, not per subscriber."""
+
+    async def send_message(self, message: WsMessage) -> None:
+        if message["type"] == "next" and message["payload"].keys() == {"data"}:
+            text = encoded_next(
+                message["id"], message["payload"]["data"], self.view.encode_json_string
+            )
+            if text is not None:
+                await self.websocket.send_json(_PreEncoded(text))
+                return
+        await super().send_message(message)
+
+
 class GraphQLView(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = _SharingHandler
+
     def __init__(
         self,
         schema: BaseSchema,
@@ -113,7 +144,13 @@ class GraphQLView(GraphQL[Context, None]):
         if raw is None and context.principal is not None:
             return  # signed in at the upgrade
         token = bearer_token(raw) if isinstance(raw, str) else None
-        principal = await self._services.access.authenticate(token)
+        try:
+            principal = await self._services.access.authenticate(token)
+        except StoreUnavailable:
+            log.warning("refusing a websocket: the database is unreachable")
+            raise ConnectionRejectionError(
+                {"message": "the API key could not be checked: the database is unreachable"}
+            ) from None
         if principal is None:
             raise ConnectionRejectionError({"message": "invalid or missing API key"})
         context.principal = principal
@@ -123,6 +160,11 @@ class GraphQLView(GraphQL[Context, None]):
         client = self._unauthenticated.pop(id(context), None)
         if client is not None:
             self._waiting.release(client)
+
+    def encode_json(self, data: object) -> str | bytes:
+        if isinstance(data, _PreEncoded):
+            return data.text
+        return super().encode_json(data)
 
     def is_websocket_origin_allowed(self, request: Any, origin: str) -> bool:
         if super().is_websocket_origin_allowed(request, origin):
@@ -198,7 +240,12 @@ class GraphQLView(GraphQL[Context, None]):
                 await (await self.render_graphql_ide(request))(scope, receive, send)
                 return
             token = bearer_token(request.headers.get("authorization"))
-            principal = await self._services.access.authenticate(token)
+            try:
+                principal = await self._services.access.authenticate(token)
+            except StoreUnavailable:
+                log.warning("could not check an API key: the database is unreachable")
+                await _unavailable()(scope, receive, send)
+                return
             if principal is None:
                 await _unauthorized()(scope, receive, send)
                 return
@@ -253,7 +300,12 @@ class GraphQLView(GraphQL[Context, None]):
         websocket = WebSocket(scope, receive, send)
         context = Context(services=self._services)
         if (token := bearer_token(websocket.headers.get("authorization"))) is not None:
-            context.principal = await self._services.access.authenticate(token)
+            try:
+                context.principal = await self._services.access.authenticate(token)
+            except StoreUnavailable:
+                log.warning("refusing a websocket: the database is unreachable")
+                await send({"type": "websocket.close", "code": 1013})  # try again later
+                return
             if context.principal is None:
                 log.info("refusing a websocket: invalid API key on the upgrade")
                 await send({"type": "websocket.close", "code": 1008})  # before accept: 403
@@ -321,6 +373,22 @@ def _same_machine(origin: str, host: str) -> bool:
 
 def _wants_html(request: Request) -> bool:
     return "query" not in request.query_params and "text/html" in request.headers.get("accept", "")
+
+
+def _unavailable() -> Response:
+    return JSONResponse(
+        {
+            "errors": [
+                {
+                    "message": "the API key could not be checked: the database is unreachable; "
+                    "try again shortly",
+                    "extensions": {"code": "SERVICE_UNAVAILABLE"},
+                }
+            ]
+        },
+        status_code=503,
+        headers={"Retry-After": "1"},
+    )
 
 
 def _unauthorized() -> Response:

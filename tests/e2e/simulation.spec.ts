@@ -193,7 +193,7 @@ async function recordLiveValues(page: Page): Promise<void> {
 }
 
 function edgeId(step: FlowStep): string | null {
-  // The diagram's grouping (src/features/simulation/utils/flow-diagram.ts): one edge per
+  // The diagram's grouping (src/components/flow/flow-diagram.ts): one edge per
   // (kind, source, target); retries that stay on a deployment are a badge on its node.
   const kind =
     step.reason === 'primary'

@@ -1,13 +1,12 @@
 import { useMemo } from 'react';
 import type { RoutingGroupFieldsFragment } from '@/gql/graphql';
-import type { LiveRequest } from '@/features/live-traffic/utils/live-requests';
-import { FlowDiagram } from '@/features/simulation/components/FlowDiagram';
-import { orderedDeployments } from '@/features/simulation/utils/flow-diagram';
-import { groupDeploymentRefs } from '@/features/simulation/utils/group-deployments';
-import { applyBatch, emptyCounts } from '@/features/simulation/utils/traffic-counts';
+import { FlowDiagram } from '@/components/flow/FlowDiagram';
+import { orderedDeployments } from '@/components/flow/flow-diagram';
+import { groupDeploymentRefs } from '@/components/flow/group-deployments';
+import { applyBatch, emptyCounts, type RequestLike } from '@/components/flow/traffic-counts';
 
-/** The simulator's flow diagram, fed with the group's recent real requests. */
-export function LiveFlow({ group, requests }: { group: RoutingGroupFieldsFragment; requests: readonly LiveRequest[] }) {
+/** The shared flow diagram (the simulator's), fed with the group's recent real requests. */
+export function LiveFlow({ group, requests }: { group: RoutingGroupFieldsFragment; requests: readonly RequestLike[] }) {
   const refs = useMemo(() => groupDeploymentRefs(group), [group]);
   const counts = useMemo(() => applyBatch(emptyCounts(refs), requests), [refs, requests]);
   const ordered = useMemo(() => orderedDeployments(group.routingStrategy, refs, counts), [group, refs, counts]);

@@ -1,3 +1,10 @@
+const counts = new Intl.NumberFormat('en-US');
+
+/** Whole counts with thousands separators ("12,345"). */
+export function formatCount(value: number): string {
+  return counts.format(value);
+}
+
 export function formatTime(iso: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();

@@ -21,7 +21,12 @@ process's shared random generator. In order, it:
      without it one seed gives different runs.
   6. puts litellm's rpm/tpm minutes on the run's clock (state/usage_minutes.py): without it every
      simulated minute of a virtual-clock run shares one wall minute's rpm/tpm budget.
-  7. puts litellm's in-memory TTL caches on the run's clock (state/cache_clock.py): without it
+  7. sets `litellm.DEFAULT_MAX_RETRIES` to 0: only the Router retries. Every deployment's
+     litellm_params say `max_retries: 0` (router_builder), but litellm's OpenAI embeddings call
+     reads `max_retries or litellm.DEFAULT_MAX_RETRIES`, so a 0 became the OpenAI SDK's 2 retries
+     inside one attempt: 3 provider calls per Router attempt against a 429, unseen by the trace,
+     fail counts, cooldowns and the key's budgets (Azure embeddings fill a None from it too).
+  8. puts litellm's in-memory TTL caches on the run's clock (state/cache_clock.py): without it
      a virtual-clock run's latency history never expires (a once-slow deployment stays shunned).
 
 Per Router (router_builder, skips) and per call (built_router) the adapter also touches
@@ -99,6 +104,12 @@ _SKIPS = "litellm_adapter/skips.py"
 _NO_RPM_SKIPS = "rpm/tpm skips are no longer recorded in traces"
 
 PRIVATE_TOUCHES: tuple[PrivateTouch, ...] = (
+    PrivateTouch(
+        "litellm",
+        "DEFAULT_MAX_RETRIES",
+        "install.py",
+        "an embeddings attempt retries inside the provider client: 3 calls per Router attempt",
+    ),
     PrivateTouch(
         "litellm.router_rust.core",
         "retry_after_seconds",
@@ -359,6 +370,7 @@ def install() -> None:
         tracing.attempt_hooks()
         run_context.install_run_random()
         usage_minutes.install_run_minutes()
+        litellm.DEFAULT_MAX_RETRIES = 0  # type: ignore[attr-defined]  # only the Router retries (7.)
         cache_clock.install_run_cache_clock()
         _installed.append(True)
 

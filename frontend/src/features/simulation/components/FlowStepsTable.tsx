@@ -1,4 +1,4 @@
-import type { FlowStep } from '../utils/traffic-counts';
+import type { FlowStep } from '@/components/flow/traffic-counts';
 import { formatCount } from '../utils/format';
 
 function place(id: string | null, end: string): string {

@@ -1,7 +1,7 @@
 // Incidents as time windows: one track per deployment where a window can be added (click),
 // moved (drag) or resized (drag an edge), and a row per window to type its numbers.
 import { useRef } from 'react';
-import type { GroupDeploymentRef } from '../utils/group-deployments';
+import type { GroupDeploymentRef } from '@/components/flow/group-deployments';
 import { newIncident, trimNumber, type FormErrors, type IncidentForm } from '../utils/simulation-input';
 import { ErrorKindSelect, NumberInput, PercentInput } from './FormControls';
 import '../simulation.css';

@@ -6,7 +6,7 @@ import type { DeploymentFailureInput, ErrorKind } from '@/gql/graphql';
 import { TestRoutingGroupMutation, TesterDeploymentsQuery } from '../api/documents';
 import type { SimulationTabProps } from '../types';
 import { formatMs } from '../utils/format';
-import { groupDeploymentRefs } from '../utils/group-deployments';
+import { groupDeploymentRefs } from '@/components/flow/group-deployments';
 import { ERROR_KINDS } from '../utils/simulation-input';
 import { TraceTimeline, waitBefore } from './TraceTimeline';
 import '../simulation.css';

@@ -3,7 +3,7 @@
 // as time windows). Compact: one row per deployment.
 import { ProviderBadge } from '@/components/ProviderBadge';
 import type { SimulationClock, TrafficPattern } from '@/gql/graphql';
-import type { GroupDeploymentRef } from '../utils/group-deployments';
+import type { GroupDeploymentRef } from '@/components/flow/group-deployments';
 import { formatCount } from '../utils/format';
 import {
   DEFAULT_KNOBS,

@@ -3,13 +3,13 @@
 // saved runs), differences against it are marked.
 import { useMemo } from 'react';
 import type { RoutingStrategy } from '@/gql/graphql';
-import { buildDiagram, orderedDeployments } from '../utils/flow-diagram';
-import type { GroupDeploymentRef } from '../utils/group-deployments';
+import { buildDiagram, orderedDeployments } from '@/components/flow/flow-diagram';
+import type { GroupDeploymentRef } from '@/components/flow/group-deployments';
 import type { RunView } from '../utils/run-view';
 import { download, runCsv, runJson } from '../utils/export';
-import { flowData, trafficDistribution, type DeploymentRef, type TrafficCounts } from '../utils/traffic-counts';
+import { flowData, trafficDistribution, type DeploymentRef, type TrafficCounts } from '@/components/flow/traffic-counts';
 import { ErrorsByKind } from './ErrorsByKind';
-import { FlowDiagram } from './FlowDiagram';
+import { FlowDiagram } from '@/components/flow/FlowDiagram';
 import { FlowStepsTable } from './FlowStepsTable';
 import { StoppedReason } from './StoppedReason';
 import { SummaryStats } from './SummaryStats';

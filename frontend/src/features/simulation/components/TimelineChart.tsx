@@ -4,7 +4,7 @@
 // folds RequestTrace batches into a timeline (utils/timeline.ts) can draw it.
 import { useMemo } from 'react';
 import { Area, AreaChart, CartesianGrid, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { DeploymentRef } from '../utils/traffic-counts';
+import type { DeploymentRef } from '@/components/flow/traffic-counts';
 import { cooldownWindows, niceCeiling, timelineRows, type TimeWindow } from '../utils/timeline-view';
 import type { TimelineBucket } from '../utils/timeline';
 import type { IncidentWindow } from '../utils/run-view';

@@ -3,7 +3,7 @@
 // grow in place instead of jumping with a rescaled axis.
 import { ProviderBadge } from '@/components/ProviderBadge';
 import type { RoutingStrategy } from '@/gql/graphql';
-import type { DeploymentTrafficStats } from '../utils/traffic-counts';
+import type { DeploymentTrafficStats } from '@/components/flow/traffic-counts';
 import { formatCount, formatMs, formatUsd } from '../utils/format';
 import '../simulation.css';
 

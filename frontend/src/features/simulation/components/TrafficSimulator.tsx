@@ -1,13 +1,15 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ConfirmDialog } from '@/components/ConfirmDialog';
 import { ErrorBanner } from '@/components/ErrorBanner';
-import type { SimulationInput } from '@/gql/graphql';
+import type { RoutingGroupPatch, SimulationInput } from '@/gql/graphql';
 import { STRATEGY_LABELS } from '@/lib/strategy-names';
-import { expectedRequests, useSimulationRun, type RunState } from '../hooks/use-simulation-run';
+import { useRunPair } from '../hooks/use-run-pair';
+import { expectedRequests, type RunState } from '../hooks/use-simulation-run';
 import type { SimulationTabProps } from '../types';
+import { comparePair } from '../utils/compare-pair';
 import { draftFromGroup, draftToPatch, type DraftErrors, type DraftForm } from '../utils/draft';
 import { formatCount } from '../utils/format';
-import { groupDeploymentRefs, type GroupDeploymentRef } from '../utils/group-deployments';
+import { groupDeploymentRefs, type GroupDeploymentRef } from '@/components/flow/group-deployments';
 import { viewFromRun } from '../utils/run-view';
 import {
   formFromInput,
@@ -19,6 +21,7 @@ import {
   type FormErrors,
   type SimulatorForm,
 } from '../utils/simulation-input';
+import { ApplyChange } from './ApplyChange';
 import { DraftEditor } from './DraftEditor';
 import { ScenarioEditor } from './ScenarioEditor';
 import { SimulationResults } from './SimulationResults';
@@ -160,11 +163,7 @@ function draftDeployments(deployments: readonly GroupDeploymentRef[], draft: Dra
   });
 }
 
-function randomSeed(): number {
-  return Math.floor(Math.random() * 2 ** 31);
-}
-
-export function TrafficSimulator({ group }: SimulationTabProps) {
+export function TrafficSimulator({ group, onSaved }: SimulationTabProps) {
   const deployments = useMemo(() => groupDeploymentRefs(group), [group]);
   const ids = useMemo(() => deployments.map((d) => d.deploymentId), [deployments]);
   // History's "Run again" leaves the saved input for this tab to load and start once.
@@ -179,25 +178,11 @@ export function TrafficSimulator({ group }: SimulationTabProps) {
   const [draft, setDraft] = useState<DraftForm | null>(null);
   const [draftErrors, setDraftErrors] = useState<DraftErrors>({});
   const [confirmReal, setConfirmReal] = useState<SimulationInput | null>(null);
-  const base = useSimulationRun(group.routingGroupId, deployments);
-  const whatIf = useSimulationRun(group.routingGroupId, deployments);
-  const busy = [base.state.status, whatIf.state.status].some((s) => s === 'running' || s === 'stopping');
-  // Both runs start at once, on one seed. When the server refuses the second (its cap on
-  // simulations at once, e.g. one worker), the draft starts as soon as the saved run is done.
-  const queuedDraft = useRef<SimulationInput | null>(null);
-  const [pairRun, setPairRun] = useState(false);
+  const pair = useRunPair(group.routingGroupId, deployments);
+  const { base, whatIf, busy, pairRun, waitingForSlot } = pair;
   const comparing = draft !== null && pairRun;
-  const baseStatus = base.state.status;
-  const baseCancelled = Boolean(base.state.summary?.cancelled || base.state.endedWithoutSummary);
-  const draftRefused = pairRun && whatIf.state.status === 'failed' && whatIf.state.limited;
-  const waitingForSlot = draftRefused && (baseStatus === 'running' || baseStatus === 'stopping');
-  const startDraft = whatIf.start;
-  useEffect(() => {
-    if (!draftRefused || baseStatus === 'running' || baseStatus === 'stopping' || baseStatus === 'idle') return;
-    const next = queuedDraft.current;
-    queuedDraft.current = null;
-    if (next && baseStatus === 'finished' && !baseCancelled) startDraft(next);
-  }, [draftRefused, baseStatus, baseCancelled, startDraft]);
+  // The draft as it was when the pair started: what "Apply this change" saves (not later edits).
+  const [ranDraft, setRanDraft] = useState<DraftForm | null>(null);
 
   const setForm = (next: SimulatorForm) => {
     setFormState(next);
@@ -208,17 +193,12 @@ export function TrafficSimulator({ group }: SimulationTabProps) {
   const launch = (input: SimulationInput) => {
     if (draft) {
       const { patch } = draftToPatch(draft);
-      // Both runs on one seed, so the only difference is the draft.
-      const seeded = { ...input, seed: input.seed ?? randomSeed() };
-      const drafted = { ...seeded, draft: patch };
-      queuedDraft.current = drafted;
-      setPairRun(true);
-      base.start(seeded);
-      whatIf.start(drafted);
+      // Both runs on one seed and one startAt, so the only difference is the draft.
+      const { saved, drafted } = comparePair(input, patch as RoutingGroupPatch);
+      setRanDraft(draft);
+      pair.startPair(saved, drafted);
     } else {
-      queuedDraft.current = null;
-      setPairRun(false);
-      base.start(input);
+      pair.startSingle(input);
     }
   };
 
@@ -247,17 +227,12 @@ export function TrafficSimulator({ group }: SimulationTabProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const stop = () => {
-    queuedDraft.current = null;
-    void base.stop();
-    if (whatIf.state.status === 'running') void whatIf.stop();
-  };
-
-  // A draft waiting for the saved run's slot has not failed.
-  const error = base.state.error ?? (draftRefused ? null : whatIf.state.error);
+  const stop = pair.stop;
+  const error = pair.error;
   const baseView = viewFromRun(base.state, ids);
   const draftView = comparing ? viewFromRun(whatIf.state, ids) : null;
   const draftRefs = draft ? draftDeployments(deployments, draft) : deployments;
+  const whatIfDone = whatIf.state.status === 'finished' && Boolean(whatIf.state.summary) && !whatIf.state.summary?.cancelled;
   const exportName = (suffix: string) => `simulation-${group.routingGroupName}-${base.state.simulationId ?? 'run'}${suffix}`;
 
   return (
@@ -371,6 +346,9 @@ export function TrafficSimulator({ group }: SimulationTabProps) {
               />
             </div>
             <div className="panel sim-compare-draft" data-testid="sim-compare-draft">
+              {whatIfDone && ranDraft && (
+                <ApplyChange group={group} draft={ranDraft} onSaved={onSaved} onCompareAgain={() => run()} />
+              )}
               <SimulationResults
                 title={`Draft · ${STRATEGY_LABELS[draft.routingStrategy]}`}
                 strategy={draft.routingStrategy}

@@ -16,10 +16,11 @@ import {
   countsFromSummary,
   emptyCounts,
   flowDelta,
+  type AttemptLike,
   type DeploymentRef,
   type RequestLike,
   type TrafficCounts,
-} from '../utils/traffic-counts';
+} from '@/components/flow/traffic-counts';
 
 export type RunStatus = 'idle' | 'running' | 'stopping' | 'finished' | 'failed';
 export type RunSummary = SimulationSummaryFieldsFragment;
@@ -53,6 +54,8 @@ export interface RunState {
   /** The server refused to start the run because of a limit (e.g. simulations at once). */
   limited: boolean;
   error: string | null;
+  /** A ValidationError's field errors (e.g. `replay.from`), to show at the field. */
+  fieldErrors: readonly { field: string; message: string }[];
   /** What was sent. */
   input: SimulationInput | null;
 }
@@ -77,12 +80,21 @@ export function initialRunState(deployments: readonly DeploymentRef[], bucketMs?
     interrupted: false,
     limited: false,
     error: null,
+    fieldErrors: [],
     input: null,
   };
 }
 
 type Unsubscribe = () => void;
 type Batch = { requests: readonly RequestLike[]; simulatedMs: number };
+/** A streamed request as a listener gets it (what the subscription asks for). */
+export interface StreamedRequest extends RequestLike {
+  requestIndex: number;
+  finalDeploymentId?: string | null;
+  attempts: readonly (AttemptLike & { retryIndex?: number })[];
+}
+/** Sees every batch's requests as they arrive (before they are folded and dropped). */
+export type RequestListener = (requests: readonly StreamedRequest[]) => void;
 
 /** How long an edge keeps pulsing after the last batch that moved requests along it. */
 const RECENT_MS = 700;
@@ -240,7 +252,7 @@ export function useSimulationRun(groupId: string, deployments: readonly Deployme
   }, [cancelFrame, fold]);
 
   const start = useCallback(
-    (input: SimulationInput) => {
+    (input: SimulationInput, onRequests?: RequestListener) => {
       unsubscribe.current?.();
       cancelFrame();
       pending.current = [];
@@ -280,6 +292,7 @@ export function useSimulationRun(groupId: string, deployments: readonly Deployme
                 simulatedMs: event.simulatedMs,
               };
               pending.current.push({ requests: event.requests, simulatedMs: event.simulatedMs });
+              onRequests?.(event.requests);
               frame.current ??= requestAnimationFrame(renderFrame);
               return;
             case 'SimulationSummary':
@@ -296,6 +309,7 @@ export function useSimulationRun(groupId: string, deployments: readonly Deployme
               fail(
                 [event.message, ...event.fieldErrors.map((f) => `${f.field}: ${f.message}`)].filter(Boolean).join(' — '),
               );
+              setState((s) => ({ ...s, fieldErrors: event.fieldErrors.map(({ field, message }) => ({ field, message })) }));
               return;
             default:
               done = true;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fixture from './__fixtures__/server-summary.json';
 import { randomSplits, seeded } from '../test/random';
-import { NODE_WIDTH, buildDiagram, orderedDeployments, type Diagram, type Point } from './flow-diagram';
-import { applyBatch, emptyCounts, flowData, flowDelta, flowSteps, type RequestLike } from './traffic-counts';
+import { NODE_WIDTH, buildDiagram, orderedDeployments, type Diagram, type Point } from '@/components/flow/flow-diagram';
+import { applyBatch, emptyCounts, flowData, flowDelta, flowSteps, type RequestLike } from '@/components/flow/traffic-counts';
 
 const requests = (fixture as unknown as { requests: RequestLike[] }).requests;
 const GROUP = [

@@ -1,13 +1,11 @@
-const counts = new Intl.NumberFormat('en-US');
+import { formatCount } from '@/components/formatting';
 
-export function formatCount(value: number): string {
-  return counts.format(value);
-}
+export { formatCount };
 
 /** Latencies: always in ms, so numbers side by side compare at a glance ("14,400 ms", not "14.4 s"). */
 export function formatMs(value: number): string {
   const size = Math.abs(value);
-  return size >= 100 ? `${counts.format(Math.round(value))} ms` : `${value.toFixed(1)} ms`;
+  return size >= 100 ? `${formatCount(Math.round(value))} ms` : `${value.toFixed(1)} ms`;
 }
 
 /** Run lengths (simulated time, wall time): always in seconds. */

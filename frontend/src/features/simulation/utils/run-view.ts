@@ -5,7 +5,7 @@ import type { RunState, RunSummary } from '../hooks/use-simulation-run';
 import type { LatencyPercentiles } from './percentiles';
 import { timelineBuckets, type TimelineBucket } from './timeline';
 import type { TimeWindow } from './timeline-view';
-import { countsFromSummary, type TrafficCounts } from './traffic-counts';
+import { countsFromSummary, type TrafficCounts } from '@/components/flow/traffic-counts';
 
 export interface IncidentWindow {
   deploymentId: string;

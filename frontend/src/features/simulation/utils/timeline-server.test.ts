@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import fixture from './__fixtures__/server-timeline.json';
 import { randomSplits, seeded } from '../test/random';
 import { applyTimelineBatch, emptyTimeline, timelineBuckets, timelineMismatches, type TimelineBucket } from './timeline';
-import { applyBatch, emptyCounts, flowData, type FlowStep, type RequestLike } from './traffic-counts';
+import { applyBatch, emptyCounts, flowData, type FlowStep, type RequestLike } from '@/components/flow/traffic-counts';
 
 const server = fixture as unknown as {
   endMs: number;

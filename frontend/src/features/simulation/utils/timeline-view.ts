@@ -1,5 +1,5 @@
 // What the timeline chart draws, derived from server-shaped buckets.
-import type { DeploymentRef } from './traffic-counts';
+import type { DeploymentRef } from '@/components/flow/traffic-counts';
 import type { TimelineBucket } from './timeline';
 
 export interface TimeWindow {

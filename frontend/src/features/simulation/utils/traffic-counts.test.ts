@@ -14,7 +14,7 @@ import {
   type AttemptLike,
   type RequestLike,
   type TrafficCounts,
-} from './traffic-counts';
+} from '@/components/flow/traffic-counts';
 
 const NEBIUS = { deploymentId: 'nebius', deploymentName: 'llama', provider: 'nebius' };
 const FIREWORKS = { deploymentId: 'fireworks', deploymentName: 'llama', provider: 'fireworks_ai' };

@@ -13,8 +13,8 @@ import {
   type NodeProps,
 } from '@xyflow/react';
 import type { RoutingStrategy } from '@/gql/graphql';
-import { FlowCanvas } from '@/components/flow/FlowCanvas';
-import { roundedPath } from '@/components/flow/layout';
+import { FlowCanvas } from './FlowCanvas';
+import { roundedPath } from './layout';
 import {
   buildDiagram,
   skipReasonText,
@@ -22,12 +22,12 @@ import {
   type FlowEdgeKind,
   type LabelAlign,
   type Point,
-} from '../utils/flow-diagram';
+} from './flow-diagram';
 
 // 'left': the label starts at its point and extends right; 'right': it ends there.
 const LABEL_SHIFT: Record<LabelAlign, string> = { center: '-50%', left: '0%', right: '-100%' };
-import type { DeploymentRef, TrafficCounts } from '../utils/traffic-counts';
-import { formatCount } from '../utils/format';
+import type { DeploymentRef, TrafficCounts } from './traffic-counts';
+import { formatCount } from '@/components/formatting';
 
 export const EDGE_COLORS: Record<FlowEdgeKind, string> = {
   primary: '#2563eb',

@@ -7,7 +7,7 @@
 // the response and the failures at the bottom. Every edge gets a route around the nodes and room
 // for its count label. The component only hands this to the shared canvas.
 import type { RoutingStrategy } from '@/gql/graphql';
-import { labelWidth, layoutFlow, type LayoutEdgeInput, type Point } from '@/components/flow/layout';
+import { labelWidth, layoutFlow, type LayoutEdgeInput, type Point } from './layout';
 import { SKIPPED_PREFIX, flowKey, type DeploymentRef, type TrafficCounts } from './traffic-counts';
 
 export type FlowEdgeKind = 'primary' | 'success' | 'fallback' | 'retry' | 'failed' | 'skipped';
