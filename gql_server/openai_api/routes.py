@@ -38,6 +38,7 @@ from gql_server.openai_api.exchange import (
     report,
     request_id_of,
     routing_headers,
+    trace_context_of,
 )
 from gql_server.openai_api.streaming import stream_response
 from gql_server.services.common import can_see
@@ -61,6 +62,8 @@ def openai_routes(runtime: Callable[[], Runtime]) -> list[BaseRoute]:
         async def handle(request: Request) -> Response:
             rt = runtime()
             exchange = Exchange(name, request.method, request_id_of(request))
+            if rt.telemetry is not None:
+                exchange.trace_context = trace_context_of(request)
             try:
                 if allowed and request.method not in allowed:
                     raise method_not_allowed(request.method, request.url.path, allowed)
