@@ -38,6 +38,7 @@ from gql_server.openai_api.exchange import (
     report,
     request_id_of,
     routing_headers,
+    trace_context_of,
 )
 from gql_server.openai_api.streaming import stream_response
 from gql_server.services.common import can_see
@@ -61,6 +62,8 @@ def openai_routes(runtime: Callable[[], Runtime]) -> list[BaseRoute]:
         async def handle(request: Request) -> Response:
             rt = runtime()
             exchange = Exchange(name, request.method, request_id_of(request))
+            if rt.telemetry is not None:
+                exchange.trace_context = trace_context_of(request)
             try:
                 if allowed and request.method not in allowed:
                     raise method_not_allowed(request.method, request.url.path, allowed)
@@ -240,9 +243,36 @@ async def _authenticate(rt: Runtime, request: Request, exchange: Exchange) -> Pr
         log.warning("could not check an API key: the database is unreachable", exc_info=True)
         raise database_unreachable() from None
     if who is None:
+        await _note_refusal(rt, request, exchange, token)
         raise unauthenticated()
     exchange.caller = who
     return who
+
+
+# A refused caller's body is read for the group it names only when it is this small.
+_REFUSED_BODY_BYTES = 64 * 1024
+
+
+async def _note_refusal(
+    rt: Runtime, request: Request, exchange: Exchange, token: str | None
+) -> None:
+    """What the request log can say about a 401: the key presented, when it is one of ours
+    (revoked), and the group the body names, when a live group has that name (an unknown name
+    stays unnamed: the log and `/metrics` do not take strangers' strings)."""
+    if exchange.endpoint not in _ROUTING:
+        return
+    exchange.refused_key = await rt.services.access.refused_key(token)
+    length = request.headers.get("content-length", "")
+    if not length.isdigit() or int(length) > _REFUSED_BODY_BYTES:
+        return
+    try:
+        body = orjson.loads(await request.body())
+    except ValueError:
+        return
+    name = body.get("model") if isinstance(body, dict) else None
+    if isinstance(name, str) and name in rt.registry:  # a live group (no table read)
+        exchange.group = name
+        exchange.visible_group = rt.registry.get(name).group
 
 
 async def _json(request: Request, exchange: Exchange) -> Any:
