@@ -31,8 +31,8 @@ from pydantic import SecretStr
 
 from gql_server.settings import Settings
 from tests.fakes.openai_server import FakeOpenAIServer
-from tests.integration.access_helpers import create_group, generate_key
-from tests.integration.test_openai_call_path import PROVIDER_KEY, add_deployment
+from tests.integration.access_helpers import add_provider_deployment, create_group, generate_key
+from tests.integration.test_openai_call_path import PROVIDER_KEY
 from tests.support.graphql_client import GraphQLClient
 from tests.support.polling import eventually
 from tests.support.server import MASTER_KEY, RunningServer, running_server
@@ -120,8 +120,10 @@ def _failover_key(server: RunningServer, provider: FakeOpenAIServer) -> str:
     admin = GraphQLClient(server.base_url, server.master_key)
     try:
         key_id, key = generate_key(admin, "otel-key")
-        add_deployment(admin, "limited", "limited-model", provider.base_url)
-        add_deployment(admin, "spare", "spare-model", provider.base_url)
+        for model_id in ("limited", "spare"):
+            add_provider_deployment(
+                admin, model_id, f"{model_id}-model", provider.base_url, PROVIDER_KEY, priced=True
+            )
         create_group(
             admin,
             "traced",
@@ -137,10 +139,12 @@ def _failover_key(server: RunningServer, provider: FakeOpenAIServer) -> str:
     return key
 
 
-def _chat(server: RunningServer, key: str) -> str:
+def _chat(server: RunningServer, key: str, **headers: str) -> str:
     client = openai.OpenAI(base_url=f"{server.base_url}/v1", api_key=key, max_retries=0)
     reply = client.chat.completions.with_raw_response.create(
-        model="traced", messages=[{"role": "user", "content": SECRET_QUESTION}]
+        model="traced",
+        messages=[{"role": "user", "content": SECRET_QUESTION}],
+        extra_headers=headers or None,
     )
     assert reply.parse().choices[0].message.content == "hello from the spare"
     return reply.headers["x-request-id"]
@@ -221,8 +225,9 @@ def test_spans_reach_an_otlp_http_receiver_with_the_request_id(
     traced_server: RunningServer, provider: FakeOpenAIServer, receiver: OtlpReceiver
 ) -> None:
     key = _failover_key(traced_server, provider)
+    caller_trace, caller_span = "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"
 
-    request_id = _chat(traced_server, key)
+    request_id = _chat(traced_server, key, traceparent=f"00-{caller_trace}-{caller_span}-01")
 
     def exported() -> list[Any]:
         return [
@@ -235,6 +240,8 @@ def test_spans_reach_an_otlp_http_receiver_with_the_request_id(
         ]
 
     (span,) = eventually(exported, timeout=20)
+    # the caller's W3C traceparent: the request's span continues the caller's trace
+    assert (span.trace_id.hex(), span.parent_span_id.hex()) == (caller_trace, caller_span)
     assert set(receiver.paths) == {"/v1/traces"}
     children = [s for s in receiver.spans() if s.parent_span_id == span.span_id]
     assert len(children) == 2

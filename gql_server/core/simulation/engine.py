@@ -7,7 +7,7 @@ closes `batch_interval_s` after its first request or at `batch_max` requests) an
 one `SimulationSummary`.
 
 Stopping:
-  * `SimulationRun.stop()` (or setting the `stop` event given to `run_simulation`): the
+  * `SimulationRun.stop(reason)` (or setting the `StopSignal` given to `run_simulation`): the
     workers are cancelled at once (requests in flight are dropped), the requests already
     finished are flushed, and the stream ends with a summary whose `cancelled` is True.
   * the consumer leaving (`aclose()`, `break`, or its task being cancelled): the workers are
@@ -122,9 +122,13 @@ class SimulationRun:
         self._requests: set[asyncio.Task[None]] = set()  # open loop: requests in flight
         self._failure: BaseException | None = None
         self._capped = False  # stopped at MAX_SIMULATED_SECONDS of the run's clock
+        self._stop_reason: str | None = None
 
-    def stop(self) -> None:
-        """Finish early: flush what finished, then one summary with `cancelled=True`."""
+    def stop(self, reason: str | None = None) -> None:
+        """Finish early: flush what finished, then one summary with `cancelled=True` (and
+        `stopped_reason`, the first reason given, if any)."""
+        if self._stop_reason is None:
+            self._stop_reason = reason
         self._stopping = True
         self._wake.set()
 
@@ -222,7 +226,7 @@ class SimulationRun:
                 cooldowns=cooldowns,
                 total_cost_usd=accumulator.total_cost_usd,
                 seed=seed,
-                stopped_reason=capped_reason(cap_s) if self._capped else None,
+                stopped_reason=capped_reason(cap_s) if self._capped else self._stop_reason,
                 start_at=start_at,
                 gateway_overhead_ms=request.injection_plan().gateway_overhead_ms,
                 latency_sources=list(request.latency_sources),
@@ -407,14 +411,14 @@ async def run_simulation(
     deployments: Sequence[DeploymentRef] | None = None,
     batch_interval_s: float = 0.05,
     batch_max: int = 200,
-    stop: asyncio.Event | None = None,
+    stop: StopSignal | None = None,
     on_finished: Callable[[RequestTrace], None] | None = None,
 ) -> AsyncGenerator[SimulationEvent, None]:
     """Progress batches, then exactly one summary (unless the consumer leaves first).
 
-    Setting `stop` ends the run early with a `cancelled=True` summary. `deployments` lists
-    the group's deployments (names, providers) so unused ones appear in the distribution;
-    by default the built Router's labels, in tier order.
+    Setting `stop` ends the run early with a `cancelled=True` summary that says why.
+    `deployments` lists the group's deployments (names, providers) so unused ones appear in
+    the distribution; by default the built Router's labels, in tier order.
     Raises ValidationError (on first iteration) when the request is out of bounds.
     """
     run = SimulationRun(
@@ -426,16 +430,33 @@ async def run_simulation(
         batch_max=batch_max,
         on_finished=on_finished,
     )
-    watcher = asyncio.create_task(_stop_when_set(stop, run)) if stop is not None else None
-    try:
-        async with contextlib.aclosing(run.events()) as events:
-            async for event in events:
-                yield event
-    finally:
-        if watcher is not None:
-            await _cancel_all([watcher])
+    if stop is not None:
+        stop.attach(run.stop)
+    async with contextlib.aclosing(run.events()) as events:
+        async for event in events:
+            yield event
 
 
-async def _stop_when_set(stop: asyncio.Event, run: SimulationRun) -> None:
-    await stop.wait()
-    run.stop()
+class StopSignal:
+    """Ends a run early from outside it (a command, a spent budget). `set(reason)`, called on
+    the run's loop, stops the run at once: no request starts after it, what finished is
+    flushed, and the summary is cancelled with `stopped_reason` the first reason given."""
+
+    def __init__(self) -> None:
+        self.reason: str | None = None
+        self._set = False
+        self._stop: Callable[[str | None], None] | None = None
+
+    def set(self, reason: str | None = None) -> None:
+        if not self._set:
+            self._set, self.reason = True, reason
+        if self._stop is not None:
+            self._stop(self.reason)
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def attach(self, stop: Callable[[str | None], None]) -> None:
+        self._stop = stop
+        if self._set:
+            stop(self.reason)

@@ -10,14 +10,12 @@
 
     virtual_clock.run(main(), request.resolved_clock)   # VIRTUAL for mock runs by default
 
-Everything it takes and yields is picklable. `stop` (an asyncio.Event of the run's loop; from
-another thread set it with `loop.call_soon_threadsafe(stop.set)`) ends the run early with a
-`cancelled=True` summary.
+Everything it takes and yields is picklable. `stop` (a `StopSignal`, set on the run's loop) ends
+the run early with a `cancelled=True` summary that says why.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncGenerator, Callable, Mapping
 from dataclasses import dataclass
@@ -27,7 +25,12 @@ from gql_server.core.domain.rate_limits import RealCallGate
 from gql_server.core.domain.traces import RequestTrace
 from gql_server.core.litellm_adapter import virtual_clock
 from gql_server.core.litellm_adapter.router_builder import build_router
-from gql_server.core.simulation.engine import SimulationEvent, SimulationProgress, run_simulation
+from gql_server.core.simulation.engine import (
+    SimulationEvent,
+    SimulationProgress,
+    StopSignal,
+    run_simulation,
+)
 from gql_server.core.simulation.request import SimulationRequest
 from gql_server.core.simulation.stats import SimulationSummary
 
@@ -38,7 +41,7 @@ async def simulate_group(
     request: SimulationRequest,
     *,
     simulation_id: str,
-    stop: asyncio.Event | None = None,
+    stop: StopSignal | None = None,
     on_finished: Callable[[RequestTrace], None] | None = None,
     batch_interval_s: float = 0.05,
     batch_max: int = 200,

@@ -191,10 +191,11 @@ class Lease:
         if not worker.send(("run", job)):
             worker.kill()  # its reader thread reports the death to the sink
 
-    def stop(self) -> None:
-        """Finish early: the worker flushes what finished and sends a cancelled summary."""
+    def stop(self, reason: str | None = None) -> None:
+        """Finish early: the worker flushes what finished and sends a cancelled summary
+        (`reason`: its stoppedReason)."""
         if self._worker is not None and self._simulation_id is not None:
-            self._worker.send(("stop", self._simulation_id))
+            self._worker.send(("stop", self._simulation_id, reason))
 
     async def release(self) -> None:
         """Cancel the run if it still runs, wait until its worker is idle (killing it when it

@@ -56,6 +56,10 @@ SIMULATIONS_CHANNEL = "routing-groups:simulations"  # {"simulationId": ..., "act
 MAX_BACKLOG = 5000  # finished traces waiting for a slow subscriber before the worker waits
 DEFAULT_MAX_SIMULATED_S_PER_KEY = 3600.0
 SHUTDOWN_TIMEOUT_S = 10.0
+SHUTDOWN_REASON = (
+    "the server is shutting down: requests still in flight were dropped and no more were started"
+)
+GROUP_DELETED_REASON = "its routing group was deleted: the run is not saved"
 
 
 class _Relay:
@@ -388,7 +392,7 @@ class SimulationService:
         for running in self._running.values():
             if running.group_id == group_id:
                 running.group_deleted = True
-                running.lease.stop()
+                running.lease.stop(GROUP_DELETED_REASON)
                 stopped += 1
         return stopped
 
@@ -421,7 +425,7 @@ class SimulationService:
         self._pool.closing = True
         runs = list(self._running.values())
         for running in runs:
-            running.lease.stop()
+            running.lease.stop(SHUTDOWN_REASON)
         saves = [r.saved for r in runs if r.saved is not None]
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(within_s):

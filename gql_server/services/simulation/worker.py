@@ -4,7 +4,8 @@ A virtual-clock run is pure CPU; in a process of its own it never holds the serv
 The server (`pool`) talks to a worker over one duplex pipe:
 
     server -> worker   ("run", SimulationJob)    start a run (only when the worker is idle)
-                       ("stop", simulation_id)   finish early: flush, then a cancelled summary
+                       ("stop", simulation_id, reason)  finish early: flush, then a cancelled
+                                                 summary whose stoppedReason is `reason`
                        ("cancel", simulation_id) the client left: end at once, no summary
                        ("admitted", simulation_id, ticket, refusal)  answer to an "admit"
     worker -> server   ("traces", simulation_id, [RequestTrace], simulated_ms)
@@ -25,7 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import itertools
 import os
 import queue
@@ -44,7 +44,7 @@ from gql_server.core.domain.secret_box import SecretBox
 from gql_server.core.domain.traces import RequestTrace
 from gql_server.core.litellm_adapter import virtual_clock
 from gql_server.core.litellm_adapter.install import install as install_litellm
-from gql_server.core.simulation.engine import SimulationProgress
+from gql_server.core.simulation.engine import SimulationProgress, StopSignal
 from gql_server.core.simulation.request import SimulationRequest
 from gql_server.core.simulation.runner import simulate_group
 from gql_server.core.simulation.stats import SimulationSummary
@@ -126,18 +126,16 @@ class _RunCalls:
     """A run's real provider calls: at most `budget`, each admitted by the server first. When
     the budget is spent the run stops (no request starts after it) with a cancelled summary."""
 
-    def __init__(self, worker: _Worker, simulation_id: str, budget: int, stop: asyncio.Event):
+    def __init__(self, worker: _Worker, simulation_id: str, budget: int, stop: StopSignal):
         self._worker = worker
         self._simulation_id = simulation_id
         self.budget = budget
         self.made = 0
         self._stop = stop
-        self.spent = False
 
     async def admit(self) -> str | None:
         if self.made >= self.budget:
-            self.spent = True
-            self._stop.set()
+            self._stop.set(f"spent its budget of {self.budget} real provider calls")
             return f"not sent: this run's budget of {self.budget} real provider calls is spent"
         self.made += 1  # taken before the round trip: concurrent attempts never overshoot
         refusal = await self._worker.ask(self._simulation_id)
@@ -157,10 +155,10 @@ class _Worker:
         self._jobs: queue.SimpleQueue[SimulationJob | None] = queue.SimpleQueue()
         self._current: str | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop: asyncio.Event | None = None
+        self._stop: StopSignal | None = None
         self._task: asyncio.Task[None] | None = None
         self._outbox: _Outbox | None = None
-        self._early: dict[str, str] = {}  # stop/cancel that came before its run began
+        self._early: dict[str, Message] = {}  # stop/cancel that came before its run began
         self._state = threading.Lock()
         self._tickets = itertools.count()
         self._asks: dict[int, asyncio.Future[str | None]] = {}
@@ -220,12 +218,12 @@ class _Worker:
             return
         with self._state:
             if command[1] != self._current or self._loop is None:
-                self._early[command[1]] = action  # its run is queued: obeyed when it begins
+                self._early[command[1]] = command  # its run is queued: obeyed when it begins
                 return
             loop, stop, task, outbox = self._loop, self._stop, self._task, self._outbox
         with contextlib.suppress(RuntimeError):  # that loop has just finished
             if action == "stop" and stop is not None:
-                loop.call_soon_threadsafe(stop.set)
+                loop.call_soon_threadsafe(stop.set, command[2])
             elif action == "cancel" and task is not None:
                 if outbox is not None:
                     outbox.abandon()
@@ -237,17 +235,17 @@ class _Worker:
         with self._state:
             self._current = job.simulation_id
             self._loop = loop
-            self._stop = asyncio.Event()
+            self._stop = StopSignal()
             self._task = asyncio.current_task()
             self._outbox = outbox
             stop = self._stop
             early = self._early.pop(job.simulation_id, None)
             self._early.clear()  # anything else is about runs that have ended
-        if early == "cancel":
+        if early is not None and early[0] == "cancel":
             outbox.close()
             return
-        if early == "stop":
-            stop.set()
+        if early is not None and early[0] == "stop":
+            stop.set(early[2])
         if job.secrets is not None:
             secret_box.install(job.secrets)
         started = loop.time()
@@ -282,11 +280,6 @@ class _Worker:
             return
         outbox.close()
         if summary is not None:
-            if calls is not None and calls.spent and summary.stopped_reason is None:
-                summary = dataclasses.replace(
-                    summary,
-                    stopped_reason=f"spent its budget of {calls.budget} real provider calls",
-                )
             self.send(("summary", job.simulation_id, summary))
 
 
