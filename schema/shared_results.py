@@ -78,7 +78,7 @@ def _keep(root: object, key: tuple[str, str | None, str], result: ExecutionResul
 class SharingExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """graphql-core's executor, with shareable subscription events executed once."""
 
-    _shared_key: tuple[str, str | None, str] | None | bool = False  # False: not computed yet
+    _shared_key: tuple[str, str | None, str] | bool | None = False  # False: not computed yet
 
     def build_per_event_executor(self, payload: Any) -> Any:
         if self._shared_key is False:  # once per subscription: each event's copy inherits it
