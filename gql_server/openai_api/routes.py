@@ -278,8 +278,8 @@ async def _note_refusal(
 async def _json(request: Request, exchange: Exchange) -> Any:
     try:
         body = orjson.loads(await request.body())
-    except ValueError:
-        raise ApiError(400, "the request body is not valid JSON") from None
+    except orjson.JSONDecodeError as bad:  # e.g. "depth limit exceeded" past 1,024 levels
+        raise ApiError(400, f"the request body is not valid JSON: {bad.msg}") from None
     model = body.get("model") if isinstance(body, dict) else None
     if isinstance(model, str) and 0 < len(model) <= schemas.MAX_MODEL_CHARS:
         exchange.group = model  # named in the log even when the body is refused
