@@ -37,6 +37,15 @@ _PLAIN_ID = re.compile(r"[A-Za-z0-9._:@/+=-]{1,128}")
 _arrivals = itertools.count()
 
 
+_TRACE_HEADERS = ("traceparent", "tracestate")
+
+
+def trace_context_of(request: Request) -> dict[str, str] | None:
+    """The caller's W3C trace context headers (the request's span continues its trace)."""
+    found = {name: request.headers[name] for name in _TRACE_HEADERS if name in request.headers}
+    return found or None
+
+
 def request_id_of(request: Request) -> str:
     given = request.headers.get(REQUEST_ID_HEADER)
     if given is not None and _PLAIN_ID.fullmatch(given):
@@ -67,6 +76,7 @@ class Exchange:
     messages: Any = None  # stored by the request log only with LOG_MESSAGES=true
     error_message: str | None = None
     finished: bool = False
+    trace_context: dict[str, str] | None = None  # traceparent/tracestate, only while tracing
 
     @property
     def latency_ms(self) -> float:
@@ -110,6 +120,7 @@ def report(rt: Runtime, exchange: Exchange) -> None:
             requested_group=exchange.group,
             routed=exchange.trace is not None,
             endpoint=exchange.endpoint,
+            trace_context=exchange.trace_context,
         )
     )
     log.debug(

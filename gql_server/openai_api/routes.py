@@ -38,6 +38,7 @@ from gql_server.openai_api.exchange import (
     report,
     request_id_of,
     routing_headers,
+    trace_context_of,
 )
 from gql_server.openai_api.streaming import stream_response
 from gql_server.services.common import can_see
@@ -61,6 +62,8 @@ def openai_routes(runtime: Callable[[], Runtime]) -> list[BaseRoute]:
         async def handle(request: Request) -> Response:
             rt = runtime()
             exchange = Exchange(name, request.method, request_id_of(request))
+            if rt.telemetry is not None:
+                exchange.trace_context = trace_context_of(request)
             try:
                 if allowed and request.method not in allowed:
                     raise method_not_allowed(request.method, request.url.path, allowed)
@@ -275,8 +278,8 @@ async def _note_refusal(
 async def _json(request: Request, exchange: Exchange) -> Any:
     try:
         body = orjson.loads(await request.body())
-    except ValueError:
-        raise ApiError(400, "the request body is not valid JSON") from None
+    except orjson.JSONDecodeError as bad:  # e.g. "depth limit exceeded" past 1,024 levels
+        raise ApiError(400, f"the request body is not valid JSON: {bad.msg}") from None
     model = body.get("model") if isinstance(body, dict) else None
     if isinstance(model, str) and 0 < len(model) <= schemas.MAX_MODEL_CHARS:
         exchange.group = model  # named in the log even when the body is refused

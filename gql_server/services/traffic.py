@@ -54,6 +54,8 @@ class FinishedRequest:
     messages: Any = None  # the caller's messages; the request log stores them only if asked
     routed: bool = True  # False: refused before its group's Router was called
     endpoint: str = ""  # the /v1 endpoint: chat.completions, completions, embeddings, responses
+    # the caller's W3C trace context (traceparent, tracestate), read only while tracing is on
+    trace_context: Mapping[str, str] | None = None
 
     @property
     def success(self) -> bool:
@@ -108,6 +110,7 @@ def finished_request(
     requested_group: str | None = None,
     routed: bool = True,
     endpoint: str = "",
+    trace_context: Mapping[str, str] | None = None,
 ) -> FinishedRequest:
     """Build the report from what `/v1` holds when a request ends. `tokens` (else `usage`:
     litellm's Usage, a response's `.usage` or a stream's usage chunk) are the request's; the cost
@@ -145,6 +148,7 @@ def finished_request(
         messages=messages,
         routed=routed,
         endpoint=endpoint,
+        trace_context=trace_context,
     )
 
 

@@ -4,7 +4,8 @@ Built after the fact from `FinishedRequest` (what the request log and `liveTraff
 the request's own start and end times, so a span costs no work while the request runs. What a
 span says (no message content, answer text, error text, key or team ever):
 
-request span `routing_groups.<endpoint>` (SERVER): `routing_groups.request_id` (= the answer's
+request span `routing_groups.<endpoint>` (SERVER; a child of the caller's span when the request
+carried a W3C `traceparent`): `routing_groups.request_id` (= the answer's
 `x-request-id`, the request log's `requestId`), `routing_groups.endpoint`, `routing_groups.group`,
 `routing_groups.deployment` (the one that answered, or was tried last), `routing_groups.routed`,
 `routing_groups.streamed`, `routing_groups.attempts`, `http.response.status_code`,
@@ -29,6 +30,7 @@ from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from gql_server.core.domain.traces import AttemptTrace, TraceStatus
 from gql_server.services.traffic import FinishedRequest
@@ -38,6 +40,8 @@ log = logging.getLogger(__name__)
 SCOPE = "routing_groups"
 DEFAULT_SERVICE_NAME = "routing-groups"
 _NS_PER_MS = 1_000_000
+# A caller's `traceparent` (W3C Trace Context) makes the request's span a child of its own.
+_PROPAGATOR = TraceContextTextMapPropagator()
 
 
 class RequestTracing:
@@ -62,8 +66,10 @@ class RequestTracing:
     def on_finished(self, finished: FinishedRequest) -> None:
         started_ms = finished.started_at_ms
         ended_ms = max(finished.trace.finished_at_ms or started_ms, started_ms)
+        caller = _PROPAGATOR.extract(finished.trace_context) if finished.trace_context else None
         request = self._tracer.start_span(
             f"{SCOPE}.{finished.endpoint or 'request'}",
+            context=caller,
             kind=SpanKind.SERVER,
             start_time=_ns(started_ms),
             attributes=_request_attributes(finished),

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -69,6 +70,7 @@ _NO_UI = """<!doctype html><title>GraphiQL</title>
 <p>The GraphiQL bundle is not built. Run <code>make ui</code>.</p>"""
 
 
+NESTED_TOO_DEEPLY = "JSON nested too deeply"
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -160,6 +162,20 @@ class GraphQLView(GraphQL[Context, None]):
         client = self._unauthenticated.pop(id(context), None)
         if client is not None:
             self._waiting.release(client)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        try:
+            return self.decode_json(data)
+        except json.JSONDecodeError as bad:  # say what was wrong, not just that it was
+            raise HTTPException(400, f"Unable to parse request body as JSON: {bad.msg}") from bad
+
+    def decode_json(self, data: str | bytes) -> object:
+        """As Strawberry's, but JSON nested past Python's recursion limit (50,000 `[`) is a JSON
+        error like any other (a 400, or 4400 on the websocket), not a RecursionError (500)."""
+        try:
+            return json.loads(data)
+        except RecursionError:
+            raise json.JSONDecodeError(NESTED_TOO_DEEPLY, "", 0) from None
 
     def encode_json(self, data: object) -> str | bytes:
         if isinstance(data, _PreEncoded):
@@ -276,7 +292,15 @@ class GraphQLView(GraphQL[Context, None]):
                 message = {**message, "headers": [*message.get("headers", []), (b"allow", b"POST")]}
             await send(message)
 
-        handling = asyncio.ensure_future(super().__call__(scope, replay, send_with_allow))
+        async def respond() -> None:
+            request = Request(scope, replay)
+            try:
+                response = await self.run(request)
+            except HTTPException as refused:  # Strawberry's are plain text: GraphQL's shape
+                response = _http_error(refused, request.headers.get("accept"))
+            await response(scope, replay, send_with_allow)
+
+        handling = asyncio.ensure_future(respond())
         watching = asyncio.ensure_future(_wait_disconnect(receive))
         try:
             await asyncio.wait({handling, watching}, return_when=asyncio.FIRST_COMPLETED)
@@ -373,6 +397,17 @@ def _same_machine(origin: str, host: str) -> bool:
 
 def _wants_html(request: Request) -> bool:
     return "query" not in request.query_params and "text/html" in request.headers.get("accept", "")
+
+
+def _http_error(refused: HTTPException, accept: str | None) -> Response:
+    """A request Strawberry refused (unparseable body, no query, wrong method) in the
+    GraphQL-over-HTTP error shape, with its status."""
+    media_type = GRAPHQL_RESPONSE_JSON if wants_graphql_response_json(accept) else None
+    return JSONResponse(
+        {"errors": [{"message": refused.reason}]},
+        status_code=refused.status_code,
+        media_type=media_type,
+    )
 
 
 def _unavailable() -> Response:

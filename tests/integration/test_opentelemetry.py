@@ -139,10 +139,12 @@ def _failover_key(server: RunningServer, provider: FakeOpenAIServer) -> str:
     return key
 
 
-def _chat(server: RunningServer, key: str) -> str:
+def _chat(server: RunningServer, key: str, **headers: str) -> str:
     client = openai.OpenAI(base_url=f"{server.base_url}/v1", api_key=key, max_retries=0)
     reply = client.chat.completions.with_raw_response.create(
-        model="traced", messages=[{"role": "user", "content": SECRET_QUESTION}]
+        model="traced",
+        messages=[{"role": "user", "content": SECRET_QUESTION}],
+        extra_headers=headers or None,
     )
     assert reply.parse().choices[0].message.content == "hello from the spare"
     return reply.headers["x-request-id"]
@@ -223,8 +225,9 @@ def test_spans_reach_an_otlp_http_receiver_with_the_request_id(
     traced_server: RunningServer, provider: FakeOpenAIServer, receiver: OtlpReceiver
 ) -> None:
     key = _failover_key(traced_server, provider)
+    caller_trace, caller_span = "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"
 
-    request_id = _chat(traced_server, key)
+    request_id = _chat(traced_server, key, traceparent=f"00-{caller_trace}-{caller_span}-01")
 
     def exported() -> list[Any]:
         return [
@@ -237,6 +240,8 @@ def test_spans_reach_an_otlp_http_receiver_with_the_request_id(
         ]
 
     (span,) = eventually(exported, timeout=20)
+    # the caller's W3C traceparent: the request's span continues the caller's trace
+    assert (span.trace_id.hex(), span.parent_span_id.hex()) == (caller_trace, caller_span)
     assert set(receiver.paths) == {"/v1/traces"}
     children = [s for s in receiver.spans() if s.parent_span_id == span.span_id]
     assert len(children) == 2

@@ -223,7 +223,7 @@ describe('HistoryTab', () => {
     const user = userEvent.setup();
     const mock = renderHistory(() => ({ rollbackRoutingGroup: { __typename: 'RoutingGroup', routingGroupId: 'rg-1', version: 4 } }));
     const [, first] = await screen.findAllByTestId('revision');
-    await user.click(within(first!).getByRole('button', { name: 'Roll back to version 1' }));
+    await user.click(within(first!).getByRole('button', { name: /^Roll back to this version ?\(version 1\)$/ }));
     expect(mock.callsOf('RollbackRoutingGroup')).toHaveLength(0);
     await user.click(screen.getByRole('button', { name: 'Roll back to v1' }));
     expect(mock.callsOf('RollbackRoutingGroup')[0]?.variables).toEqual({ id: 'rg-1', toVersion: 1, expectedVersion: 3 });
@@ -238,7 +238,7 @@ describe('HistoryTab', () => {
       rollbackRoutingGroup: { __typename: 'ConflictError', message: 'version 3 is stale', currentVersion: 5 },
     }));
     const [, first] = await screen.findAllByTestId('revision');
-    await user.click(within(first!).getByRole('button', { name: 'Roll back to version 1' }));
+    await user.click(within(first!).getByRole('button', { name: /^Roll back to this version ?\(version 1\)$/ }));
     await user.click(screen.getByRole('button', { name: 'Roll back to v1' }));
     const conflict = await screen.findByTestId('conflict-notice');
     expect(conflict).toHaveTextContent('someone else saved version 5');

@@ -123,9 +123,8 @@ export function Revisions({ group, onReverted }: SimulationTabProps & { onRevert
                   className="button button-small"
                   disabled={rollbackState.fetching}
                   onClick={() => setPending(r)}
-                  aria-label={`Roll back to version ${r.version}`}
                 >
-                  Roll back to this version
+                  Roll back to this version<span className="visually-hidden"> (version {r.version})</span>
                 </button>
               )}
             </div>
