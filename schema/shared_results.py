@@ -78,10 +78,21 @@ def _keep(root: object, key: tuple[str, str | None, str], result: ExecutionResul
 class SharingExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """graphql-core's executor, with shareable subscription events executed once."""
 
+    _shared_key: tuple[str, str | None, str] | bool | None = False  # False: not computed yet
+
+    def build_per_event_executor(self, payload: Any) -> Any:
+        if self._shared_key is False:  # once per subscription: each event's copy inherits it
+            self._shared_key = _operation_key(self)
+        return super().build_per_event_executor(payload)
+
     def execute_operation(self, serially: bool | None = None) -> Any:
         root = self.root_value
-        key = _operation_key(self) if type(root) in _SHAREABLE else None
-        if key is None:
+        if type(root) not in _SHAREABLE:
+            return super().execute_operation(serially)
+        if self._shared_key is False:
+            self._shared_key = _operation_key(self)
+        key = self._shared_key
+        if not isinstance(key, tuple):
             return super().execute_operation(serially)
         entries = _by_root.get(id(root))
         if entries is None:
