@@ -27,6 +27,7 @@ from gql_server.app import (
 from gql_server.services.metrics import MULTIPROCESS_DIR_ENV
 from gql_server.serving import GracefulServer
 from gql_server.settings import Settings
+from gql_server.store.url_check import DatabaseUrlError, check_database_url
 
 # Set by `run_workers` for its workers: each leaves a file named by its pid here once it serves.
 READY_DIR_ENV = "ROUTING_GROUPS_READY_DIR"
@@ -57,6 +58,10 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    try:
+        asyncio.run(check_database_url(settings.database_url))
+    except DatabaseUrlError as bad:
+        raise SystemExit(f"routing-groups: {bad}") from None  # one line, no traceback
     if args.workers > 1:
         run_workers(settings, args.workers)
         return

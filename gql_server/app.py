@@ -50,6 +50,7 @@ from gql_server.serving import CloseWhenDraining
 from gql_server.settings import Settings
 from gql_server.store.database import Database
 from gql_server.store.migrate import upgrade_to_head
+from gql_server.telemetry import start_tracing
 from gql_server.web.graphql_endpoint import GraphQLView, SocketLimits
 from gql_server.web.metrics_endpoint import metrics_route
 from schema.build import build_schema
@@ -97,6 +98,8 @@ def create_app(settings: Settings, on_ready: Callable[[], None] | None = None) -
             await runtime.services.access.close()
             await runtime.bus.close()
             await runtime.database.dispose()
+            if runtime.telemetry is not None:
+                await asyncio.to_thread(runtime.telemetry.shutdown)
 
     def runtime() -> Runtime:
         return holder["runtime"]
@@ -219,6 +222,7 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
     services.traffic.add_listener(services.live_traffic.on_finished)
     services.traffic.add_listener(services.request_log.on_finished)
     services.traffic.add_listener(services.metrics.on_finished)
+    telemetry = start_tracing(services.traffic)  # None (nothing imported) unless OTEL_* asks
     sealed = await services.deployments.seal_stored_keys()
     if sealed:
         log.info("encrypted %d provider API keys stored in plaintext", sealed)
@@ -236,7 +240,15 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
     live = await groups.load_all_live()
     log.info("%d routing groups live", live)
     return Runtime(
-        settings, database, bus, registry, services, master_key, generated, key_cache=key_cache
+        settings,
+        database,
+        bus,
+        registry,
+        services,
+        master_key,
+        generated,
+        key_cache=key_cache,
+        telemetry=telemetry,
     )
 
 

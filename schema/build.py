@@ -14,6 +14,7 @@ from schema.limits import OperationBudget, RejectLoneSurrogates
 from schema.operations.mutations import Mutation
 from schema.operations.queries import Query
 from schema.operations.subscriptions import Subscription
+from schema.shared_results import SharingExecutionContext
 
 log = logging.getLogger("gql_server.graphql")
 
@@ -44,6 +45,7 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
+        execution_context_class=SharingExecutionContext,  # one execution per shared event
         extensions=[
             lambda: MaskErrors(
                 should_mask_error=is_unexpected,

@@ -250,8 +250,10 @@ class SimulationSummary:
     seed: int | None
     stopped_reason: str | None = strawberry.field(
         default=None,
-        description="Why the run stopped itself before every request finished (it reached the "
-        "24 h simulated cap); null when it did not. A user's stop shows as `cancelled` alone.",
+        description="Why the run stopped before every request finished when it was not the "
+        "user's stop: it reached a simulated-time cap, spent its real-call budget, its group "
+        "was deleted, or the server is shutting down (the summary is still sent and saved); "
+        "null otherwise. A user's stop shows as `cancelled` alone.",
     )
     start_at: datetime = strawberry.field(
         default=SIMULATED_EPOCH, description="The wall time the run's clock started at"

@@ -53,6 +53,17 @@ def unauthenticated() -> ApiError:
     return ApiError(401, "invalid or missing API key", "invalid_request_error", "invalid_api_key")
 
 
+def database_unreachable() -> ApiError:
+    """A key not cached while the database is down: it cannot be checked now, not refused."""
+    return ApiError(
+        503,
+        "the API key could not be checked: the database is unreachable; try again shortly",
+        "api_error",
+        "service_unavailable",
+        headers={"retry-after": "1"},
+    )
+
+
 def not_found(message: str, code: str = "not_found") -> ApiError:
     return ApiError(404, message, "invalid_request_error", code)
 

@@ -37,6 +37,15 @@ _PLAIN_ID = re.compile(r"[A-Za-z0-9._:@/+=-]{1,128}")
 _arrivals = itertools.count()
 
 
+_TRACE_HEADERS = ("traceparent", "tracestate")
+
+
+def trace_context_of(request: Request) -> dict[str, str] | None:
+    """The caller's W3C trace context headers (the request's span continues its trace)."""
+    found = {name: request.headers[name] for name in _TRACE_HEADERS if name in request.headers}
+    return found or None
+
+
 def request_id_of(request: Request) -> str:
     given = request.headers.get(REQUEST_ID_HEADER)
     if given is not None and _PLAIN_ID.fullmatch(given):
@@ -55,6 +64,7 @@ class Exchange:
     started: float = field(default_factory=time.perf_counter)
     started_at_ms: float = field(default_factory=now_ms)  # wall clock, epoch ms
     caller: Principal | None = None
+    refused_key: Principal | None = None  # a known key refused at sign-in (revoked): logged only
     group: str | None = None  # the group the caller named, once read from the body
     visible_group: RoutingGroup | None = None  # that group, once found and the caller's to see
     built: BuiltRouter | None = None  # the live Router that routed it, once there is one
@@ -66,6 +76,7 @@ class Exchange:
     messages: Any = None  # stored by the request log only with LOG_MESSAGES=true
     error_message: str | None = None
     finished: bool = False
+    trace_context: dict[str, str] | None = None  # traceparent/tracestate, only while tracing
 
     @property
     def latency_ms(self) -> float:
@@ -95,7 +106,7 @@ def report(rt: Runtime, exchange: Exchange) -> None:
     rt.services.traffic.report(
         finished_request(
             group,
-            exchange.caller,
+            exchange.caller if exchange.caller is not None else exchange.refused_key,
             trace,
             started_at_ms=exchange.started_at_ms,
             status_code=exchange.status,
@@ -108,6 +119,8 @@ def report(rt: Runtime, exchange: Exchange) -> None:
             request_index=exchange.index,
             requested_group=exchange.group,
             routed=exchange.trace is not None,
+            endpoint=exchange.endpoint,
+            trace_context=exchange.trace_context,
         )
     )
     log.debug(

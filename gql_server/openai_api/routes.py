@@ -25,6 +25,7 @@ from gql_server.core.litellm_adapter.built_router import BuiltRouter, Endpoint, 
 from gql_server.openai_api import embeddings, schemas
 from gql_server.openai_api.errors import (
     ApiError,
+    database_unreachable,
     method_not_allowed,
     not_found,
     unauthenticated,
@@ -37,9 +38,11 @@ from gql_server.openai_api.exchange import (
     report,
     request_id_of,
     routing_headers,
+    trace_context_of,
 )
 from gql_server.openai_api.streaming import stream_response
 from gql_server.services.common import can_see
+from gql_server.services.ports import StoreUnavailable
 
 if TYPE_CHECKING:
     from gql_server.runtime import Runtime
@@ -59,6 +62,8 @@ def openai_routes(runtime: Callable[[], Runtime]) -> list[BaseRoute]:
         async def handle(request: Request) -> Response:
             rt = runtime()
             exchange = Exchange(name, request.method, request_id_of(request))
+            if rt.telemetry is not None:
+                exchange.trace_context = trace_context_of(request)
             try:
                 if allowed and request.method not in allowed:
                     raise method_not_allowed(request.method, request.url.path, allowed)
@@ -232,18 +237,49 @@ async def _route(
 
 async def _authenticate(rt: Runtime, request: Request, exchange: Exchange) -> Principal:
     token = bearer_token(request.headers.get("authorization"))
-    who = await rt.services.access.authenticate(token)
+    try:
+        who = await rt.services.access.authenticate(token)
+    except StoreUnavailable:
+        log.warning("could not check an API key: the database is unreachable", exc_info=True)
+        raise database_unreachable() from None
     if who is None:
+        await _note_refusal(rt, request, exchange, token)
         raise unauthenticated()
     exchange.caller = who
     return who
 
 
-async def _json(request: Request, exchange: Exchange) -> Any:
+# A refused caller's body is read for the group it names only when it is this small.
+_REFUSED_BODY_BYTES = 64 * 1024
+
+
+async def _note_refusal(
+    rt: Runtime, request: Request, exchange: Exchange, token: str | None
+) -> None:
+    """What the request log can say about a 401: the key presented, when it is one of ours
+    (revoked), and the group the body names, when a live group has that name (an unknown name
+    stays unnamed: the log and `/metrics` do not take strangers' strings)."""
+    if exchange.endpoint not in _ROUTING:
+        return
+    exchange.refused_key = await rt.services.access.refused_key(token)
+    length = request.headers.get("content-length", "")
+    if not length.isdigit() or int(length) > _REFUSED_BODY_BYTES:
+        return
     try:
         body = orjson.loads(await request.body())
     except ValueError:
-        raise ApiError(400, "the request body is not valid JSON") from None
+        return
+    name = body.get("model") if isinstance(body, dict) else None
+    if isinstance(name, str) and name in rt.registry:  # a live group (no table read)
+        exchange.group = name
+        exchange.visible_group = rt.registry.get(name).group
+
+
+async def _json(request: Request, exchange: Exchange) -> Any:
+    try:
+        body = orjson.loads(await request.body())
+    except orjson.JSONDecodeError as bad:  # e.g. "depth limit exceeded" past 1,024 levels
+        raise ApiError(400, f"the request body is not valid JSON: {bad.msg}") from None
     model = body.get("model") if isinstance(body, dict) else None
     if isinstance(model, str) and 0 < len(model) <= schemas.MAX_MODEL_CHARS:
         exchange.group = model  # named in the log even when the body is refused

@@ -9,12 +9,14 @@ from gql_server.auth import Principal
 from gql_server.core.domain.errors import ConflictError, FieldError, ValidationError
 from gql_server.core.domain.models import (
     MAX_COST_PER_TOKEN,
+    MAX_DEPLOYMENT_CHARS,
     MAX_RATE_LIMIT,
     Deployment,
     number_errors,
     provider_of,
 )
 from gql_server.core.domain.secret_box import SecretBox
+from gql_server.core.litellm_adapter.router_builder import unknown_model
 from gql_server.services.common import can_see, require_admin
 from gql_server.services.ports import DuplicateKey, UnitOfWorkFactory
 
@@ -72,7 +74,7 @@ class DeploymentService:
 
     async def create(self, who: Principal, deployment: Deployment) -> Deployment:
         require_admin(who, "add deployments")
-        _check(deployment)
+        _check(deployment, routable=True)
         async with self._uow() as uow:
             try:
                 await uow.deployments.add(self._sealed(deployment))
@@ -124,13 +126,28 @@ def deployment_from_config(entry: dict[str, Any], index: int) -> Deployment:
     return deployment
 
 
-def _check(d: Deployment, where: str = "") -> None:
+def _check(d: Deployment, where: str = "", *, routable: bool = False) -> None:
+    """Every field bounded; with `routable`, also a model litellm can route to (a new
+    deployment: one litellm does not know would only fail later, when a group is built)."""
     prefix = f"{where}." if where else ""
     errors: list[FieldError] = []
+    for field, text in _texts(d).items():
+        if text is not None and len(text) > MAX_DEPLOYMENT_CHARS[field]:
+            errors.append(
+                FieldError(
+                    f"{prefix}{field}",
+                    f"at most {MAX_DEPLOYMENT_CHARS[field]:,} characters (got {len(text):,})",
+                )
+            )
     if not d.model_id.strip():
         errors.append(FieldError(f"{prefix}modelId", "must not be empty"))
     if not d.litellm_model.strip():
         errors.append(FieldError(f"{prefix}modelName", "must not be empty"))
+    elif routable and len(d.litellm_model) <= MAX_DEPLOYMENT_CHARS["modelName"]:
+        provider = d.extra_params.get("custom_llm_provider")
+        problem = unknown_model(d.litellm_model, provider if isinstance(provider, str) else None)
+        if problem is not None:
+            errors.append(FieldError(f"{prefix}modelName", problem))
     for name, value in (("rpm", d.rpm), ("tpm", d.tpm)):
         if value is not None:
             errors.extend(number_errors(f"{prefix}{name}", value, 0, MAX_RATE_LIMIT))
@@ -142,3 +159,18 @@ def _check(d: Deployment, where: str = "") -> None:
             errors.extend(number_errors(f"{prefix}{name}", cost, 0, MAX_COST_PER_TOKEN))
     if errors:
         raise ValidationError(errors)
+
+
+def _texts(d: Deployment) -> dict[str, str | None]:
+    """A deployment's text fields by their GraphQL input names."""
+    mock = d.extra_params.get("mock_response")
+    return {
+        "modelId": d.model_id,
+        "modelName": d.litellm_model,
+        "publicModelName": d.model_name,
+        "provider": d.provider,
+        "displayName": d.display_name,
+        "apiBase": d.api_base if isinstance(d.api_base, str) else None,
+        "apiKey": d.api_key if isinstance(d.api_key, str) else None,
+        "mockResponse": mock if isinstance(mock, str) else None,
+    }

@@ -7,7 +7,9 @@ and counts them into the last-minute window `health` reads, so every instance se
 fleet's traffic, in the order each instance finished it.
 
 Fan-out is once per group per instance: a batch is built once and the same object goes to every
-subscriber of the group (the GraphQL layer converts it once too). A subscriber whose access to
+subscriber of the group; the GraphQL layer converts it, executes each distinct subscription
+document on it and JSON-encodes the result once (`schema.shared_results`), so a subscriber only
+costs its access re-check here and its websocket send. A subscriber whose access to
 the group was taken away (unassigned, key or team deleted) stops receiving it at the next batch.
 A key holds at most `max_per_key` subscriptions at once (400 by one key took `/v1` from 210 to
 38 req/s); the master key is not capped.

@@ -245,3 +245,7 @@ class DuplicateKey(Exception):
     def __init__(self, field: str) -> None:
         super().__init__(field)
         self.field = field
+
+
+class StoreUnavailable(Exception):
+    """The database could not be reached (down, refusing connections, gone): try again later."""

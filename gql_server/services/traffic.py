@@ -53,6 +53,9 @@ class FinishedRequest:
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)  # = x-request-id
     messages: Any = None  # the caller's messages; the request log stores them only if asked
     routed: bool = True  # False: refused before its group's Router was called
+    endpoint: str = ""  # the /v1 endpoint: chat.completions, completions, embeddings, responses
+    # the caller's W3C trace context (traceparent, tracestate), read only while tracing is on
+    trace_context: Mapping[str, str] | None = None
 
     @property
     def success(self) -> bool:
@@ -106,6 +109,8 @@ def finished_request(
     request_index: int | None = None,
     requested_group: str | None = None,
     routed: bool = True,
+    endpoint: str = "",
+    trace_context: Mapping[str, str] | None = None,
 ) -> FinishedRequest:
     """Build the report from what `/v1` holds when a request ends. `tokens` (else `usage`:
     litellm's Usage, a response's `.usage` or a stream's usage chunk) are the request's; the cost
@@ -142,6 +147,8 @@ def finished_request(
         request_id=request_id,
         messages=messages,
         routed=routed,
+        endpoint=endpoint,
+        trace_context=trace_context,
     )
 
 

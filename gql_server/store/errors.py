@@ -1,4 +1,5 @@
-"""Turns the drivers' unique-violation errors into `ports.DuplicateKey(public field name)`."""
+"""Turns the drivers' unique-violation errors into `ports.DuplicateKey(public field name)`, and
+an unreachable database into `ports.StoreUnavailable` where a caller answers that with 503."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from gql_server.services.ports import DuplicateKey
+from gql_server.services.ports import DuplicateKey, StoreUnavailable
 from gql_server.store.tables import Base
 
 # The public (GraphQL) name of each unique column.
@@ -70,3 +71,15 @@ async def duplicate_key_as_domain_error() -> AsyncIterator[None]:
         if column is None:
             raise
         raise DuplicateKey(PUBLIC_FIELD.get(column, column)) from error
+
+
+@asynccontextmanager
+async def unreachable_as_store_unavailable() -> AsyncIterator[None]:
+    """Re-raise a failure to reach the database (the driver's connection and operational
+    errors, refused or timed-out connections) as StoreUnavailable, the cause chained."""
+    try:
+        yield
+    except IntegrityError:
+        raise
+    except (DBAPIError, OSError, TimeoutError) as error:
+        raise StoreUnavailable(type(error).__name__) from error

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -40,6 +41,10 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema import BaseSchema
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message as WsMessage
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
@@ -47,6 +52,7 @@ from gql_server.auth import Principal, bearer_token
 from gql_server.events import KEYS_CHANNEL, EventBus
 from gql_server.http_limits import TrustedProxies, WaitingSockets
 from gql_server.services.container import Services
+from gql_server.services.ports import StoreUnavailable
 from gql_server.web.graphql_http import (
     GRAPHQL_RESPONSE_JSON,
     SUBSCRIPTION_OVER_HTTP,
@@ -56,6 +62,7 @@ from gql_server.web.graphql_http import (
     wants_graphql_response_json,
 )
 from schema.context import Context
+from schema.shared_results import encoded_next
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +70,7 @@ _NO_UI = """<!doctype html><title>GraphiQL</title>
 <p>The GraphiQL bundle is not built. Run <code>make ui</code>.</p>"""
 
 
+NESTED_TOO_DEEPLY = "JSON nested too deeply"
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -75,7 +83,32 @@ class SocketLimits:
     trusted_proxies: TrustedProxies = field(default_factory=TrustedProxies)
 
 
+class _PreEncoded(dict[str, object]):
+    """A websocket message already encoded (`GraphQLView.encode_json` sends `text` as is)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class _SharingHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws, sending a shared subscription result (one `liveTraffic` batch for
+    every subscriber of the group) pre-encoded: one `json.dumps` per batch, not per subscriber."""
+
+    async def send_message(self, message: WsMessage) -> None:
+        if message["type"] == "next" and message["payload"].keys() == {"data"}:
+            text = encoded_next(
+                message["id"], message["payload"]["data"], self.view.encode_json_string
+            )
+            if text is not None:
+                await self.websocket.send_json(_PreEncoded(text))
+                return
+        await super().send_message(message)
+
+
 class GraphQLView(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = _SharingHandler
+
     def __init__(
         self,
         schema: BaseSchema,
@@ -113,7 +146,13 @@ class GraphQLView(GraphQL[Context, None]):
         if raw is None and context.principal is not None:
             return  # signed in at the upgrade
         token = bearer_token(raw) if isinstance(raw, str) else None
-        principal = await self._services.access.authenticate(token)
+        try:
+            principal = await self._services.access.authenticate(token)
+        except StoreUnavailable:
+            log.warning("refusing a websocket: the database is unreachable")
+            raise ConnectionRejectionError(
+                {"message": "the API key could not be checked: the database is unreachable"}
+            ) from None
         if principal is None:
             raise ConnectionRejectionError({"message": "invalid or missing API key"})
         context.principal = principal
@@ -123,6 +162,25 @@ class GraphQLView(GraphQL[Context, None]):
         client = self._unauthenticated.pop(id(context), None)
         if client is not None:
             self._waiting.release(client)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        try:
+            return self.decode_json(data)
+        except json.JSONDecodeError as bad:  # say what was wrong, not just that it was
+            raise HTTPException(400, f"Unable to parse request body as JSON: {bad.msg}") from bad
+
+    def decode_json(self, data: str | bytes) -> object:
+        """As Strawberry's, but JSON nested past Python's recursion limit (50,000 `[`) is a JSON
+        error like any other (a 400, or 4400 on the websocket), not a RecursionError (500)."""
+        try:
+            return json.loads(data)
+        except RecursionError:
+            raise json.JSONDecodeError(NESTED_TOO_DEEPLY, "", 0) from None
+
+    def encode_json(self, data: object) -> str | bytes:
+        if isinstance(data, _PreEncoded):
+            return data.text
+        return super().encode_json(data)
 
     def is_websocket_origin_allowed(self, request: Any, origin: str) -> bool:
         if super().is_websocket_origin_allowed(request, origin):
@@ -198,7 +256,12 @@ class GraphQLView(GraphQL[Context, None]):
                 await (await self.render_graphql_ide(request))(scope, receive, send)
                 return
             token = bearer_token(request.headers.get("authorization"))
-            principal = await self._services.access.authenticate(token)
+            try:
+                principal = await self._services.access.authenticate(token)
+            except StoreUnavailable:
+                log.warning("could not check an API key: the database is unreachable")
+                await _unavailable()(scope, receive, send)
+                return
             if principal is None:
                 await _unauthorized()(scope, receive, send)
                 return
@@ -229,7 +292,15 @@ class GraphQLView(GraphQL[Context, None]):
                 message = {**message, "headers": [*message.get("headers", []), (b"allow", b"POST")]}
             await send(message)
 
-        handling = asyncio.ensure_future(super().__call__(scope, replay, send_with_allow))
+        async def respond() -> None:
+            request = Request(scope, replay)
+            try:
+                response = await self.run(request)
+            except HTTPException as refused:  # Strawberry's are plain text: GraphQL's shape
+                response = _http_error(refused, request.headers.get("accept"))
+            await response(scope, replay, send_with_allow)
+
+        handling = asyncio.ensure_future(respond())
         watching = asyncio.ensure_future(_wait_disconnect(receive))
         try:
             await asyncio.wait({handling, watching}, return_when=asyncio.FIRST_COMPLETED)
@@ -253,7 +324,12 @@ class GraphQLView(GraphQL[Context, None]):
         websocket = WebSocket(scope, receive, send)
         context = Context(services=self._services)
         if (token := bearer_token(websocket.headers.get("authorization"))) is not None:
-            context.principal = await self._services.access.authenticate(token)
+            try:
+                context.principal = await self._services.access.authenticate(token)
+            except StoreUnavailable:
+                log.warning("refusing a websocket: the database is unreachable")
+                await send({"type": "websocket.close", "code": 1013})  # try again later
+                return
             if context.principal is None:
                 log.info("refusing a websocket: invalid API key on the upgrade")
                 await send({"type": "websocket.close", "code": 1008})  # before accept: 403
@@ -321,6 +397,33 @@ def _same_machine(origin: str, host: str) -> bool:
 
 def _wants_html(request: Request) -> bool:
     return "query" not in request.query_params and "text/html" in request.headers.get("accept", "")
+
+
+def _http_error(refused: HTTPException, accept: str | None) -> Response:
+    """A request Strawberry refused (unparseable body, no query, wrong method) in the
+    GraphQL-over-HTTP error shape, with its status."""
+    media_type = GRAPHQL_RESPONSE_JSON if wants_graphql_response_json(accept) else None
+    return JSONResponse(
+        {"errors": [{"message": refused.reason}]},
+        status_code=refused.status_code,
+        media_type=media_type,
+    )
+
+
+def _unavailable() -> Response:
+    return JSONResponse(
+        {
+            "errors": [
+                {
+                    "message": "the API key could not be checked: the database is unreachable; "
+                    "try again shortly",
+                    "extensions": {"code": "SERVICE_UNAVAILABLE"},
+                }
+            ]
+        },
+        status_code=503,
+        headers={"Retry-After": "1"},
+    )
 
 
 def _unauthorized() -> Response:

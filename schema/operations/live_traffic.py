@@ -10,6 +10,7 @@ import strawberry
 
 from gql_server.services import live_traffic as domain
 from schema.errors import LimitExceededError, NotFoundError, PermissionDeniedError
+from schema.shared_results import shareable
 from schema.types import RequestTraceType
 
 
@@ -44,6 +45,7 @@ class DeploymentHealth:
         )
 
 
+@shareable  # its fields read the batch only: executed and encoded once for every subscriber
 @strawberry.type(
     description="Requests of the group that finished since the last batch, on any instance "
     "(startedAtMs: epoch ms). The first batch of a subscription is empty: it is in place."

@@ -2,7 +2,7 @@
 // reach, and no serious or critical axe-core violation.
 import { expect, test, type Page } from '@playwright/test';
 import { clippedText, seriousA11yViolations, type AxeFinding, type Clipped } from './page-checks';
-import { createGroupViaApi, graphql, signIn } from './ui-helpers';
+import { createGroupViaApi, graphql, sendTraffic, signIn } from './ui-helpers';
 
 interface Visit {
   path: string;
@@ -42,6 +42,16 @@ function visits(groupId: string): Visit[] {
         await expect(page.getByTestId('sim-status')).toHaveAttribute('data-status', 'completed', { timeout: 60_000 });
       },
     },
+    {
+      // Replay mode with its three columns, the changed requests and the assumptions drawn.
+      path: `${group}/simulator?mode=replay`,
+      prepare: async (page) => {
+        await page.getByLabel('Draft strategy').selectOption('SIMPLE_SHUFFLE');
+        await page.getByRole('button', { name: 'Replay both' }).click();
+        await expect(page.getByTestId('sim-status')).toHaveAttribute('data-status', 'completed', { timeout: 60_000 });
+        await expect(page.getByTestId('sim-status-draft')).toHaveAttribute('data-status', 'completed', { timeout: 60_000 });
+      },
+    },
     { path: `${group}/settings` },
     {
       path: `${group}/history`,
@@ -62,7 +72,10 @@ test.describe('every page', () => {
   let groupId = '';
 
   test.beforeAll(async ({ request }) => {
-    groupId = await createGroupViaApi(request, `e2e-pages-${Date.now()}`);
+    const name = `e2e-pages-${Date.now()}`;
+    groupId = await createGroupViaApi(request, name);
+    // Recorded traffic, for Replay mode to replay.
+    await sendTraffic(request, name, 6);
     // Something in each list: a team, a key, one logged /v1 request.
     await graphql(request, `mutation { createTeam(input: { teamAlias: "e2e pages team ${Date.now()}" }) { __typename } }`);
     await graphql(request, `mutation { generateKey(input: { keyAlias: "e2e pages key" }) { __typename } }`);

@@ -65,3 +65,14 @@ export async function createGroupViaApi(request: APIRequestContext, name: string
   expect(data.createRoutingGroup.__typename).toBe('RoutingGroup');
   return data.createRoutingGroup.routingGroupId as string;
 }
+
+/** Real /v1 traffic: `count` chat completions to the group, as a developer's client sends them. */
+export async function sendTraffic(request: APIRequestContext, model: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i += 1) {
+    const response = await request.post('/v1/chat/completions', {
+      headers: { authorization: `Bearer ${MASTER_KEY}` },
+      data: { model, messages: [{ role: 'user', content: `Hello ${i}` }] },
+    });
+    expect(response.status()).toBe(200);
+  }
+}

@@ -305,6 +305,19 @@ def _completion(model: str, text: str) -> dict[str, Any]:
 USAGE = {"prompt_tokens": 5, "completion_tokens": 5, "total_tokens": 10}
 
 
+def _stream_end(stream_id: str, kind: str, model: str, usage: bool) -> bytes:
+    """The end of a chat or text stream: its usage chunk when asked for, then [DONE]."""
+    last = {
+        "id": stream_id,
+        "object": kind,
+        "created": int(time.time()),
+        "model": model,
+        "choices": [],
+        "usage": USAGE,
+    }
+    return (f"data: {json.dumps(last)}\n\n" if usage else "").encode() + b"data: [DONE]\n\n"
+
+
 async def _sse_chunks(model: str, text: str, usage: bool) -> AsyncIterator[bytes]:
     stream_id = f"chatcmpl-{uuid.uuid4().hex}"
     words = text.split(" ")
@@ -315,17 +328,7 @@ async def _sse_chunks(model: str, text: str, usage: bool) -> AsyncIterator[bytes
             delta["role"] = "assistant"
         yield _sse(stream_id, model, delta, None)
     yield _sse(stream_id, model, {}, "stop")
-    if usage:
-        last = {
-            "id": stream_id,
-            "object": "chat.completion.chunk",
-            "created": int(time.time()),
-            "model": model,
-            "choices": [],
-            "usage": USAGE,
-        }
-        yield f"data: {json.dumps(last)}\n\n".encode()
-    yield b"data: [DONE]\n\n"
+    yield _stream_end(stream_id, "chat.completion.chunk", model, usage)
 
 
 async def _text_chunks(model: str, text: str, usage: bool) -> AsyncIterator[bytes]:
@@ -342,17 +345,7 @@ async def _text_chunks(model: str, text: str, usage: bool) -> AsyncIterator[byte
             "choices": [{**choice, "logprobs": None}],
         }
         yield f"data: {json.dumps(chunk)}\n\n".encode()
-    if usage:
-        last = {
-            "id": stream_id,
-            "object": "text_completion",
-            "created": int(time.time()),
-            "model": model,
-            "choices": [],
-            "usage": USAGE,
-        }
-        yield f"data: {json.dumps(last)}\n\n".encode()
-    yield b"data: [DONE]\n\n"
+    yield _stream_end(stream_id, "text_completion", model, usage)
 
 
 async def _response_events(model: str, text: str) -> AsyncIterator[bytes]:

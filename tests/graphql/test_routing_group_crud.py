@@ -213,14 +213,19 @@ async def test_deployments_never_return_a_key(gql: SchemaClient) -> None:
 async def test_a_group_litellm_cannot_route_is_refused_and_nothing_is_written(
     gql: SchemaClient,
 ) -> None:
-    """A deployment on a provider litellm does not know: the group is a ValidationError naming
-    that deployment, written neither on create nor on update (it was 'Internal server error'
-    with the row written anyway)."""
-    added = await gql.execute(
-        """mutation { createDeployment(input: {modelId: "nowhere",
-        modelName: "nosuchprovider/some-model"}) { __typename } }"""
+    """A deployment on a provider litellm does not know (createDeployment refuses one now; a
+    config's model_list or a row stored before that check still holds one): the group is a
+    ValidationError naming that deployment, written neither on create nor on update (it was
+    'Internal server error' with the row written anyway)."""
+    await gql.runtime.services.deployments.import_model_list(
+        [
+            {
+                "model_name": "nowhere",
+                "litellm_params": {"model": "nosuchprovider/some-model"},
+                "model_info": {"id": "nowhere"},
+            }
+        ]
     )
-    assert added["createDeployment"]["__typename"] == "Deployment"
     before = await _count(gql)
     bad = failover_input("unroutable", deployments=[{"modelId": "nowhere", "priority": 1}])
     result = (await gql.execute(CREATE, input=bad))["createRoutingGroup"]
@@ -243,3 +248,60 @@ async def test_a_group_litellm_cannot_route_is_refused_and_nothing_is_written(
     after = (await gql.execute(GET, id=group["routingGroupId"]))["routingGroup"]
     assert after["version"] == 1
     assert len(after["deployments"]) == 3
+
+
+DEPLOYMENTS = "{ deployments { modelId } }"
+CREATE_DEPLOYMENT = """mutation($i: DeploymentInput!) { createDeployment(input: $i) {
+  __typename ... on ValidationError { fieldErrors { field message } } } }"""
+
+
+@pytest.mark.parametrize("model", ["nosuchprovider/some-model", "my-model", "/gpt-4o"])
+async def test_create_deployment_refuses_a_model_litellm_does_not_know(
+    gql: SchemaClient, model: str
+) -> None:
+    before = (await gql.execute(DEPLOYMENTS))["deployments"]
+    result = (await gql.execute(CREATE_DEPLOYMENT, i={"modelId": "nowhere", "modelName": model}))[
+        "createDeployment"
+    ]
+    assert result["__typename"] == "ValidationError", result
+    [problem] = result["fieldErrors"]
+    assert problem["field"] == "modelName"
+    assert "litellm knows no provider" in problem["message"]
+    assert model in problem["message"]
+    assert (await gql.execute(DEPLOYMENTS))["deployments"] == before
+
+
+async def test_create_deployment_takes_a_model_litellm_knows(gql: SchemaClient) -> None:
+    for n, model in enumerate(["openai/gpt-4o", "gpt-4o-mini", "azure/my-deployment"]):
+        result = (
+            await gql.execute(CREATE_DEPLOYMENT, i={"modelId": f"ok-{n}", "modelName": model})
+        )["createDeployment"]
+        assert result["__typename"] == "Deployment", (model, result)
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "modelId",
+        "modelName",
+        "publicModelName",
+        "provider",
+        "displayName",
+        "apiBase",
+        "apiKey",
+        "mockResponse",
+    ],
+)
+async def test_deployment_text_fields_are_bounded(gql: SchemaClient, field: str) -> None:
+    """Issue 20 K: createDeployment took 500,000-character fields."""
+    before = (await gql.execute(DEPLOYMENTS))["deployments"]
+    given = {"modelId": "long", "modelName": "openai/gpt-4o"}
+    huge = "x" * 500_000
+    given[field] = f"openai/{huge}" if field == "modelName" else huge
+    result = (await gql.execute(CREATE_DEPLOYMENT, i=given))["createDeployment"]
+    assert result["__typename"] == "ValidationError", field
+    errors = {e["field"]: e["message"] for e in result["fieldErrors"]}
+    # a long modelName is also the publicModelName it stands in for when none is given
+    assert set(errors) == ({field, "publicModelName"} if field == "modelName" else {field})
+    assert "at most" in errors[field] and "characters" in errors[field]
+    assert (await gql.execute(DEPLOYMENTS))["deployments"] == before

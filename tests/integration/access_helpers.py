@@ -31,6 +31,31 @@ def generate_key(
     return str(made["keyId"]), str(made["key"])
 
 
+def add_provider_deployment(
+    admin: GraphQLClient,
+    model_id: str,
+    model: str,
+    base: str,
+    api_key: str,
+    *,
+    priced: bool = False,
+) -> None:
+    """A deployment `model_id` of `openai/<model>` on an OpenAI-compatible provider at `base`."""
+    fields: dict[str, Any] = {
+        "modelId": model_id,
+        "modelName": f"openai/{model}",
+        "apiBase": base,
+        "apiKey": api_key,
+    }
+    if priced:
+        fields.update(inputCostPerToken=1e-6, outputCostPerToken=2e-6)
+    result = admin(
+        "mutation($i: DeploymentInput!) { createDeployment(input: $i) { __typename } }",
+        {"i": fields},
+    )
+    assert result["createDeployment"]["__typename"] == "Deployment"
+
+
 def revoke_key(admin: GraphQLClient, key_id: str) -> None:
     data = admin(
         "mutation($k: ID!) { revokeKey(keyId: $k) { __typename ... on ApiKey { revoked } } }",

@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import asyncpg
+import httpx
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import make_url
@@ -65,5 +66,54 @@ def test_database_down_gives_a_generic_error_and_a_server_log(
                 assert leak not in text, leak
             assert any(r.exc_info for r in caplog.records), "the real error is logged"
             gql.close()
+    finally:
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+GENERATE = 'mutation { generateKey(input: {keyAlias: "late"}) { ... on GeneratedKey { key } } }'
+
+
+@pytest.mark.postgres
+def test_a_key_not_yet_cached_gets_503_while_the_database_is_down(tmp_path: Path) -> None:
+    """Issue 20, K: a key nobody had used yet got a plain 500 while PostgreSQL was down. It
+    cannot be checked, not refused: 503, OpenAI-shaped on /v1, a GraphQL error on /graphql."""
+    assert POSTGRES is not None
+    name = f"rg_down_{uuid.uuid4().hex[:10]}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
+    settings = Settings(
+        database_url=url,
+        master_key=SecretStr(MASTER_KEY),
+        config_path=DEMO_CONFIG,
+        seed_groups=False,
+        ui_dist=tmp_path / "no-ui",
+    )
+    try:
+        with running_server(settings) as server:
+            master = GraphQLClient(server.base_url, server.master_key)
+            master(CREATE, {"input": failover_input()})
+            key = master(GENERATE)["generateKey"]["key"]  # never used: not in the key cache
+            master.close()
+            asyncio.run(_admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            headers = {"Authorization": f"Bearer {key}"}
+            with httpx.Client(base_url=server.base_url, headers=headers, timeout=60) as http:
+                v1 = http.post(
+                    "/v1/chat/completions",
+                    json={"model": "failover", "messages": [{"role": "user", "content": "hi"}]},
+                )
+                assert v1.status_code == 503, v1.text
+                error = v1.json()["error"]
+                assert error["type"] == "api_error" and error["code"] == "service_unavailable"
+                assert "database is unreachable" in error["message"]
+                assert v1.headers["retry-after"] == "1"
+                models = http.get("/v1/models")
+                assert models.status_code == 503, models.text
+                graphql = http.post("/graphql", json={"query": LIST})
+                assert graphql.status_code == 503, graphql.text
+                [problem] = graphql.json()["errors"]
+                assert problem["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+                assert "database is unreachable" in problem["message"]
+                for leak in ("asyncpg", "traceback", "sqlalchemy", name, key):
+                    assert leak not in v1.text + graphql.text, leak
     finally:
         asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

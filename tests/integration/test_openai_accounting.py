@@ -18,8 +18,13 @@ import openai
 import pytest
 
 from tests.fakes.openai_server import FakeOpenAIServer
-from tests.integration.access_helpers import create_group, generate_key
-from tests.integration.test_openai_call_path import add_deployment
+from tests.integration.access_helpers import (
+    add_provider_deployment,
+    create_group,
+    generate_key,
+    revoke_key,
+)
+from tests.integration.test_openai_call_path import PROVIDER_KEY
 from tests.support.graphql_client import GraphQLClient
 from tests.support.server import RunningServer
 
@@ -51,7 +56,9 @@ def _group(
     key_id: str,
     **more: Any,
 ) -> None:
-    add_deployment(admin, f"{name}-dep", model, provider.base_url)
+    add_provider_deployment(
+        admin, f"{name}-dep", model, provider.base_url, PROVIDER_KEY, priced=True
+    )
     create_group(
         admin,
         name,
@@ -221,20 +228,51 @@ def test_refused_requests_are_logged_counted_and_spent_as_failures(
         (404, other_id, False),
         (404, other_id, False),
     ]
-    assert [r["routingGroupName"] for r in rows[:2]] == ["metered", "metered"]
+    # the 401's body named a live group: its row says which
+    assert [r["routingGroupName"] for r in rows[:3]] == ["metered", "metered", "metered"]
     [spent] = [s for s in admin(SPEND)["spend"] if s["id"] == key_id]
     assert (spent["requests"], spent["failures"]) == (2, 1)
 
     requests = "routing_groups_requests_total"
     assert _metric(server, requests, group="metered", status="success") == 1
-    assert _metric(server, requests, group="metered", status="rejected") == 1
+    assert _metric(server, requests, group="metered", status="rejected") == 2
     assert _metric(server, "routing_groups_responses_total", group="metered", code="429") == 1
+    assert _metric(server, "routing_groups_responses_total", group="metered", code="401") == 1
     # Unknown names share one label value: a caller cannot mint new series.
-    assert _metric(server, requests, group="(unknown)", status="rejected") == 4
+    assert _metric(server, requests, group="(unknown)", status="rejected") == 3
     metrics = httpx.get(
         f"{server.base_url}/metrics", headers={"authorization": f"Bearer {server.master_key}"}
     ).text
     assert "typo-" not in metrics
+
+
+def test_a_revoked_key_is_named_in_its_401_rows(
+    server: RunningServer, admin: GraphQLClient, provider: FakeOpenAIServer
+) -> None:
+    """A 401 for a key that exists (revoked) is logged under that key, and under the group its
+    body named; an unknown key or group name stays unnamed."""
+    key_id, key = generate_key(admin, "soon-revoked")
+    _group(admin, provider, "guarded", "counted-model", key_id)
+    _client(server, key, max_retries=0).chat.completions.create(model="guarded", messages=HELLO)
+    revoke_key(admin, key_id)
+    with pytest.raises(openai.AuthenticationError):
+        _client(server, key, max_retries=0).chat.completions.create(model="guarded", messages=HELLO)
+    with pytest.raises(openai.AuthenticationError):
+        _client(server, key, max_retries=0).embeddings.create(model="no-such-group", input="a")
+    with pytest.raises(openai.AuthenticationError):
+        _client(server, "sk-never-issued", max_retries=0).chat.completions.create(
+            model="guarded", messages=HELLO
+        )
+
+    rows = _logged(admin, 4)
+    assert [(r["statusCode"], r["keyId"], r["routingGroupName"]) for r in rows] == [
+        (200, key_id, "guarded"),
+        (401, key_id, "guarded"),
+        (401, key_id, ""),
+        (401, None, "guarded"),
+    ]
+    [spent] = [s for s in admin(SPEND)["spend"] if s["id"] == key_id]
+    assert (spent["requests"], spent["failures"]) == (3, 2)
 
 
 def test_mock_embeddings_are_one_vector_per_input_in_either_encoding(

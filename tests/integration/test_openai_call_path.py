@@ -16,7 +16,7 @@ import openai
 import pytest
 
 from tests.fakes.openai_server import FakeOpenAIServer
-from tests.integration.access_helpers import create_group, generate_key
+from tests.integration.access_helpers import add_provider_deployment, create_group, generate_key
 from tests.support.graphql_client import GraphQLClient
 from tests.support.server import RunningServer
 
@@ -32,28 +32,15 @@ def provider() -> Iterator[FakeOpenAIServer]:
         yield fake
 
 
-def add_deployment(admin: GraphQLClient, model_id: str, model: str, base: str) -> None:
-    result = admin(
-        "mutation($i: DeploymentInput!) { createDeployment(input: $i) { __typename } }",
-        {
-            "i": {
-                "modelId": model_id,
-                "modelName": f"openai/{model}",
-                "apiBase": base,
-                "apiKey": PROVIDER_KEY,
-                "inputCostPerToken": 1e-6,
-                "outputCostPerToken": 2e-6,
-            }
-        },
-    )
-    assert result["createDeployment"]["__typename"] == "Deployment"
-
-
 def failover_group(admin: GraphQLClient, provider: FakeOpenAIServer, name: str) -> str:
     """A key for a group whose first deployment is rate limited and cools down on one failure."""
     key_id, key = generate_key(admin, f"{name}-key")
-    add_deployment(admin, "limited", "limited-model", provider.base_url)
-    add_deployment(admin, "spare", "spare-model", provider.base_url)
+    add_provider_deployment(
+        admin, "limited", "limited-model", provider.base_url, PROVIDER_KEY, priced=True
+    )
+    add_provider_deployment(
+        admin, "spare", "spare-model", provider.base_url, PROVIDER_KEY, priced=True
+    )
     create_group(
         admin,
         name,
@@ -118,3 +105,33 @@ def test_every_endpoint_cools_a_failing_deployment_down(
         f"{endpoint} (streamed={streamed}) sent a request to a deployment in cooldown"
     )
     assert provider.calls["spare-model"] == 2
+
+
+@pytest.mark.parametrize("retry_after_s", [None, 1])
+@pytest.mark.parametrize(("endpoint", "streamed"), sorted(CALLS))
+def test_one_provider_call_per_router_attempt(
+    endpoint: str,
+    streamed: bool,
+    *,
+    retry_after_s: float | None,
+    server: RunningServer,
+    admin: GraphQLClient,
+    provider: FakeOpenAIServer,
+) -> None:
+    """Only the Router retries: the provider client litellm makes for an attempt must not retry
+    a 429 itself (the OpenAI SDK's default is 2 more tries), or one attempt is 3 provider calls,
+    invisible to the trace, the fail counts and the key's budgets."""
+    provider.answer("limited-model", status=429, retry_after_s=retry_after_s)
+    key = failover_group(admin, provider, "one-call")
+    client = openai.OpenAI(base_url=f"{server.base_url}/v1", api_key=key, max_retries=0)
+
+    assert CALLS[(endpoint, streamed)](client, "one-call") == EXPECTED.get(
+        endpoint, "hello from the spare"
+    )
+
+    # numRetries 0: one attempt on the rate-limited deployment, then the fallback answered
+    assert provider.calls["limited-model"] == 1, (
+        f"{endpoint} (streamed={streamed}): {provider.calls['limited-model']} provider calls "
+        "for one Router attempt"
+    )
+    assert provider.calls["spare-model"] == 1

@@ -13,7 +13,12 @@ import openai
 import pytest
 
 from tests.fakes.openai_server import FakeOpenAIServer
-from tests.integration.access_helpers import create_group, create_team, generate_key
+from tests.integration.access_helpers import (
+    add_provider_deployment,
+    create_group,
+    create_team,
+    generate_key,
+)
 from tests.support.graphql_client import GraphQLClient
 from tests.support.server import RunningServer
 
@@ -29,21 +34,6 @@ def provider() -> Iterator[FakeOpenAIServer]:
         yield fake
 
 
-def _deployment(admin: GraphQLClient, model_id: str, model: str, base: str) -> None:
-    result = admin(
-        "mutation($i: DeploymentInput!) { createDeployment(input: $i) { __typename } }",
-        {
-            "i": {
-                "modelId": model_id,
-                "modelName": f"openai/{model}",
-                "apiBase": base,
-                "apiKey": PROVIDER_KEY,
-            }
-        },
-    )
-    assert result["createDeployment"]["__typename"] == "Deployment"
-
-
 def _client(server: RunningServer, key: str) -> openai.OpenAI:
     return openai.OpenAI(base_url=f"{server.base_url}/v1", api_key=key, max_retries=0)
 
@@ -51,7 +41,7 @@ def _client(server: RunningServer, key: str) -> openai.OpenAI:
 def _real_group(
     admin: GraphQLClient, provider: FakeOpenAIServer, name: str, model: str, key_id: str
 ) -> None:
-    _deployment(admin, f"{name}-dep", model, provider.base_url)
+    add_provider_deployment(admin, f"{name}-dep", model, provider.base_url, PROVIDER_KEY)
     create_group(
         admin,
         name,

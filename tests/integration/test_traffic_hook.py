@@ -164,7 +164,7 @@ async def test_requests_refused_before_routing_are_reported_once_without_attempt
     assert [(r.group_id == "", r.group_name) for r in reports] == [
         (True, "no-such-group"),  # no such group: no id, the name asked for
         (True, "known"),  # the body was refused before the group was looked up
-        (True, ""),  # no key: the body was not read
+        (False, "known"),  # no key, but the body names a live group
     ]
     assert all(r.trace.attempts == () for r in reports)
     replies = [unknown, bad, nobody]

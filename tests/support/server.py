@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import httpx
 import uvicorn
+from starlette.applications import Starlette
 
 from gql_server.app import create_app
 from gql_server.settings import Settings
@@ -29,14 +30,16 @@ class RunningServer:
     base_url: str
     ws_url: str
     master_key: str
+    app: Starlette | None = None  # the app itself (its runtime: app.state.runtime)
 
 
 @contextlib.contextmanager
 def running_server(settings: Settings) -> Iterator[RunningServer]:
     port = free_port()
     settings = settings.model_copy(update={"host": "127.0.0.1", "port": port})
+    app = create_app(settings)
     config = uvicorn.Config(
-        create_app(settings),
+        app,
         host="127.0.0.1",
         port=port,
         log_level="warning",
@@ -61,7 +64,7 @@ def running_server(settings: Settings) -> Iterator[RunningServer]:
     master = settings.master_key.get_secret_value() if settings.master_key else ""
     try:
         yield RunningServer(
-            base_url=base, ws_url=f"ws://127.0.0.1:{port}/graphql", master_key=master
+            base_url=base, ws_url=f"ws://127.0.0.1:{port}/graphql", master_key=master, app=app
         )
     finally:
         server.should_exit = True

@@ -86,7 +86,9 @@ def test_a_burst_refused_by_the_rpm_pre_call_check_records_each_requests_own_ski
             assert trace.skipped == ()
     edges = _edges(summary.flow_data)
     assert edges[("a", None, "skipped_rpm_limit")] == len(failed)
-    assert (None, None, "failed") not in edges
+    # no attempt was made on "a" for them: the entry edge says they failed before any attempt
+    assert edges[(None, None, "failed")] == len(failed)
+    assert edges[(None, "a", "primary")] == 2
 
 
 async def test_a_routers_own_call_records_rpm_skips() -> None:

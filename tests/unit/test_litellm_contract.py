@@ -104,10 +104,11 @@ def test_install_set_up_every_process_wide_patch() -> None:
     import random
 
     import litellm.utils
+    from litellm.caching import in_memory_cache
     from litellm.router_strategy import lowest_cost, lowest_latency, lowest_tpm_rpm_v2
 
     from gql_server.core.litellm_adapter import memo, tracing
-    from gql_server.core.litellm_adapter.state import usage_minutes
+    from gql_server.core.litellm_adapter.state import cache_clock, usage_minutes
 
     adapter.install()  # again: idempotent
     assert adapter.installed()
@@ -117,6 +118,7 @@ def test_install_set_up_every_process_wide_patch() -> None:
     assert lowest_tpm_rpm_v2.get_utc_datetime is usage_minutes.usage_now  # type: ignore[attr-defined]
     assert lowest_latency.datetime is usage_minutes.RunClockDatetime  # type: ignore[attr-defined]
     assert lowest_cost.datetime is usage_minutes.RunClockDatetime  # type: ignore[attr-defined]
+    assert in_memory_cache.time is cache_clock.RUN_CLOCK_TIME  # type: ignore[attr-defined]
     assert litellm.suppress_debug_info is True
 
 

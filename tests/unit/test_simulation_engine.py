@@ -20,6 +20,7 @@ from gql_server.core.litellm_adapter.tracing import DeploymentLabel
 from gql_server.core.simulation.engine import SimulationProgress, SimulationRun, run_simulation
 from gql_server.core.simulation.request import SimulationRequest, validate_simulation_request
 from gql_server.core.simulation.stats import SimulationSummary
+from gql_server.core.simulation.stop_signal import StopSignal
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 
@@ -296,18 +297,20 @@ async def test_stop_ends_with_a_cancelled_summary_of_the_requests_that_finished(
     assert asyncio.all_tasks() == tasks_before
 
 
-async def test_setting_the_stop_event_stops_the_run() -> None:
+async def test_setting_the_stop_signal_stops_the_run_and_says_why() -> None:
     fake = three_tier_fake()
-    stop = asyncio.Event()
+    stop = StopSignal()
     request = SimulationRequest(num_requests=20_000, concurrency=10, plan=fake.plan)
     summaries = []
     async for event in run_simulation(fake, request, simulation_id="s", stop=stop):
-        stop.set()
+        stop.set("the server is shutting down")
+        stop.set("a later reason")
         if isinstance(event, SimulationSummary):
             summaries.append(event)
 
     [summary] = summaries
     assert summary.cancelled and summary.total_requests < 20_000
+    assert summary.stopped_reason == "the server is shutting down"
 
 
 async def test_two_runs_at_once_keep_their_requests_apart() -> None:

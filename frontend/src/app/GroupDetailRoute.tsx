@@ -7,7 +7,7 @@ import { GroupOverview } from '@/features/routing-groups/components/GroupOvervie
 import { LiveTrafficPanel } from '@/features/live-traffic/components/LiveTrafficPanel';
 import { GroupSettingsTab } from '@/features/routing-groups/components/GroupSettingsTab';
 import { StrategyBadge } from '@/features/routing-groups/components/StrategyBadge';
-import { HistoryTab, LiveTester, TrafficSimulator } from '@/features/simulation';
+import { HistoryTab, LiveTester, SimulatorTab } from '@/features/simulation';
 import { LiveFlow } from './LiveFlow';
 
 export const GROUP_TABS = [
@@ -113,7 +113,7 @@ export function GroupDetailRoute() {
           />
         )}
         {tab === 'tester' && <LiveTester group={group} />}
-        {tab === 'simulator' && <TrafficSimulator group={group} />}
+        {tab === 'simulator' && <SimulatorTab group={group} onSaved={refetch} />}
         {tab === 'history' && <HistoryTab group={group} onReverted={refetch} />}
         {tab === 'settings' && (
           <GroupSettingsTab

@@ -31,6 +31,17 @@ MAX_PRIORITY = 1000
 MAX_WEIGHT = 1_000_000
 MAX_RATE_LIMIT = 1_000_000_000
 MAX_COST_PER_TOKEN = 1.0
+# Longest text a deployment's fields may hold (GraphQL input name -> characters).
+MAX_DEPLOYMENT_CHARS = {
+    "modelId": 128,
+    "modelName": 256,
+    "publicModelName": 256,
+    "provider": 64,
+    "displayName": 200,
+    "apiBase": 2048,
+    "apiKey": 4096,
+    "mockResponse": 20_000,
+}
 ENV_REFERENCE_PREFIX = "os.environ/"
 
 

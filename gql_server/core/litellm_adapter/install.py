@@ -21,6 +21,13 @@ process's shared random generator. In order, it:
      without it one seed gives different runs.
   6. puts litellm's rpm/tpm minutes on the run's clock (state/usage_minutes.py): without it every
      simulated minute of a virtual-clock run shares one wall minute's rpm/tpm budget.
+  7. sets `litellm.DEFAULT_MAX_RETRIES` to 0: only the Router retries. Every deployment's
+     litellm_params say `max_retries: 0` (router_builder), but litellm's OpenAI embeddings call
+     reads `max_retries or litellm.DEFAULT_MAX_RETRIES`, so a 0 became the OpenAI SDK's 2 retries
+     inside one attempt: 3 provider calls per Router attempt against a 429, unseen by the trace,
+     fail counts, cooldowns and the key's budgets (Azure embeddings fill a None from it too).
+  8. puts litellm's in-memory TTL caches on the run's clock (state/cache_clock.py): without it
+     a virtual-clock run's latency history never expires (a once-slow deployment stays shunned).
 
 Per Router (router_builder, skips) and per call (built_router) the adapter also touches
 litellm's private names; per loop, `virtual_clock.VirtualClockLoop` overrides asyncio's private
@@ -45,8 +52,10 @@ Not replaceable with the 1.110.2 hooks, and why:
     by asking the host, and `health().cooldowns` is read-only.
   * the wrapped selector methods: litellm offers no event for "passed over for rpm/tpm", and a
     latency selector learns from the wall clock with no clock to give it.
-  * strategy modules' `datetime` / `get_utc_datetime`, the stdlib `random` functions: the host has
-    `sleep` but no clock and no generator; the strategies read module globals.
+  * strategy modules' `datetime` / `get_utc_datetime`, the in-memory cache module's `time`, the
+    stdlib `random` functions: the host has `sleep` but no clock and no generator; the strategies
+    and caches read module globals (an `InMemoryCache` takes a `clock`, but litellm builds its
+    strategies' caches itself without one).
   * `supports_factory`, `function_setup` + `Rules`, `Logging._record_zero_cost_diagnostic`: no
     hook; a request's logging object must exist before the call to be bound with
     `router.observe(logging_obj)`, and litellm has no public factory for one.
@@ -95,6 +104,12 @@ _SKIPS = "litellm_adapter/skips.py"
 _NO_RPM_SKIPS = "rpm/tpm skips are no longer recorded in traces"
 
 PRIVATE_TOUCHES: tuple[PrivateTouch, ...] = (
+    PrivateTouch(
+        "litellm",
+        "DEFAULT_MAX_RETRIES",
+        "install.py",
+        "an embeddings attempt retries inside the provider client: 3 calls per Router attempt",
+    ),
     PrivateTouch(
         "litellm.router_rust.core",
         "retry_after_seconds",
@@ -208,6 +223,19 @@ PRIVATE_TOUCHES: tuple[PrivateTouch, ...] = (
         "datetime",
         "state/usage_minutes.py",
         "cost-based rpm/tpm minutes stay on wall time in a virtual-clock run",
+    ),
+    PrivateTouch(
+        "litellm.caching.in_memory_cache",
+        "time",
+        "state/cache_clock.py",
+        "in-memory TTL caches (latency history: 1 h) expire on wall time in a virtual-clock run",
+    ),
+    PrivateTouch(
+        "litellm.caching.in_memory_cache:InMemoryCache",
+        "__init__",
+        "state/cache_clock.py",
+        "as time: the cache must still read `time.time()` when it is given no clock",
+        ("max_size_in_memory", "default_ttl", "max_size_per_item", "clock"),
     ),
     PrivateTouch(
         "litellm.utils",
@@ -333,7 +361,7 @@ def install() -> None:
         import litellm
 
         from gql_server.core.litellm_adapter import memo, run_context, tracing
-        from gql_server.core.litellm_adapter.state import usage_minutes
+        from gql_server.core.litellm_adapter.state import cache_clock, usage_minutes
 
         for name in QUIET_LOGGERS:
             logging.getLogger(name).setLevel(logging.WARNING)
@@ -342,6 +370,8 @@ def install() -> None:
         tracing.attempt_hooks()
         run_context.install_run_random()
         usage_minutes.install_run_minutes()
+        litellm.DEFAULT_MAX_RETRIES = 0  # type: ignore[attr-defined]  # only the Router retries (7.)
+        cache_clock.install_run_cache_clock()
         _installed.append(True)
 
 

@@ -252,6 +252,10 @@ def litellm_params(
     params.update({key: value for key, value in optional.items() if value is not None})
     if weighted:
         params["weight"] = member.weight or 0
+    # Only the Router retries: the provider client litellm makes for an attempt must not retry
+    # on its own (litellm's embeddings client keeps the OpenAI SDK's 2 retries), or one attempt
+    # is 3 provider calls, unseen by the trace, the fail counts, cooldowns and the key's budgets.
+    params["max_retries"] = 0
     if mock:
         params.setdefault("mock_response", DEFAULT_MOCK_RESPONSE)
     if params.get("mock_response") is not None and "api_key" not in params:
@@ -288,6 +292,19 @@ def unpriced_deployments(built: BuiltRouter) -> list[Deployment]:
         and not built.mock
         and not _litellm_prices(d.litellm_model)
     ]
+
+
+def unknown_model(litellm_model: str, custom_llm_provider: str | None = None) -> str | None:
+    """Why litellm could not route to `litellm_model`, as its own provider look-up
+    (`get_llm_provider`, what every call starts with) tells it; None when it can."""
+    try:
+        litellm.get_llm_provider(model=litellm_model, custom_llm_provider=custom_llm_provider)
+    except Exception:  # litellm raises BadRequestError, or a bare Exception
+        return (
+            f"litellm knows no provider for {litellm_model!r}: write it as provider/model "
+            "(e.g. openai/gpt-4o, nebius/meta-llama/Llama-3.3-70B-Instruct)"
+        )
+    return None
 
 
 def _litellm_prices(litellm_model: str) -> bool:

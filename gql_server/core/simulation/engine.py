@@ -7,7 +7,7 @@ closes `batch_interval_s` after its first request or at `batch_max` requests) an
 one `SimulationSummary`.
 
 Stopping:
-  * `SimulationRun.stop()` (or setting the `stop` event given to `run_simulation`): the
+  * `SimulationRun.stop(reason)` (or setting the `StopSignal` given to `run_simulation`): the
     workers are cancelled at once (requests in flight are dropped), the requests already
     finished are flushed, and the stream ends with a summary whose `cancelled` is True.
   * the consumer leaving (`aclose()`, `break`, or its task being cancelled): the workers are
@@ -29,7 +29,6 @@ import time
 from collections.abc import (
     AsyncGenerator,
     AsyncIterator,
-    Callable,
     Collection,
     Sequence,
 )
@@ -60,6 +59,7 @@ from gql_server.core.simulation.stats import (
     SimulationSummary,
     TrafficAccumulator,
 )
+from gql_server.core.simulation.stop_signal import StopSignal
 from gql_server.core.simulation.timeline import Timeline
 
 CAPPED_REASON = (
@@ -101,7 +101,6 @@ class SimulationRun:
         deployments: Sequence[DeploymentRef] | None = None,
         batch_interval_s: float = 0.05,
         batch_max: int = 200,
-        on_finished: Callable[[RequestTrace], None] | None = None,
     ) -> None:
         if batch_max < 1 or batch_interval_s < 0:
             raise ValueError("batch_max must be >= 1 and batch_interval_s >= 0")
@@ -111,7 +110,6 @@ class SimulationRun:
         self._deployments = deployments
         self._batch_interval_s = batch_interval_s
         self._batch_max = batch_max
-        self._on_finished = on_finished
         self._messages: list[dict[str, str]] = []
         self._next_index = 0
         self._live_workers = 0
@@ -122,9 +120,13 @@ class SimulationRun:
         self._requests: set[asyncio.Task[None]] = set()  # open loop: requests in flight
         self._failure: BaseException | None = None
         self._capped = False  # stopped at MAX_SIMULATED_SECONDS of the run's clock
+        self._stop_reason: str | None = None
 
-    def stop(self) -> None:
-        """Finish early: flush what finished, then one summary with `cancelled=True`."""
+    def stop(self, reason: str | None = None) -> None:
+        """Finish early: flush what finished, then one summary with `cancelled=True` (and
+        `stopped_reason`, the first reason given, if any)."""
+        if self._stop_reason is None:
+            self._stop_reason = reason
         self._stopping = True
         self._wake.set()
 
@@ -222,7 +224,7 @@ class SimulationRun:
                 cooldowns=cooldowns,
                 total_cost_usd=accumulator.total_cost_usd,
                 seed=seed,
-                stopped_reason=capped_reason(cap_s) if self._capped else None,
+                stopped_reason=capped_reason(cap_s) if self._capped else self._stop_reason,
                 start_at=start_at,
                 gateway_overhead_ms=request.injection_plan().gateway_overhead_ms,
                 latency_sources=list(request.latency_sources),
@@ -314,10 +316,6 @@ class SimulationRun:
         if trace.finished_at_ms is None:
             trace = dataclasses.replace(trace, finished_at_ms=time.time() * 1000)
         await queue.put(trace)
-        if self._on_finished is not None:
-            # Right away, not at the next batch: lets a caller deliver each trace the
-            # moment it exists (see services.simulations).
-            self._on_finished(trace)
         self._wake.set()
 
     def _deployments_listed(self) -> Sequence[DeploymentRef]:
@@ -407,14 +405,13 @@ async def run_simulation(
     deployments: Sequence[DeploymentRef] | None = None,
     batch_interval_s: float = 0.05,
     batch_max: int = 200,
-    stop: asyncio.Event | None = None,
-    on_finished: Callable[[RequestTrace], None] | None = None,
+    stop: StopSignal | None = None,
 ) -> AsyncGenerator[SimulationEvent, None]:
     """Progress batches, then exactly one summary (unless the consumer leaves first).
 
-    Setting `stop` ends the run early with a `cancelled=True` summary. `deployments` lists
-    the group's deployments (names, providers) so unused ones appear in the distribution;
-    by default the built Router's labels, in tier order.
+    Setting `stop` ends the run early with a `cancelled=True` summary that says why.
+    `deployments` lists the group's deployments (names, providers) so unused ones appear in
+    the distribution; by default the built Router's labels, in tier order.
     Raises ValidationError (on first iteration) when the request is out of bounds.
     """
     run = SimulationRun(
@@ -424,18 +421,9 @@ async def run_simulation(
         deployments=deployments,
         batch_interval_s=batch_interval_s,
         batch_max=batch_max,
-        on_finished=on_finished,
     )
-    watcher = asyncio.create_task(_stop_when_set(stop, run)) if stop is not None else None
-    try:
-        async with contextlib.aclosing(run.events()) as events:
-            async for event in events:
-                yield event
-    finally:
-        if watcher is not None:
-            await _cancel_all([watcher])
-
-
-async def _stop_when_set(stop: asyncio.Event, run: SimulationRun) -> None:
-    await stop.wait()
-    run.stop()
+    if stop is not None:
+        stop.attach(run.stop)
+    async with contextlib.aclosing(run.events()) as events:
+        async for event in events:
+            yield event

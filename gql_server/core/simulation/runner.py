@@ -10,16 +10,14 @@
 
     virtual_clock.run(main(), request.resolved_clock)   # VIRTUAL for mock runs by default
 
-Everything it takes and yields is picklable. `stop` (an asyncio.Event of the run's loop; from
-another thread set it with `loop.call_soon_threadsafe(stop.set)`) ends the run early with a
-`cancelled=True` summary.
+Everything it takes and yields is picklable. `stop` (a `StopSignal`, set on the run's loop) ends
+the run early with a `cancelled=True` summary that says why.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-from collections.abc import AsyncGenerator, Callable, Mapping
+from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
 
 from gql_server.core.domain.models import Deployment, RoutingGroup
@@ -30,6 +28,7 @@ from gql_server.core.litellm_adapter.router_builder import build_router
 from gql_server.core.simulation.engine import SimulationEvent, SimulationProgress, run_simulation
 from gql_server.core.simulation.request import SimulationRequest
 from gql_server.core.simulation.stats import SimulationSummary
+from gql_server.core.simulation.stop_signal import StopSignal
 
 
 async def simulate_group(
@@ -38,8 +37,7 @@ async def simulate_group(
     request: SimulationRequest,
     *,
     simulation_id: str,
-    stop: asyncio.Event | None = None,
-    on_finished: Callable[[RequestTrace], None] | None = None,
+    stop: StopSignal | None = None,
     batch_interval_s: float = 0.05,
     batch_max: int = 200,
     call_gate: RealCallGate | None = None,
@@ -61,7 +59,6 @@ async def simulate_group(
             request,
             simulation_id=simulation_id,
             stop=stop,
-            on_finished=on_finished,
             batch_interval_s=batch_interval_s,
             batch_max=batch_max,
         )

@@ -86,7 +86,8 @@ class AccessService:
         self._broadcast = AccessBroadcast(bus, key_cache, key_cache_ttl_s)
 
     async def authenticate(self, token: str | None) -> Principal | None:
-        """The caller behind a bearer token, or None for no, unknown or revoked keys."""
+        """The caller behind a bearer token, or None for no, unknown or revoked keys. A key not
+        cached while the database is unreachable raises StoreUnavailable (callers answer 503)."""
         if not token:
             return None
         if is_master_key(token, self._master_key):
@@ -105,6 +106,15 @@ class AccessService:
         if cache is not None:
             cache.put(key_hash, principal, generation)
         return principal
+
+    async def refused_key(self, token: str | None) -> Principal | None:
+        """The key behind a token `authenticate` refused, when it is one of ours (revoked): a
+        refused request is logged under the key it presented. Never signs anyone in."""
+        if not token or is_master_key(token, self._master_key):
+            return None
+        async with self._uow() as uow:
+            record = await uow.keys.get_by_hash(hash_key(token))
+        return None if record is None else principal_for(record)
 
     async def admit(self, who: Principal) -> float | None:
         """Count one gateway request against the caller's rpm/tpm limits (its key's and its

@@ -6,7 +6,10 @@ from sqlalchemy import delete, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql_server.services.ports import ApiKeyRecord, Team
-from gql_server.store.errors import duplicate_key_as_domain_error
+from gql_server.store.errors import (
+    duplicate_key_as_domain_error,
+    unreachable_as_store_unavailable,
+)
 from gql_server.store.mapping import record_from_row, record_values
 from gql_server.store.repositories._rows import affected_rows, fetch_all, fetch_one
 from gql_server.store.tables import ApiKeyRow, TeamRow
@@ -22,7 +25,8 @@ class SqlTeamRepository:
         return [record_from_row(Team, row) for row in await fetch_all(self._session, query)]
 
     async def get(self, team_id: str) -> Team | None:
-        row = await fetch_one(self._session, select(TeamRow).where(TeamRow.team_id == team_id))
+        async with unreachable_as_store_unavailable():  # signing in: 503, not 500
+            row = await fetch_one(self._session, select(TeamRow).where(TeamRow.team_id == team_id))
         return record_from_row(Team, row) if row else None
 
     async def add(self, team: Team) -> None:
@@ -66,7 +70,8 @@ class SqlApiKeyRepository:
 
     async def get_by_hash(self, key_hash: str) -> ApiKeyRecord | None:
         query = select(ApiKeyRow).where(ApiKeyRow.key_hash == key_hash)
-        row = await fetch_one(self._session, query)
+        async with unreachable_as_store_unavailable():  # signing in: 503, not 500
+            row = await fetch_one(self._session, query)
         return record_from_row(ApiKeyRecord, row) if row else None
 
     async def add(self, key: ApiKeyRecord) -> None:

@@ -156,7 +156,8 @@ function TrafficEdgeView({ id, data, markerEnd }: EdgeProps<TrafficEdge>) {
           className={`sim-edge-label${hot ? ' sim-edge-label-hot' : ''}${data.changed ? ' sim-edge-label-changed' : ''}`}
           style={{
             transform: `translate(${labelX}px, ${labelY}px) translate(${LABEL_SHIFT[data.labelAlign]}, -50%)`,
-            color,
+            // Dark text, the edge's colour as the border: a light edge colour as text fails contrast.
+            borderColor: color,
           }}
           title={edgeTitle(data.kind, data.reasons)}
           data-testid="flow-edge"

@@ -2,18 +2,20 @@
 // same encoding the server's summary uses (gql_server/core/simulation/stats.py), so the numbers
 // on screen while a run streams are the numbers the summary ends with.
 //
-// Flow encoding: from=null is the entry, to=null means the request failed for good.
-// A request visits deployments in order: each attempt, and each deployment it was passed over
-// at (a skip: cooling down, over its rpm/tpm), placed by the skip's `beforeAttempt`.
-//   entry -> first visited deployment     "primary"
-//   S -> next visited deployment          "skipped_<reason>" (S skipped, no attempt on S), or
-//   S -> null                             when nothing came after it
-//   X -> next visited deployment          "fallback_<kind>" when it is on a deeper fallback
+// Flow encoding: from=null is the entry, to=null means the request failed for good. Edges into
+// a deployment are attempts that happened, for every strategy; a deployment the request was
+// passed over at (a skip: cooling down, over its rpm/tpm; placed by the skip's `beforeAttempt`)
+// gets no edge in, only a skip edge out, to the deployment tried next:
+//   entry -> first attempted deployment   "primary"
+//   X -> next attempted deployment        "fallback_<kind>" when it is on a deeper fallback
 //                                         tier, else "retry_<kind>" (X failed)
 //   X -> X                                "success" (X answered)
 //   X -> null                             "failed" (X was the last try and failed)
-//   entry -> null                         "failed" (nothing was visited)
-// so for every deployment: inflow == attempts + skips on it == outflow.
+//   entry -> null                         "failed" (no attempt was made)
+//   S -> next attempted deployment        "skipped_<reason>" (S passed over, no attempt on S),
+//                                         or S -> null when no attempt came after it
+// so for every deployment: attempt edges in == attempts == non-skip edges out, and skip edges
+// out == skips on it.
 //
 // Everything here is a pure function of (state, batch): the component coalesces batches per
 // animation frame and keeps only these counters, never the requests themselves.
@@ -144,31 +146,37 @@ function visits(request: RequestLike): Visit[] {
   return out;
 }
 
-const visitId = (v: Visit) => (v.skip ? v.skip.deploymentId : v.attempt.deploymentId);
-const visitDepth = (v: Visit) => (v.skip ? (v.skip.fallbackDepth ?? 0) : v.attempt.fallbackDepth);
 const skipReason = (skip: SkipLike) => `${SKIPPED_PREFIX}${skip.reason}`;
 
-function onwardReason(current: Visit, following: Visit): string {
-  if (current.skip) return skipReason(current.skip);
-  const kind = current.attempt.errorKind ? current.attempt.errorKind.toLowerCase() : 'error';
-  return visitDepth(following) > current.attempt.fallbackDepth ? `fallback_${kind}` : `retry_${kind}`;
+function onwardReason(current: AttemptLike, following: AttemptLike): string {
+  const kind = current.errorKind ? current.errorKind.toLowerCase() : 'error';
+  return following.fallbackDepth > current.fallbackDepth ? `fallback_${kind}` : `retry_${kind}`;
 }
 
-/** The (from, to, reason) steps one request took. */
+/** The (from, to, reason) steps one request took (the server's `flow_edges`). */
 export function flowSteps(request: RequestLike): [string | null, string | null, string][] {
-  const path = visits(request);
-  const first = path[0];
-  if (!first) return [[null, null, REASON_FAILED]];
-  const steps: [string | null, string | null, string][] = [[null, visitId(first), REASON_PRIMARY]];
-  for (let i = 0; i + 1 < path.length; i += 1) {
-    const current = path[i] as Visit;
-    const following = path[i + 1] as Visit;
-    steps.push([visitId(current), visitId(following), onwardReason(current, following)]);
+  const first = request.attempts[0];
+  const steps: [string | null, string | null, string][] = [
+    first ? [null, first.deploymentId, REASON_PRIMARY] : [null, null, REASON_FAILED],
+  ];
+  let previous: AttemptLike | undefined;
+  let passedOver: SkipLike[] = [];
+  for (const visit of visits(request)) {
+    if (visit.skip) {
+      passedOver.push(visit.skip);
+      continue;
+    }
+    const attempt = visit.attempt;
+    for (const skip of passedOver) steps.push([skip.deploymentId, attempt.deploymentId, skipReason(skip)]);
+    passedOver = [];
+    if (previous) steps.push([previous.deploymentId, attempt.deploymentId, onwardReason(previous, attempt)]);
+    previous = attempt;
   }
-  const last = path[path.length - 1] as Visit;
-  if (last.skip) steps.push([last.skip.deploymentId, null, skipReason(last.skip)]);
-  else if (request.success) steps.push([last.attempt.deploymentId, last.attempt.deploymentId, REASON_SUCCESS]);
-  else steps.push([last.attempt.deploymentId, null, REASON_FAILED]);
+  for (const skip of passedOver) steps.push([skip.deploymentId, null, skipReason(skip)]);
+  if (previous) {
+    if (request.success) steps.push([previous.deploymentId, previous.deploymentId, REASON_SUCCESS]);
+    else steps.push([previous.deploymentId, null, REASON_FAILED]);
+  }
   return steps;
 }
 

@@ -3,4 +3,4 @@
 // with live traffic and the builder (the flow diagram and its counters) is in components/flow/.
 export { HistoryTab } from './components/HistoryTab';
 export { LiveTester } from './components/LiveTester';
-export { TrafficSimulator } from './components/TrafficSimulator';
+export { SimulatorTab } from './components/SimulatorTab';

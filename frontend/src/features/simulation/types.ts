@@ -23,4 +23,6 @@ export interface SimulationGroup {
 
 export interface SimulationTabProps {
   group: SimulationGroup;
+  /** The group was saved from this tab (a what-if applied): the page reloads it. */
+  onSaved?: () => void;
 }

@@ -38,7 +38,7 @@ from gql_server.core.litellm_adapter.virtual_clock import is_virtual
 
 def usage_now() -> datetime:
     """Now, for litellm's usage minute: simulated on a virtual-clock loop, else the wall clock."""
-    simulated = _simulated_now()
+    simulated = simulated_now()
     return datetime.now(UTC) if simulated is None else simulated
 
 
@@ -49,7 +49,7 @@ class RunClockDatetime(datetime):
 
     @classmethod
     def now(cls, tz: tzinfo | None = None) -> Self:
-        simulated = _simulated_now()  # UTC
+        simulated = simulated_now()  # UTC
         if simulated is None:
             return super().now(tz)
         naive = cls.combine(simulated.date(), simulated.time())
@@ -69,13 +69,25 @@ def start_run_at(start_at: datetime, origin: float) -> None:
         _loop_epochs[loop] = start_at.astimezone(UTC) - timedelta(seconds=origin)
 
 
-def _simulated_now() -> datetime | None:
+def simulated_now() -> datetime | None:
+    """The running virtual-clock loop's simulated wall time (UTC); None off such a loop."""
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
         return None
     if is_virtual(loop):
         return _loop_epochs.get(loop, SIMULATED_EPOCH) + timedelta(seconds=loop.time())
+    return None
+
+
+def simulated_timestamp() -> float | None:
+    """`simulated_now()` as a POSIX timestamp (what `time.time()` answers on wall time)."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+    if is_virtual(loop):
+        return _loop_epochs.get(loop, SIMULATED_EPOCH).timestamp() + loop.time()
     return None
 
 

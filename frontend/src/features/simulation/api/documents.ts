@@ -69,6 +69,29 @@ export const SimulationSummaryFieldsFragment = graphql(`
       startMs
       endMs
     }
+    startAt
+    gatewayOverheadMs
+    replay {
+      recordedRequests
+      replayedRequests
+      sameFinalDeployment
+      recorded {
+        deploymentId
+        deploymentName
+        provider
+        requestCount
+        successCount
+        failureCount
+        avgLatencyMs
+        percentOfTotal
+        wasPrimary
+        costUsd
+      }
+      recordedCostUsd
+      recordedP50LatencyMs
+      recordedP95LatencyMs
+      assumedDeployments
+    }
   }
 `);
 
@@ -175,6 +198,11 @@ export const RoutingGroupRevisionsQuery = graphql(`
       changedAt
       before
       after
+      diff {
+        path
+        before
+        after
+      }
     }
   }
 `);

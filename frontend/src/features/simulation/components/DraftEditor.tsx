@@ -24,9 +24,22 @@ interface DraftEditorProps {
   disabled: boolean;
   onChange: (draft: DraftForm) => void;
   onClose: () => void;
+  title?: string;
+  hint?: string;
+  closeLabel?: string;
 }
 
-export function DraftEditor({ group, draft, errors, disabled, onChange, onClose }: DraftEditorProps) {
+export function DraftEditor({
+  group,
+  draft,
+  errors,
+  disabled,
+  onChange,
+  onClose,
+  title = 'Compare with a change',
+  hint = "A draft of this group's settings, simulated beside the saved group on the same seed. Not saved.",
+  closeLabel = 'Close',
+}: DraftEditorProps) {
   const set = <K extends keyof DraftForm>(key: K, value: DraftForm[K]) => onChange({ ...draft, [key]: value });
   const changes = draftChanges(group, draft);
   const names = new Map(group.deployments.map((d) => [d.modelId, d.displayName || d.modelName]));
@@ -49,12 +62,12 @@ export function DraftEditor({ group, draft, errors, disabled, onChange, onClose 
   return (
     <section className="panel sim-draft" aria-label="What-if draft" data-testid="draft-editor">
       <div className="sim-draft-head">
-        <h3>Compare with a change</h3>
+        <h3>{title}</h3>
         <button type="button" className="button button-ghost button-small" onClick={onClose} disabled={disabled}>
-          Close
+          {closeLabel}
         </button>
       </div>
-      <p className="hint">A draft of this group's settings, simulated beside the saved group on the same seed. Not saved.</p>
+      <p className="hint">{hint}</p>
       <fieldset disabled={disabled}>
         <label className="field">
           <span>Strategy</span>

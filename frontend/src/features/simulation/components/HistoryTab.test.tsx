@@ -66,8 +66,9 @@ const CAPPED =
 
 const group = { routing_group_name: 'llama-prod', version: 1, retry_config: { num_retries: 0 } };
 
-function renderHistory() {
+function renderHistory(rollback: (variables: Record<string, unknown>) => unknown = () => ({})) {
   const mock = mockClient({
+    RollbackRoutingGroup: rollback,
     SimulationHistory: () => ({
       simulations: [
         {
@@ -111,9 +112,24 @@ function renderHistory() {
           changedBy: 'alice',
           changedAt: '2026-11-26T11:00:00Z',
           before: group,
-          after: { ...group, version: 2, retry_config: { num_retries: 2 } },
+          after: { ...group, version: 2, retry: { num_retries: 2 } },
+          diff: [
+            { path: 'retry.num_retries', before: 0, after: 2 },
+            { path: 'strategy', before: 'PRIORITY_FAILOVER', after: 'SIMPLE_SHUFFLE' },
+            { path: 'deployments[0].priority', before: 1, after: 2 },
+            { path: 'cooldown.cooldown_time_seconds', before: 30, after: 60 },
+          ],
         },
-        { revisionId: 'r1', version: 1, action: 'create', changedBy: 'admin', changedAt: '2026-11-26T10:00:00Z', before: null, after: group },
+        {
+          revisionId: 'r1',
+          version: 1,
+          action: 'create',
+          changedBy: 'admin',
+          changedAt: '2026-11-26T10:00:00Z',
+          before: null,
+          after: group,
+          diff: [{ path: 'name', before: null, after: 'llama-prod' }],
+        },
       ],
     }),
   });
@@ -194,8 +210,39 @@ describe('HistoryTab', () => {
     expect(update).toHaveTextContent('v2');
     expect(update).toHaveTextContent('alice');
     expect(within(update!).getAllByTestId('revision-change').map((c) => c.textContent)).toEqual([
-      'retry_config.num_retries: 0 → 2',
+      'Retries: 0 → 2',
+      'Strategy: Priority Failover → Round Robin',
+      'Deployment 1: priority: 1 → 2',
+      'Cooldown: 30 s → 60 s',
     ]);
-    expect(create).toHaveTextContent('Created.');
+    expect(create).toHaveTextContent('Created with 1 settings');
+    expect(within(create!).getByTestId('revision-change')).toHaveTextContent('Name: llama-prod');
+  });
+
+  it('rolls back to a version after confirming, with the version this page loaded as expectedVersion', async () => {
+    const user = userEvent.setup();
+    const mock = renderHistory(() => ({ rollbackRoutingGroup: { __typename: 'RoutingGroup', routingGroupId: 'rg-1', version: 4 } }));
+    const [, first] = await screen.findAllByTestId('revision');
+    await user.click(within(first!).getByRole('button', { name: /^Roll back to this version ?\(version 1\)$/ }));
+    expect(mock.callsOf('RollbackRoutingGroup')).toHaveLength(0);
+    await user.click(screen.getByRole('button', { name: 'Roll back to v1' }));
+    expect(mock.callsOf('RollbackRoutingGroup')[0]?.variables).toEqual({ id: 'rg-1', toVersion: 1, expectedVersion: 3 });
+    expect(await screen.findByTestId('rollback-saved')).toHaveTextContent('Rolled back to version 1: saved as version 4.');
+    // the list is asked for again, so the new version appears at the top
+    expect(mock.callsOf('RoutingGroupRevisions').length).toBeGreaterThan(1);
+  });
+
+  it('shows a stale rollback as a conflict naming the version that won', async () => {
+    const user = userEvent.setup();
+    renderHistory(() => ({
+      rollbackRoutingGroup: { __typename: 'ConflictError', message: 'version 3 is stale', currentVersion: 5 },
+    }));
+    const [, first] = await screen.findAllByTestId('revision');
+    await user.click(within(first!).getByRole('button', { name: /^Roll back to this version ?\(version 1\)$/ }));
+    await user.click(screen.getByRole('button', { name: 'Roll back to v1' }));
+    const conflict = await screen.findByTestId('conflict-notice');
+    expect(conflict).toHaveTextContent('someone else saved version 5');
+    expect(conflict).toHaveAttribute('data-current-version', '5');
+    expect(screen.queryByTestId('rollback-saved')).toBeNull();
   });
 });

@@ -1,27 +1,20 @@
 import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
-import { useMutation, useQuery } from 'urql';
-import { ConfirmDialog } from '@/components/ConfirmDialog';
+import { useQuery } from 'urql';
 import { ErrorBanner } from '@/components/ErrorBanner';
-import type { RoutingGroupRevisionsQuery, RoutingStrategy, SimulationHistoryQuery } from '@/gql/graphql';
-import { RoutingGroupRevisionsQuery as RevisionsDocument, SimulationHistoryQuery as HistoryDocument } from '../api/documents';
+import type { RoutingStrategy, SimulationHistoryQuery } from '@/gql/graphql';
+import { SimulationHistoryQuery as HistoryDocument } from '../api/documents';
 import type { SimulationTabProps } from '../types';
 import { formatCount, formatPercent } from '../utils/format';
 import { groupDeploymentRefs, type GroupDeploymentRef } from '@/components/flow/group-deployments';
-import { fieldDiff } from '../utils/json-diff';
 import { viewFromSaved } from '../utils/run-view';
 import { requestRerun } from '../utils/simulation-input';
-import { patchFromSnapshot, withTeamNames } from '../utils/revert';
-import { HistoryTeamsQuery, RevertRoutingGroupMutation } from '../api/revert-documents';
+import { Revisions } from './Revisions';
 import { SimulationResults } from './SimulationResults';
 import '../simulation.css';
 import '../history.css';
 
 type SimulationRun = SimulationHistoryQuery['simulations'][number];
-type Revision = RoutingGroupRevisionsQuery['routingGroupRevisions'][number];
-
-// Fields every save changes; the header already says who and when.
-const NOISE = ['version', 'created_at', 'created_by', 'updated_at', 'updated_by', 'group_id'];
 
 function when(iso: string): string {
   const date = new Date(iso);
@@ -197,103 +190,6 @@ function SavedSimulations({ group }: SimulationTabProps) {
           );
         })}
       </ul>
-    </section>
-  );
-}
-
-function RevisionChanges({ revision, teams }: { revision: Revision; teams: ReadonlyMap<string, string> }) {
-  const changes = fieldDiff(revision.before, revision.after, NOISE);
-  if (revision.action === 'create') return <p className="hint">Created.</p>;
-  if (revision.action === 'delete') return <p className="hint">Deleted.</p>;
-  if (changes.length === 0) return <p className="hint">No field changed.</p>;
-  return (
-    <ul className="diff" aria-label={`Changes in version ${revision.version}`}>
-      {changes.map((c) => (
-        <li key={c.path} data-testid="revision-change" data-path={c.path}>
-          <span className="mono">{c.path}</span>:{' '}
-          {c.before !== undefined && <span className="diff-removed">{withTeamNames(c.before, teams)}</span>}
-          {c.before !== undefined && c.after !== undefined && ' → '}
-          {c.after !== undefined && <span className="diff-added">{withTeamNames(c.after, teams)}</span>}
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-function Revisions({ group, onReverted }: SimulationTabProps & { onReverted?: () => void }) {
-  const [{ data, fetching, error }, refetch] = useQuery({
-    query: RevisionsDocument,
-    variables: { routingGroupId: group.routingGroupId },
-  });
-  const [teamsResult] = useQuery({ query: HistoryTeamsQuery });
-  const teams = useMemo(
-    () => new Map((teamsResult.data?.teams ?? []).map((t) => [t.teamId, t.teamAlias] as const)),
-    [teamsResult.data],
-  );
-  const [revertState, revert] = useMutation(RevertRoutingGroupMutation);
-  const [pendingRevert, setPendingRevert] = useState<Revision | null>(null);
-  const [revertMessage, setRevertMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const revisions: readonly Revision[] = data?.routingGroupRevisions ?? [];
-
-  const confirmRevert = async () => {
-    const revision = pendingRevert;
-    const input = revision ? patchFromSnapshot(revision.after) : null;
-    setPendingRevert(null);
-    if (!revision || !input) return;
-    const response = await revert({ id: group.routingGroupId, input, expectedVersion: group.version ?? null });
-    const outcome = response.data?.updateRoutingGroup;
-    if (response.error) setRevertMessage({ ok: false, text: response.error.message });
-    else if (outcome?.__typename === 'RoutingGroup') {
-      setRevertMessage({ ok: true, text: `Restored version ${revision.version} as version ${outcome.version}.` });
-      refetch({ requestPolicy: 'network-only' });
-      onReverted?.();
-    } else if (outcome) setRevertMessage({ ok: false, text: outcome.message });
-  };
-  return (
-    <section className="panel" aria-label="Revision history">
-      <h2>Changes</h2>
-      {error && <ErrorBanner>Could not load the revisions: {error.message}</ErrorBanner>}
-      {fetching && !data && <p className="muted">Loading…</p>}
-      {data && revisions.length === 0 && <p className="muted">No recorded changes.</p>}
-      {revertMessage && (
-        <div className={`banner ${revertMessage.ok ? 'banner-success' : 'banner-error'}`} role={revertMessage.ok ? 'status' : 'alert'}>
-          {revertMessage.text}
-        </div>
-      )}
-      <ul className="history-list">
-        {revisions.map((r) => (
-          <li key={r.revisionId} data-testid="revision" className="history-revision">
-            <div>
-              <strong>v{r.version}</strong> <span className="badge badge-muted">{r.action}</span> by{' '}
-              <strong>{r.changedBy}</strong> <span className="muted">{when(r.changedAt)}</span>
-              {r.version !== group.version && r.action !== 'delete' && patchFromSnapshot(r.after) && (
-                <button
-                  type="button"
-                  className="button button-small"
-                  disabled={revertState.fetching}
-                  onClick={() => setPendingRevert(r)}
-                >
-                  Revert to v{r.version}
-                </button>
-              )}
-            </div>
-            <RevisionChanges revision={r} teams={teams} />
-          </li>
-        ))}
-      </ul>
-      {pendingRevert && (
-        <ConfirmDialog
-          title={`Revert to version ${pendingRevert.version}?`}
-          confirmLabel="Revert"
-          onConfirm={confirmRevert}
-          onCancel={() => setPendingRevert(null)}
-        >
-          <p>
-            The group gets version {pendingRevert.version}&apos;s settings back, saved as a new version; the live
-            Router switches at once.
-          </p>
-        </ConfirmDialog>
-      )}
     </section>
   );
 }

@@ -6,9 +6,9 @@ import type { RoutingStrategy } from '@/gql/graphql';
 import { buildDiagram, orderedDeployments } from '@/components/flow/flow-diagram';
 import type { GroupDeploymentRef } from '@/components/flow/group-deployments';
 import type { RunView } from '../utils/run-view';
-import { download, runCsv, runJson } from '../utils/export';
 import { flowData, trafficDistribution, type DeploymentRef, type TrafficCounts } from '@/components/flow/traffic-counts';
 import { ErrorsByKind } from './ErrorsByKind';
+import { ExportButtons } from './ExportButtons';
 import { FlowDiagram } from '@/components/flow/FlowDiagram';
 import { FlowStepsTable } from './FlowStepsTable';
 import { StoppedReason } from './StoppedReason';
@@ -123,28 +123,7 @@ export function SimulationResults({ strategy, deployments, view, other, title, e
         <ErrorsByKind errors={counts.errorsByKind} />
       </section>
       <FlowStepsTable steps={steps} />
-      {exportAs && summary && (
-        <div className="sim-export">
-          <button
-            type="button"
-            className="button button-small"
-            onClick={() =>
-              download(`${exportAs.name}.json`, runJson({ simulationId: summary.simulationId, routingGroupId: exportAs.routingGroupId, input: exportAs.input, summary }), 'application/json')
-            }
-          >
-            Export JSON
-          </button>
-          <button
-            type="button"
-            className="button button-small"
-            onClick={() =>
-              download(`${exportAs.name}.csv`, runCsv({ simulationId: summary.simulationId, routingGroupId: exportAs.routingGroupId, input: exportAs.input, summary }), 'text/csv')
-            }
-          >
-            Export CSV
-          </button>
-        </div>
-      )}
+      {exportAs && summary && <ExportButtons target={exportAs} summary={summary} />}
     </div>
   );
 }

@@ -1,10 +1,12 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ConfirmDialog } from '@/components/ConfirmDialog';
 import { ErrorBanner } from '@/components/ErrorBanner';
-import type { SimulationInput } from '@/gql/graphql';
+import type { RoutingGroupPatch, SimulationInput } from '@/gql/graphql';
 import { STRATEGY_LABELS } from '@/lib/strategy-names';
-import { expectedRequests, useSimulationRun, type RunState } from '../hooks/use-simulation-run';
+import { useRunPair } from '../hooks/use-run-pair';
+import { expectedRequests, type RunState } from '../hooks/use-simulation-run';
 import type { SimulationTabProps } from '../types';
+import { comparePair } from '../utils/compare-pair';
 import { draftFromGroup, draftToPatch, type DraftErrors, type DraftForm } from '../utils/draft';
 import { formatCount } from '../utils/format';
 import { groupDeploymentRefs, type GroupDeploymentRef } from '@/components/flow/group-deployments';
@@ -19,104 +21,12 @@ import {
   type FormErrors,
   type SimulatorForm,
 } from '../utils/simulation-input';
+import { ApplyChange } from './ApplyChange';
 import { DraftEditor } from './DraftEditor';
+import { RunProgress } from './RunProgress';
 import { ScenarioEditor } from './ScenarioEditor';
 import { SimulationResults } from './SimulationResults';
 import '../simulation.css';
-
-type DisplayStatus =
-  | 'idle'
-  | 'running'
-  | 'stopping'
-  | 'completed'
-  | 'stopped'
-  | 'cancelled'
-  | 'server-stopped'
-  | 'interrupted'
-  | 'failed';
-
-function displayStatus(state: RunState): DisplayStatus {
-  if (state.status === 'finished') {
-    // The run stopped itself (the summary says why) rather than being stopped by the user.
-    if (state.summary?.stoppedReason) return 'stopped';
-    // Cancelled without anyone pressing Stop: the server stopped it (shutting down).
-    if (state.summary?.cancelled && !state.stopRequested) return 'server-stopped';
-    return state.summary?.cancelled || state.endedWithoutSummary ? 'cancelled' : 'completed';
-  }
-  if (state.status === 'failed' && state.interrupted) return 'interrupted';
-  return state.status;
-}
-
-const STATUS_TEXT: Record<DisplayStatus, string> = {
-  idle: 'Not started',
-  running: 'Running',
-  stopping: 'Stopping…',
-  completed: 'Completed',
-  stopped: 'Stopped early',
-  cancelled: 'Cancelled',
-  'server-stopped': 'Stopped by the server',
-  interrupted: 'Interrupted',
-  failed: 'Failed',
-};
-
-const MUTED: ReadonlySet<DisplayStatus> = new Set(['cancelled', 'stopped', 'server-stopped', 'interrupted', 'failed']);
-
-function RunProgress({
-  state,
-  suffix = '',
-  label,
-  waiting = false,
-}: {
-  state: RunState;
-  suffix?: string;
-  label?: string;
-  waiting?: boolean;
-}) {
-  const status = displayStatus(state);
-  const fraction = state.total > 0 ? Math.min(1, state.completed / state.total) : 0;
-  // No progress event yet: the server is still handing the run to a worker process (the first
-  // run after start-up forks it and imports litellm: seconds, not a hang).
-  const starting = state.status === 'running' && state.simulationId === null && !waiting;
-  return (
-    <div className="sim-progress">
-      {label && <span className="sim-progress-label">{label}</span>}
-      {starting && (
-        <span className="hint sim-starting" role="status" data-testid={`sim-starting${suffix}`}>
-          Starting the simulation worker…
-        </span>
-      )}
-      <span
-        className={`badge ${MUTED.has(status) ? 'badge-muted' : ''}`}
-        data-testid={`sim-status${suffix}`}
-        data-status={status}
-        title={state.summary?.stoppedReason ?? undefined}
-      >
-        {waiting ? 'Next' : STATUS_TEXT[status]}
-      </span>
-      <div
-        className="sim-progress-track"
-        role="progressbar"
-        aria-label={`Simulation progress${label ? ` (${label})` : ''}`}
-        aria-valuemin={0}
-        aria-valuemax={state.total}
-        aria-valuenow={state.completed}
-      >
-        <div
-          className={`sim-progress-fill ${status === 'completed' ? 'done' : ''} ${MUTED.has(status) ? 'cancelled' : ''}`}
-          style={{ width: `${(fraction * 100).toFixed(2)}%` }}
-        />
-      </div>
-      <span
-        className="sim-counter"
-        data-testid={`sim-counter${suffix}`}
-        data-completed={state.completed}
-        data-total={state.total}
-      >
-        {formatCount(state.completed)} / {formatCount(state.total)}
-      </span>
-    </div>
-  );
-}
 
 /** One sentence for the run, or for both runs of a comparison once both are in. */
 function CheckLine({ state, other = null, suffix = '' }: { state: RunState; other?: RunState | null; suffix?: string }) {
@@ -160,11 +70,7 @@ function draftDeployments(deployments: readonly GroupDeploymentRef[], draft: Dra
   });
 }
 
-function randomSeed(): number {
-  return Math.floor(Math.random() * 2 ** 31);
-}
-
-export function TrafficSimulator({ group }: SimulationTabProps) {
+export function TrafficSimulator({ group, onSaved }: SimulationTabProps) {
   const deployments = useMemo(() => groupDeploymentRefs(group), [group]);
   const ids = useMemo(() => deployments.map((d) => d.deploymentId), [deployments]);
   // History's "Run again" leaves the saved input for this tab to load and start once.
@@ -179,25 +85,11 @@ export function TrafficSimulator({ group }: SimulationTabProps) {
   const [draft, setDraft] = useState<DraftForm | null>(null);
   const [draftErrors, setDraftErrors] = useState<DraftErrors>({});
   const [confirmReal, setConfirmReal] = useState<SimulationInput | null>(null);
-  const base = useSimulationRun(group.routingGroupId, deployments);
-  const whatIf = useSimulationRun(group.routingGroupId, deployments);
-  const busy = [base.state.status, whatIf.state.status].some((s) => s === 'running' || s === 'stopping');
-  // Both runs start at once, on one seed. When the server refuses the second (its cap on
-  // simulations at once, e.g. one worker), the draft starts as soon as the saved run is done.
-  const queuedDraft = useRef<SimulationInput | null>(null);
-  const [pairRun, setPairRun] = useState(false);
+  const pair = useRunPair(group.routingGroupId, deployments);
+  const { base, whatIf, busy, pairRun, waitingForSlot } = pair;
   const comparing = draft !== null && pairRun;
-  const baseStatus = base.state.status;
-  const baseCancelled = Boolean(base.state.summary?.cancelled || base.state.endedWithoutSummary);
-  const draftRefused = pairRun && whatIf.state.status === 'failed' && whatIf.state.limited;
-  const waitingForSlot = draftRefused && (baseStatus === 'running' || baseStatus === 'stopping');
-  const startDraft = whatIf.start;
-  useEffect(() => {
-    if (!draftRefused || baseStatus === 'running' || baseStatus === 'stopping' || baseStatus === 'idle') return;
-    const next = queuedDraft.current;
-    queuedDraft.current = null;
-    if (next && baseStatus === 'finished' && !baseCancelled) startDraft(next);
-  }, [draftRefused, baseStatus, baseCancelled, startDraft]);
+  // The draft as it was when the pair started: what "Apply this change" saves (not later edits).
+  const [ranDraft, setRanDraft] = useState<DraftForm | null>(null);
 
   const setForm = (next: SimulatorForm) => {
     setFormState(next);
@@ -208,17 +100,12 @@ export function TrafficSimulator({ group }: SimulationTabProps) {
   const launch = (input: SimulationInput) => {
     if (draft) {
       const { patch } = draftToPatch(draft);
-      // Both runs on one seed, so the only difference is the draft.
-      const seeded = { ...input, seed: input.seed ?? randomSeed() };
-      const drafted = { ...seeded, draft: patch };
-      queuedDraft.current = drafted;
-      setPairRun(true);
-      base.start(seeded);
-      whatIf.start(drafted);
+      // Both runs on one seed and one startAt, so the only difference is the draft.
+      const { saved, drafted } = comparePair(input, patch as RoutingGroupPatch);
+      setRanDraft(draft);
+      pair.startPair(saved, drafted);
     } else {
-      queuedDraft.current = null;
-      setPairRun(false);
-      base.start(input);
+      pair.startSingle(input);
     }
   };
 
@@ -247,17 +134,12 @@ export function TrafficSimulator({ group }: SimulationTabProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const stop = () => {
-    queuedDraft.current = null;
-    void base.stop();
-    if (whatIf.state.status === 'running') void whatIf.stop();
-  };
-
-  // A draft waiting for the saved run's slot has not failed.
-  const error = base.state.error ?? (draftRefused ? null : whatIf.state.error);
+  const stop = pair.stop;
+  const error = pair.error;
   const baseView = viewFromRun(base.state, ids);
   const draftView = comparing ? viewFromRun(whatIf.state, ids) : null;
   const draftRefs = draft ? draftDeployments(deployments, draft) : deployments;
+  const whatIfDone = whatIf.state.status === 'finished' && Boolean(whatIf.state.summary) && !whatIf.state.summary?.cancelled;
   const exportName = (suffix: string) => `simulation-${group.routingGroupName}-${base.state.simulationId ?? 'run'}${suffix}`;
 
   return (
@@ -371,6 +253,9 @@ export function TrafficSimulator({ group }: SimulationTabProps) {
               />
             </div>
             <div className="panel sim-compare-draft" data-testid="sim-compare-draft">
+              {whatIfDone && ranDraft && (
+                <ApplyChange group={group} draft={ranDraft} onSaved={onSaved} onCompareAgain={() => run()} />
+              )}
               <SimulationResults
                 title={`Draft · ${STRATEGY_LABELS[draft.routingStrategy]}`}
                 strategy={draft.routingStrategy}

@@ -17,6 +17,7 @@ import {
   countsFromSummary,
   emptyCounts,
   flowDelta,
+  type AttemptLike,
   type DeploymentRef,
   type RequestLike,
   type TrafficCounts,
@@ -54,6 +55,8 @@ export interface RunState {
   /** The server refused to start the run because of a limit (e.g. simulations at once). */
   limited: boolean;
   error: string | null;
+  /** A ValidationError's field errors (e.g. `replay.from`), to show at the field. */
+  fieldErrors: readonly { field: string; message: string }[];
   /** What was sent. */
   input: SimulationInput | null;
 }
@@ -78,12 +81,21 @@ export function initialRunState(deployments: readonly DeploymentRef[], bucketMs?
     interrupted: false,
     limited: false,
     error: null,
+    fieldErrors: [],
     input: null,
   };
 }
 
 type Unsubscribe = () => void;
 type Batch = { requests: readonly RequestLike[]; simulatedMs: number };
+/** A streamed request as a listener gets it (what the subscription asks for). */
+export interface StreamedRequest extends RequestLike {
+  requestIndex: number;
+  finalDeploymentId?: string | null;
+  attempts: readonly (AttemptLike & { retryIndex?: number })[];
+}
+/** Sees every batch's requests as they arrive (before they are folded and dropped). */
+export type RequestListener = (requests: readonly StreamedRequest[]) => void;
 
 /** How long an edge keeps pulsing after the last batch that moved requests along it. */
 const RECENT_MS = 700;
@@ -268,7 +280,7 @@ export function useSimulationRun(groupId: string, deployments: readonly Deployme
   }, [cancelFrame, fold]);
 
   const start = useCallback(
-    (input: SimulationInput) => {
+    (input: SimulationInput, onRequests?: RequestListener) => {
       unsubscribe.current?.();
       cancelFrame();
       pending.current = [];
@@ -308,6 +320,7 @@ export function useSimulationRun(groupId: string, deployments: readonly Deployme
                 simulatedMs: event.simulatedMs,
               };
               pending.current.push({ requests: event.requests, simulatedMs: event.simulatedMs });
+              onRequests?.(event.requests);
               scheduleFrame();
               return;
             case 'SimulationSummary':
@@ -324,6 +337,7 @@ export function useSimulationRun(groupId: string, deployments: readonly Deployme
               fail(
                 [event.message, ...event.fieldErrors.map((f) => `${f.field}: ${f.message}`)].filter(Boolean).join(' — '),
               );
+              setState((s) => ({ ...s, fieldErrors: event.fieldErrors.map(({ field, message }) => ({ field, message })) }));
               return;
             default:
               done = true;

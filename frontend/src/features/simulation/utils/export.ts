@@ -59,6 +59,21 @@ export function runCsv(run: RunExport): string {
       s.cooldowns.map((c) => [c.deploymentId, c.startMs, c.endMs]),
     ),
   ];
+  const replay = s.replay;
+  if (replay) {
+    sections.push(
+      table(
+        'replay',
+        ['recordedRequests', 'replayedRequests', 'sameFinalDeployment', 'recordedCostUsd', 'recordedP50LatencyMs', 'recordedP95LatencyMs', 'assumedDeployments'],
+        [[replay.recordedRequests, replay.replayedRequests, replay.sameFinalDeployment, replay.recordedCostUsd, replay.recordedP50LatencyMs, replay.recordedP95LatencyMs, replay.assumedDeployments.join(' ')]],
+      ),
+      table(
+        'recorded deployments',
+        ['deploymentId', 'deploymentName', 'provider', 'requestCount', 'successCount', 'failureCount', 'avgLatencyMs', 'percentOfTotal', 'costUsd'],
+        replay.recorded.map((d) => [d.deploymentId, d.deploymentName, d.provider, d.requestCount, d.successCount, d.failureCount, d.avgLatencyMs, d.percentOfTotal, d.costUsd]),
+      ),
+    );
+  }
   return `${sections.join('\n\n')}\n`;
 }
 

@@ -168,30 +168,36 @@ function throughNodes({ nodes, edges }: Diagram): string[] {
 describe('skip edges', () => {
   const ordered = orderedDeployments('PRIORITY_FAILOVER', GROUP, emptyCounts());
 
-  it('draw a dashed "skipped" edge from the skipped deployment to the next one the request met', () => {
+  it('draw a dashed "skipped" edge from the skipped deployment to the one the request tried next', () => {
     const counts = applyBatch(emptyCounts(), skipping);
     const skipSteps = flowData(counts).filter((s) => s.reason.startsWith('skipped_'));
-    expect(skipSteps).toHaveLength(2);
+    expect(skipSteps).toHaveLength(3);
     expect(skipSteps).toEqual(
       expect.arrayContaining([
-        { fromDeployment: 'nebius-llama-3.3-70b', toDeployment: 'fireworks-llama-v3p3-70b', requestCount: 30, reason: 'skipped_cooldown' },
+        { fromDeployment: 'nebius-llama-3.3-70b', toDeployment: 'fireworks-llama-v3p3-70b', requestCount: 20, reason: 'skipped_cooldown' },
+        { fromDeployment: 'nebius-llama-3.3-70b', toDeployment: 'azure-gpt-4o', requestCount: 10, reason: 'skipped_cooldown' },
         { fromDeployment: 'fireworks-llama-v3p3-70b', toDeployment: 'azure-gpt-4o', requestCount: 10, reason: 'skipped_cooldown' },
       ]),
     );
     const { nodes, edges } = buildDiagram('PRIORITY_FAILOVER', ordered, counts);
     const skips = Object.fromEntries(edges.filter((e) => e.kind === 'skipped').map((e) => [e.id, e.count]));
     expect(skips).toEqual({
-      'skipped:dep:nebius-llama-3.3-70b->dep:fireworks-llama-v3p3-70b': 30,
+      'skipped:dep:nebius-llama-3.3-70b->dep:fireworks-llama-v3p3-70b': 20,
+      'skipped:dep:nebius-llama-3.3-70b->dep:azure-gpt-4o': 10,
       'skipped:dep:fireworks-llama-v3p3-70b->dep:azure-gpt-4o': 10,
     });
-    // A skip is not an attempt: nobody tried Nebius, and it says how often it was passed over.
+    // A skip is not an attempt: nobody tried Nebius, no edge goes into it, and it says how often
+    // it was passed over.
     const nebius = nodes.find((n) => n.id === 'dep:nebius-llama-3.3-70b')!;
     expect([nebius.count, nebius.skipped]).toEqual([0, 30]);
-    // Every visit has one way in and one way out: inflow == attempts + skips == outflow.
+    // Edges in are attempts that happened: attempt edges in == attempts == attempt edges out,
+    // and skip edges out == skips.
     const sum = (pick: (e: (typeof edges)[number]) => boolean) => edges.filter(pick).reduce((n, e) => n + e.count, 0);
     for (const node of nodes.filter((n) => n.kind === 'deployment')) {
-      const visits = node.count + (node.skipped ?? 0);
-      expect([sum((e) => e.target === node.id), sum((e) => e.source === node.id)]).toEqual([visits, visits]);
+      const attemptIn = sum((e) => e.target === node.id && e.kind !== 'skipped');
+      const attemptOut = sum((e) => e.source === node.id && e.kind !== 'skipped');
+      const skipOut = sum((e) => e.source === node.id && e.kind === 'skipped');
+      expect([attemptIn, attemptOut, skipOut]).toEqual([node.count, node.count, node.skipped ?? 0]);
     }
   });
 
@@ -207,8 +213,8 @@ describe('skip edges', () => {
     };
     expect(flowSteps(request)).toEqual([
       [null, 'nebius-llama-3.3-70b', 'primary'],
-      ['nebius-llama-3.3-70b', 'fireworks-llama-v3p3-70b', 'fallback_timeout'],
       ['fireworks-llama-v3p3-70b', 'azure-gpt-4o', 'skipped_rpm_limit'],
+      ['nebius-llama-3.3-70b', 'azure-gpt-4o', 'fallback_timeout'],
       ['azure-gpt-4o', 'azure-gpt-4o', 'success'],
     ]);
   });
