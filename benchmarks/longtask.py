@@ -1,4 +1,9 @@
-"""`python -m benchmarks.longtask FILE`: print the UI's long-task figure from the e2e run."""
+"""`python -m benchmarks.longtask FILE`: the UI's long tasks in the e2e long run vs the budget.
+
+The e2e "never blocks the page" test writes FILE (`make bench` runs it at 100,000 requests). This
+prints the longest task and how many there were, and exits 1 when a task took over 200 ms (or
+the file is missing), so `make bench` fails on a page that blocks.
+"""
 
 from __future__ import annotations
 
@@ -15,13 +20,17 @@ def main(path: str) -> int:
         print(f"no long-task measurement at {file}: the e2e long-task spec did not run")
         return 1
     data = json.loads(file.read_text())
-    print(f"{'UI long tasks during a 20,000-request simulation':<50}")
+    requests = int(data.get("requests") or 0)
+    print(f"UI long tasks (over 50 ms) during a {requests:,}-request simulation")
     for key, value in data.items():
         print(f"  {key:<40} {value}")
-    worst = float(data.get("maxLongTaskMs") or data.get("max") or 0.0)
+    worst = float(data.get("maxLongTaskMs") or 0.0)
+    count = int(data.get("longTasks") or 0)
+    over = int(data.get("longTasksOverBudget") or 0)
     verdict = "within" if worst <= BUDGET_MS else "OVER"
+    print(f"  {'long tasks / over 200 ms':<40} {count} / {over}")
     print(f"  {'longest task vs 200 ms budget':<40} {worst:.0f} ms ({verdict} budget)")
-    return 0
+    return 0 if worst <= BUDGET_MS else 1
 
 
 if __name__ == "__main__":

@@ -296,6 +296,32 @@ async function expectLiveMatched(page: Page, suffix = ''): Promise<void> {
   await expect(page.getByTestId(`sim-check${suffix}`)).toHaveAttribute('data-timeline-mismatches', '0');
 }
 
+/** Inputs of the incident editor whose value does not fit (the user sees "10" for 105). */
+async function cutOffIncidentInputs(page: Page): Promise<string[]> {
+  return page.getByTestId('incident-editor').locator('input').evaluateAll((els) =>
+    (els as HTMLInputElement[])
+      .filter((el) => el.scrollWidth > el.clientWidth)
+      .map((el) => `${el.getAttribute('aria-label')}: "${el.value}" (${el.scrollWidth} > ${el.clientWidth} px)`),
+  );
+}
+
+/** Bands (cooldown, incident, incident windows) drawn over a lane's or a track's name. */
+async function bandsOverNames(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    const hit = (a: DOMRect, b: DOMRect) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    const names = [...document.querySelectorAll('.sim-lane-name, .sim-incident-track-name')];
+    const bands = [...document.querySelectorAll('[data-testid="cooldown-band"], [data-testid="incident-band"], [data-testid="incident-window"]')];
+    for (const name of names) {
+      const box = name.getBoundingClientRect();
+      for (const band of bands) {
+        if (hit(box, band.getBoundingClientRect())) found.push(`${band.getAttribute('data-testid')} over "${name.textContent?.trim()}"`);
+      }
+    }
+    return found;
+  });
+}
+
 /** Node text size on screen: font size times the diagram's zoom. */
 async function smallestNodeTextPx(page: Page): Promise<number> {
   return page.getByTestId('flow-diagram').first().evaluate((diagram) => {
@@ -333,6 +359,30 @@ test.describe('simulation UI', () => {
     await page.screenshot({ path: repoPath('docs/tester.png'), fullPage: true });
   });
 
+  test('at 1440 px every incident field shows its whole value and no window covers a track name', async ({ page }) => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await signIn(page);
+    await openTab(page, storyGroupId, 'simulator');
+    await page.getByLabel('Traffic over time').check();
+    await page.getByLabel('Duration in seconds').fill('3600');
+    const values = { start: '105', end: '1234.5', fail: '100', latency: '12345' };
+    for (const n of [1, 2]) {
+      await page.getByRole('button', { name: '+ Add incident' }).click();
+      await page.getByLabel(`Deployment of incident ${n}`).selectOption(n === 1 ? NEBIUS : AZURE);
+      await page.getByLabel(`Start of incident ${n}`).fill(values.start);
+      await page.getByLabel(`End of incident ${n}`).fill(values.end);
+      await page.getByLabel(`Failure rate of incident ${n}`).fill(values.fail);
+      await page.getByLabel(`Added latency of incident ${n}`).fill(values.latency);
+    }
+    await expect(page.getByLabel('Start of incident 2')).toHaveValue(values.start);
+    await expect(page.getByTestId('incident-window')).toHaveCount(2);
+    expect(await cutOffIncidentInputs(page)).toEqual([]);
+    expect(await bandsOverNames(page)).toEqual([]);
+    // Leave no incidents for the next test's remembered scenario.
+    for (const n of [2, 1]) await page.getByRole('button', { name: `Remove incident ${n}` }).click();
+    await expect(page.getByTestId('incident-row')).toHaveCount(0);
+  });
+
   test('the production story: an outage, the cooldown band, skip edges, and numbers equal to the summary', async ({ page }) => {
     test.setTimeout(300_000);
     const summaries = captureSummaries(page);
@@ -365,6 +415,10 @@ test.describe('simulation UI', () => {
     const lane = page.locator(`[data-testid="timeline-lane"][data-deployment-id="${NEBIUS}"]`);
     await expect(lane.getByTestId('cooldown-band')).toHaveCount(nebiusCooldowns.length);
     await expect(lane.getByTestId('incident-band')).toHaveAttribute('data-start-ms', '60000');
+    // At 1440 px no band covers a lane's name, and the incident editor shows its numbers whole.
+    expect(page.viewportSize()?.width).toBe(1440);
+    expect(await bandsOverNames(page)).toEqual([]);
+    expect(await cutOffIncidentInputs(page)).toEqual([]);
     // While cooling, requests went straight to Fireworks: a dashed skip edge says so.
     const skip = page.locator(`[data-testid="flow-edge"][data-edge-id="skipped:dep:${NEBIUS}->dep:${FIREWORKS}"]`);
     await expect(skip).toContainText('skipped: cooling down');
@@ -463,27 +517,34 @@ test.describe('simulation UI', () => {
   });
 
   test('Stop ends a long run early with a cancelled summary', async ({ page }) => {
-    test.setTimeout(180_000);
+    test.setTimeout(360_000);
     const summaries = captureSummaries(page);
     await signIn(page);
     await openTab(page, groupId, 'simulator');
-    await setClosedLoop(page, { requests: 20_000, concurrency: 20, seed: 7, latencyMs: 5, nebiusFailure: 50 });
+    // Far more requests than a loaded machine gets through before Stop: the run is long by
+    // construction, whatever the machine's speed.
+    const requested = 100_000;
+    await setClosedLoop(page, { requests: requested, concurrency: 20, seed: 7, latencyMs: 5, nebiusFailure: 50 });
     await page.getByRole('button', { name: 'Run' }).click();
 
+    // Stop once requests have streamed in (a condition, not a rate: a busy machine only takes
+    // longer to get there, within the test's own timeout).
     const counter = page.getByTestId('sim-counter');
-    await expect
-      .poll(async () => Number(await counter.getAttribute('data-completed')), { timeout: 60_000 })
-      .toBeGreaterThan(1_000);
+    const completed = async () => Number(await counter.getAttribute('data-completed'));
+    await expect.poll(completed, { timeout: 160_000 }).toBeGreaterThan(0);
     // Run/Stop stay in view however far the page is scrolled.
     await page.mouse.wheel(0, 2000);
     await expect(page.getByRole('button', { name: 'Stop' })).toBeInViewport();
+    const seenBeforeStop = await completed();
     await page.getByRole('button', { name: 'Stop' }).click();
 
-    await expect(page.getByTestId('sim-status')).toHaveAttribute('data-status', 'cancelled', { timeout: 60_000 });
+    await expect(page.getByTestId('sim-status')).toHaveAttribute('data-status', 'cancelled', { timeout: 160_000 });
     expect(summaries).toHaveLength(1);
     const summary = summaries[0]!;
     expect(summary.cancelled).toBe(true);
-    expect(summary.totalRequests).toBeLessThan(20_000);
+    // Ended early, and the cancelled summary covers at least what had streamed before Stop.
+    expect(summary.totalRequests).toBeLessThan(requested);
+    expect(summary.totalRequests).toBeGreaterThanOrEqual(seenBeforeStop);
     await expectLiveMatched(page);
     await expectPageShowsSummary(page, summary);
   });
@@ -491,6 +552,7 @@ test.describe('simulation UI', () => {
   // `make bench` runs it with 100,000 requests (E2E_LONG_RUN_REQUESTS); the suite keeps a short
   // run so the check stays in CI without minutes of server CPU.
   const longRun = Number(process.env.E2E_LONG_RUN_REQUESTS ?? 5_000);
+  const LONG_TASK_BUDGET_MS = 200;
   test(`a ${longRun.toLocaleString('en-US')}-request virtual-clock run never blocks the page for long`, async ({ page }) => {
     // The server streams a mock request in a few milliseconds of CPU; on a busy 2-core
     // machine 100,000 of them take several minutes.
@@ -520,6 +582,7 @@ test.describe('simulation UI', () => {
     const result = {
       requests: longRun,
       longTasks: longTasks.length,
+      longTasksOverBudget: longTasks.filter((ms) => ms > LONG_TASK_BUDGET_MS).length,
       maxLongTaskMs: Math.max(0, ...longTasks),
       totalLongTaskMs: longTasks.reduce((a, b) => a + b, 0),
       runWallMs: wallMs,
@@ -529,7 +592,8 @@ test.describe('simulation UI', () => {
     const out = repoPath('test-results/longtask.json');
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-    // A measurement, not an assertion (timings vary by machine): `make bench` prints it, and
-    // the budget is "no long task over 200 ms".
+    // A measurement, not an assertion here (COMMON: no timed assertions in the suite; a loaded
+    // machine stretches any task): `make bench` runs this at 100,000 requests and
+    // benchmarks/longtask.py prints the longest task and the count and fails over 200 ms.
   });
 });

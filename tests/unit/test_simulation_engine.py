@@ -17,14 +17,10 @@ from gql_server.core.domain.models import ErrorKind, GroupDeployment, RoutingGro
 from gql_server.core.domain.traces import AttemptTrace, RequestTrace, TraceStatus
 from gql_server.core.litellm_adapter.state.run_cooldowns import CooldownSpan
 from gql_server.core.litellm_adapter.tracing import DeploymentLabel
-from gql_server.core.simulation.engine import (
-    SimulationProgress,
-    SimulationRun,
-    StopSignal,
-    run_simulation,
-)
+from gql_server.core.simulation.engine import SimulationProgress, SimulationRun, run_simulation
 from gql_server.core.simulation.request import SimulationRequest, validate_simulation_request
 from gql_server.core.simulation.stats import SimulationSummary
+from gql_server.core.simulation.stop_signal import StopSignal
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 

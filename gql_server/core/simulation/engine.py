@@ -29,7 +29,6 @@ import time
 from collections.abc import (
     AsyncGenerator,
     AsyncIterator,
-    Callable,
     Collection,
     Sequence,
 )
@@ -60,6 +59,7 @@ from gql_server.core.simulation.stats import (
     SimulationSummary,
     TrafficAccumulator,
 )
+from gql_server.core.simulation.stop_signal import StopSignal
 from gql_server.core.simulation.timeline import Timeline
 
 CAPPED_REASON = (
@@ -101,7 +101,6 @@ class SimulationRun:
         deployments: Sequence[DeploymentRef] | None = None,
         batch_interval_s: float = 0.05,
         batch_max: int = 200,
-        on_finished: Callable[[RequestTrace], None] | None = None,
     ) -> None:
         if batch_max < 1 or batch_interval_s < 0:
             raise ValueError("batch_max must be >= 1 and batch_interval_s >= 0")
@@ -111,7 +110,6 @@ class SimulationRun:
         self._deployments = deployments
         self._batch_interval_s = batch_interval_s
         self._batch_max = batch_max
-        self._on_finished = on_finished
         self._messages: list[dict[str, str]] = []
         self._next_index = 0
         self._live_workers = 0
@@ -318,10 +316,6 @@ class SimulationRun:
         if trace.finished_at_ms is None:
             trace = dataclasses.replace(trace, finished_at_ms=time.time() * 1000)
         await queue.put(trace)
-        if self._on_finished is not None:
-            # Right away, not at the next batch: lets a caller deliver each trace the
-            # moment it exists (see services.simulations).
-            self._on_finished(trace)
         self._wake.set()
 
     def _deployments_listed(self) -> Sequence[DeploymentRef]:
@@ -412,7 +406,6 @@ async def run_simulation(
     batch_interval_s: float = 0.05,
     batch_max: int = 200,
     stop: StopSignal | None = None,
-    on_finished: Callable[[RequestTrace], None] | None = None,
 ) -> AsyncGenerator[SimulationEvent, None]:
     """Progress batches, then exactly one summary (unless the consumer leaves first).
 
@@ -428,35 +421,9 @@ async def run_simulation(
         deployments=deployments,
         batch_interval_s=batch_interval_s,
         batch_max=batch_max,
-        on_finished=on_finished,
     )
     if stop is not None:
         stop.attach(run.stop)
     async with contextlib.aclosing(run.events()) as events:
         async for event in events:
             yield event
-
-
-class StopSignal:
-    """Ends a run early from outside it (a command, a spent budget). `set(reason)`, called on
-    the run's loop, stops the run at once: no request starts after it, what finished is
-    flushed, and the summary is cancelled with `stopped_reason` the first reason given."""
-
-    def __init__(self) -> None:
-        self.reason: str | None = None
-        self._set = False
-        self._stop: Callable[[str | None], None] | None = None
-
-    def set(self, reason: str | None = None) -> None:
-        if not self._set:
-            self._set, self.reason = True, reason
-        if self._stop is not None:
-            self._stop(self.reason)
-
-    def is_set(self) -> bool:
-        return self._set
-
-    def attach(self, stop: Callable[[str | None], None]) -> None:
-        self._stop = stop
-        if self._set:
-            stop(self.reason)

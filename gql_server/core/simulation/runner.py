@@ -17,7 +17,7 @@ the run early with a `cancelled=True` summary that says why.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncGenerator, Callable, Mapping
+from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
 
 from gql_server.core.domain.models import Deployment, RoutingGroup
@@ -25,14 +25,10 @@ from gql_server.core.domain.rate_limits import RealCallGate
 from gql_server.core.domain.traces import RequestTrace
 from gql_server.core.litellm_adapter import virtual_clock
 from gql_server.core.litellm_adapter.router_builder import build_router
-from gql_server.core.simulation.engine import (
-    SimulationEvent,
-    SimulationProgress,
-    StopSignal,
-    run_simulation,
-)
+from gql_server.core.simulation.engine import SimulationEvent, SimulationProgress, run_simulation
 from gql_server.core.simulation.request import SimulationRequest
 from gql_server.core.simulation.stats import SimulationSummary
+from gql_server.core.simulation.stop_signal import StopSignal
 
 
 async def simulate_group(
@@ -42,7 +38,6 @@ async def simulate_group(
     *,
     simulation_id: str,
     stop: StopSignal | None = None,
-    on_finished: Callable[[RequestTrace], None] | None = None,
     batch_interval_s: float = 0.05,
     batch_max: int = 200,
     call_gate: RealCallGate | None = None,
@@ -64,7 +59,6 @@ async def simulate_group(
             request,
             simulation_id=simulation_id,
             stop=stop,
-            on_finished=on_finished,
             batch_interval_s=batch_interval_s,
             batch_max=batch_max,
         )

@@ -6,10 +6,11 @@ cannot overshoot) or raises LimitExceededError. Worker processes are forked lazi
 forkserver that has litellm imported already, at most `size` of them, and kept for the next
 run; a worker that dies (or does not let go of a cancelled run in time) is replaced.
 
-Each worker has a reader thread on the server side: it receives the worker's messages
-(blocking on the pipe without the GIL) and hands them to the server's loop. When the run's
-consumer is behind by more than `max_backlog` traces the reader stops reading, so the pipe and
-then the worker's run wait: a slow client holds the worker, never the server's memory.
+The server reads every worker's pipe on its own loop (`add_reader`), as messages arrive: no
+thread of its own. Each run's traces come as the engine batched them; the run's consumer (the
+service's relay) grants credit back as its subscriber takes them (`Lease.consumed`), and a worker
+more than `max_backlog` traces ahead waits for it: a slow client holds the worker, never the
+server's memory.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import contextlib
 import logging
 import multiprocessing
 import os
-import threading
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -30,12 +30,14 @@ from typing import Any, Protocol
 from gql_server.core.domain.errors import DomainError, LimitExceededError
 from gql_server.core.domain.traces import RequestTrace
 from gql_server.core.simulation.stats import SimulationSummary
+from gql_server.services.simulation.trace_codec import decode_traces
 from gql_server.services.simulation.worker import SimulationJob, main
 
 log = logging.getLogger(__name__)
 
 CANCEL_GRACE_S = 5.0  # a cancelled run must let go of its worker within this, or it is killed
 EXIT_GRACE_S = 2.0
+MESSAGES_PER_WAKE = 64  # read at most this many before the loop serves anything else
 
 
 class SimulationWorkerDiedError(DomainError):
@@ -47,7 +49,6 @@ class RunSink(Protocol):
 
     def push_many(self, traces: list[RequestTrace], simulated_ms: float) -> None: ...
     def finish(self, outcome: SimulationSummary | BaseException) -> None: ...
-    def backlog(self) -> int: ...  # read from the reader thread
     async def admit_real_call(self) -> str | None: ...  # None: the run may make one more
     def used_tokens(self, tokens: int) -> None: ...
 
@@ -65,7 +66,7 @@ def _context() -> ForkServerContext:
 
 
 class _Worker:
-    """One worker process, its pipe and its reader thread."""
+    """One worker process and its pipe, read on the server's loop."""
 
     def __init__(self, pool: SimulationPool, process: BaseProcess, conn: Connection) -> None:
         self.pool = pool
@@ -77,39 +78,35 @@ class _Worker:
         self.idle = asyncio.Event()  # no run in progress in the process
         self.idle.set()
         self.dead = False
-        self._send_lock = threading.Lock()
         self._answering: set[asyncio.Task[None]] = set()
         self._loop = asyncio.get_running_loop()
-        self._reader = threading.Thread(
-            target=self._read, name=f"simulation worker {process.pid}", daemon=True
-        )
-        self._reader.start()
+        self._fd = conn.fileno()
+        self._loop.add_reader(self._fd, self._on_readable)
 
     def send(self, message: tuple[Any, ...]) -> bool:
-        with self._send_lock:
-            try:
-                self.conn.send(message)
-            except (OSError, ValueError):
-                return False
+        try:
+            self.conn.send(message)
+        except (OSError, ValueError):
+            return False
         return True
 
-    def _read(self) -> None:
-        while True:
-            sink = self.sink
-            while sink is not None and sink.backlog() > self.pool.max_backlog:
-                time.sleep(0.01)  # backpressure: let the pipe fill and the worker wait
-                sink = self.sink
+    def _on_readable(self) -> None:
+        for _ in range(MESSAGES_PER_WAKE):
             try:
+                if not self.conn.poll():
+                    return
                 message = self.conn.recv()
             except (EOFError, OSError):
-                break
+                self._on_exit()
+                return
             except Exception:  # a message that does not unpickle: a bug, not a dead worker
                 log.exception("unreadable message from simulation worker %s", self.process.pid)
                 continue
-            with contextlib.suppress(RuntimeError):  # the server's loop has closed
-                self._loop.call_soon_threadsafe(self._on_message, message)
-        with contextlib.suppress(RuntimeError):
-            self._loop.call_soon_threadsafe(self._on_exit)
+            self._on_message(message)
+
+    def stop_reading(self) -> None:
+        with contextlib.suppress(Exception):  # the loop has closed
+            self._loop.remove_reader(self._fd)
 
     def _on_message(self, message: tuple[Any, ...]) -> None:
         kind, simulation_id = message[0], message[1]
@@ -126,7 +123,7 @@ class _Worker:
         if sink is None:
             return
         if kind == "traces":
-            sink.push_many(message[2], message[3])
+            sink.push_many(decode_traces(message[2]), message[3])
         elif kind == "summary":
             sink.finish(message[2])
         elif kind == "failed":
@@ -155,6 +152,7 @@ class _Worker:
         if self.dead:
             return
         self.dead = True
+        self.stop_reading()
         self.process.join(timeout=0)
         if self.sink is not None and not self.pool.closing:
             self.sink.finish(
@@ -188,8 +186,13 @@ class Lease:
         worker.sink = sink
         worker.simulation_id = job.simulation_id
         worker.idle.clear()
-        if not worker.send(("run", job)):
-            worker.kill()  # its reader thread reports the death to the sink
+        if not worker.send(("run", job, self._pool.max_backlog)):
+            worker.kill()  # its pipe's end reports the death to the sink
+
+    def consumed(self, traces: int) -> None:
+        """The run's subscriber has taken `traces` more: the worker may run that far ahead."""
+        if self._worker is not None and self._simulation_id is not None and traces > 0:
+            self._worker.send(("credit", self._simulation_id, traces))
 
     def stop(self, reason: str | None = None) -> None:
         """Finish early: the worker flushes what finished and sends a cancelled summary
@@ -290,6 +293,7 @@ class SimulationPool:
     def forget(self, worker: _Worker) -> None:
         with contextlib.suppress(ValueError):
             self._workers.remove(worker)
+        worker.stop_reading()
         with contextlib.suppress(OSError):
             worker.conn.close()
 

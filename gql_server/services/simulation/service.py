@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import AsyncGenerator, AsyncIterator, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -23,8 +23,7 @@ from gql_server.core.domain.errors import (
 from gql_server.core.domain.models import RoutingGroup
 from gql_server.core.domain.replay import ReplayWindow
 from gql_server.core.domain.scenario import SimulationClock
-from gql_server.core.domain.traces import RequestTrace
-from gql_server.core.simulation.engine import SimulationEvent, SimulationProgress
+from gql_server.core.simulation.engine import SimulationEvent
 from gql_server.core.simulation.request import SimulationRequest, validate_simulation_request
 from gql_server.core.simulation.stats import SimulationSummary, TimelineBucket
 from gql_server.events import EventBus
@@ -46,6 +45,7 @@ from gql_server.services.simulation.inputs import (
     within_key_caps,
 )
 from gql_server.services.simulation.pool import Lease, SimulationPool
+from gql_server.services.simulation.relay import Relay
 from gql_server.services.simulation.replay import load_replay, recorded_timeline
 from gql_server.services.simulation.worker import SimulationJob
 from gql_server.services.testing import KeyCalls, usable_group
@@ -53,83 +53,13 @@ from gql_server.services.testing import KeyCalls, usable_group
 log = logging.getLogger(__name__)
 
 SIMULATIONS_CHANNEL = "routing-groups:simulations"  # {"simulationId": ..., "action": "stop"}
-MAX_BACKLOG = 5000  # finished traces waiting for a slow subscriber before the worker waits
+MAX_BACKLOG = 5000  # traces a worker may run ahead of a slow subscriber before it waits
 DEFAULT_MAX_SIMULATED_S_PER_KEY = 3600.0
 SHUTDOWN_TIMEOUT_S = 10.0
 SHUTDOWN_REASON = (
     "the server is shutting down: requests still in flight were dropped and no more were started"
 )
 GROUP_DELETED_REASON = "its routing group was deleted: the run is not saved"
-
-
-class _Relay:
-    """Traces arrive from the worker as requests finish and are batched here, on the
-    server's loop, where a timer fires on time (at most every `interval` seconds or
-    `batch_max` requests, as the contract's progress events promise)."""
-
-    def __init__(self, simulation_id: str, total: int, calls: KeyCalls | None = None) -> None:
-        self.simulation_id = simulation_id
-        self.total = total
-        self._calls = calls  # the caller's real-call windows (None: not limited)
-        self.received = 0  # requests finished in the worker so far
-        self.pending: deque[RequestTrace] = deque()
-        self.simulated_ms = 0.0
-        self.outcome: SimulationSummary | BaseException | None = None
-        self.finished = asyncio.Event()
-        self._wake = asyncio.Event()
-
-    def push_many(self, traces: list[RequestTrace], simulated_ms: float) -> None:
-        self.received += len(traces)
-        self.pending.extend(traces)
-        self.simulated_ms = max(self.simulated_ms, simulated_ms)
-        self._wake.set()
-
-    def finish(self, outcome: SimulationSummary | BaseException) -> None:
-        if self.outcome is None:
-            self.outcome = outcome
-            self.finished.set()
-            self._wake.set()
-
-    def backlog(self) -> int:
-        return len(self.pending)
-
-    async def admit_real_call(self) -> str | None:
-        return None if self._calls is None else await self._calls.admit()
-
-    def used_tokens(self, tokens: int) -> None:
-        if self._calls is not None:
-            self._calls.used(tokens)
-
-    async def _wait(self, seconds: float | None) -> None:
-        self._wake.clear()
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(seconds):
-                await self._wake.wait()
-
-    async def events(
-        self, interval: float = 0.05, batch_max: int = 200
-    ) -> AsyncGenerator[SimulationEvent, None]:
-        loop = asyncio.get_running_loop()
-        completed = 0
-        while self.pending or self.outcome is None:
-            if not self.pending:
-                await self._wait(None)
-                continue
-            deadline = loop.time() + interval
-            while len(self.pending) < batch_max and self.outcome is None:
-                left = deadline - loop.time()
-                if left <= 0:
-                    break
-                await self._wait(left)
-            batch = [self.pending.popleft() for _ in range(min(batch_max, len(self.pending)))]
-            completed += len(batch)
-            yield SimulationProgress(
-                self.simulation_id, completed, self.total, batch, simulated_ms=self.simulated_ms
-            )
-        if isinstance(self.outcome, BaseException):
-            raise self.outcome
-        if self.outcome is not None:
-            yield self.outcome
 
 
 @dataclass
@@ -140,7 +70,7 @@ class _Running:
     request: SimulationRequest
     draft: Mapping[str, Any] | None
     lease: Lease
-    relay: _Relay
+    relay: Relay
     started_at: datetime = field(default_factory=utcnow)
     group_deleted: bool = False
     saved: asyncio.Task[None] | None = field(default=None)
@@ -252,10 +182,11 @@ class SimulationService:
             request=request,
             draft=draft,
             lease=lease,
-            relay=_Relay(
+            relay=Relay(
                 simulation_id,
                 expected_total(request),
                 KeyCalls(self._access, who) if self._access is not None else None,
+                lease.consumed,
             ),
         )
         self._running[simulation_id] = running

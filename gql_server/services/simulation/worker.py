@@ -1,14 +1,17 @@
-"""The worker process of the simulation pool: runs one simulation at a time, on its own loop.
+"""The worker process of the simulation pool: runs one simulation at a time, on its own loop,
+in one thread.
 
 A virtual-clock run is pure CPU; in a process of its own it never holds the server's GIL.
 The server (`pool`) talks to a worker over one duplex pipe:
 
-    server -> worker   ("run", SimulationJob)    start a run (only when the worker is idle)
+    server -> worker   ("run", SimulationJob, window)   start a run (only when the worker is idle)
                        ("stop", simulation_id, reason)  finish early: flush, then a cancelled
                                                  summary whose stoppedReason is `reason`
                        ("cancel", simulation_id) the client left: end at once, no summary
+                       ("credit", simulation_id, n)  the subscriber has taken n more traces
                        ("admitted", simulation_id, ticket, refusal)  answer to an "admit"
-    worker -> server   ("traces", simulation_id, [RequestTrace], simulated_ms)
+                       ("exit",)                 end the process (a run still going is cancelled)
+    worker -> server   ("traces", simulation_id, encoded traces, simulated_ms)  one engine batch
                        ("summary", simulation_id, SimulationSummary)
                        ("failed", simulation_id, message)   an error below the engine (a bug)
                        ("done", simulation_id)   the run has ended; the worker is idle again
@@ -16,10 +19,15 @@ The server (`pool`) talks to a worker over one duplex pipe:
                                                  call? (the caller's windows live in the server)
                        ("tokens", simulation_id, n)  a real call's answer used n tokens
 
-Traces leave as each request finishes: a sender thread ships whatever has finished every
-`FLUSH_S` (or `CHUNK_MAX` at a time), so the pipe carries chunks, not one message per request.
-When the server stops reading (a slow subscriber), the pipe fills, the sender blocks, the
-outbox fills, and the run's loop waits for room: backpressure pauses the simulated world.
+The engine's events go on the pipe as the engine yields them: each progress batch (what finished
+since the last one; the worker asks for no batching in time, the service batches for its
+subscriber) encoded once (`trace_codec`), then the summary. Commands are read by the run's own
+loop (`add_reader` on the pipe), between its steps, so a stop is obeyed at once.
+
+Flow control: the server grants credit as its subscriber takes traces. With more than `window`
+traces not yet taken, the run's thread waits on the pipe for commands: the simulated world (its
+clock too) pauses until credit comes, while a stop or cancel still gets through at once. A slow
+subscriber holds the worker, never the server's memory.
 """
 
 from __future__ import annotations
@@ -28,32 +36,28 @@ import asyncio
 import contextlib
 import itertools
 import os
-import queue
 import signal
-import threading
-import time
 import traceback
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
 from gql_server.core.domain import secret_box
 from gql_server.core.domain.models import Deployment, RoutingGroup
 from gql_server.core.domain.secret_box import SecretBox
-from gql_server.core.domain.traces import RequestTrace
 from gql_server.core.litellm_adapter import virtual_clock
 from gql_server.core.litellm_adapter.install import install as install_litellm
-from gql_server.core.simulation.engine import SimulationProgress, StopSignal
+from gql_server.core.simulation.engine import SimulationProgress
 from gql_server.core.simulation.request import SimulationRequest
 from gql_server.core.simulation.runner import simulate_group
 from gql_server.core.simulation.stats import SimulationSummary
+from gql_server.core.simulation.stop_signal import StopSignal
 from gql_server.heap import freeze_startup_heap
+from gql_server.services.simulation.trace_codec import encode_traces
 
-FLUSH_S = 0.01
-CHUNK_MAX = 100
 WORKER_NICENESS = 10  # added to the server's own: simulations yield the CPU to live traffic
-OUTBOX_MAX = 2000  # traces finished but not yet sent before the run waits
+BATCH_MAX = 200  # traces in one engine batch at most (one pipe message)
 
 
 @dataclass(frozen=True)
@@ -71,221 +75,163 @@ class SimulationJob:
 Message = tuple[Any, ...]
 
 
-class _Outbox:
-    """Traces on their way to the server: the run's loop puts, the sender thread ships."""
+@dataclass
+class _Run:
+    """The run in progress: what the commands act on (all on the run's loop thread)."""
 
-    def __init__(self, send: Any, simulation_id: str) -> None:
-        self._send = send
-        self._simulation_id = simulation_id
-        self._queue: queue.Queue[RequestTrace | None] = queue.Queue(maxsize=OUTBOX_MAX)
-        self._simulated_ms = 0.0
-        self._abandoned = threading.Event()
-        self._thread = threading.Thread(target=self._ship, name="simulation sender", daemon=True)
-        self._thread.start()
-
-    def put(self, trace: RequestTrace, simulated_ms: float) -> None:
-        self._simulated_ms = max(self._simulated_ms, simulated_ms)
-        while not self._abandoned.is_set():
-            with contextlib.suppress(queue.Full):
-                self._queue.put(trace, timeout=0.05)
-                return
-
-    def abandon(self) -> None:
-        """The client left: drop what is queued, never block the run again."""
-        self._abandoned.set()
-
-    def close(self) -> None:
-        """Ship what is queued, then end the sender thread."""
-        self._queue.put(None)
-        self._thread.join()
-
-    def _ship(self) -> None:
-        while True:
-            first = self._queue.get()
-            chunk: list[RequestTrace] = []
-            done = first is None
-            if first is not None:
-                chunk.append(first)
-                deadline = time.monotonic() + FLUSH_S
-                while len(chunk) < CHUNK_MAX:
-                    try:
-                        item = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
-                    except queue.Empty:
-                        break
-                    if item is None:
-                        done = True
-                        break
-                    chunk.append(item)
-            if chunk and not self._abandoned.is_set():
-                self._send(("traces", self._simulation_id, chunk, self._simulated_ms))
-            if done:
-                return
+    simulation_id: str
+    window: int
+    stop: StopSignal = field(default_factory=StopSignal)
+    task: asyncio.Task[None] | None = None
+    unacked: int = 0  # traces sent that the subscriber has not taken yet
+    cancelled: bool = False
+    asks: dict[int, asyncio.Future[str | None]] = field(default_factory=dict)
 
 
 class _RunCalls:
     """A run's real provider calls: at most `budget`, each admitted by the server first. When
     the budget is spent the run stops (no request starts after it) with a cancelled summary."""
 
-    def __init__(self, worker: _Worker, simulation_id: str, budget: int, stop: StopSignal):
+    def __init__(self, worker: _Worker, run: _Run, budget: int) -> None:
         self._worker = worker
-        self._simulation_id = simulation_id
+        self._run = run
         self.budget = budget
         self.made = 0
-        self._stop = stop
 
     async def admit(self) -> str | None:
         if self.made >= self.budget:
-            self._stop.set(f"spent its budget of {self.budget} real provider calls")
+            self._run.stop.set(f"spent its budget of {self.budget} real provider calls")
             return f"not sent: this run's budget of {self.budget} real provider calls is spent"
         self.made += 1  # taken before the round trip: concurrent attempts never overshoot
-        refusal = await self._worker.ask(self._simulation_id)
+        refusal = await self._worker.ask(self._run)
         if refusal is not None:
             self.made -= 1
         return refusal
 
     def used(self, tokens: int) -> None:
         if tokens > 0:
-            self._worker.send(("tokens", self._simulation_id, tokens))
+            self._worker.send(("tokens", self._run.simulation_id, tokens))
 
 
 class _Worker:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
-        self._send_lock = threading.Lock()
-        self._jobs: queue.SimpleQueue[SimulationJob | None] = queue.SimpleQueue()
-        self._current: str | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop: StopSignal | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._outbox: _Outbox | None = None
-        self._early: dict[str, Message] = {}  # stop/cancel that came before its run began
-        self._state = threading.Lock()
+        self._run: _Run | None = None
+        self._exiting = False
         self._tickets = itertools.count()
-        self._asks: dict[int, asyncio.Future[str | None]] = {}
 
-    async def ask(self, simulation_id: str) -> str | None:
+    def send(self, message: Message) -> None:
+        self._conn.send(message)
+
+    def _receive(self) -> Message:
+        try:
+            message: Message = self._conn.recv()
+        except (EOFError, OSError):
+            os._exit(0)  # the server has gone: nothing is left to run for
+        return message
+
+    async def ask(self, run: _Run) -> str | None:
         """The server's answer to "may this run make one real call now?" (None: yes)."""
         future: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
         ticket = next(self._tickets)
-        with self._state:
-            self._asks[ticket] = future
-        self.send(("admit", simulation_id, ticket))
+        run.asks[ticket] = future
+        self.send(("admit", run.simulation_id, ticket))
         return await future
 
-    def send(self, message: Message) -> None:
-        with self._send_lock:
-            self._conn.send(message)
-
     def serve(self) -> None:
-        threading.Thread(target=self._listen, name="simulation commands", daemon=True).start()
-        while (job := self._jobs.get()) is not None:
-            try:
-                # VIRTUAL (mock runs by default): a loop on simulated time, so injected
-                # latency, backoff and cooldowns cost CPU only, never waiting.
-                virtual_clock.run(self._run(job), job.request.resolved_clock)
-            except BaseException as exc:  # the worker stays usable; the server is told
-                detail = "".join(traceback.format_exception_only(exc)).strip()
-                self.send(("failed", job.simulation_id, detail))
-            finally:
-                with self._state:
-                    self._current = self._loop = self._stop = self._task = None
-                    self._outbox = None
-                self.send(("done", job.simulation_id))
-
-    def _listen(self) -> None:
-        try:
-            while True:
-                command = self._conn.recv()
-                self._obey(command)
-        except (EOFError, OSError):
-            # The server has gone: nothing is left to run for.
-            os._exit(0)
-
-    def _obey(self, command: Message) -> None:
-        action = command[0]
-        if action == "run":
-            self._jobs.put(command[1])
-            return
-        if action == "exit":
-            self._jobs.put(None)
-            return
-        if action == "admitted":
-            with self._state:
-                future, loop = self._asks.pop(command[2], None), self._loop
-            if future is not None and loop is not None:
-                with contextlib.suppress(RuntimeError):  # that loop has just finished
-                    loop.call_soon_threadsafe(_settle, future, command[3])
-            return
-        with self._state:
-            if command[1] != self._current or self._loop is None:
-                self._early[command[1]] = command  # its run is queued: obeyed when it begins
+        while not self._exiting:
+            command = self._receive()
+            if command[0] == "run":
+                self._run_job(command[1], command[2])
+            elif command[0] == "exit":
                 return
-            loop, stop, task, outbox = self._loop, self._stop, self._task, self._outbox
-        with contextlib.suppress(RuntimeError):  # that loop has just finished
-            if action == "stop" and stop is not None:
-                loop.call_soon_threadsafe(stop.set, command[2])
-            elif action == "cancel" and task is not None:
-                if outbox is not None:
-                    outbox.abandon()
-                loop.call_soon_threadsafe(task.cancel)
+            # anything else is about a run that has ended
 
-    async def _run(self, job: SimulationJob) -> None:
-        outbox = _Outbox(self.send, job.simulation_id)
-        loop = asyncio.get_running_loop()
-        with self._state:
-            self._current = job.simulation_id
-            self._loop = loop
-            self._stop = StopSignal()
-            self._task = asyncio.current_task()
-            self._outbox = outbox
-            stop = self._stop
-            early = self._early.pop(job.simulation_id, None)
-            self._early.clear()  # anything else is about runs that have ended
-        if early is not None and early[0] == "cancel":
-            outbox.close()
-            return
-        if early is not None and early[0] == "stop":
-            stop.set(early[2])
-        if job.secrets is not None:
-            secret_box.install(job.secrets)
-        started = loop.time()
-
-        def deliver(trace: RequestTrace) -> None:
-            outbox.put(trace, (loop.time() - started) * 1000)
-
-        calls = None
-        if job.real_calls is not None and not job.request.mock:
-            calls = _RunCalls(self, job.simulation_id, job.real_calls, stop)
-        summary: SimulationSummary | None = None
+    def _run_job(self, job: SimulationJob, window: int) -> None:
+        self._run = _Run(job.simulation_id, window)
         try:
-            run = simulate_group(
-                job.group,
-                job.deployments,
-                job.request,
-                simulation_id=job.simulation_id,
-                stop=stop,
-                on_finished=deliver,
-                call_gate=calls,
-            )
-            async with contextlib.aclosing(run) as events:
-                async for event in events:
-                    if not isinstance(event, SimulationProgress):
-                        summary = event
-        except asyncio.CancelledError:
-            outbox.abandon()
-        except Exception as exc:  # a bug below the engine: tell the subscriber, stay usable
-            outbox.close()
+            # VIRTUAL (mock runs by default): a loop on simulated time, so injected
+            # latency, backoff and cooldowns cost CPU only, never waiting.
+            virtual_clock.run(self._main(job, self._run), job.request.resolved_clock)
+        except BaseException as exc:  # the worker stays usable; the server is told
             detail = "".join(traceback.format_exception_only(exc)).strip()
             self.send(("failed", job.simulation_id, detail))
-            return
-        outbox.close()
-        if summary is not None:
-            self.send(("summary", job.simulation_id, summary))
+        finally:
+            self._run = None
+            self.send(("done", job.simulation_id))
 
+    def _obey(self, command: Message) -> None:
+        """A command that came during a run (on the run's loop thread)."""
+        action, run = command[0], self._run
+        if action == "exit":
+            self._exiting = True
+            action, command = "cancel", ("cancel", None if run is None else run.simulation_id)
+        if run is None or (len(command) > 1 and command[1] != run.simulation_id):
+            return  # about a run that has ended
+        if action == "stop":
+            run.stop.set(command[2])
+        elif action == "cancel":
+            run.cancelled = True
+            if run.task is not None:
+                run.task.cancel()
+        elif action == "credit":
+            run.unacked -= command[2]
+        elif action == "admitted":
+            future = run.asks.pop(command[2], None)
+            if future is not None and not future.done():
+                future.set_result(command[3])
 
-def _settle(future: asyncio.Future[str | None], refusal: str | None) -> None:
-    if not future.done():
-        future.set_result(refusal)
+    def _on_readable(self) -> None:
+        while self._conn.poll():
+            self._obey(self._receive())
+
+    def _wait_for_credit(self, run: _Run) -> None:
+        """Too far ahead of the subscriber: block the run's thread (its world pauses) on the
+        pipe until credit, a stop or a cancel comes."""
+        while run.unacked > run.window and not run.stop.is_set() and not run.cancelled:
+            self._obey(self._receive())
+
+    async def _main(self, job: SimulationJob, run: _Run) -> None:
+        loop = asyncio.get_running_loop()
+        run.task = asyncio.current_task()
+        loop.add_reader(self._conn.fileno(), self._on_readable)
+        try:
+            await self._simulate(job, run)
+        finally:
+            loop.remove_reader(self._conn.fileno())
+
+    async def _simulate(self, job: SimulationJob, run: _Run) -> None:
+        if job.secrets is not None:
+            secret_box.install(job.secrets)
+        calls = None
+        if job.real_calls is not None and not job.request.mock:
+            calls = _RunCalls(self, run, job.real_calls)
+        events = simulate_group(
+            job.group,
+            job.deployments,
+            job.request,
+            simulation_id=job.simulation_id,
+            stop=run.stop,
+            call_gate=calls,
+            batch_interval_s=0.0,  # the service batches for its subscriber
+            batch_max=BATCH_MAX,
+        )
+        try:
+            async with contextlib.aclosing(events):
+                async for event in events:
+                    if isinstance(event, SimulationProgress):
+                        traces = encode_traces(event.requests)
+                        self.send(("traces", run.simulation_id, traces, event.simulated_ms))
+                        run.unacked += len(event.requests)
+                        self._wait_for_credit(run)
+                    elif isinstance(event, SimulationSummary):
+                        self.send(("summary", run.simulation_id, event))
+        except asyncio.CancelledError:
+            if not run.cancelled:
+                raise
+        except Exception as exc:  # a bug below the engine: tell the subscriber, stay usable
+            detail = "".join(traceback.format_exception_only(exc)).strip()
+            self.send(("failed", run.simulation_id, detail))
 
 
 def main(conn: Connection) -> None:

@@ -133,103 +133,96 @@ export function IncidentEditor({ deployments, incidents, domainSeconds, errors, 
         </div>
       </div>
       {incidents.length > 0 && (
-        <table className="sim-incident-table" aria-label="Incidents">
-          <thead>
-            <tr>
-              <th>Deployment</th>
-              <th>From s</th>
-              <th>To s</th>
-              <th>Fail %</th>
-              <th>Error</th>
-              <th>+ms</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {incidents.map((w, i) => {
-              const err = (f: string) => errors[`incident.${w.key}.${f}`];
-              const label = `incident ${i + 1}`;
-              return (
-                <tr key={w.key} data-testid="incident-row">
-                  <td>
-                    <select
-                      value={w.modelId}
-                      disabled={disabled}
-                      aria-label={`Deployment of ${label}`}
-                      onChange={(e) => update(w.key, { modelId: e.target.value })}
-                    >
-                      {deployments.map((d) => (
-                        <option key={d.deploymentId} value={d.deploymentId}>
-                          {name(d.deploymentId)} ({d.provider})
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                  <td>
-                    <NumberInput
-                      decimal
-                      value={w.startSeconds}
-                      disabled={disabled}
-                      label={`Start of ${label}`}
-                      invalid={Boolean(err('start'))}
-                      title={err('start')}
-                      onChange={(startSeconds) => update(w.key, { startSeconds })}
-                    />
-                  </td>
-                  <td>
-                    <NumberInput
-                      decimal
-                      value={w.endSeconds}
-                      disabled={disabled}
-                      label={`End of ${label}`}
-                      invalid={Boolean(err('end'))}
-                      title={err('end')}
-                      onChange={(endSeconds) => update(w.key, { endSeconds })}
-                    />
-                  </td>
-                  <td>
-                    <PercentInput
-                      value={w.failurePercent}
-                      disabled={disabled}
-                      label={`Failure rate of ${label}`}
-                      onChange={(failurePercent) => update(w.key, { failurePercent })}
-                    />
-                  </td>
-                  <td>
-                    <ErrorKindSelect
-                      value={w.errorKind}
-                      disabled={disabled}
-                      label={`Error kind of ${label}`}
-                      onChange={(errorKind) => update(w.key, { errorKind })}
-                    />
-                  </td>
-                  <td>
-                    <NumberInput
-                      decimal
-                      value={w.addedLatencyMs}
-                      disabled={disabled}
-                      label={`Added latency of ${label}`}
-                      invalid={Boolean(err('addedLatencyMs'))}
-                      title={err('addedLatencyMs')}
-                      onChange={(addedLatencyMs) => update(w.key, { addedLatencyMs })}
-                    />
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      className="button button-ghost button-small"
-                      disabled={disabled}
-                      aria-label={`Remove ${label}`}
-                      onClick={() => onChange(incidents.filter((x) => x.key !== w.key))}
-                    >
-                      ✕
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        // One card per incident, every field under its caption: a table's narrow columns cut
+        // the numbers off ("10" for 105) in the side column.
+        <ul className="sim-incident-list" aria-label="Incidents">
+          {incidents.map((w, i) => {
+            const err = (f: string) => errors[`incident.${w.key}.${f}`];
+            const label = `incident ${i + 1}`;
+            return (
+              <li key={w.key} className="sim-incident-card" data-testid="incident-row">
+                <label className="sim-incident-field sim-incident-deployment">
+                  <span>Deployment</span>
+                  <select
+                    value={w.modelId}
+                    disabled={disabled}
+                    aria-label={`Deployment of ${label}`}
+                    onChange={(e) => update(w.key, { modelId: e.target.value })}
+                  >
+                    {deployments.map((d) => (
+                      <option key={d.deploymentId} value={d.deploymentId}>
+                        {name(d.deploymentId)} ({d.provider})
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <button
+                  type="button"
+                  className="button button-ghost button-small sim-incident-remove"
+                  disabled={disabled}
+                  aria-label={`Remove ${label}`}
+                  onClick={() => onChange(incidents.filter((x) => x.key !== w.key))}
+                >
+                  ✕
+                </button>
+                <label className="sim-incident-field">
+                  <span>From s</span>
+                  <NumberInput
+                    decimal
+                    value={w.startSeconds}
+                    disabled={disabled}
+                    label={`Start of ${label}`}
+                    invalid={Boolean(err('start'))}
+                    title={err('start')}
+                    onChange={(startSeconds) => update(w.key, { startSeconds })}
+                  />
+                </label>
+                <label className="sim-incident-field">
+                  <span>To s</span>
+                  <NumberInput
+                    decimal
+                    value={w.endSeconds}
+                    disabled={disabled}
+                    label={`End of ${label}`}
+                    invalid={Boolean(err('end'))}
+                    title={err('end')}
+                    onChange={(endSeconds) => update(w.key, { endSeconds })}
+                  />
+                </label>
+                <label className="sim-incident-field">
+                  <span>Fail %</span>
+                  <PercentInput
+                    value={w.failurePercent}
+                    disabled={disabled}
+                    label={`Failure rate of ${label}`}
+                    onChange={(failurePercent) => update(w.key, { failurePercent })}
+                  />
+                </label>
+                <label className="sim-incident-field">
+                  <span>+ms</span>
+                  <NumberInput
+                    decimal
+                    value={w.addedLatencyMs}
+                    disabled={disabled}
+                    label={`Added latency of ${label}`}
+                    invalid={Boolean(err('addedLatencyMs'))}
+                    title={err('addedLatencyMs')}
+                    onChange={(addedLatencyMs) => update(w.key, { addedLatencyMs })}
+                  />
+                </label>
+                <label className="sim-incident-field sim-incident-error">
+                  <span>Error</span>
+                  <ErrorKindSelect
+                    value={w.errorKind}
+                    disabled={disabled}
+                    label={`Error kind of ${label}`}
+                    onChange={(errorKind) => update(w.key, { errorKind })}
+                  />
+                </label>
+              </li>
+            );
+          })}
+        </ul>
       )}
       {incidents.some((w) => errors[`incident.${w.key}.start`] || errors[`incident.${w.key}.end`]) && (
         <div className="field-error">Each incident needs a start and an end after it, in seconds.</div>

@@ -6,7 +6,7 @@ import { useQuery } from 'urql';
 import type { DeploymentRef } from '@/components/flow/traffic-counts';
 import { RecordedTimelineQuery } from '../api/replay-documents';
 import { formatCount } from '../utils/format';
-import type { ReplayWindow, ReplayWindowForm, WindowErrors, WindowPreset } from '../utils/replay-window';
+import { busySpans, formForSpan, type BusySpan, type ReplayWindow, type ReplayWindowForm, type WindowErrors, type WindowPreset } from '../utils/replay-window';
 import { TimelineChart } from './TimelineChart';
 import '../replay.css';
 
@@ -51,7 +51,45 @@ function DateField({ label, value, error, disabled, onChange }: { label: string;
   );
 }
 
-function RecordedPreview({ groupId, deployments, window }: { groupId: string; deployments: readonly DeploymentRef[]; window: ReplayWindow }) {
+function timeOf(date: Date): string {
+  return date.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
+/** Stretches of recorded traffic in the window, each a button that makes it the window. */
+function Spans({ spans, disabled, onPick }: { spans: readonly BusySpan[]; disabled: boolean; onPick: (span: BusySpan) => void }) {
+  if (spans.length < 2) return null;
+  return (
+    <div className="replay-spans" role="group" aria-label="Replay only a stretch of recorded traffic">
+      <span className="hint">Replay only:</span>
+      {spans.map((span) => (
+        <button
+          key={span.from.getTime()}
+          type="button"
+          className="button button-small button-ghost"
+          disabled={disabled}
+          data-testid="replay-span"
+          onClick={() => onPick(span)}
+        >
+          {timeOf(span.from)}–{timeOf(span.to)} · {formatCount(span.requests)} requests
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function RecordedPreview({
+  groupId,
+  deployments,
+  window,
+  disabled,
+  onPick,
+}: {
+  groupId: string;
+  deployments: readonly DeploymentRef[];
+  window: ReplayWindow;
+  disabled: boolean;
+  onPick: (span: BusySpan) => void;
+}) {
   const [{ data, error, fetching }] = useQuery({
     query: RecordedTimelineQuery,
     variables: { id: groupId, from: window.from, to: window.to },
@@ -71,6 +109,7 @@ function RecordedPreview({ groupId, deployments, window }: { groupId: string; de
             : 'Nothing recorded in this window: pick another.'}
       </p>
       {requests > 0 && <TimelineChart buckets={buckets} deployments={deployments} cooldowns={[]} height={120} title="Recorded traffic" />}
+      <Spans spans={busySpans(buckets, new Date(window.from))} disabled={disabled} onPick={onPick} />
     </div>
   );
 }
@@ -110,7 +149,13 @@ export function ReplayWindowPicker({ groupId, deployments, form, window, errors,
         </div>
       )}
       {window && new Date(window.to) > new Date(window.from) && (
-        <RecordedPreview groupId={groupId} deployments={deployments} window={window} />
+        <RecordedPreview
+          groupId={groupId}
+          deployments={deployments}
+          window={window}
+          disabled={disabled}
+          onPick={(span) => onChange(formForSpan(span))}
+        />
       )}
     </section>
   );

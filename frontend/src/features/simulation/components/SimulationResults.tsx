@@ -54,9 +54,34 @@ function edgeCounts(strategy: RoutingStrategy, ordered: readonly DeploymentRef[]
   return new Map(buildDiagram(strategy, ordered, counts).edges.map((e) => [e.id, e.count]));
 }
 
+const FIELD = '\u0001';
+const ROW = '\u0002';
+
+/**
+ * The deployments in diagram order, as the same array for as long as the order and names stay
+ * the same: the counters change every frame, the order almost never, and the timeline chart
+ * (memoised) redraws only when its inputs change.
+ */
+function useDiagramOrder(strategy: RoutingStrategy, deployments: readonly GroupDeploymentRef[], counts: TrafficCounts): DeploymentRef[] {
+  const key = orderedDeployments(strategy, deployments, counts)
+    .map((d) => [d.deploymentId, d.deploymentName, d.provider].join(FIELD))
+    .join(ROW);
+  return useMemo(
+    () =>
+      key === ''
+        ? []
+        : key.split(ROW).map((row) => {
+            const [deploymentId = '', deploymentName = '', provider = ''] = row.split(FIELD);
+            return { deploymentId, deploymentName, provider };
+          }),
+    [key],
+  );
+}
+
 export function SimulationResults({ strategy, deployments, view, other, title, exportAs }: SimulationResultsProps) {
   const { counts, summary } = view;
-  const ordered = useMemo(() => orderedDeployments(strategy, deployments, counts), [strategy, deployments, counts]);
+  // The counters change every frame, the order rarely: the timeline redraws only when it does.
+  const ordered = useDiagramOrder(strategy, deployments, counts);
   const distribution = rows(strategy, deployments, ordered, view);
   const otherDistribution = other ? rows(strategy, deployments, ordered, other) : null;
   const steps = summary?.flowData ?? flowData(counts);

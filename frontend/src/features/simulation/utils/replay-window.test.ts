@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { windowErrorsFrom, windowFromForm } from './replay-window';
+import { busySpans, formForSpan, windowErrorsFrom, windowFromForm } from './replay-window';
 
 const now = new Date('2026-12-03T12:00:00.000Z');
 
@@ -36,5 +36,25 @@ describe('replay window', () => {
       from: "is past the request log's retention",
       window: 'the window holds no recorded request of this group',
     });
+  });
+});
+
+describe('busy spans on the recorded timeline', () => {
+  const from = new Date('2026-12-03T10:00:00.000Z');
+  const bucket = (i: number, requests: number, failedRequests = 0) => ({ startMs: i * 60_000, endMs: (i + 1) * 60_000, requests, failedRequests });
+
+  it('joins runs of non-empty buckets into windows to pick, the busiest first kept, in time order', () => {
+    const spans = busySpans([bucket(0, 2), bucket(1, 3, 1), bucket(2, 0), bucket(3, 9), bucket(4, 0), bucket(5, 1)], from, 2);
+    expect(spans.map((s) => [s.from.toISOString(), s.to.toISOString(), s.requests, s.failed])).toEqual([
+      ['2026-12-03T10:00:00.000Z', '2026-12-03T10:02:00.000Z', 5, 1],
+      ['2026-12-03T10:03:00.000Z', '2026-12-03T10:04:00.000Z', 9, 0],
+    ]);
+  });
+
+  it('turns a span into the custom window covering it, to the minute', () => {
+    const form = formForSpan({ from: new Date('2026-12-03T10:03:20Z'), to: new Date('2026-12-03T10:04:10Z'), requests: 1, failed: 0 });
+    expect(form.preset).toBe('custom');
+    expect(new Date(form.from).toISOString()).toBe('2026-12-03T10:03:00.000Z');
+    expect(new Date(form.to).toISOString()).toBe('2026-12-03T10:05:00.000Z');
   });
 });

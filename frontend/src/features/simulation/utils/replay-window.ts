@@ -64,3 +64,50 @@ export function windowErrorsFrom(fieldErrors: readonly { field: string; message:
   }
   return errors;
 }
+
+export interface BusySpan {
+  from: Date;
+  to: Date;
+  requests: number;
+  failed: number;
+}
+
+/** Stretches of recorded traffic (runs of non-empty buckets) to pick as a window: at most
+ * `limit`, the busiest, in time order. Bucket times are ms since `windowFrom`. */
+export function busySpans(
+  buckets: readonly { startMs: number; endMs: number; requests: number; failedRequests: number }[],
+  windowFrom: Date,
+  limit = 6,
+): BusySpan[] {
+  const spans: BusySpan[] = [];
+  let open: BusySpan | null = null;
+  const at = (ms: number) => new Date(windowFrom.getTime() + ms);
+  for (const b of buckets) {
+    if (b.requests === 0) {
+      open = null;
+      continue;
+    }
+    if (open) {
+      open.to = at(b.endMs);
+      open.requests += b.requests;
+      open.failed += b.failedRequests;
+    } else {
+      open = { from: at(b.startMs), to: at(b.endMs), requests: b.requests, failed: b.failedRequests };
+      spans.push(open);
+    }
+  }
+  return [...spans]
+    .sort((a, b) => b.requests - a.requests)
+    .slice(0, limit)
+    .sort((a, b) => a.from.getTime() - b.from.getTime());
+}
+
+/** A span as the custom window that covers it (to the minute: from rounded down, to up). */
+export function formForSpan(span: BusySpan): ReplayWindowForm {
+  const minute = 60_000;
+  return {
+    preset: 'custom',
+    from: toLocalInput(new Date(Math.floor(span.from.getTime() / minute) * minute)),
+    to: toLocalInput(new Date(Math.ceil(span.to.getTime() / minute) * minute)),
+  };
+}

@@ -3,7 +3,7 @@
 import type { SimulationInput } from '@/gql/graphql';
 import type { RunState, RunSummary } from '../hooks/use-simulation-run';
 import type { LatencyPercentiles } from './percentiles';
-import { timelineBuckets, type TimelineBucket } from './timeline';
+import { timelineBuckets, type TimelineBucket, type TimelineState } from './timeline';
 import type { TimeWindow } from './timeline-view';
 import { countsFromSummary, type TrafficCounts } from '@/components/flow/traffic-counts';
 
@@ -26,7 +26,21 @@ export interface RunView {
   running: boolean;
 }
 
+const incidentCache = new WeakMap<object, IncidentWindow[]>();
+const bucketCache = new WeakMap<TimelineState, { key: string; buckets: TimelineBucket[] }>();
+
 export function incidentWindows(input: unknown): IncidentWindow[] {
+  if (input && typeof input === 'object') {
+    const cached = incidentCache.get(input);
+    if (cached) return cached;
+    const windows = computeIncidentWindows(input);
+    incidentCache.set(input, windows);
+    return windows;
+  }
+  return computeIncidentWindows(input);
+}
+
+function computeIncidentWindows(input: unknown): IncidentWindow[] {
   const incidents = (input as Partial<SimulationInput> | null)?.incidents ?? [];
   return incidents.map((w) => ({ deploymentId: String(w.modelId), startMs: w.startSeconds * 1000, endMs: w.endSeconds * 1000 }));
 }
@@ -37,6 +51,19 @@ export function plannedDurationMs(input: unknown): number | null {
   return traffic ? traffic.durationSeconds * 1000 : null;
 }
 
+/**
+ * The live timeline in the server's shape, the same array for the same timeline state: a frame
+ * that only moves the counters (the timeline is republished a few times a second) redraws no chart.
+ */
+function liveBuckets(timeline: TimelineState, deploymentIds: readonly string[], simulatedMs: number): TimelineBucket[] {
+  const key = `${deploymentIds.join('\u0001')}\u0002${simulatedMs}`;
+  const cached = bucketCache.get(timeline);
+  if (cached && cached.key === key) return cached.buckets;
+  const buckets = timelineBuckets(timeline, deploymentIds, simulatedMs);
+  bucketCache.set(timeline, { key, buckets });
+  return buckets;
+}
+
 export function viewFromRun(state: RunState, deploymentIds: readonly string[]): RunView {
   const summary = state.summary;
   const running = state.status === 'running' || state.status === 'stopping';
@@ -45,7 +72,7 @@ export function viewFromRun(state: RunState, deploymentIds: readonly string[]): 
     recent: state.recent,
     summary,
     // A summary without a timeline (a server that does not cut one) keeps the live one.
-    buckets: summary?.timeline.length ? summary.timeline : timelineBuckets(state.timeline, deploymentIds, state.simulatedMs),
+    buckets: summary?.timeline.length ? summary.timeline : liveBuckets(state.timeline, deploymentIds, state.simulatedMs),
     cooldowns: summary?.timeline.length ? summary.cooldowns : null,
     cursorMs: state.status === 'idle' ? null : summary?.simulatedDurationMs || state.simulatedMs,
     domainMs: plannedDurationMs(state.input),

@@ -1,0 +1,83 @@
+"""The worker pool's pipe (issue 18 item 4, issue 20 H): a worker that has run as far ahead of its
+subscriber as it may waits for credit, and still obeys a stop at once.
+
+Before, a worker ahead of a slow subscriber blocked its run's thread handing traces to a full
+sender queue, so the server's stop on SIGTERM was only noticed when the `cancel` came 10 s later
+and the cancelled summary was lost. Now the run's thread waits on the pipe itself: a stop is read
+and obeyed while it waits."""
+
+from __future__ import annotations
+
+import asyncio
+
+from gql_server.core.domain.injection import InjectionPlan, LatencyRule
+from gql_server.core.domain.models import GroupDeployment, Strategy
+from gql_server.core.domain.traces import RequestTrace
+from gql_server.core.simulation.request import SimulationRequest
+from gql_server.core.simulation.stats import SimulationSummary
+from gql_server.services.simulation.pool import SimulationPool
+from gql_server.services.simulation.worker import BATCH_MAX, SimulationJob
+from tests.fakes import deployments_for, make_group
+from tests.support.polling import eventually_async
+
+WINDOW = 50
+NEBIUS = "nebius-llama-3.3-70b"
+
+
+class _Subscriber:
+    """A run's sink that takes nothing until told: what a slow websocket client looks like."""
+
+    def __init__(self) -> None:
+        self.traces: list[RequestTrace] = []
+        self.outcome: SimulationSummary | BaseException | None = None
+
+    def push_many(self, traces: list[RequestTrace], simulated_ms: float) -> None:
+        self.traces.extend(traces)
+
+    def finish(self, outcome: SimulationSummary | BaseException) -> None:
+        self.outcome = outcome
+
+    async def admit_real_call(self) -> str | None:
+        return None
+
+    def used_tokens(self, tokens: int) -> None:
+        pass
+
+
+async def test_a_worker_waiting_for_credit_obeys_a_stop_at_once() -> None:
+    group = make_group(Strategy.PRIORITY_FAILOVER, [GroupDeployment(model_id=NEBIUS, priority=1)])
+    request = SimulationRequest(
+        100_000, 4, seed=3, plan=InjectionPlan(latency={NEBIUS: LatencyRule(50)})
+    )
+    pool = SimulationPool(1, max_backlog=WINDOW)
+    subscriber = _Subscriber()
+    lease = pool.reserve()
+    try:
+        await lease.start(SimulationJob("s", group, deployments_for(group), request), subscriber)
+
+        async def at_least(n: int) -> bool:
+            return len(subscriber.traces) >= n
+
+        await eventually_async(lambda: at_least(WINDOW), timeout=60)
+        # Nothing taken: the worker sends at most one batch past its window, then waits.
+        assert len(subscriber.traces) <= WINDOW + BATCH_MAX
+        held = len(subscriber.traces)
+        lease.consumed(held)  # the subscriber caught up: the run goes on
+        await eventually_async(lambda: at_least(held + WINDOW), timeout=60)
+
+        lease.stop("the server is shutting down")  # while it waits for credit again
+        await eventually_async(lambda: _finished(subscriber), timeout=60)
+        summary = subscriber.outcome
+        assert isinstance(summary, SimulationSummary)
+        assert summary.cancelled and summary.stopped_reason == "the server is shutting down"
+        assert summary.total_requests == len(subscriber.traces)  # every trace came, none twice
+        indices = [t.request_index for t in subscriber.traces]
+        assert len(set(indices)) == len(indices)
+    finally:
+        await lease.release()
+        await pool.close()
+
+
+async def _finished(subscriber: _Subscriber) -> bool:
+    await asyncio.sleep(0)
+    return subscriber.outcome is not None
