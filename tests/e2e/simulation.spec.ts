@@ -488,11 +488,12 @@ test.describe('simulation UI', () => {
 
     const columns = page.getByTestId('sim-results');
     await expect(columns).toHaveCount(2);
-    // Which summary is which: the saved group sends its first attempts to Nebius (to Fireworks
-    // only while Nebius cools down), the draft spreads them by weight (Fireworks 3 of 5).
+    // Which summary is which: the saved group sends its first attempts to Nebius, or to Fireworks
+    // while Nebius cools down (Fireworks never fails), never to Azure; the draft spreads them by
+    // weight (Azure 1 of 5).
     const firstAttempts = (s: (typeof summaries)[number], id: string) =>
       s.flowData.filter((f) => f.reason === 'primary' && f.toDeployment === id).reduce((n, f) => n + f.requestCount, 0);
-    const savedSummary = summaries.find((s) => firstAttempts(s, NEBIUS) > firstAttempts(s, FIREWORKS))!;
+    const savedSummary = summaries.find((s) => firstAttempts(s, AZURE) === 0 && firstAttempts(s, NEBIUS) > 0)!;
     const draftSummary = summaries.find((s) => s !== savedSummary)!;
     expect(savedSummary).toBeDefined();
     expect(draftSummary.flowData.filter((f) => f.reason === 'primary').length).toBeGreaterThan(1);
