@@ -14,12 +14,18 @@ type DisplayStatus =
   | 'interrupted'
   | 'failed';
 
+/** Cancelled without anyone pressing Stop, by a server shutting down (its reason says so, or none). */
+export function stoppedByServer(state: RunState): boolean {
+  const summary = state.summary;
+  if (!summary?.cancelled || state.stopRequested) return false;
+  return !summary.stoppedReason || /shutting down/i.test(summary.stoppedReason);
+}
+
 function displayStatus(state: RunState): DisplayStatus {
   if (state.status === 'finished') {
+    if (stoppedByServer(state)) return 'server-stopped';
     // The run stopped itself (the summary says why) rather than being stopped by the user.
     if (state.summary?.stoppedReason) return 'stopped';
-    // Cancelled without anyone pressing Stop: the server stopped it (shutting down).
-    if (state.summary?.cancelled && !state.stopRequested) return 'server-stopped';
     return state.summary?.cancelled || state.endedWithoutSummary ? 'cancelled' : 'completed';
   }
   if (state.status === 'failed' && state.interrupted) return 'interrupted';

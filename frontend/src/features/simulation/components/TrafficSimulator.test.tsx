@@ -322,6 +322,18 @@ describe('TrafficSimulator', () => {
     expect(screen.queryByText(/matched it exactly/)).toBeNull();
   });
 
+  it('says the server stopped a run whose summary gives the shutdown as its reason', async () => {
+    const reason = 'the server is shutting down: requests still in flight were dropped and no more were started';
+    const user = userEvent.setup();
+    const mock = renderSimulator();
+    await user.click(screen.getByRole('button', { name: 'Run' }));
+    mock.emit(progress(2, [direct(0), direct(1)]));
+    mock.emit({ ...summary(true, 2), stoppedReason: reason });
+    await waitFor(() => expect(screen.getByTestId('sim-status')).toHaveAttribute('data-status', 'server-stopped'));
+    expect(screen.getByTestId('sim-check')).toHaveTextContent('The server stopped this run before it finished');
+    expect(screen.queryByText(/matched it exactly/)).toBeNull();
+  });
+
   it('says the server stopped a run that was cancelled without anyone pressing Stop', async () => {
     const user = userEvent.setup();
     const mock = renderSimulator();

@@ -23,7 +23,7 @@ import {
 } from '../utils/simulation-input';
 import { ApplyChange } from './ApplyChange';
 import { DraftEditor } from './DraftEditor';
-import { RunProgress } from './RunProgress';
+import { RunProgress, stoppedByServer } from './RunProgress';
 import { ScenarioEditor } from './ScenarioEditor';
 import { SimulationResults } from './SimulationResults';
 import '../simulation.css';
@@ -34,7 +34,7 @@ function CheckLine({ state, other = null, suffix = '' }: { state: RunState; othe
   if (other && other.status !== 'idle' && !other.summary && other.status !== 'failed') return null;
   const both = other?.summary ? [state, other] : [state];
   const total = both.reduce((n, s) => n + s.mismatches.length + s.timelineMismatches.length, 0);
-  if (state.summary.cancelled && !state.stopRequested && !state.summary.stoppedReason) {
+  if (stoppedByServer(state)) {
     return (
       <p className="hint" role="status" data-testid={`sim-check${suffix}`} data-server-stopped="true">
         The server stopped this run before it finished (it was shutting down or restarting): the numbers cover the{' '}
