@@ -36,7 +36,6 @@ from tests.integration.test_openai_call_path import PROVIDER_KEY
 from tests.support.graphql_client import GraphQLClient
 from tests.support.polling import eventually
 from tests.support.server import MASTER_KEY, RunningServer, running_server
-from tests.support.stack import DEMO_CONFIG
 
 SECRET_QUESTION = "What is the launch code 7f3a9c?"  # must never reach a span
 
@@ -92,20 +91,15 @@ def receiver() -> Iterator[OtlpReceiver]:
 
 
 @pytest.fixture
-def traced_server(
-    tmp_path: Path, receiver: OtlpReceiver, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[RunningServer]:
+def otlp_environment(receiver: OtlpReceiver, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint)
     monkeypatch.setenv("OTEL_BSP_SCHEDULE_DELAY", "50")  # ms: export soon after each request
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'server.db'}",
-        master_key=SecretStr(MASTER_KEY),
-        config_path=DEMO_CONFIG,
-        seed_groups=False,
-        ui_dist=tmp_path / "no-ui",
-    )
-    with running_server(settings) as running:
-        yield running
+
+
+@pytest.fixture
+def traced_server(otlp_environment: None, server: RunningServer) -> RunningServer:
+    """The integration `server`, started once the OTLP variables are set (fixture order)."""
+    return server
 
 
 @pytest.fixture
