@@ -1,4 +1,5 @@
 import type { RoutingStrategy } from '@/gql/graphql';
+import type { GroupDeploymentsSource } from '@/components/flow/group-deployments';
 
 /** What the tester, simulator and history tabs get from the group detail page. */
 export interface SimulationGroup {
@@ -7,14 +8,7 @@ export interface SimulationGroup {
   routingStrategy: RoutingStrategy;
   /** The saved version: History's revert sends it as expectedVersion. */
   version?: number | null;
-  deployments: ReadonlyArray<{
-    modelId: string;
-    modelName: string;
-    provider: string;
-    priority?: number | null;
-    weight?: number | null;
-    displayName?: string | null;
-  }>;
+  deployments: GroupDeploymentsSource['deployments'];
   /** The settings a what-if draft starts from (the group detail page passes the whole group). */
   retryConfig?: { numRetries: number } | null;
   cooldownConfig?: { allowedFails: number; cooldownTimeSeconds: number } | null;

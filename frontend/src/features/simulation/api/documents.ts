@@ -15,6 +15,39 @@ export const RoutingTraceFieldsFragment = graphql(`
   }
 `);
 
+export const DeploymentTrafficStatsFieldsFragment = graphql(`
+  fragment DeploymentTrafficStatsFields on DeploymentTrafficStats {
+    deploymentId
+    deploymentName
+    provider
+    requestCount
+    successCount
+    failureCount
+    avgLatencyMs
+    percentOfTotal
+    wasPrimary
+    costUsd
+  }
+`);
+
+/** One bucket of a timeline: a run's, or the request log's (`RoutingGroup.recorded`). */
+export const TimelineBucketFieldsFragment = graphql(`
+  fragment TimelineBucketFields on TimelineBucket {
+    startMs
+    endMs
+    requests
+    failedRequests
+    deployments {
+      deploymentId
+      attempts
+      successes
+      failures
+      coolingDown
+      p50LatencyMs
+    }
+  }
+`);
+
 export const SimulationSummaryFieldsFragment = graphql(`
   fragment SimulationSummaryFields on SimulationSummary {
     simulationId
@@ -29,16 +62,7 @@ export const SimulationSummaryFieldsFragment = graphql(`
     p95LatencyMs
     p99LatencyMs
     trafficDistribution {
-      deploymentId
-      deploymentName
-      provider
-      requestCount
-      successCount
-      failureCount
-      avgLatencyMs
-      percentOfTotal
-      wasPrimary
-      costUsd
+      ...DeploymentTrafficStatsFields
     }
     flowData {
       fromDeployment
@@ -51,18 +75,7 @@ export const SimulationSummaryFieldsFragment = graphql(`
     simulatedDurationMs
     totalCostUsd
     timeline {
-      startMs
-      endMs
-      requests
-      failedRequests
-      deployments {
-        deploymentId
-        attempts
-        successes
-        failures
-        coolingDown
-        p50LatencyMs
-      }
+      ...TimelineBucketFields
     }
     cooldowns {
       deploymentId
@@ -76,16 +89,7 @@ export const SimulationSummaryFieldsFragment = graphql(`
       replayedRequests
       sameFinalDeployment
       recorded {
-        deploymentId
-        deploymentName
-        provider
-        requestCount
-        successCount
-        failureCount
-        avgLatencyMs
-        percentOfTotal
-        wasPrimary
-        costUsd
+        ...DeploymentTrafficStatsFields
       }
       recordedCostUsd
       recordedP50LatencyMs

@@ -6,18 +6,7 @@ export const RecordedTimelineQuery = graphql(`
     routingGroup(id: $id) {
       routingGroupId
       recorded(from: $from, to: $to, bucketSeconds: $bucketSeconds) {
-        startMs
-        endMs
-        requests
-        failedRequests
-        deployments {
-          deploymentId
-          attempts
-          successes
-          failures
-          coolingDown
-          p50LatencyMs
-        }
+        ...TimelineBucketFields
       }
     }
   }
