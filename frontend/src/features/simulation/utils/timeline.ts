@@ -13,7 +13,7 @@
 //
 // Pure: `applyTimelineBatch` never changes the state it is given, and copies only the buckets a
 // batch touches, so folding 100,000 requests in 500 batches stays cheap.
-import { percentile } from './percentiles';
+import { percentileOf } from './percentiles';
 
 export interface TimedAttempt {
   deploymentId: string;
@@ -208,7 +208,8 @@ export function widen(state: TimelineState): TimelineState {
 /**
  * The timeline in the server's shape: every bucket from 0 to the last one holding anything (or
  * covering `untilMs`), every listed deployment in every bucket, in the given order. The p50s
- * sort every latency, so they are computed only when asked for (`withLatency`).
+ * are only computed when asked for (`withLatency`), by selection rather than a sort: linear in
+ * the attempts, so the end-of-run check over 100,000 requests stays a few milliseconds.
  */
 export function timelineBuckets(
   state: TimelineState,
@@ -239,14 +240,13 @@ export function timelineBuckets(
       failedRequests: bucket?.failedRequests ?? 0,
       deployments: ids.map((id) => {
         const cell = bucket?.cells[id] ?? EMPTY_CELL;
-        const sorted = withLatency ? [...cell.latencies].sort((a, b) => a - b) : [];
         return {
           deploymentId: id,
           attempts: cell.attempts,
           successes: cell.successes,
           failures: cell.attempts - cell.successes,
           coolingDown: cell.coolingDown,
-          p50LatencyMs: sorted.length ? percentile(sorted, 50) : null,
+          p50LatencyMs: withLatency ? percentileOf(cell.latencies, 50) : null,
         };
       }),
     });
