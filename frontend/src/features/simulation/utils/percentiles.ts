@@ -139,7 +139,7 @@ function capacityFor(size: number): number {
   return capacity;
 }
 
-function grown(values: Float64Array, size: number, keep: number): Float64Array {
+function grown(values: Float64Array, size: number, keep: number) {
   const bigger = new Float64Array(capacityFor(size));
   bigger.set(values.subarray(0, keep));
   return bigger;
