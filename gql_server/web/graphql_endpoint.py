@@ -356,12 +356,24 @@ class GraphQLView(GraphQL[Context, None]):
     async def _close_on_revoke(self, context: Context, websocket: WebSocket) -> None:
         async for event in self._bus.subscribe(KEYS_CHANNEL):
             who: Principal | None = context.principal
-            if who is None or who.key_id is None or event.get("keyId") != who.key_id:
+            if who is None or who.key_id is None:
+                continue
+            if event.get("resync"):  # the feed was lost: a revocation may have been missed
+                if await self._still_valid(who):
+                    continue
+            elif event.get("keyId") != who.key_id:
                 continue
             log.info("closing websocket of revoked key %s", who.key_id)
             with contextlib.suppress(Exception):
                 await websocket.close(code=4403, reason="API key revoked")
             return
+
+    async def _still_valid(self, who: Principal) -> bool:
+        try:
+            return await self._services.access.is_still_valid(who)
+        except Exception:  # the database is unreachable too: keep the socket, as before
+            log.warning("could not re-check key %s after a lost event feed", who.key_id)
+            return True
 
 
 async def _read_body(receive: Receive) -> bytes:
