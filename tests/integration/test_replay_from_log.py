@@ -42,6 +42,7 @@ from tests.support.server import MASTER_KEY
 
 MODELS = ("primary", "backup", "spare", "fresh")
 MEMBERS = MODELS[:3]  # the saved group's deployments
+ATTEMPTS_QUERY = "{ requestLog(size: 5) { items { attempts { latencyMs providerLatencyMs } } } }"
 HELLO = [{"role": "user", "content": "Hello"}]
 
 
@@ -199,12 +200,13 @@ async def test_each_attempt_keeps_its_providers_latency_apart_from_the_gateways(
     async with uow() as session:
         rows = await session.request_log.attempts(RequestLogQuery(), MEMBERS)
     assert sorted(r.provider_latency_ms or 0.0 for r in rows) == sorted(
-        float(a["providerLatencyMs"]) for a in attempts  # type: ignore[arg-type]
+        float(a["providerLatencyMs"])
+        for a in attempts  # type: ignore[arg-type]
     )
     # and the request log query shows it
     answer = await recorded.http.post(
         "/graphql",
-        json={"query": "{ requestLog(size: 5) { items { attempts { latencyMs providerLatencyMs } } } }"},
+        json={"query": ATTEMPTS_QUERY},
         headers={"authorization": f"Bearer {MASTER_KEY}"},
     )
     shown = [a for i in answer.json()["data"]["requestLog"]["items"] for a in i["attempts"]]

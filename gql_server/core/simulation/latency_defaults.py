@@ -82,7 +82,5 @@ def with_overhead_default(
     return dataclasses.replace(
         request,
         gateway_overhead_ms=min(max(0.0, median), MAX_GATEWAY_OVERHEAD_MS),
-        gateway_overhead_source=OverheadSource(
-            LatencyOrigin.RECORDED, len(recorded_overheads_ms)
-        ),
+        gateway_overhead_source=OverheadSource(LatencyOrigin.RECORDED, len(recorded_overheads_ms)),
     )
