@@ -54,7 +54,7 @@ ROUTING_FIELDS = (
 _MARK = "routing_groups_quiet_logging"
 
 _full_payload: Callable[..., Any] = litellm_logging.get_standard_logging_object_payload
-_redact: Callable[[str], str] = litellm_logging.redact_string
+_redact: Callable[[str], str] = litellm_logging.redact_string  # type: ignore[attr-defined]
 _failure_details: Callable[..., Any] = Logging._failure_handler_helper_fn
 _dropping_redacted = contextvars.ContextVar("routing_groups_dropping_redacted", default=False)
 
@@ -69,12 +69,15 @@ def is_quiet(logging_obj: object) -> bool:
 
 
 def routing_payload(
-    kwargs: Mapping[str, Any], init_response_obj: object, status: str, original_exception: object
+    kwargs: Mapping[str, Any],
+    init_response_obj: object,
+    status: str,
+    original_exception: Exception | None,
 ) -> dict[str, Any]:
     """The payload's ROUTING_FIELDS, as litellm's own builder makes them."""
     if isinstance(init_response_obj, BaseModel):
         # What litellm's builder reads of its whole dump of an answer (the dump: a fifth of this).
-        response_obj: Mapping[str, Any] = {
+        response_obj: dict[str, Any] = {
             "id": getattr(init_response_obj, "id", None),
             "usage": getattr(init_response_obj, "usage", None),
         }
@@ -155,5 +158,5 @@ def install() -> None:
     """Idempotent: litellm's payload builder and failure details serve quiet requests cheaply
     and every other request exactly as before."""
     litellm_logging.get_standard_logging_object_payload = _payload  # type: ignore[assignment]
-    litellm_logging.redact_string = _redact_string
+    litellm_logging.redact_string = _redact_string  # type: ignore[attr-defined]
     Logging._failure_handler_helper_fn = _failure_handler_helper_fn  # type: ignore[method-assign]
