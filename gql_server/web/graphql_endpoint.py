@@ -3,7 +3,9 @@
 HTTP requests need `Authorization: Bearer <key>` (401 otherwise). Websockets sign in either with
 `Authorization: Bearer <key>` on the upgrade request (a bad key refuses the handshake: 403) or
 in `connection_init` (`{"authorization": "Bearer <key>"}`; a bad or missing key closes the
-socket with 4403); a key in `connection_init` wins over the upgrade's. A key revoked or deleted
+socket with 4403); a key in `connection_init` wins over the upgrade's. A key that cannot be
+checked (the database is down) is not refused but told to try again, as over HTTP (503): 503 at
+the upgrade, close code 1013 after `connection_init`. A key revoked or deleted
 while connected closes the socket too. A socket not signed in at the upgrade must send
 `connection_init` within `SocketLimits.init_timeout_seconds` (4408 otherwise), and at most
 `SocketLimits.max_unauthenticated` such sockets may wait at once, at most
@@ -44,6 +46,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message as WsMessage
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
@@ -71,6 +74,7 @@ _NO_UI = """<!doctype html><title>GraphiQL</title>
 
 
 NESTED_TOO_DEEPLY = "JSON nested too deeply"
+UNAVAILABLE = "the API key could not be checked: the database is unreachable; try again shortly"
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -93,7 +97,15 @@ class _PreEncoded(dict[str, object]):
 
 class _SharingHandler(BaseGraphQLTransportWSHandler[Context, None]):
     """graphql-transport-ws, sending a shared subscription result (one `liveTraffic` batch for
-    every subscriber of the group) pre-encoded: one `json.dumps` per batch, not per subscriber."""
+    every subscriber of the group) pre-encoded: one `json.dumps` per batch, not per subscriber.
+    A key in `connection_init` that cannot be checked (database down) closes the socket 1013."""
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        try:
+            await super().handle_connection_init(message)
+        except StoreUnavailable:
+            log.warning("closing a websocket: the database is unreachable")
+            await self.websocket.close(code=1013, reason=UNAVAILABLE)  # try again later
 
     async def send_message(self, message: WsMessage) -> None:
         if message["type"] == "next" and message["payload"].keys() == {"data"}:
@@ -146,13 +158,8 @@ class GraphQLView(GraphQL[Context, None]):
         if raw is None and context.principal is not None:
             return  # signed in at the upgrade
         token = bearer_token(raw) if isinstance(raw, str) else None
-        try:
-            principal = await self._services.access.authenticate(token)
-        except StoreUnavailable:
-            log.warning("refusing a websocket: the database is unreachable")
-            raise ConnectionRejectionError(
-                {"message": "the API key could not be checked: the database is unreachable"}
-            ) from None
+        # StoreUnavailable: the handler closes the socket 1013 (try again), not 4403 (refused)
+        principal = await self._services.access.authenticate(token)
         if principal is None:
             raise ConnectionRejectionError({"message": "invalid or missing API key"})
         context.principal = principal
@@ -328,7 +335,10 @@ class GraphQLView(GraphQL[Context, None]):
                 context.principal = await self._services.access.authenticate(token)
             except StoreUnavailable:
                 log.warning("refusing a websocket: the database is unreachable")
-                await send({"type": "websocket.close", "code": 1013})  # try again later
+                if "websocket.http.response" in scope.get("extensions", {}):
+                    await websocket.send_denial_response(_unavailable())  # 503, as over HTTP
+                else:
+                    await send({"type": "websocket.close", "code": 1013})  # (403)
                 return
             if context.principal is None:
                 log.info("refusing a websocket: invalid API key on the upgrade")
@@ -415,8 +425,7 @@ def _unavailable() -> Response:
         {
             "errors": [
                 {
-                    "message": "the API key could not be checked: the database is unreachable; "
-                    "try again shortly",
+                    "message": UNAVAILABLE,
                     "extensions": {"code": "SERVICE_UNAVAILABLE"},
                 }
             ]
