@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ Event = dict[str, Any]
 
 class EventBus(Protocol):
     async def publish(self, channel: str, event: Event) -> None: ...
-    def subscribe(self, channel: str, max_queue: int = 1000) -> AsyncIterator[Event]: ...
+    def subscribe(self, channel: str, max_queue: int = 1000) -> AsyncGenerator[Event, None]: ...
     async def close(self) -> None: ...
 
 
@@ -48,7 +48,7 @@ class InMemoryEventBus:
         for sub in list(self._subscribers.get(channel, ())):
             sub.offer(event)
 
-    async def subscribe(self, channel: str, max_queue: int = 1000) -> AsyncIterator[Event]:
+    async def subscribe(self, channel: str, max_queue: int = 1000) -> AsyncGenerator[Event, None]:
         sub = _Subscriber(max_queue)
         self._subscribers.setdefault(channel, set()).add(sub)
         try:
@@ -88,7 +88,7 @@ class RedisEventBus:
     async def publish(self, channel: str, event: Event) -> None:
         await self._redis.publish(channel, json.dumps(event))
 
-    async def subscribe(self, channel: str, max_queue: int = 1000) -> AsyncIterator[Event]:
+    async def subscribe(self, channel: str, max_queue: int = 1000) -> AsyncGenerator[Event, None]:
         await self._listen_to(channel)
         async for event in self._local.subscribe(channel, max_queue):
             yield event

@@ -6,43 +6,32 @@ import asyncio
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import openai
 import pytest
-from pydantic import SecretStr
+from openai.types.chat import ChatCompletionMessageParam
 
-from gql_server.settings import Settings
 from tests.integration.access_helpers import create_group, generate_key
 from tests.support.graphql_client import GraphQLClient
 from tests.support.operations import SIMULATE, UPDATE
 from tests.support.polling import eventually
-from tests.support.server import MASTER_KEY, running_server
-from tests.support.stack import DEMO_CONFIG
+from tests.support.server import running_server
+from tests.support.settings import demo_settings
 from tests.support.ws_client import GraphQLWebSocket
 
 REDIS = os.environ.get("TEST_REDIS_URL")
-HELLO = [{"role": "user", "content": "Hello"}]
+HELLO: list[ChatCompletionMessageParam] = [{"role": "user", "content": "Hello"}]
 pytestmark = pytest.mark.redis
-
-
-def _settings(tmp_path: Path) -> Settings:
-    return Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}",
-        redis_url=REDIS,
-        master_key=SecretStr(MASTER_KEY),
-        config_path=DEMO_CONFIG,
-        seed_groups=False,
-        ui_dist=tmp_path / "no-ui",
-    )
 
 
 def _answering(base_url: str, key: str, model: str) -> str:
     client = openai.OpenAI(base_url=f"{base_url}/v1", api_key=key, max_retries=0)
-    raw = client.chat.completions.with_raw_response.create(model=model, messages=HELLO)  # type: ignore[arg-type]
+    raw = client.chat.completions.with_raw_response.create(model=model, messages=HELLO)
     return str(raw.headers["x-litellm-model-id"])
 
 
-def _eventually(check: Callable[[], None], timeout: float = 10.0) -> None:
+def _eventually(check: Callable[[], object], timeout: float = 10.0) -> None:
     """`check` (which asserts) passes within `timeout`; a refused call counts as not yet."""
     eventually(lambda: check() or True, timeout=timeout, every=0.1, retry_on=RETRIED_CALL)
 
@@ -51,7 +40,7 @@ RETRIED_CALL = (AssertionError, openai.APIError)
 
 
 def test_a_change_on_one_instance_routes_on_the_other(tmp_path: Path) -> None:
-    settings = _settings(tmp_path)
+    settings = demo_settings(tmp_path, redis_url=REDIS)
     with running_server(settings) as a, running_server(settings) as b:
         admin_a = GraphQLClient(a.base_url, a.master_key)
         key_id, key = generate_key(admin_a, "dev")
@@ -73,7 +62,7 @@ def test_a_change_on_one_instance_routes_on_the_other(tmp_path: Path) -> None:
 
 
 def test_revoking_on_one_instance_closes_a_subscription_on_the_other(tmp_path: Path) -> None:
-    settings = _settings(tmp_path)
+    settings = demo_settings(tmp_path, redis_url=REDIS)
     with running_server(settings) as a, running_server(settings) as b:
         admin_a = GraphQLClient(a.base_url, a.master_key)
         key_id, key = generate_key(admin_a, "watcher")
@@ -103,7 +92,7 @@ def test_revoking_on_one_instance_closes_a_subscription_on_the_other(tmp_path: P
 
 
 def test_a_stop_asked_on_one_instance_ends_the_owners_run_on_the_other(tmp_path: Path) -> None:
-    settings = _settings(tmp_path)
+    settings = demo_settings(tmp_path, redis_url=REDIS)
     with running_server(settings) as a, running_server(settings) as b:
         admin_a = GraphQLClient(a.base_url, a.master_key)
         owner_id, owner = generate_key(admin_a, "owner")
@@ -111,7 +100,7 @@ def test_a_stop_asked_on_one_instance_ends_the_owners_run_on_the_other(tmp_path:
         gid = create_group(admin_a, "stoppable", assignedKeyIds=[owner_id, stranger_id])
         stop = "mutation($s: ID!) { stopSimulation(simulationId: $s) }"
 
-        async def run_on_b() -> dict[str, object]:
+        async def run_on_b() -> dict[str, Any]:
             socket = await GraphQLWebSocket.open(b.ws_url, owner)
             assert await socket.acknowledged()
             slow = {

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from pydantic import SecretStr
 
 from gql_server.app import create_app
 from gql_server.auth import Principal, master_principal
@@ -32,9 +31,9 @@ from gql_server.core.simulation.stats import SimulationSummary
 from gql_server.runtime import Runtime
 from gql_server.services.ports import RequestLogEntry, RequestLogQuery
 from gql_server.services.simulation import replay as replay_service
-from gql_server.settings import Settings
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.support.server import MASTER_KEY
+from tests.support.settings import demo_settings
 
 MODELS = ("primary", "backup", "spare", "fresh")
 HELLO = [{"role": "user", "content": "Hello"}]
@@ -85,14 +84,7 @@ async def _all_logged(runtime: Runtime, group_id: str, count: int) -> None:
 
 @pytest.fixture
 async def recorded(tmp_path: Path) -> AsyncIterator[Recorded]:
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'replay.db'}",
-        master_key=SecretStr(MASTER_KEY),
-        seed_groups=False,
-        ui_dist=tmp_path / "no-ui",
-        simulation_workers=1,
-    )
-    app = create_app(settings)
+    app = create_app(demo_settings(tmp_path, config_path=None, simulation_workers=1))
     with FakeOpenAIServer() as server:
         async with contextlib.AsyncExitStack() as stack:
             await stack.enter_async_context(app.router.lifespan_context(app))
@@ -176,7 +168,7 @@ async def test_replaying_the_saved_group_reproduces_the_window(recorded: Recorde
 
 
 async def test_replaying_a_draft_says_which_outcomes_are_assumed(recorded: Recorded) -> None:
-    draft = {
+    draft: dict[str, object] = {
         "deployments": (
             GroupDeployment(model_id="fresh", priority=1),
             GroupDeployment(model_id="backup", priority=2),
