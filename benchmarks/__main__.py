@@ -123,7 +123,18 @@ async def live(server: Served) -> None:
             f"({beside.simulated_requests_meanwhile:,} simulated traces streamed meanwhile)",
         )
     )
+    share = beside.simulated_per_s_beside / max(beside.simulated_per_s_alone, 1e-9)
+    print(
+        _row(
+            "simulation req/s beside /v1 / alone",
+            f"{share:.2f}x",
+            f"({beside.simulated_per_s_beside:,.0f} vs {beside.simulated_per_s_alone:,.0f})",
+        )
+    )
+    full_speed = share >= 0.8
     verdict = "met" if beside.ratio <= 1.5 else "NOT met"
+    if not full_speed:
+        verdict = "no verdict: the simulation did not run at >= 0.8x its own rate beside /v1"
     print(_row("during / idle", f"{beside.ratio:.2f}x", f"(target <= 1.5x: {verdict})"))
 
 

@@ -81,3 +81,21 @@ async def test_each_channel_hears_only_its_own_events_including_this_instances()
         await on_b.aclose()
     finally:
         await bus.close()
+
+
+async def test_a_feed_hears_what_is_published_as_soon_as_open_returns() -> None:
+    """`open` returns once Redis has confirmed the subscription, so one event published right
+    after it (no retry, unlike the test above) is heard. Start-up relies on it: it opens its
+    feeds, then loads the state they keep in step."""
+    assert REDIS is not None
+    here, there = RedisEventBus(REDIS), RedisEventBus(REDIS)
+    try:
+        for _ in range(20):  # each on a channel of its own: a fresh SUBSCRIBE every time
+            channel = f"routing-groups:test:{uuid.uuid4().hex[:8]}"
+            feed = await here.open(channel)
+            await there.publish(channel, {"groupId": "g1", "action": "upsert"})
+            assert await asyncio.wait_for(anext(feed), 5) == {"groupId": "g1", "action": "upsert"}
+            feed.close()
+    finally:
+        await here.close()
+        await there.close()

@@ -12,6 +12,7 @@ import openai
 import pytest
 from openai.types.chat import ChatCompletionMessageParam
 
+from gql_server.services.routing_groups import RoutingGroupService
 from tests.integration.access_helpers import create_group, generate_key
 from tests.support.graphql_client import GraphQLClient
 from tests.support.operations import SIMULATE, UPDATE
@@ -58,6 +59,46 @@ def test_a_change_on_one_instance_routes_on_the_other(tmp_path: Path) -> None:
             assert _answering(b.base_url, key, "shared-group") == "azure-gpt-4o"
 
         _eventually(b_follows)
+        admin_a.close()
+
+
+def test_a_change_made_while_an_instance_starts_is_not_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Instance B loads the live groups, and another instance changes one right after B has
+    read them. Before, B subscribed to changes only after loading (and after saying it was
+    ready), so that change was never heard: B kept routing the old version until restarted
+    (the production bench's second uvicorn worker answered 404 for the group a key had just been
+    given, 18 requests in 40). Now B's feed is open before it loads."""
+    settings = demo_settings(tmp_path, redis_url=REDIS)
+    with running_server(settings) as a:
+        admin_a = GraphQLClient(a.base_url, a.master_key)
+        key_id, key = generate_key(admin_a, "dev")
+        gid = create_group(admin_a, "starting-group", assignedKeyIds=[key_id])
+        reordered = [
+            {"modelId": "azure-gpt-4o", "priority": 1},
+            {"modelId": "nebius-llama-3.3-70b", "priority": 2},
+        ]
+        load = RoutingGroupService.load_all_live
+        changed: list[bool] = []
+
+        async def load_then_change_elsewhere(self: RoutingGroupService) -> int:
+            loaded = await load(self)
+            if not changed:  # instance B's start-up: A changes the group just after B's read
+                changed.append(True)
+                await asyncio.to_thread(
+                    admin_a, UPDATE, {"id": gid, "input": {"deployments": reordered}, "v": 1}
+                )
+            return loaded
+
+        monkeypatch.setattr(RoutingGroupService, "load_all_live", load_then_change_elsewhere)
+        with running_server(settings) as b:
+            assert changed
+
+            def b_follows() -> None:
+                assert _answering(b.base_url, key, "starting-group") == "azure-gpt-4o"
+
+            _eventually(b_follows)
         admin_a.close()
 
 
