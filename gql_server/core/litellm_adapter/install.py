@@ -117,6 +117,13 @@ PRIVATE_TOUCHES: tuple[PrivateTouch, ...] = (
         "a failed attempt's Retry-After is not recorded, so replay cannot honour it",
     ),
     PrivateTouch(
+        "litellm.litellm_core_utils.logging_utils",
+        "_set_duration_in_model_call_details",
+        "tracing",
+        "no attempt records its provider's latency (model_call_details['llm_api_duration_ms']"
+        " it writes), so a simulation's default gateway overhead stays 0",
+    ),
+    PrivateTouch(
         ROUTER_CORE,
         "_selectors",
         "router_builder, skips",
