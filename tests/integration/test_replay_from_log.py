@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -149,7 +150,7 @@ async def _simulate(
     return summaries[-1]
 
 
-async def _logged_attempts(r: Recorded) -> list[dict[str, object]]:
+async def _logged_attempts(r: Recorded) -> list[dict[str, Any]]:
     page = await r.runtime.services.request_log.page(
         master_principal(), RequestLogQuery(group_id=r.group_id), 1, 100
     )
@@ -186,14 +187,13 @@ async def test_each_attempt_keeps_its_providers_latency_apart_from_the_gateways(
     # every attempt made an HTTP call to the provider (answered, 500 or 429): each has the
     # provider's part of its latency, and the gateway's own time on top of it
     assert len(attempts) >= 28
-    assert all(0 < a["providerLatencyMs"] < a["latencyMs"] for a in attempts)  # type: ignore[operator]
+    assert all(0 < a["providerLatencyMs"] < a["latencyMs"] for a in attempts)
     # the per-attempt rows replay reads keep it too
     uow = recorded.runtime.database.uow_factory()
     async with uow() as session:
         rows = await session.request_log.attempts(RequestLogQuery(), MEMBERS)
     assert sorted(r.provider_latency_ms or 0.0 for r in rows) == sorted(
-        float(a["providerLatencyMs"])
-        for a in attempts  # type: ignore[arg-type]
+        float(a["providerLatencyMs"]) for a in attempts
     )
     # and the request log query shows it
     answer = await recorded.http.post(
@@ -218,14 +218,14 @@ async def test_a_simulation_given_no_overhead_adds_the_one_measured_in_recorded_
     assert summary.gateway_overhead_source == OverheadSource(LatencyOrigin.RECORDED, len(overheads))
     # the recorded latency default is the provider's part: the overhead is not counted twice
     answered = sorted(
-        float(a["providerLatencyMs"])  # type: ignore[arg-type]
+        float(a["providerLatencyMs"])
         for a in attempts
         if a["deploymentId"] == "primary" and a["status"] == "SUCCESS"
     )
     primary = next(s for s in summary.latency_sources if s.deployment_id == "primary")
     assert (primary.origin, primary.mean_ms) == (LatencyOrigin.RECORDED, percentile(answered, 50))
     # a draft's run takes the saved group's overhead, so a comparison differs only by the draft
-    draft = {"deployments": (GroupDeployment(model_id="fresh", priority=1),)}
+    draft: dict[str, object] = {"deployments": (GroupDeployment(model_id="fresh", priority=1),)}
     drafted = await _simulate(recorded, SimulationRequest(40, 4, seed=2), draft)
     assert drafted.gateway_overhead_ms == summary.gateway_overhead_ms
     # one given is the one used
