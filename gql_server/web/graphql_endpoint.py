@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -59,9 +59,13 @@ from gql_server.services.ports import StoreUnavailable
 from gql_server.web.graphql_http import (
     GRAPHQL_RESPONSE_JSON,
     SUBSCRIPTION_OVER_HTTP,
+    UNAVAILABLE,
+    http_error,
     is_request_error,
     preflight_error,
     request_error,
+    unauthorized,
+    unavailable,
     wants_graphql_response_json,
 )
 from schema.context import Context
@@ -74,7 +78,6 @@ _NO_UI = """<!doctype html><title>GraphiQL</title>
 
 
 NESTED_TOO_DEEPLY = "JSON nested too deeply"
-UNAVAILABLE = "the API key could not be checked: the database is unreachable; try again shortly"
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -267,10 +270,10 @@ class GraphQLView(GraphQL[Context, None]):
                 principal = await self._services.access.authenticate(token)
             except StoreUnavailable:
                 log.warning("could not check an API key: the database is unreachable")
-                await _unavailable()(scope, receive, send)
+                await unavailable()(scope, receive, send)
                 return
             if principal is None:
-                await _unauthorized()(scope, receive, send)
+                await unauthorized()(scope, receive, send)
                 return
             scope.setdefault("state", {})["principal"] = principal
             await self._serve_http(scope, receive, send)
@@ -304,7 +307,7 @@ class GraphQLView(GraphQL[Context, None]):
             try:
                 response = await self.run(request)
             except HTTPException as refused:  # Strawberry's are plain text: GraphQL's shape
-                response = _http_error(refused, request.headers.get("accept"))
+                response = http_error(refused, request.headers.get("accept"))
             await response(scope, replay, send_with_allow)
 
         handling = asyncio.ensure_future(respond())
@@ -336,7 +339,7 @@ class GraphQLView(GraphQL[Context, None]):
             except StoreUnavailable:
                 log.warning("refusing a websocket: the database is unreachable")
                 if "websocket.http.response" in scope.get("extensions", {}):
-                    await websocket.send_denial_response(_unavailable())  # 503, as over HTTP
+                    await websocket.send_denial_response(unavailable())  # 503, as over HTTP
                 else:
                     await send({"type": "websocket.close", "code": 1013})  # (403)
                 return
@@ -366,12 +369,24 @@ class GraphQLView(GraphQL[Context, None]):
     async def _close_on_revoke(self, context: Context, websocket: WebSocket) -> None:
         async for event in self._bus.subscribe(KEYS_CHANNEL):
             who: Principal | None = context.principal
-            if who is None or who.key_id is None or event.get("keyId") != who.key_id:
+            if who is None or who.key_id is None:
+                continue
+            if event.get("resync"):  # the feed was lost: a revocation may have been missed
+                if await self._still_valid(who):
+                    continue
+            elif event.get("keyId") != who.key_id:
                 continue
             log.info("closing websocket of revoked key %s", who.key_id)
             with contextlib.suppress(Exception):
                 await websocket.close(code=4403, reason="API key revoked")
             return
+
+    async def _still_valid(self, who: Principal) -> bool:
+        try:
+            return await self._services.access.is_still_valid(who)
+        except Exception:  # the database is unreachable too: keep the socket, as before
+            log.warning("could not re-check key %s after a lost event feed", who.key_id)
+            return True
 
 
 async def _read_body(receive: Receive) -> bytes:
@@ -407,37 +422,3 @@ def _same_machine(origin: str, host: str) -> bool:
 
 def _wants_html(request: Request) -> bool:
     return "query" not in request.query_params and "text/html" in request.headers.get("accept", "")
-
-
-def _http_error(refused: HTTPException, accept: str | None) -> Response:
-    """A request Strawberry refused (unparseable body, no query, wrong method) in the
-    GraphQL-over-HTTP error shape, with its status."""
-    media_type = GRAPHQL_RESPONSE_JSON if wants_graphql_response_json(accept) else None
-    return JSONResponse(
-        {"errors": [{"message": refused.reason}]},
-        status_code=refused.status_code,
-        media_type=media_type,
-    )
-
-
-def _unavailable() -> Response:
-    return JSONResponse(
-        {
-            "errors": [
-                {
-                    "message": UNAVAILABLE,
-                    "extensions": {"code": "SERVICE_UNAVAILABLE"},
-                }
-            ]
-        },
-        status_code=503,
-        headers={"Retry-After": "1"},
-    )
-
-
-def _unauthorized() -> Response:
-    return JSONResponse(
-        {"errors": [{"message": "missing or invalid API key (Authorization: Bearer <key>)"}]},
-        status_code=401,
-        headers={"WWW-Authenticate": "Bearer"},
-    )

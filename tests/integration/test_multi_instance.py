@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -12,11 +13,13 @@ import openai
 import pytest
 from openai.types.chat import ChatCompletionMessageParam
 
+from gql_server.events import GROUPS_CHANNEL, KEYS_CHANNEL
 from gql_server.services.routing_groups import RoutingGroupService
-from tests.integration.access_helpers import create_group, generate_key
+from tests.integration.access_helpers import create_group, generate_key, revoke_key
 from tests.support.graphql_client import GraphQLClient
 from tests.support.operations import SIMULATE, UPDATE
 from tests.support.polling import eventually
+from tests.support.redis_cut import kill_listener
 from tests.support.server import running_server
 from tests.support.settings import demo_settings
 from tests.support.ws_client import GraphQLWebSocket
@@ -99,6 +102,48 @@ def test_a_change_made_while_an_instance_starts_is_not_lost(
                 assert _answering(b.base_url, key, "starting-group") == "azure-gpt-4o"
 
             _eventually(b_follows)
+        admin_a.close()
+
+
+def test_an_instance_back_on_redis_catches_up_with_changes_it_missed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """B loses its Redis connection while A changes a group and revokes a key (their events
+    never reach B). Before, B kept routing the old version until the group changed again, and
+    served the revoked key until its cache expired. Now B, back on Redis, reads again what its
+    feeds keep in step."""
+    settings = demo_settings(tmp_path, redis_url=REDIS)
+    with running_server(settings) as a, running_server(settings) as b:
+        admin_a = GraphQLClient(a.base_url, a.master_key)
+        key_id, key = generate_key(admin_a, "dev")
+        victim_id, victim = generate_key(admin_a, "victim")
+        gid = create_group(admin_a, "reconnect-group", assignedKeyIds=[key_id, victim_id])
+        for who in (key, victim):
+            _eventually(functools.partial(_answering, b.base_url, who, "reconnect-group"))
+
+        bus_a, bus_b = a.app.state.runtime.bus, b.app.state.runtime.bus  # type: ignore[union-attr]
+        publish = bus_a.publish
+
+        async def lost(channel: str, event: dict[str, object]) -> None:
+            if channel not in (GROUPS_CHANNEL, KEYS_CHANNEL):
+                await publish(channel, event)
+
+        monkeypatch.setattr(bus_a, "publish", lost)  # what B misses while cut off
+        reordered = [
+            {"modelId": "azure-gpt-4o", "priority": 1},
+            {"modelId": "nebius-llama-3.3-70b", "priority": 2},
+        ]
+        admin_a(UPDATE, {"id": gid, "input": {"deployments": reordered}, "v": 1})
+        revoke_key(admin_a, victim_id)
+        assert _answering(b.base_url, key, "reconnect-group") == "nebius-llama-3.3-70b"  # stale
+        asyncio.run(kill_listener(bus_b.client_name))
+
+        def b_caught_up() -> None:
+            assert _answering(b.base_url, key, "reconnect-group") == "azure-gpt-4o"
+
+        _eventually(b_caught_up, timeout=20)
+        with pytest.raises(openai.AuthenticationError):
+            _answering(b.base_url, victim, "reconnect-group")  # long before the 60 s key cache
         admin_a.close()
 
 
