@@ -276,6 +276,14 @@ async def _follow_group_changes(runtime: Runtime, changes: Feed) -> None:
     """Other instances change groups too: keep this instance's Routers in step (one at a time,
     after the start-up load, so an older read never replaces a newer Router)."""
     async for event in changes:
+        if event.get("resync"):
+            try:
+                changed = await runtime.services.groups.reconcile()
+            except Exception:
+                log.exception("could not bring the routing groups in line after a lost feed")
+            else:
+                log.info("event feed back: %d routing groups brought in line", changed)
+            continue
         group_id = event.get("groupId")
         if not isinstance(group_id, str):
             continue
@@ -300,6 +308,8 @@ async def _follow_key_changes(runtime: Runtime, changes: Feed) -> None:
                 key_id = event.get("keyId")
                 if isinstance(key_id, str):
                     cache.evict_key(key_id)
+                elif event.get("resync"):
+                    cache.clear()  # revocations may have been missed meanwhile
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -11,7 +11,10 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+import os
+import socket
+import uuid
+from collections.abc import AsyncGenerator, Callable
 from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
@@ -21,12 +24,15 @@ KEYS_CHANNEL = "routing-groups:keys"  # {"keyId": ..., "action": "revoke"|"delet
 DEPLOYMENTS_CHANNEL = "routing-groups:deployments"  # {"modelId": ...}
 
 Event = dict[str, Any]
+# Given to every local subscriber when the Redis bus has reconnected: what was published while it
+# was away is lost, so whatever the feed keeps in step must be read again from the database.
+RESYNC: Event = {"resync": True}
 SUBSCRIBE_TIMEOUT_S = 10.0
 
 
 class EventBus(Protocol):
     async def publish(self, channel: str, event: Event) -> None: ...
-    def subscribe(self, channel: str, max_queue: int = 1000) -> AsyncIterator[Event]: ...
+    def subscribe(self, channel: str, max_queue: int = 1000) -> AsyncGenerator[Event, None]: ...
     async def open(self, channel: str, max_queue: int = 1000) -> Feed: ...
     async def close(self) -> None: ...
 
@@ -70,7 +76,7 @@ class InMemoryEventBus:
         subscribers.add(feed)
         return feed
 
-    async def subscribe(self, channel: str, max_queue: int = 1000) -> AsyncIterator[Event]:
+    async def subscribe(self, channel: str, max_queue: int = 1000) -> AsyncGenerator[Event, None]:
         feed = await self.open(channel, max_queue)
         try:
             async for event in feed:
@@ -96,6 +102,7 @@ class RedisEventBus:
     def __init__(self, url: str, *, client_name: str | None = None) -> None:
         from redis.asyncio import Redis
 
+        self.client_name = client_name
         self._redis: Redis = Redis.from_url(url, client_name=client_name)
         self._local = InMemoryEventBus()
         self._channels: set[str] = set()
@@ -120,7 +127,7 @@ class RedisEventBus:
             raise
         return feed
 
-    async def subscribe(self, channel: str, max_queue: int = 1000) -> AsyncIterator[Event]:
+    async def subscribe(self, channel: str, max_queue: int = 1000) -> AsyncGenerator[Event, None]:
         feed = await self.open(channel, max_queue)
         try:
             async for event in feed:
@@ -148,6 +155,9 @@ class RedisEventBus:
             if not connected:
                 await asyncio.sleep(1.0)
                 connected = await self._resubscribe()
+                if connected:
+                    for channel in self._channels:
+                        await self._local.publish(channel, dict(RESYNC))
                 continue
             try:
                 message = await self._pubsub.get_message(timeout=1.0)
@@ -197,4 +207,8 @@ class RedisEventBus:
 
 
 def make_event_bus(redis_url: str | None) -> InMemoryEventBus | RedisEventBus:
-    return RedisEventBus(redis_url) if redis_url else InMemoryEventBus()
+    if not redis_url:
+        return InMemoryEventBus()
+    # Named, so `CLIENT LIST` tells which instance a connection belongs to.
+    name = f"routing-groups-events-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+    return RedisEventBus(redis_url, client_name=name)
