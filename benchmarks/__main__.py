@@ -17,6 +17,7 @@ import asyncio
 import os
 import statistics
 import time
+from typing import Any
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
@@ -29,7 +30,7 @@ from benchmarks.throughput import Throughput, bare_loop, compare, engine_overhea
 from benchmarks.ws_delivery import measure_delivery
 
 NEBIUS = "nebius-llama-3.3-70b"
-HOUR_SCENARIO = {
+HOUR_SCENARIO: dict[str, Any] = {
     "seed": 7,
     "traffic": {"ratePerSecond": 20, "durationSeconds": 3600, "pattern": "CONSTANT"},
     # Nebius rate-limited for 10 minutes twice, flaky in between: cooldowns of 60 s come and go
@@ -85,7 +86,7 @@ async def hour_scenario(server: Served, seconds: float) -> None:
     scenario = {
         **HOUR_SCENARIO,
         "traffic": {**HOUR_SCENARIO["traffic"], "durationSeconds": seconds},
-    }  # type: ignore[dict-item]
+    }
     began = time.perf_counter()
     hour = await simulate(server.ws_url, server.key, server.hour_group_id, scenario)
     wall = time.perf_counter() - began

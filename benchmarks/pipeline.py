@@ -97,7 +97,7 @@ async def main(seconds: float, profile: bool) -> None:
     scenario = {
         **HOUR_SCENARIO,
         "traffic": {**HOUR_SCENARIO["traffic"], "durationSeconds": seconds},
-    }  # type: ignore[dict-item]
+    }
     print(f"pipeline: the hour scenario over {seconds:,.0f} simulated s (20 req/s)")
     with tempfile.TemporaryDirectory() as tmp, served() as server:
         out = Path(tmp) / "e2e.txt"

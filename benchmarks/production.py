@@ -62,7 +62,7 @@ class Series:
     runs: list[Run] = field(default_factory=list)
 
     def median(self, attr: str) -> float:
-        return statistics.median(getattr(r, attr) for r in self.runs)
+        return float(statistics.median(getattr(r, attr) for r in self.runs))
 
 
 _PORTS: list[int] = []  # --base-port: use these, in order, instead of free ones

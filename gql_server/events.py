@@ -14,7 +14,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ SUBSCRIBE_TIMEOUT_S = 10.0
 
 class EventBus(Protocol):
     async def publish(self, channel: str, event: Event) -> None: ...
-    def subscribe(self, channel: str, max_queue: int = 1000) -> AsyncIterator[Event]: ...
+    def subscribe(self, channel: str, max_queue: int = 1000) -> AsyncGenerator[Event, None]: ...
     async def open(self, channel: str, max_queue: int = 1000) -> Feed: ...
     async def close(self) -> None: ...
 
@@ -76,7 +76,7 @@ class InMemoryEventBus:
         subscribers.add(feed)
         return feed
 
-    async def subscribe(self, channel: str, max_queue: int = 1000) -> AsyncIterator[Event]:
+    async def subscribe(self, channel: str, max_queue: int = 1000) -> AsyncGenerator[Event, None]:
         feed = await self.open(channel, max_queue)
         try:
             async for event in feed:
@@ -127,7 +127,7 @@ class RedisEventBus:
             raise
         return feed
 
-    async def subscribe(self, channel: str, max_queue: int = 1000) -> AsyncIterator[Event]:
+    async def subscribe(self, channel: str, max_queue: int = 1000) -> AsyncGenerator[Event, None]:
         feed = await self.open(channel, max_queue)
         try:
             async for event in feed:

@@ -274,11 +274,12 @@ async def test_a_worker_that_dies_ends_its_run_with_a_clear_error(gql: SchemaCli
     stream = await gql.schema.subscribe(
         SIMULATE, variable_values={"id": gid, "input": SLOW}, context_value=gql.context()
     )
-    first = await anext(stream)  # type: ignore[arg-type]
+    first = await anext(stream)
+    assert first.data is not None
     assert first.data["simulateTraffic"]["__typename"] == "SimulationProgress"
     (pid,) = pool.processes()
     os.kill(pid, signal.SIGKILL)
-    results = [r async for r in stream]  # type: ignore[union-attr]
+    results = [r async for r in stream]
     errors = [e for r in results for e in r.errors or ()]
     assert len(errors) == 1
     assert "worker process ended unexpectedly" in errors[0].message

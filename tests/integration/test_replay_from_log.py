@@ -14,10 +14,10 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
-from pydantic import SecretStr
 
 from gql_server.app import create_app
 from gql_server.auth import Principal, master_principal
@@ -36,9 +36,9 @@ from gql_server.core.simulation.stats import SimulationSummary, percentile
 from gql_server.runtime import Runtime
 from gql_server.services.ports import RequestLogEntry, RequestLogQuery
 from gql_server.services.simulation import replay as replay_service
-from gql_server.settings import Settings
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.support.server import MASTER_KEY
+from tests.support.settings import demo_settings
 
 MODELS = ("primary", "backup", "spare", "fresh")
 MEMBERS = MODELS[:3]  # the saved group's deployments
@@ -92,14 +92,7 @@ async def _all_logged(runtime: Runtime, group_id: str, count: int) -> None:
 
 @pytest.fixture
 async def recorded(tmp_path: Path) -> AsyncIterator[Recorded]:
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'replay.db'}",
-        master_key=SecretStr(MASTER_KEY),
-        seed_groups=False,
-        ui_dist=tmp_path / "no-ui",
-        simulation_workers=1,
-    )
-    app = create_app(settings)
+    app = create_app(demo_settings(tmp_path, config_path=None, simulation_workers=1))
     with FakeOpenAIServer() as server:
         async with contextlib.AsyncExitStack() as stack:
             await stack.enter_async_context(app.router.lifespan_context(app))
@@ -157,7 +150,7 @@ async def _simulate(
     return summaries[-1]
 
 
-async def _logged_attempts(r: Recorded) -> list[dict[str, object]]:
+async def _logged_attempts(r: Recorded) -> list[dict[str, Any]]:
     page = await r.runtime.services.request_log.page(
         master_principal(), RequestLogQuery(group_id=r.group_id), 1, 100
     )
@@ -194,14 +187,13 @@ async def test_each_attempt_keeps_its_providers_latency_apart_from_the_gateways(
     # every attempt made an HTTP call to the provider (answered, 500 or 429): each has the
     # provider's part of its latency, and the gateway's own time on top of it
     assert len(attempts) >= 28
-    assert all(0 < a["providerLatencyMs"] < a["latencyMs"] for a in attempts)  # type: ignore[operator]
+    assert all(0 < a["providerLatencyMs"] < a["latencyMs"] for a in attempts)
     # the per-attempt rows replay reads keep it too
     uow = recorded.runtime.database.uow_factory()
     async with uow() as session:
         rows = await session.request_log.attempts(RequestLogQuery(), MEMBERS)
     assert sorted(r.provider_latency_ms or 0.0 for r in rows) == sorted(
-        float(a["providerLatencyMs"])
-        for a in attempts  # type: ignore[arg-type]
+        float(a["providerLatencyMs"]) for a in attempts
     )
     # and the request log query shows it
     answer = await recorded.http.post(
@@ -226,14 +218,14 @@ async def test_a_simulation_given_no_overhead_adds_the_one_measured_in_recorded_
     assert summary.gateway_overhead_source == OverheadSource(LatencyOrigin.RECORDED, len(overheads))
     # the recorded latency default is the provider's part: the overhead is not counted twice
     answered = sorted(
-        float(a["providerLatencyMs"])  # type: ignore[arg-type]
+        float(a["providerLatencyMs"])
         for a in attempts
         if a["deploymentId"] == "primary" and a["status"] == "SUCCESS"
     )
     primary = next(s for s in summary.latency_sources if s.deployment_id == "primary")
     assert (primary.origin, primary.mean_ms) == (LatencyOrigin.RECORDED, percentile(answered, 50))
     # a draft's run takes the saved group's overhead, so a comparison differs only by the draft
-    draft = {"deployments": (GroupDeployment(model_id="fresh", priority=1),)}
+    draft: dict[str, object] = {"deployments": (GroupDeployment(model_id="fresh", priority=1),)}
     drafted = await _simulate(recorded, SimulationRequest(40, 4, seed=2), draft)
     assert drafted.gateway_overhead_ms == summary.gateway_overhead_ms
     # one given is the one used
@@ -271,7 +263,7 @@ async def test_replaying_the_saved_group_reproduces_the_window(recorded: Recorde
 
 
 async def test_replaying_a_draft_says_which_outcomes_are_assumed(recorded: Recorded) -> None:
-    draft = {
+    draft: dict[str, object] = {
         "deployments": (
             GroupDeployment(model_id="fresh", priority=1),
             GroupDeployment(model_id="backup", priority=2),

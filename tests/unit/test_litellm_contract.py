@@ -32,7 +32,7 @@ PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 def pinned_litellm() -> str:
     dependencies = tomllib.loads(PYPROJECT.read_text())["project"]["dependencies"]
     [pin] = [d for d in dependencies if re.match(r"litellm\s*==", d)]
-    return pin.split("==", 1)[1].strip()
+    return str(pin.split("==", 1)[1].strip())
 
 
 @pytest.fixture

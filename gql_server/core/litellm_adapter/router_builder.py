@@ -85,6 +85,8 @@ def build_router(
     because litellm's strategy callbacks (least-busy, latency, usage) are process-wide and keyed by
     model group and deployment id: a throwaway simulation Router must not feed its injected
     latencies and in-flight counts into the live Router of the same group.
+    An isolated Router's requests also skip litellm's standard logging payload but for what its
+    strategies read (see quiet_logging): nothing else reads a throwaway Router's.
     `shared_state`: live Routers only (never a throwaway one: injected failures must not cool
     down a live deployment anywhere).
     `call_gate`: asked before every attempt that would reach a real provider (a key's budget).
@@ -171,6 +173,7 @@ def build_router(
         attempt_seconds=attempt_seconds,
         call_gate=call_gate,
         usage=host.usage,
+        quiet_logging=isolated,
         inline_setup=all(
             mock or d.has_mock_response or d.provider in ASYNC_SETUP_PROVIDERS
             for d in (deployments[gd.model_id] for gd in group.deployments)
