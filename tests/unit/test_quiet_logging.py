@@ -3,8 +3,8 @@
 Measured before: every simulated attempt built litellm's whole standard logging payload (the
 request's messages, metadata, cost-map information, redacted error details) for logging
 integrations a throwaway Router never has, a fifth of a simulated request's CPU (see
-litellm_adapter/quiet_logging.py). What the Router's strategies read of it must not change:
-usage-based routing counts a success's tokens from it.
+litellm_adapter/call_cost/quiet_logging.py). What the Router's strategies read of it must not
+change: usage-based routing counts a success's tokens from it.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ import pytest
 from gql_server.core.domain.injection import FailureRule, InjectionPlan, LatencyRule
 from gql_server.core.domain.models import ErrorKind, GroupDeployment, Strategy
 from gql_server.core.domain.traces import RequestTrace, SkipReason
-from gql_server.core.litellm_adapter import built_router, quiet_logging
+from gql_server.core.litellm_adapter import built_router
 from gql_server.core.litellm_adapter.built_router import BuiltRouter
+from gql_server.core.litellm_adapter.call_cost import quiet_logging
 from gql_server.core.litellm_adapter.router_builder import build_router
 from gql_server.core.simulation.request import SimulationRequest
 from tests.fakes import MESSAGES, deployments_for, make_deployment, make_group

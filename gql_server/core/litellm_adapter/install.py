@@ -14,7 +14,7 @@ process's shared random generator. In order, it:
      Face tokenizers at the first streamed token count (froze the server's loop ~24 s).
   2. quiets litellm's logging (a line per call at INFO, and its own prints to stderr): at
      simulation speed, thousands of lines a second.
-  3. memoises `litellm.utils.supports_factory` (memo.py): 16% of a simulation's CPU without it.
+  3. memoises litellm's `supports_factory` (call_cost/memo.py): else 16% of a simulation's CPU.
   4. puts the one `AttemptHooks` into `litellm.callbacks` (tracing.py): without it no trace
      records an attempt.
   5. routes the stdlib `random` draws through the running run's generator (run_context.py):
@@ -28,9 +28,8 @@ process's shared random generator. In order, it:
      fail counts, cooldowns and the key's budgets (Azure embeddings fill a None from it too).
   8. puts litellm's in-memory TTL caches on the run's clock (state/cache_clock.py): without it
      a virtual-clock run's latency history never expires (a once-slow deployment stays shunned).
-  9. lets a throwaway Router's requests skip litellm's standard logging payload and its secret
-     redaction (quiet_logging.py), keeping only what the Router's strategies read: without it a
-     fifth of a simulated request's CPU builds a payload nothing reads.
+  9. cuts a throwaway Router's logging to what its strategies read (call_cost/quiet_logging.py):
+     without it a fifth of a simulated request's CPU builds a payload nothing reads.
 
 Per Router (router_builder, skips) and per call (built_router) the adapter also touches
 litellm's private names; per loop, `virtual_clock.VirtualClockLoop` overrides asyncio's private
@@ -109,7 +108,7 @@ _COST = "litellm.router_strategy.lowest_cost"
 _SKIPS = "litellm_adapter/skips.py"
 _NO_RPM_SKIPS = "rpm/tpm skips are no longer recorded in traces"
 _LOGGING = "litellm.litellm_core_utils.litellm_logging"
-_QUIET = "quiet_logging.py"
+_QUIET = "call_cost/quiet_logging.py"
 _FULL_PAYLOADS = "a throwaway Router's calls build and redact the whole logging payload again"
 _NO_PAYLOAD = "usage-based routing in a simulation counts no tokens (a broken payload)"
 
@@ -257,7 +256,7 @@ PRIVATE_TOUCHES: tuple[PrivateTouch, ...] = (
     PrivateTouch(
         "litellm.utils",
         "supports_factory",
-        "memo.py",
+        "call_cost/memo.py",
         "every call re-scans the price map (16% of a simulation's CPU)",
         ("model", "custom_llm_provider", "key"),
     ),
@@ -417,7 +416,8 @@ def install() -> None:
             raise RuntimeError("litellm changed under the adapter:\n" + "\n".join(missing))
         import litellm
 
-        from gql_server.core.litellm_adapter import memo, quiet_logging, run_context, tracing
+        from gql_server.core.litellm_adapter import run_context, tracing
+        from gql_server.core.litellm_adapter.call_cost import memo, quiet_logging
         from gql_server.core.litellm_adapter.state import cache_clock, usage_minutes
 
         for name in QUIET_LOGGERS:
