@@ -66,6 +66,7 @@ lint: install
 	.venv/bin/ruff check .
 	.venv/bin/mypy
 	.venv/bin/lint-imports
+	$(PY) tools/house_rules.py gql_server schema
 	cd frontend && npm run lint && npm run typecheck && npm run codegen:check
 
 # The multi-instance suites need both; tests marked postgres/redis fail (never skip) without them.

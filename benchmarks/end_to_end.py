@@ -130,6 +130,8 @@ class LiveBesideSimulation:
     idle_ms: list[float]
     busy_ms: list[float]
     simulated_requests_meanwhile: int
+    simulated_per_s_beside: float = 0.0  # the simulation's own rate while /v1 calls ran
+    simulated_per_s_alone: float = 0.0  # ... and right after, for as long, with no /v1 call
 
     def p99(self, values: list[float]) -> float:
         return percentile(sorted(values), 99)
@@ -149,10 +151,22 @@ async def live_beside_simulation(
     big = {"numRequests": 100_000, "concurrency": 50, "seed": 1}
     simulation = asyncio.create_task(simulate(url, key, group_id, big, started=started, run=run))
     await started.wait()
-    before = run.requests
+    await asyncio.sleep(1.0)  # past the worker's start: the run is at full speed
+    before, began = run.requests, time.perf_counter()
     busy = await v1_latencies_ms(base_url, key, model, count)
-    meanwhile = run.requests - before
+    meanwhile, took = run.requests - before, time.perf_counter() - began
+    # The p99 only means something if the simulation really ran at full speed beside it (a
+    # starved worker leaves the server idle): its rate alone, for as long, right after.
+    alone_from = run.requests
+    await asyncio.sleep(took)
+    alone = run.requests - alone_from
     simulation.cancel()  # closing the subscription cancels the run
     with contextlib.suppress(asyncio.CancelledError):
         await simulation
-    return LiveBesideSimulation(idle, busy, simulated_requests_meanwhile=meanwhile)
+    return LiveBesideSimulation(
+        idle,
+        busy,
+        simulated_requests_meanwhile=meanwhile,
+        simulated_per_s_beside=meanwhile / took,
+        simulated_per_s_alone=alone / took,
+    )

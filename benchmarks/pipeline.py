@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import cProfile
 import io
+import os
 import pstats
 import sys
 import tempfile
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from benchmarks.__main__ import HOUR_SCENARIO, NEBIUS
 from benchmarks.end_to_end import simulate
+from benchmarks.production import tree_cpu_seconds
 from benchmarks.replay_hour import print_profile, profiled
 from benchmarks.serve import served
 from gql_server.core.domain.injection import FailureRule, InjectionPlan, LatencyRule
@@ -81,6 +83,12 @@ def in_process(seconds: float, profile: Path | None) -> tuple[int, float]:
     return finished.summary.total_requests, time.perf_counter() - began
 
 
+def _process_cpu_s(pid: int) -> float:
+    """CPU seconds used so far by `pid` alone (not its simulation worker)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _row(label: str, value: str, note: str = "") -> str:
     return f"{label:<46} {value:>12}  {note}"
 
@@ -89,7 +97,7 @@ async def main(seconds: float, profile: bool) -> None:
     scenario = {
         **HOUR_SCENARIO,
         "traffic": {**HOUR_SCENARIO["traffic"], "durationSeconds": seconds},
-    }  # type: ignore[dict-item]
+    }
     print(f"pipeline: the hour scenario over {seconds:,.0f} simulated s (20 req/s)")
     with tempfile.TemporaryDirectory() as tmp, served() as server:
         out = Path(tmp) / "e2e.txt"
@@ -100,8 +108,11 @@ async def main(seconds: float, profile: bool) -> None:
         if spy is not None:
             spy.__enter__()
         began = time.perf_counter()
+        cpu_before = _process_cpu_s(server.pid), tree_cpu_seconds(server.pid)
         run = await simulate(server.ws_url, server.key, server.hour_group_id, scenario)
         e2e_wall = time.perf_counter() - began
+        server_cpu = _process_cpu_s(server.pid) - cpu_before[0]
+        all_cpu = tree_cpu_seconds(server.pid) - cpu_before[1]
         if spy is not None:
             spy.__exit__(None, None, None)
         print(_row("end to end: requests received", f"{run.requests:,}", f"in {e2e_wall:.1f} s"))
@@ -112,6 +123,10 @@ async def main(seconds: float, profile: bool) -> None:
         print(_row("end to end (req/s)", f"{e2e_rps:.0f}"))
         print(_row("in-process (req/s)", f"{local_rps:.0f}"))
         print(_row("end to end / in-process", f"{e2e_rps / local_rps:.2f}x"))
+        # CPU per trace holds still on a busy machine, where wall rates do not.
+        per = 1000 / max(run.requests, 1)
+        print(_row("server CPU ms per trace (relay, GraphQL)", f"{server_cpu * per:.3f}"))
+        print(_row("server + worker CPU ms per trace", f"{all_cpu * per:.3f}"))
         if profile:
             await asyncio.sleep(1)
             print("\npy-spy, end to end (innermost frame of ours or litellm's, by process):")

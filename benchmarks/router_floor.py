@@ -14,7 +14,7 @@ import asyncio
 import sys
 import time
 
-from litellm import Router
+from litellm.router import Router
 
 from benchmarks.production import GROUP, model_list
 
@@ -26,7 +26,7 @@ async def cpu_ms_per_call(port: int, calls: int, concurrency: int) -> float:
 
     async def one() -> None:
         async with gate:
-            await router.acompletion(model=GROUP, messages=messages)  # type: ignore[arg-type]
+            await router.acompletion(model=GROUP, messages=messages)
 
     await asyncio.gather(*(one() for _ in range(200)))  # warm: pools, first-call caches
     started = time.process_time()

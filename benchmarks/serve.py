@@ -7,6 +7,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -15,7 +16,7 @@ from tests.support.processes import ROOT, server_process
 KEY = "sk-bench-master-key"
 CREATE = """mutation($input: RoutingGroupInput!) {
   createRoutingGroup(input: $input) { __typename ... on RoutingGroup { routingGroupId } } }"""
-STORY = {
+STORY: dict[str, Any] = {
     "routingGroupName": "bench-failover",
     "routingStrategy": "PRIORITY_FAILOVER",
     "deployments": [
@@ -25,7 +26,7 @@ STORY = {
     ],
     "retryConfig": {"numRetries": 0},
 }
-HOUR = {
+HOUR: dict[str, Any] = {
     **STORY,
     "routingGroupName": "bench-hour",
     "cooldownConfig": {"allowedFails": 1, "cooldownTimeSeconds": 60},
@@ -39,7 +40,7 @@ class Served:
     group_id: str  # STORY's group
     base_url: str = ""
     hour_group_id: str = ""  # HOUR's group (60 s cooldowns)
-    group_name: str = STORY["routingGroupName"]  # type: ignore[assignment]
+    group_name: str = STORY["routingGroupName"]
     database_url: str = ""  # the server's database (the replay bench writes its log window)
     pid: int = 0  # the server process (profiles)
 
@@ -67,7 +68,7 @@ def served() -> Iterator[Served]:
             )
 
 
-def _create(base: str, group: dict[str, object]) -> str:
+def _create(base: str, group: dict[str, Any]) -> str:
     answer = httpx.post(
         f"{base}/graphql",
         json={"query": CREATE, "variables": {"input": group}},

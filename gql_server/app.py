@@ -28,7 +28,14 @@ from gql_server.core.litellm_adapter.built_router import SharedState
 from gql_server.core.litellm_adapter.call_setup import CallSetupExecutor
 from gql_server.core.litellm_adapter.install import install as install_litellm
 from gql_server.core.routing.registry import RouterRegistry
-from gql_server.events import GROUPS_CHANNEL, KEYS_CHANNEL, RedisEventBus, make_event_bus
+from gql_server.events import (
+    GROUPS_CHANNEL,
+    KEYS_CHANNEL,
+    Event,
+    Feed,
+    RedisEventBus,
+    make_event_bus,
+)
 from gql_server.heap import freeze_startup_heap
 from gql_server.http_limits import BodyLimitMiddleware, BodyLimits, TrustedProxies
 from gql_server.openai_api import openai_routes
@@ -73,10 +80,17 @@ def create_app(settings: Settings, on_ready: Callable[[], None] | None = None) -
         runtime = await _start(settings, master_key, generated)
         holder["runtime"] = runtime
         app.state.runtime = runtime
+        # Feeds first, then the state they keep in step: a change another instance makes while
+        # this one starts is either in what it loads or waiting in its feed, never lost between.
+        group_changes = await runtime.bus.open(GROUPS_CHANNEL)
+        key_changes = await runtime.bus.open(KEYS_CHANNEL)
+        stop_requests = await runtime.bus.open(SIMULATIONS_CHANNEL)
+        live = await runtime.services.groups.load_all_live()
+        log.info("%d routing groups live", live)
         followers = [
-            asyncio.create_task(_follow_group_changes(runtime)),
-            asyncio.create_task(_follow_stop_requests(runtime)),
-            asyncio.create_task(_follow_key_changes(runtime)),
+            asyncio.create_task(_follow_group_changes(runtime, group_changes)),
+            asyncio.create_task(_follow_stop_requests(runtime, stop_requests)),
+            asyncio.create_task(_follow_key_changes(runtime, key_changes)),
             asyncio.create_task(runtime.services.live_traffic.run()),
             asyncio.create_task(runtime.services.request_log.run()),
         ]
@@ -237,8 +251,6 @@ async def _start(settings: Settings, master_key: str, generated: bool) -> Runtim
         )
         if created:
             log.info("created routing groups from the config: %s", ", ".join(created))
-    live = await groups.load_all_live()
-    log.info("%d routing groups live", live)
     return Runtime(
         settings,
         database,
@@ -260,9 +272,18 @@ async def _secret_box(settings: Settings, database: Database) -> SecretBox:
     return SecretBox(generated)
 
 
-async def _follow_group_changes(runtime: Runtime) -> None:
-    """Other instances change groups too: keep this instance's Routers in step."""
-    async for event in runtime.bus.subscribe(GROUPS_CHANNEL):
+async def _follow_group_changes(runtime: Runtime, changes: Feed) -> None:
+    """Other instances change groups too: keep this instance's Routers in step (one at a time,
+    after the start-up load, so an older read never replaces a newer Router)."""
+    async for event in changes:
+        if event.get("resync"):
+            try:
+                changed = await runtime.services.groups.reconcile()
+            except Exception:
+                log.exception("could not bring the routing groups in line after a lost feed")
+            else:
+                log.info("event feed back: %d routing groups brought in line", changed)
+            continue
         group_id = event.get("groupId")
         if not isinstance(group_id, str):
             continue
@@ -274,28 +295,33 @@ async def _follow_group_changes(runtime: Runtime) -> None:
             log.exception("could not refresh routing group %s", group_id)
 
 
-async def _follow_key_changes(runtime: Runtime) -> None:
+async def _follow_key_changes(runtime: Runtime, changes: Feed) -> None:
     """A key revoked or deleted on any instance leaves this instance's key cache at once."""
     cache = runtime.key_cache
     if cache is None:
+        changes.close()
         return
+    feed: AsyncIterator[Event] = changes
     while True:
         try:
-            async for event in runtime.bus.subscribe(KEYS_CHANNEL):
+            async for event in feed:
                 key_id = event.get("keyId")
                 if isinstance(key_id, str):
                     cache.evict_key(key_id)
+                elif event.get("resync"):
+                    cache.clear()  # revocations may have been missed meanwhile
         except asyncio.CancelledError:
             raise
         except Exception:
             log.exception("lost the key-change feed; clearing the key cache and resubscribing")
         cache.clear()  # events may have been missed meanwhile
         await asyncio.sleep(0.5)
+        feed = runtime.bus.subscribe(KEYS_CHANNEL)
 
 
-async def _follow_stop_requests(runtime: Runtime) -> None:
+async def _follow_stop_requests(runtime: Runtime, requests: Feed) -> None:
     """A stop may arrive at another instance than the one running the simulation."""
-    async for event in runtime.bus.subscribe(SIMULATIONS_CHANNEL):
+    async for event in requests:
         simulation_id, caller = event.get("simulationId"), event.get("caller")
         if isinstance(simulation_id, str) and isinstance(caller, str):
             runtime.services.simulations.stop_local(

@@ -26,7 +26,9 @@ strawberry.enum(
     LatencyOrigin,
     name="LatencyOrigin",
     description="Where a simulated deployment's latency came from: the input, the last hour "
-    "of recorded traffic (p50 and spread), or the documented default (400 +- 150 ms)",
+    "of recorded traffic (p50 and spread), or the documented default (400 +- 150 ms); for the "
+    "gateway's overhead: the input, the median of the recorded attempts' own gateway time (the "
+    "last hour; a replay: its window), or 0",
 )
 
 __all__ = [

@@ -363,7 +363,9 @@ class SimulationInput:
     gateway_overhead_ms: float | None = strawberry.field(
         default=None,
         description="Added to every attempt's latency: the gateway's own time around a "
-        "provider's answer. null: the overhead measured in this group's recorded traffic, else 0",
+        "provider's answer. null: the median overhead measured in this group's recorded "
+        "attempts (each one's time minus its provider's; the last hour, or the replay window), "
+        "else 0; 0 for a real run",
     )
 
     def draft_changes(self) -> dict[str, Any] | None:

@@ -261,6 +261,15 @@ class SimulationSummary:
     gateway_overhead_ms: float = strawberry.field(
         default=0.0, description="Added to every attempt's latency in this run"
     )
+    gateway_overhead_source: LatencyOrigin = strawberry.field(
+        default=LatencyOrigin.INPUT,
+        description="Where gatewayOverheadMs came from: INPUT (given), RECORDED (the median of "
+        "the group's recorded attempts' time minus their provider's: the last hour, or a "
+        "replay's window) or DEFAULT (0: nothing recorded, or a real run)",
+    )
+    gateway_overhead_samples: int = strawberry.field(
+        default=0, description="Recorded attempts gatewayOverheadMs is the median of"
+    )
     latency_sources: list[LatencySource] = strawberry.field(
         default_factory=list,
         description="Each deployment's latency in this run and where it came from",
@@ -301,9 +310,19 @@ class SimulationSummary:
             # Runs saved before startAt existed began at the simulated epoch, with no overhead.
             start_at=_datetime(d.get("start_at")) or SIMULATED_EPOCH,
             gateway_overhead_ms=d.get("gateway_overhead_ms") or 0.0,
+            gateway_overhead_source=_overhead_origin(d),
+            gateway_overhead_samples=(d.get("gateway_overhead_source") or {}).get("samples", 0),
             latency_sources=[LatencySource.from_dict(x) for x in d.get("latency_sources") or ()],
             replay=ReplayReport.from_dict(d["replay"]) if d.get("replay") else None,
         )
+
+
+def _overhead_origin(d: dict[str, Any]) -> LatencyOrigin:
+    """Runs saved before the overhead said its source were given one, or had 0 (DEFAULT)."""
+    source = d.get("gateway_overhead_source")
+    if source:
+        return LatencyOrigin(source["origin"])
+    return LatencyOrigin.INPUT if d.get("gateway_overhead_ms") else LatencyOrigin.DEFAULT
 
 
 def _datetime(value: object) -> datetime | None:

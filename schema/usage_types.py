@@ -54,6 +54,12 @@ class RequestLogAttempt:
     status: str
     error_kind: str | None
     latency_ms: float
+    provider_latency_ms: float | None = strawberry.field(
+        default=None,
+        description="The provider's part of latencyMs (its HTTP request sent to its answer); "
+        "the rest is the gateway's own time. null: no provider call was timed (a mock, a "
+        "refused call, a streamed answer, or logged before this was recorded)",
+    )
 
 
 @strawberry.type
@@ -96,6 +102,7 @@ class RequestLogEntry:
                     status=str(a.get("status")),
                     error_kind=a.get("errorKind"),
                     latency_ms=float(a.get("latencyMs") or 0.0),
+                    provider_latency_ms=_float(a.get("providerLatencyMs")),
                 )
                 for a in e.attempts
             ],
@@ -159,3 +166,7 @@ def _id(value: str | None) -> strawberry.ID | None:
 
 def _str(value: strawberry.ID | None) -> str | None:
     return None if value is None else str(value)
+
+
+def _float(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None

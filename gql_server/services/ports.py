@@ -185,6 +185,7 @@ class LoggedAttempt:
     latency_ms: float
     error_kind: str | None  # None: it answered
     retry_after_seconds: float | None
+    provider_latency_ms: float | None = None  # the provider's part of latency_ms; None: untimed
 
 
 class RequestLogRepository(Protocol):

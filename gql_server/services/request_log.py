@@ -190,6 +190,9 @@ def entry_for(finished: FinishedRequest, *, log_messages: bool) -> RequestLogEnt
                 "latencyMs": round(a.latency_ms, 3),
                 "startedAtMs": round(max(0.0, a.started_at_ms - trace.started_at_ms), 3),
                 "retryAfterSeconds": a.retry_after_s,
+                "providerLatencyMs": (
+                    None if a.provider_latency_ms is None else round(a.provider_latency_ms, 3)
+                ),
             }
             for a in trace.attempts
         ],

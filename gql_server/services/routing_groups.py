@@ -306,6 +306,32 @@ class RoutingGroupService:
                 log.exception("routing group %r could not go live", group.name)
         return len(groups)
 
+    async def reconcile(self) -> int:
+        """Bring every live Router in line with the database after changes may have been missed
+        (this instance lost Redis for a while). Rebuilds only a group whose saved definition or
+        deployments differ from its live Router's, so the others keep their state. Returns how
+        many changed."""
+        async with self._uow() as uow:
+            groups = {g.group_id: g for g in await uow.groups.list_all() if g.is_active}
+            wanted = {d.model_id for g in groups.values() for d in g.deployments}
+            registry = await uow.deployments.get_many(sorted(wanted))
+        live = self._registry.live()
+        changed = 0
+        for group_id in live.keys() - groups.keys():
+            self._registry.remove(group_id)
+            changed += 1
+        for group_id, group in groups.items():
+            deps = {d.model_id: registry[d.model_id] for d in group.deployments}
+            built = live.get(group_id)
+            if built is not None and built.group == group and built.deployments == deps:
+                continue
+            try:
+                await self._registry.put(group, deps)
+                changed += 1
+            except Exception:
+                log.exception("routing group %r could not go live", group.name)
+        return changed
+
     async def refresh(self, group_id: str) -> None:
         """Bring this instance's Router for `group_id` in line with the database."""
         async with self._uow() as uow:

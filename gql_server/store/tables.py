@@ -208,6 +208,8 @@ class RequestLogAttemptRow(Base):
     error_kind: Mapped[str | None] = mapped_column(Text)
     latency_ms: Mapped[float] = mapped_column(Double)
     retry_after_seconds: Mapped[float | None] = mapped_column(Double)
+    # the provider's part of latency_ms (the rest is the gateway's); null when it was not timed
+    provider_latency_ms: Mapped[float | None] = mapped_column(Double)
 
 
 ALL_TABLES = tuple(Base.metadata.sorted_tables)

@@ -3,7 +3,9 @@
 HTTP requests need `Authorization: Bearer <key>` (401 otherwise). Websockets sign in either with
 `Authorization: Bearer <key>` on the upgrade request (a bad key refuses the handshake: 403) or
 in `connection_init` (`{"authorization": "Bearer <key>"}`; a bad or missing key closes the
-socket with 4403); a key in `connection_init` wins over the upgrade's. A key revoked or deleted
+socket with 4403); a key in `connection_init` wins over the upgrade's. A key that cannot be
+checked (the database is down) is not refused but told to try again, as over HTTP (503): 503 at
+the upgrade, close code 1013 after `connection_init`. A key revoked or deleted
 while connected closes the socket too. A socket not signed in at the upgrade must send
 `connection_init` within `SocketLimits.init_timeout_seconds` (4408 otherwise), and at most
 `SocketLimits.max_unauthenticated` such sockets may wait at once, at most
@@ -32,7 +34,7 @@ from urllib.parse import urlsplit
 
 from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -44,6 +46,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message as WsMessage
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
@@ -56,9 +59,13 @@ from gql_server.services.ports import StoreUnavailable
 from gql_server.web.graphql_http import (
     GRAPHQL_RESPONSE_JSON,
     SUBSCRIPTION_OVER_HTTP,
+    UNAVAILABLE,
+    http_error,
     is_request_error,
     preflight_error,
     request_error,
+    unauthorized,
+    unavailable,
     wants_graphql_response_json,
 )
 from schema.context import Context
@@ -93,7 +100,15 @@ class _PreEncoded(dict[str, object]):
 
 class _SharingHandler(BaseGraphQLTransportWSHandler[Context, None]):
     """graphql-transport-ws, sending a shared subscription result (one `liveTraffic` batch for
-    every subscriber of the group) pre-encoded: one `json.dumps` per batch, not per subscriber."""
+    every subscriber of the group) pre-encoded: one `json.dumps` per batch, not per subscriber.
+    A key in `connection_init` that cannot be checked (database down) closes the socket 1013."""
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        try:
+            await super().handle_connection_init(message)
+        except StoreUnavailable:
+            log.warning("closing a websocket: the database is unreachable")
+            await self.websocket.close(code=1013, reason=UNAVAILABLE)  # try again later
 
     async def send_message(self, message: WsMessage) -> None:
         if message["type"] == "next" and message["payload"].keys() == {"data"}:
@@ -146,13 +161,8 @@ class GraphQLView(GraphQL[Context, None]):
         if raw is None and context.principal is not None:
             return  # signed in at the upgrade
         token = bearer_token(raw) if isinstance(raw, str) else None
-        try:
-            principal = await self._services.access.authenticate(token)
-        except StoreUnavailable:
-            log.warning("refusing a websocket: the database is unreachable")
-            raise ConnectionRejectionError(
-                {"message": "the API key could not be checked: the database is unreachable"}
-            ) from None
+        # StoreUnavailable: the handler closes the socket 1013 (try again), not 4403 (refused)
+        principal = await self._services.access.authenticate(token)
         if principal is None:
             raise ConnectionRejectionError({"message": "invalid or missing API key"})
         context.principal = principal
@@ -260,10 +270,10 @@ class GraphQLView(GraphQL[Context, None]):
                 principal = await self._services.access.authenticate(token)
             except StoreUnavailable:
                 log.warning("could not check an API key: the database is unreachable")
-                await _unavailable()(scope, receive, send)
+                await unavailable()(scope, receive, send)
                 return
             if principal is None:
-                await _unauthorized()(scope, receive, send)
+                await unauthorized()(scope, receive, send)
                 return
             scope.setdefault("state", {})["principal"] = principal
             await self._serve_http(scope, receive, send)
@@ -297,7 +307,7 @@ class GraphQLView(GraphQL[Context, None]):
             try:
                 response = await self.run(request)
             except HTTPException as refused:  # Strawberry's are plain text: GraphQL's shape
-                response = _http_error(refused, request.headers.get("accept"))
+                response = http_error(refused, request.headers.get("accept"))
             await response(scope, replay, send_with_allow)
 
         handling = asyncio.ensure_future(respond())
@@ -328,7 +338,10 @@ class GraphQLView(GraphQL[Context, None]):
                 context.principal = await self._services.access.authenticate(token)
             except StoreUnavailable:
                 log.warning("refusing a websocket: the database is unreachable")
-                await send({"type": "websocket.close", "code": 1013})  # try again later
+                if "websocket.http.response" in scope.get("extensions", {}):
+                    await websocket.send_denial_response(unavailable())  # 503, as over HTTP
+                else:
+                    await send({"type": "websocket.close", "code": 1013})  # (403)
                 return
             if context.principal is None:
                 log.info("refusing a websocket: invalid API key on the upgrade")
@@ -356,12 +369,24 @@ class GraphQLView(GraphQL[Context, None]):
     async def _close_on_revoke(self, context: Context, websocket: WebSocket) -> None:
         async for event in self._bus.subscribe(KEYS_CHANNEL):
             who: Principal | None = context.principal
-            if who is None or who.key_id is None or event.get("keyId") != who.key_id:
+            if who is None or who.key_id is None:
+                continue
+            if event.get("resync"):  # the feed was lost: a revocation may have been missed
+                if await self._still_valid(who):
+                    continue
+            elif event.get("keyId") != who.key_id:
                 continue
             log.info("closing websocket of revoked key %s", who.key_id)
             with contextlib.suppress(Exception):
                 await websocket.close(code=4403, reason="API key revoked")
             return
+
+    async def _still_valid(self, who: Principal) -> bool:
+        try:
+            return await self._services.access.is_still_valid(who)
+        except Exception:  # the database is unreachable too: keep the socket, as before
+            log.warning("could not re-check key %s after a lost event feed", who.key_id)
+            return True
 
 
 async def _read_body(receive: Receive) -> bytes:
@@ -397,38 +422,3 @@ def _same_machine(origin: str, host: str) -> bool:
 
 def _wants_html(request: Request) -> bool:
     return "query" not in request.query_params and "text/html" in request.headers.get("accept", "")
-
-
-def _http_error(refused: HTTPException, accept: str | None) -> Response:
-    """A request Strawberry refused (unparseable body, no query, wrong method) in the
-    GraphQL-over-HTTP error shape, with its status."""
-    media_type = GRAPHQL_RESPONSE_JSON if wants_graphql_response_json(accept) else None
-    return JSONResponse(
-        {"errors": [{"message": refused.reason}]},
-        status_code=refused.status_code,
-        media_type=media_type,
-    )
-
-
-def _unavailable() -> Response:
-    return JSONResponse(
-        {
-            "errors": [
-                {
-                    "message": "the API key could not be checked: the database is unreachable; "
-                    "try again shortly",
-                    "extensions": {"code": "SERVICE_UNAVAILABLE"},
-                }
-            ]
-        },
-        status_code=503,
-        headers={"Retry-After": "1"},
-    )
-
-
-def _unauthorized() -> Response:
-    return JSONResponse(
-        {"errors": [{"message": "missing or invalid API key (Authorization: Bearer <key>)"}]},
-        status_code=401,
-        headers={"WWW-Authenticate": "Bearer"},
-    )

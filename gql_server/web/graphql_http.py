@@ -6,18 +6,23 @@
   words Apollo clients look for; a document above `MAX_DOCUMENT_CHARS` is refused before it is
   lexed (comments and whitespace escape the token limit). Lone surrogates are refused by the
   schema (`schema.limits.RejectLoneSurrogates`), for the websocket too.
+- The error answers given before Strawberry runs (401, 503, a request it refused), in the
+  GraphQL-over-HTTP error shape.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cross_web import HTTPException
 from graphql import GraphQLError
+from starlette.responses import JSONResponse, Response
 from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 MAX_DOCUMENT_CHARS = 100_000
+UNAVAILABLE = "the API key could not be checked: the database is unreachable; try again shortly"
 SUBSCRIPTION_OVER_HTTP = (
     "subscriptions are served over the websocket at /graphql (graphql-transport-ws), not over HTTP"
 )
@@ -61,3 +66,32 @@ def preflight_error(data: GraphQLRequestData) -> Problem | None:
             "DOCUMENT_TOO_LARGE",
         )
     return None
+
+
+def http_error(refused: HTTPException, accept: str | None) -> Response:
+    """A request Strawberry refused (unparseable body, no query, wrong method) in the
+    GraphQL-over-HTTP error shape, with its status."""
+    media_type = GRAPHQL_RESPONSE_JSON if wants_graphql_response_json(accept) else None
+    return JSONResponse(
+        {"errors": [{"message": refused.reason}]},
+        status_code=refused.status_code,
+        media_type=media_type,
+    )
+
+
+def unavailable() -> Response:
+    """An API key that cannot be checked (the database is down): try again, not refused."""
+    problem = {"message": UNAVAILABLE, "extensions": {"code": "SERVICE_UNAVAILABLE"}}
+    return JSONResponse(
+        {"errors": [problem]},
+        status_code=503,
+        headers={"Retry-After": "1"},
+    )
+
+
+def unauthorized() -> Response:
+    return JSONResponse(
+        {"errors": [{"message": "missing or invalid API key (Authorization: Bearer <key>)"}]},
+        status_code=401,
+        headers={"WWW-Authenticate": "Bearer"},
+    )

@@ -4,21 +4,15 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
 from gql_server.settings import Settings
-from tests.support.stack import DEMO_CONFIG, SchemaClient, app_runtime
+from tests.support.settings import demo_settings
+from tests.support.stack import SchemaClient, app_runtime
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'graphql.db'}",
-        master_key=SecretStr("sk-test-master-key"),
-        config_path=DEMO_CONFIG,
-        seed_groups=False,
-        ui_dist=tmp_path / "no-ui",
-    )
+    return demo_settings(tmp_path)
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ async def test_a_key_holds_at_most_ten_live_traffic_subscriptions(gql: SchemaCli
     async with contextlib.AsyncExitStack() as stack:
         for _ in range(10):
             stream = as_key.subscribe(LIVE, id=group_id)
-            stack.push_async_callback(stream.aclose)  # type: ignore[attr-defined]
+            stack.push_async_callback(stream.aclose)
             first = await anext(aiter(stream))
             assert first["liveTraffic"]["__typename"] == "LiveTrafficBatch"
         refused = await anext(aiter(as_key.subscribe(LIVE, id=group_id)))
@@ -55,7 +55,7 @@ async def test_a_key_holds_at_most_ten_live_traffic_subscriptions(gql: SchemaCli
     # All ten closed: places are free again.
     again = as_key.subscribe(LIVE, id=group_id)
     assert (await anext(aiter(again)))["liveTraffic"]["__typename"] == "LiveTrafficBatch"
-    await again.aclose()  # type: ignore[attr-defined]
+    await again.aclose()
 
 
 async def test_every_subscriber_gets_one_shared_batch(

@@ -22,7 +22,9 @@ query($id: ID!) { routingGroupRevisions(routingGroupId: $id) {
 
 async def _group_v3(gql: SchemaClient) -> dict[str, Any]:
     """v1: failover, 0 retries; v2: round robin; v3: round robin, 2 retries."""
-    group = (await gql.execute(CREATE, input=failover_input()))["createRoutingGroup"]
+    group: dict[str, Any] = (await gql.execute(CREATE, input=failover_input()))[
+        "createRoutingGroup"
+    ]
     gid = group["routingGroupId"]
     await gql.execute(UPDATE, id=gid, input={"routingStrategy": "SIMPLE_SHUFFLE"}, v=1)
     third = await gql.execute(UPDATE, id=gid, input={"retryConfig": {"numRetries": 2}}, v=2)

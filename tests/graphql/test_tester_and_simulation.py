@@ -274,11 +274,12 @@ async def test_a_worker_that_dies_ends_its_run_with_a_clear_error(gql: SchemaCli
     stream = await gql.schema.subscribe(
         SIMULATE, variable_values={"id": gid, "input": SLOW}, context_value=gql.context()
     )
-    first = await anext(stream)  # type: ignore[arg-type]
+    first = await anext(stream)
+    assert first.data is not None
     assert first.data["simulateTraffic"]["__typename"] == "SimulationProgress"
     (pid,) = pool.processes()
     os.kill(pid, signal.SIGKILL)
-    results = [r async for r in stream]  # type: ignore[union-attr]
+    results = [r async for r in stream]
     errors = [e for r in results for e in r.errors or ()]
     assert len(errors) == 1
     assert "worker process ended unexpectedly" in errors[0].message
@@ -503,8 +504,9 @@ async def test_a_run_whose_clock_cannot_advance_is_refused_with_the_reason(
 
 FIDELITY = (
     "subscription($id: ID!, $input: SimulationInput!) { simulateTraffic(id: $id, input: $input) "
-    "{ __typename ... on SimulationSummary { startAt gatewayOverheadMs totalCostUsd "
-    "latencySources { deploymentId source meanMs jitterMs samples } } } }"
+    "{ __typename ... on SimulationSummary { startAt gatewayOverheadMs gatewayOverheadSource "
+    "gatewayOverheadSamples totalCostUsd latencySources { deploymentId source meanMs jitterMs "
+    "samples } } } }"
 )
 
 
@@ -524,8 +526,21 @@ async def test_a_summary_says_where_its_latency_start_and_overhead_came_from(
     assert summary["__typename"] == "SimulationSummary", summary
     assert summary["startAt"] == "2026-12-01T09:30:35+00:00"
     assert summary["gatewayOverheadMs"] == 12.5
+    assert (summary["gatewayOverheadSource"], summary["gatewayOverheadSamples"]) == ("INPUT", 0)
     sources = {s["deploymentId"]: s for s in summary["latencySources"]}
     assert sources[NEBIUS]["source"] == "INPUT" and sources[NEBIUS]["meanMs"] == 120.0
     # nothing recorded in this test's request log: the documented default, never 0 ms
     for model_id in (FIREWORKS, AZURE):
         assert (sources[model_id]["source"], sources[model_id]["meanMs"]) == ("DEFAULT", 400.0)
+
+
+async def test_with_no_recorded_traffic_a_run_given_no_overhead_says_it_added_none(
+    gql: SchemaClient,
+) -> None:
+    gid = await _group(gql)
+    sim = {"seed": 3, "traffic": {"ratePerSecond": 2.0, "durationSeconds": 3.0}}
+    events = [e["simulateTraffic"] async for e in gql.subscribe(FIDELITY, id=gid, input=sim)]
+    summary = events[-1]
+    assert summary["__typename"] == "SimulationSummary", summary
+    assert summary["gatewayOverheadMs"] == 0.0
+    assert (summary["gatewayOverheadSource"], summary["gatewayOverheadSamples"]) == ("DEFAULT", 0)

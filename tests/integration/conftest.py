@@ -18,7 +18,6 @@ from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
 import pytest
-from pydantic import SecretStr
 from sqlalchemy.engine import URL, make_url
 
 from gql_server.core.domain.models import (
@@ -30,12 +29,11 @@ from gql_server.core.domain.models import (
     RoutingGroup,
     Strategy,
 )
-from gql_server.settings import Settings
 from gql_server.store import Database, upgrade_to_head
 from gql_server.store.tables import Base
 from tests.support.graphql_client import GraphQLClient
-from tests.support.server import MASTER_KEY, RunningServer, running_server
-from tests.support.stack import DEMO_CONFIG
+from tests.support.server import RunningServer, running_server
+from tests.support.settings import demo_settings
 
 POSTGRES_ENV = "TEST_POSTGRES_URL"
 
@@ -154,14 +152,7 @@ def make_group() -> Callable[..., RoutingGroup]:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[RunningServer]:
     """The real app on a free port, on a fresh SQLite file, with the demo deployments."""
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'server.db'}",
-        master_key=SecretStr(MASTER_KEY),
-        config_path=DEMO_CONFIG,
-        seed_groups=False,
-        ui_dist=tmp_path / "no-ui",
-    )
-    with running_server(settings) as running:
+    with running_server(demo_settings(tmp_path)) as running:
         yield running
 
 

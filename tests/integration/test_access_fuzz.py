@@ -11,14 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import from_schema, nodes
-from pydantic import SecretStr
 
-from gql_server.settings import Settings
 from schema.export import sdl
 from tests.integration.access_helpers import create_group, create_team, generate_key
 from tests.support.graphql_client import GraphQLClient
 from tests.support.server import MASTER_KEY, running_server
-from tests.support.stack import DEMO_CONFIG
+from tests.support.settings import demo_settings
 
 SCHEMA = sdl()
 # Subscriptions run over websockets; over HTTP the fuzzer sends queries and mutations.
@@ -42,14 +40,7 @@ WORLD = World()
 @pytest.fixture(scope="module", autouse=True)
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     tmp: Path = tmp_path_factory.mktemp("fuzz")
-    config = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp / 'fuzz.db'}",
-        master_key=SecretStr(MASTER_KEY),
-        config_path=DEMO_CONFIG,
-        seed_groups=False,
-        ui_dist=tmp / "no-ui",
-    )
-    with running_server(config) as server:
+    with running_server(demo_settings(tmp)) as server:
         admin = GraphQLClient(server.base_url, server.master_key)
         red, blue = create_team(admin, "red"), create_team(admin, "blue")
         _, red_key = generate_key(admin, "red-key", red)

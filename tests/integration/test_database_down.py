@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import uuid
@@ -10,17 +11,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
 import httpx
 import pytest
-from pydantic import SecretStr
 from sqlalchemy import make_url
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.frames import Close
+from websockets.http11 import Response
 
-from gql_server.settings import Settings
 from tests.support.graphql_client import GraphQLClient
 from tests.support.operations import CREATE, LIST, failover_input
-from tests.support.server import MASTER_KEY, RunningServer, running_server
-from tests.support.stack import DEMO_CONFIG
+from tests.support.server import RunningServer, running_server
+from tests.support.settings import demo_settings
+from tests.support.ws_client import PROTOCOL, GraphQLWebSocket
 
 POSTGRES = os.environ.get("TEST_POSTGRES_URL")
 
@@ -43,15 +47,8 @@ def _server_on_its_own_database(tmp_path: Path) -> Iterator[tuple[RunningServer,
     name = f"rg_down_{uuid.uuid4().hex[:10]}"
     asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
     url = make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
-    settings = Settings(
-        database_url=url,
-        master_key=SecretStr(MASTER_KEY),
-        config_path=DEMO_CONFIG,
-        seed_groups=False,
-        ui_dist=tmp_path / "no-ui",
-    )
     try:
-        with running_server(settings) as server:
+        with running_server(demo_settings(tmp_path, database_url=url)) as server:
             yield server, name
     finally:
         asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -112,3 +109,45 @@ def test_a_key_not_yet_cached_gets_503_while_the_database_is_down(tmp_path: Path
             assert "database is unreachable" in problem["message"]
             for leak in ("asyncpg", "traceback", "sqlalchemy", name, key):
                 assert leak not in v1.text + graphql.text, leak
+
+
+@pytest.mark.postgres
+def test_a_websocket_signing_in_while_the_database_is_down_is_told_to_try_again(
+    tmp_path: Path,
+) -> None:
+    """Issue 20: a socket signing in with `connection_init` while PostgreSQL was down was closed
+    4403, as if its key were refused (the UI then stops retrying). The key cannot be checked, not
+    refused: close 1013 (try again later), as HTTP callers get 503; on the upgrade, 503."""
+    with _server_on_its_own_database(tmp_path) as (server, name):
+        master = GraphQLClient(server.base_url, server.master_key)
+        key = master(GENERATE)["generateKey"]["key"]  # never used: not in the key cache
+        master.close()
+        asyncio.run(_admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+        async def sign_in_with_connection_init() -> Close | None:
+            socket = await GraphQLWebSocket.open(server.ws_url, key)
+            with pytest.raises(ConnectionClosed) as closed:
+                await socket.connection.recv()
+            return closed.value.rcvd
+
+        close = asyncio.run(sign_in_with_connection_init())
+        assert close is not None
+        assert close.code == 1013, close
+        assert "database is unreachable" in close.reason
+
+        async def sign_in_at_the_upgrade() -> Response:
+            with pytest.raises(InvalidStatus) as refused:
+                await connect(
+                    server.ws_url,
+                    subprotocols=[PROTOCOL],
+                    additional_headers={"Authorization": f"Bearer {key}"},
+                )
+            return refused.value.response
+
+        upgrade = asyncio.run(sign_in_at_the_upgrade())
+        assert upgrade.status_code == 503
+        assert upgrade.headers["Retry-After"] == "1"
+        [problem] = json.loads(upgrade.body)["errors"]
+        assert problem["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+        for leak in ("asyncpg", "sqlalchemy", name, key):
+            assert leak not in close.reason + upgrade.body.decode(), leak

@@ -13,6 +13,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from tests.support.server import RunningServer
+from tests.support.ws_client import PROTOCOL
 
 DEPTH = 50_000
 DEEP = "[" * DEPTH + "]" * DEPTH
@@ -65,9 +66,7 @@ def test_deep_json_in_a_v1_body_is_an_openai_400(server: RunningServer) -> None:
 
 def test_deep_json_over_the_websocket_closes_it_as_invalid_json(server: RunningServer) -> None:
     async def send_deep() -> ConnectionClosed:
-        async with connect(
-            server.ws_url, subprotocols=["graphql-transport-ws"], max_size=None
-        ) as socket:  # type: ignore[list-item]
+        async with connect(server.ws_url, subprotocols=[PROTOCOL], max_size=None) as socket:
             init = {"authorization": f"Bearer {server.master_key}"}
             await socket.send(json.dumps({"type": "connection_init", "payload": init}))
             assert json.loads(await socket.recv())["type"] == "connection_ack"

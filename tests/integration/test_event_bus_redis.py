@@ -12,8 +12,9 @@ from collections.abc import AsyncIterator
 import pytest
 import redis.asyncio
 
-from gql_server.events import Event, RedisEventBus
+from gql_server.events import RESYNC, Event, RedisEventBus
 from tests.support.polling import eventually_async
+from tests.support.redis_cut import kill_listener
 
 REDIS = os.environ.get("TEST_REDIS_URL")
 pytestmark = pytest.mark.redis
@@ -81,3 +82,40 @@ async def test_each_channel_hears_only_its_own_events_including_this_instances()
         await on_b.aclose()
     finally:
         await bus.close()
+
+
+async def test_a_feed_hears_what_is_published_as_soon_as_open_returns() -> None:
+    """`open` returns once Redis has confirmed the subscription, so one event published right
+    after it (no retry, unlike the test above) is heard. Start-up relies on it: it opens its
+    feeds, then loads the state they keep in step."""
+    assert REDIS is not None
+    here, there = RedisEventBus(REDIS), RedisEventBus(REDIS)
+    try:
+        for _ in range(20):  # each on a channel of its own: a fresh SUBSCRIBE every time
+            channel = f"routing-groups:test:{uuid.uuid4().hex[:8]}"
+            feed = await here.open(channel)
+            await there.publish(channel, {"groupId": "g1", "action": "upsert"})
+            assert await asyncio.wait_for(anext(feed), 5) == {"groupId": "g1", "action": "upsert"}
+            feed.close()
+    finally:
+        await here.close()
+        await there.close()
+
+
+async def test_after_a_lost_connection_every_feed_is_told_to_read_again() -> None:
+    """Events published while the bus was away from Redis are lost; once it is back, each feed
+    gets RESYNC (so it reads its state again), then events flow as before."""
+    assert REDIS is not None
+    name = f"rg-bus-test-{uuid.uuid4().hex[:8]}"
+    channel = f"routing-groups:test:{uuid.uuid4().hex[:8]}"
+    here, there = RedisEventBus(REDIS, client_name=name), RedisEventBus(REDIS)
+    try:
+        feed = await here.open(channel)
+        await kill_listener(name)
+        assert await asyncio.wait_for(anext(feed), 20) == RESYNC
+        await there.publish(channel, {"keyId": "k2", "action": "revoke"})
+        assert await asyncio.wait_for(anext(feed), 5) == {"keyId": "k2", "action": "revoke"}
+        feed.close()
+    finally:
+        await here.close()
+        await there.close()

@@ -9,27 +9,19 @@ from pathlib import Path
 
 import httpx
 import pytest
-from pydantic import SecretStr
 
-from gql_server.settings import Settings
 from tests.integration.access_helpers import create_group, generate_key
 from tests.support.graphql_client import GraphQLClient
 from tests.support.server import MASTER_KEY, RunningServer, running_server
-from tests.support.stack import DEMO_CONFIG
+from tests.support.settings import demo_settings
 
 
 @pytest.fixture
 def two_instances(tmp_path: Path) -> Iterator[tuple[RunningServer, RunningServer]]:
-    def settings(name: str) -> Settings:
-        return Settings(
-            database_url=f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}",
-            master_key=SecretStr(MASTER_KEY),
-            config_path=DEMO_CONFIG if name == "a" else None,
-            seed_groups=False,
-            ui_dist=tmp_path / "no-ui",
-        )
-
-    with running_server(settings("a")) as a, running_server(settings("b")) as b:
+    # One database; only `a` imports the demo deployments.
+    a_settings = demo_settings(tmp_path)
+    b_settings = demo_settings(tmp_path, config_path=None)
+    with running_server(a_settings) as a, running_server(b_settings) as b:
         yield a, b
 
 

@@ -8,29 +8,17 @@ from pathlib import Path
 
 import httpx
 import pytest
-from pydantic import SecretStr
 
-from gql_server.settings import Settings
 from gql_server.store.database import Database
 from tests.support.graphql_client import GraphQLClient
 from tests.support.operations import CREATE, DELETE, GET, LIST, TEST, UPDATE, failover_input
-from tests.support.server import MASTER_KEY, RunningServer, running_server
-from tests.support.stack import DEMO_CONFIG
-
-
-def _settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        database_url=database_url,
-        master_key=SecretStr(MASTER_KEY),
-        config_path=DEMO_CONFIG,
-        seed_groups=False,
-        ui_dist=tmp_path / "no-ui",
-    )
+from tests.support.server import RunningServer, running_server
+from tests.support.settings import demo_settings
 
 
 @pytest.fixture
 def server(database: Database, database_url: str, tmp_path: Path) -> Iterator[RunningServer]:
-    with running_server(_settings(database_url, tmp_path)) as running:
+    with running_server(demo_settings(tmp_path, database_url=database_url)) as running:
         yield running
 
 
@@ -100,7 +88,7 @@ def test_invalid_inputs_leave_the_row_count_unchanged(gql: GraphQLClient) -> Non
 
 
 def test_group_survives_a_restart(database: Database, database_url: str, tmp_path: Path) -> None:
-    settings = _settings(database_url, tmp_path)
+    settings = demo_settings(tmp_path, database_url=database_url)
     with running_server(settings) as first:
         gql = GraphQLClient(first.base_url, first.master_key)
         gid = gql(CREATE, {"input": failover_input()})["createRoutingGroup"]["routingGroupId"]

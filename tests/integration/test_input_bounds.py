@@ -11,15 +11,13 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
-from pydantic import SecretStr
 
-from gql_server.settings import Settings
 from gql_server.store.database import Database
 from tests.integration.access_helpers import create_group, create_team, generate_key
 from tests.support.graphql_client import GraphQLClient
 from tests.support.operations import CREATE, GET, LIST, TEST, UPDATE, failover_input
-from tests.support.server import MASTER_KEY, RunningServer, running_server
-from tests.support.stack import DEMO_CONFIG
+from tests.support.server import RunningServer, running_server
+from tests.support.settings import DATABASE_FILE, demo_settings, sqlite_url
 
 
 def _field_errors(result: dict[str, Any]) -> dict[str, str]:
@@ -73,7 +71,7 @@ def test_a_stored_infinity_does_not_null_the_list(
 ) -> None:
     """Rows written before the bounds existed: one bad group must not blank every caller's list."""
     gid = admin(CREATE, {"input": failover_input()})["createRoutingGroup"]["routingGroupId"]
-    database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'server.db'}")
+    database = Database.from_url(sqlite_url(tmp_path / DATABASE_FILE))
 
     async def poison() -> None:
         async with database.engine.begin() as connection:
@@ -127,14 +125,7 @@ def test_a_team_key_sees_only_its_groups_deployments_without_api_base(
 def any_backend_server(
     database: Database, database_url: str, tmp_path: Path
 ) -> Iterator[RunningServer]:
-    settings = Settings(
-        database_url=database_url,
-        master_key=SecretStr(MASTER_KEY),
-        config_path=DEMO_CONFIG,
-        seed_groups=False,
-        ui_dist=tmp_path / "no-ui",
-    )
-    with running_server(settings) as running:
+    with running_server(demo_settings(tmp_path, database_url=database_url)) as running:
         yield running
 
 

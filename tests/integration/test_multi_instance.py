@@ -3,46 +3,39 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import openai
 import pytest
-from pydantic import SecretStr
+from openai.types.chat import ChatCompletionMessageParam
 
-from gql_server.settings import Settings
-from tests.integration.access_helpers import create_group, generate_key
+from gql_server.events import GROUPS_CHANNEL, KEYS_CHANNEL
+from gql_server.services.routing_groups import RoutingGroupService
+from tests.integration.access_helpers import create_group, generate_key, revoke_key
 from tests.support.graphql_client import GraphQLClient
 from tests.support.operations import SIMULATE, UPDATE
 from tests.support.polling import eventually
-from tests.support.server import MASTER_KEY, running_server
-from tests.support.stack import DEMO_CONFIG
+from tests.support.redis_cut import kill_listener
+from tests.support.server import running_server
+from tests.support.settings import demo_settings
 from tests.support.ws_client import GraphQLWebSocket
 
 REDIS = os.environ.get("TEST_REDIS_URL")
-HELLO = [{"role": "user", "content": "Hello"}]
+HELLO: list[ChatCompletionMessageParam] = [{"role": "user", "content": "Hello"}]
 pytestmark = pytest.mark.redis
-
-
-def _settings(tmp_path: Path) -> Settings:
-    return Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}",
-        redis_url=REDIS,
-        master_key=SecretStr(MASTER_KEY),
-        config_path=DEMO_CONFIG,
-        seed_groups=False,
-        ui_dist=tmp_path / "no-ui",
-    )
 
 
 def _answering(base_url: str, key: str, model: str) -> str:
     client = openai.OpenAI(base_url=f"{base_url}/v1", api_key=key, max_retries=0)
-    raw = client.chat.completions.with_raw_response.create(model=model, messages=HELLO)  # type: ignore[arg-type]
+    raw = client.chat.completions.with_raw_response.create(model=model, messages=HELLO)
     return str(raw.headers["x-litellm-model-id"])
 
 
-def _eventually(check: Callable[[], None], timeout: float = 10.0) -> None:
+def _eventually(check: Callable[[], object], timeout: float = 10.0) -> None:
     """`check` (which asserts) passes within `timeout`; a refused call counts as not yet."""
     eventually(lambda: check() or True, timeout=timeout, every=0.1, retry_on=RETRIED_CALL)
 
@@ -51,7 +44,7 @@ RETRIED_CALL = (AssertionError, openai.APIError)
 
 
 def test_a_change_on_one_instance_routes_on_the_other(tmp_path: Path) -> None:
-    settings = _settings(tmp_path)
+    settings = demo_settings(tmp_path, redis_url=REDIS)
     with running_server(settings) as a, running_server(settings) as b:
         admin_a = GraphQLClient(a.base_url, a.master_key)
         key_id, key = generate_key(admin_a, "dev")
@@ -72,8 +65,90 @@ def test_a_change_on_one_instance_routes_on_the_other(tmp_path: Path) -> None:
         admin_a.close()
 
 
+def test_a_change_made_while_an_instance_starts_is_not_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Instance B loads the live groups, and another instance changes one right after B has
+    read them. Before, B subscribed to changes only after loading (and after saying it was
+    ready), so that change was never heard: B kept routing the old version until restarted
+    (the production bench's second uvicorn worker answered 404 for the group a key had just been
+    given, 18 requests in 40). Now B's feed is open before it loads."""
+    settings = demo_settings(tmp_path, redis_url=REDIS)
+    with running_server(settings) as a:
+        admin_a = GraphQLClient(a.base_url, a.master_key)
+        key_id, key = generate_key(admin_a, "dev")
+        gid = create_group(admin_a, "starting-group", assignedKeyIds=[key_id])
+        reordered = [
+            {"modelId": "azure-gpt-4o", "priority": 1},
+            {"modelId": "nebius-llama-3.3-70b", "priority": 2},
+        ]
+        load = RoutingGroupService.load_all_live
+        changed: list[bool] = []
+
+        async def load_then_change_elsewhere(self: RoutingGroupService) -> int:
+            loaded = await load(self)
+            if not changed:  # instance B's start-up: A changes the group just after B's read
+                changed.append(True)
+                await asyncio.to_thread(
+                    admin_a, UPDATE, {"id": gid, "input": {"deployments": reordered}, "v": 1}
+                )
+            return loaded
+
+        monkeypatch.setattr(RoutingGroupService, "load_all_live", load_then_change_elsewhere)
+        with running_server(settings) as b:
+            assert changed
+
+            def b_follows() -> None:
+                assert _answering(b.base_url, key, "starting-group") == "azure-gpt-4o"
+
+            _eventually(b_follows)
+        admin_a.close()
+
+
+def test_an_instance_back_on_redis_catches_up_with_changes_it_missed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """B loses its Redis connection while A changes a group and revokes a key (their events
+    never reach B). Before, B kept routing the old version until the group changed again, and
+    served the revoked key until its cache expired. Now B, back on Redis, reads again what its
+    feeds keep in step."""
+    settings = demo_settings(tmp_path, redis_url=REDIS)
+    with running_server(settings) as a, running_server(settings) as b:
+        admin_a = GraphQLClient(a.base_url, a.master_key)
+        key_id, key = generate_key(admin_a, "dev")
+        victim_id, victim = generate_key(admin_a, "victim")
+        gid = create_group(admin_a, "reconnect-group", assignedKeyIds=[key_id, victim_id])
+        for who in (key, victim):
+            _eventually(functools.partial(_answering, b.base_url, who, "reconnect-group"))
+
+        bus_a, bus_b = a.app.state.runtime.bus, b.app.state.runtime.bus  # type: ignore[union-attr]
+        publish = bus_a.publish
+
+        async def lost(channel: str, event: dict[str, object]) -> None:
+            if channel not in (GROUPS_CHANNEL, KEYS_CHANNEL):
+                await publish(channel, event)
+
+        monkeypatch.setattr(bus_a, "publish", lost)  # what B misses while cut off
+        reordered = [
+            {"modelId": "azure-gpt-4o", "priority": 1},
+            {"modelId": "nebius-llama-3.3-70b", "priority": 2},
+        ]
+        admin_a(UPDATE, {"id": gid, "input": {"deployments": reordered}, "v": 1})
+        revoke_key(admin_a, victim_id)
+        assert _answering(b.base_url, key, "reconnect-group") == "nebius-llama-3.3-70b"  # stale
+        asyncio.run(kill_listener(bus_b.client_name))
+
+        def b_caught_up() -> None:
+            assert _answering(b.base_url, key, "reconnect-group") == "azure-gpt-4o"
+
+        _eventually(b_caught_up, timeout=20)
+        with pytest.raises(openai.AuthenticationError):
+            _answering(b.base_url, victim, "reconnect-group")  # long before the 60 s key cache
+        admin_a.close()
+
+
 def test_revoking_on_one_instance_closes_a_subscription_on_the_other(tmp_path: Path) -> None:
-    settings = _settings(tmp_path)
+    settings = demo_settings(tmp_path, redis_url=REDIS)
     with running_server(settings) as a, running_server(settings) as b:
         admin_a = GraphQLClient(a.base_url, a.master_key)
         key_id, key = generate_key(admin_a, "watcher")
@@ -103,7 +178,7 @@ def test_revoking_on_one_instance_closes_a_subscription_on_the_other(tmp_path: P
 
 
 def test_a_stop_asked_on_one_instance_ends_the_owners_run_on_the_other(tmp_path: Path) -> None:
-    settings = _settings(tmp_path)
+    settings = demo_settings(tmp_path, redis_url=REDIS)
     with running_server(settings) as a, running_server(settings) as b:
         admin_a = GraphQLClient(a.base_url, a.master_key)
         owner_id, owner = generate_key(admin_a, "owner")
@@ -111,7 +186,7 @@ def test_a_stop_asked_on_one_instance_ends_the_owners_run_on_the_other(tmp_path:
         gid = create_group(admin_a, "stoppable", assignedKeyIds=[owner_id, stranger_id])
         stop = "mutation($s: ID!) { stopSimulation(simulationId: $s) }"
 
-        async def run_on_b() -> dict[str, object]:
+        async def run_on_b() -> dict[str, Any]:
             socket = await GraphQLWebSocket.open(b.ws_url, owner)
             assert await socket.acknowledged()
             slow = {

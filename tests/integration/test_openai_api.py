@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import openai
 import pytest
+from openai.types.chat import ChatCompletionMessageParam
 
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.integration.access_helpers import create_group, create_team, generate_key, revoke_key
@@ -41,7 +42,7 @@ def _client(server: RunningServer, key: str) -> openai.OpenAI:
     return openai.OpenAI(base_url=f"{server.base_url}/v1", api_key=key, max_retries=0)
 
 
-HELLO = [{"role": "user", "content": "Hello"}]
+HELLO: list[ChatCompletionMessageParam] = [{"role": "user", "content": "Hello"}]
 
 
 def test_assigned_key_gets_an_answer_after_one_fallback(
@@ -58,7 +59,7 @@ def test_assigned_key_gets_an_answer_after_one_fallback(
     )
     raw = _client(server, key).chat.completions.with_raw_response.create(
         model="llama-prod",
-        messages=HELLO,  # type: ignore[arg-type]
+        messages=HELLO,
     )
     completion = raw.parse()
     assert completion.choices[0].message.content == "hello from calm"
@@ -83,7 +84,7 @@ def test_streaming_yields_chunks(
     stream = _client(server, key).chat.completions.create(
         model="streamed",
         messages=HELLO,
-        stream=True,  # type: ignore[arg-type]
+        stream=True,
     )
     pieces = [c.choices[0].delta.content or "" for c in stream if c.choices]
     assert len(pieces) > 1
@@ -95,7 +96,7 @@ def test_mock_group_answers_without_a_provider(server: RunningServer, admin: Gra
     create_group(admin, "demo-failover", assignedKeyIds=[key_id])
     completion = _client(server, key).chat.completions.create(
         model="demo-failover",
-        messages=HELLO,  # type: ignore[arg-type]
+        messages=HELLO,
     )
     assert completion.choices[0].message.content == "Hello from Nebius (mock)."
 
@@ -109,18 +110,19 @@ def test_access_errors_use_openai_status_codes(server: RunningServer, admin: Gra
 
     # Another team's group answers exactly like a missing one: its existence does not leak.
     with pytest.raises(openai.NotFoundError) as hidden:
-        _client(server, stranger).chat.completions.create(model="private", messages=HELLO)  # type: ignore[arg-type]
+        _client(server, stranger).chat.completions.create(model="private", messages=HELLO)
     assert hidden.value.status_code == 404
     with pytest.raises(openai.AuthenticationError) as unauthenticated:
-        _client(server, revoked).chat.completions.create(model="private", messages=HELLO)  # type: ignore[arg-type]
+        _client(server, revoked).chat.completions.create(model="private", messages=HELLO)
     assert unauthenticated.value.status_code == 401
     with pytest.raises(openai.NotFoundError) as missing:
-        _client(server, stranger).chat.completions.create(model="no-such-group", messages=HELLO)  # type: ignore[arg-type]
+        _client(server, stranger).chat.completions.create(model="no-such-group", messages=HELLO)
     assert missing.value.status_code == 404
     assert "no-such-group" in str(missing.value)
+    assert isinstance(missing.value.body, dict)
     assert hidden.value.body == {
-        **missing.value.body,  # type: ignore[dict-item]
-        "message": str(missing.value.body["message"]).replace("no-such-group", "private"),  # type: ignore[index]
+        **missing.value.body,
+        "message": str(missing.value.body["message"]).replace("no-such-group", "private"),
     }
 
 
@@ -133,7 +135,7 @@ def test_every_deployment_failing_maps_to_the_last_provider_error(
         admin, "all-busy", deployments=[{"modelId": "busy", "priority": 1}], assignedKeyIds=[key_id]
     )
     with pytest.raises(openai.RateLimitError) as limited:
-        _client(server, key).chat.completions.create(model="all-busy", messages=HELLO)  # type: ignore[arg-type]
+        _client(server, key).chat.completions.create(model="all-busy", messages=HELLO)
     assert limited.value.status_code == 429
     assert "all-busy" in str(limited.value)
 

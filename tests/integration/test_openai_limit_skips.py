@@ -20,7 +20,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from pydantic import SecretStr
 
 from gql_server.app import create_app
 from gql_server.auth import master_principal
@@ -28,8 +27,8 @@ from gql_server.core.domain.models import GroupDeployment, RoutingGroupSpec, Str
 from gql_server.core.domain.traces import SkippedDeployment, SkipReason
 from gql_server.runtime import Runtime
 from gql_server.services.traffic import FinishedRequest
-from gql_server.settings import Settings
 from tests.support.server import MASTER_KEY
+from tests.support.settings import demo_settings
 
 HELLO = [{"role": "user", "content": "Hello"}]
 LIMITED = {
@@ -61,13 +60,7 @@ class Gateway:
 
 @pytest.fixture
 async def gateway(tmp_path: Path) -> AsyncIterator[Gateway]:
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'limits.db'}",
-        master_key=SecretStr(MASTER_KEY),
-        seed_groups=False,
-        ui_dist=tmp_path / "no-ui",
-    )
-    app = create_app(settings)
+    app = create_app(demo_settings(tmp_path, config_path=None))
     async with contextlib.AsyncExitStack() as stack:
         await stack.enter_async_context(app.router.lifespan_context(app))
         runtime: Runtime = app.state.runtime

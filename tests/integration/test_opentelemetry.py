@@ -27,15 +27,14 @@ from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
-from pydantic import SecretStr
 
-from gql_server.settings import Settings
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.integration.access_helpers import add_provider_deployment, create_group, generate_key
 from tests.integration.test_openai_call_path import PROVIDER_KEY
 from tests.support.graphql_client import GraphQLClient
 from tests.support.polling import eventually
-from tests.support.server import MASTER_KEY, RunningServer, running_server
+from tests.support.server import RunningServer, running_server
+from tests.support.settings import demo_settings
 
 SECRET_QUESTION = "What is the launch code 7f3a9c?"  # must never reach a span
 
@@ -198,7 +197,8 @@ def test_a_request_is_a_span_with_one_child_per_attempt_and_no_content(
         assert request.start_time is not None and request.end_time is not None
         assert attempt.start_time is not None and attempt.end_time is not None
         assert request.start_time <= attempt.start_time <= attempt.end_time <= request.end_time
-        assert (attempt.attributes or {})["routing_groups.latency_ms"] >= 0
+        latency_ms = (attempt.attributes or {})["routing_groups.latency_ms"]
+        assert isinstance(latency_ms, int | float) and latency_ms >= 0
     failed, answered = (dict(a.attributes or {}) for a in attempts)
     assert failed["routing_groups.deployment"] == "limited"
     assert failed["routing_groups.outcome"] == "ERROR"
@@ -253,13 +253,7 @@ def test_unset_installs_no_tracer_provider_and_imports_no_sdk(
         "OTEL_TRACES_EXPORTER",
     ):
         monkeypatch.delenv(name, raising=False)
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'server.db'}",
-        master_key=SecretStr(MASTER_KEY),
-        seed_groups=False,
-        ui_dist=tmp_path / "no-ui",
-    )
-    with running_server(settings) as running:
+    with running_server(demo_settings(tmp_path, config_path=None)) as running:
         assert running.app is not None
         runtime = running.app.state.runtime
         assert runtime.telemetry is None

@@ -16,7 +16,8 @@ from gql_server.store.database import Database
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.support.graphql_client import GraphQLClient
 from tests.support.operations import CREATE, TEST
-from tests.support.server import MASTER_KEY, running_server
+from tests.support.server import running_server
+from tests.support.settings import demo_settings
 
 PROVIDER_KEY = "sk-provider-literal-4242"
 
@@ -34,11 +35,10 @@ def provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAIServer]:
 
 
 def _settings(database_url: str, tmp_path: Path, secret: str | None = None) -> Settings:
-    return Settings(
+    return demo_settings(
+        tmp_path,
         database_url=database_url,
-        master_key=SecretStr(MASTER_KEY),
-        seed_groups=False,
-        ui_dist=tmp_path / "no-ui",
+        config_path=None,
         secret_key=SecretStr(secret) if secret else None,
     )
 

@@ -1,20 +1,23 @@
 """Replay recorded `/v1` traffic: real requests through a scripted local provider (a failure
 window, a 429 with Retry-After, a latency change), then the saved group and a draft replayed
-over that window of the request log. Also: scoping, bad windows, the recorded timeline."""
+over that window of the request log. Also: scoping, bad windows, the recorded timeline, and the
+gateway's own overhead per attempt (the attempt's time minus its provider's) as a simulation's
+default."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import statistics
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
-from pydantic import SecretStr
 
 from gql_server.app import create_app
 from gql_server.auth import Principal, master_principal
@@ -27,16 +30,19 @@ from gql_server.core.domain.models import (
     Strategy,
 )
 from gql_server.core.domain.replay import ReplayWindow
+from gql_server.core.domain.scenario import LatencyOrigin, OverheadSource
 from gql_server.core.simulation.request import SimulationRequest
-from gql_server.core.simulation.stats import SimulationSummary
+from gql_server.core.simulation.stats import SimulationSummary, percentile
 from gql_server.runtime import Runtime
 from gql_server.services.ports import RequestLogEntry, RequestLogQuery
 from gql_server.services.simulation import replay as replay_service
-from gql_server.settings import Settings
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.support.server import MASTER_KEY
+from tests.support.settings import demo_settings
 
 MODELS = ("primary", "backup", "spare", "fresh")
+MEMBERS = MODELS[:3]  # the saved group's deployments
+ATTEMPTS_QUERY = "{ requestLog(size: 5) { items { attempts { latencyMs providerLatencyMs } } } }"
 HELLO = [{"role": "user", "content": "Hello"}]
 
 
@@ -46,6 +52,7 @@ class Recorded:
     server: FakeOpenAIServer
     group_id: str
     window: ReplayWindow
+    http: httpx.AsyncClient
 
 
 def _deployment(name: str, base_url: str) -> dict[str, object]:
@@ -85,14 +92,7 @@ async def _all_logged(runtime: Runtime, group_id: str, count: int) -> None:
 
 @pytest.fixture
 async def recorded(tmp_path: Path) -> AsyncIterator[Recorded]:
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'replay.db'}",
-        master_key=SecretStr(MASTER_KEY),
-        seed_groups=False,
-        ui_dist=tmp_path / "no-ui",
-        simulation_workers=1,
-    )
-    app = create_app(settings)
+    app = create_app(demo_settings(tmp_path, config_path=None, simulation_workers=1))
     with FakeOpenAIServer() as server:
         async with contextlib.AsyncExitStack() as stack:
             await stack.enter_async_context(app.router.lifespan_context(app))
@@ -127,19 +127,39 @@ async def recorded(tmp_path: Path) -> AsyncIterator[Recorded]:
             await _send(http, 6)
             await _all_logged(runtime, group.group_id, 28)
             end = datetime.now(UTC) + timedelta(seconds=1)
-            yield Recorded(runtime, server, group.group_id, ReplayWindow(start, end))
+            yield Recorded(runtime, server, group.group_id, ReplayWindow(start, end), http)
 
 
 async def _replay(
     r: Recorded, draft: dict[str, object] | None = None, who: Principal | None = None
 ) -> SimulationSummary:
-    request = SimulationRequest(0, 0, seed=5, replay_window=r.window)
+    return await _simulate(r, SimulationRequest(0, 0, seed=5, replay_window=r.window), draft, who)
+
+
+async def _simulate(
+    r: Recorded,
+    request: SimulationRequest,
+    draft: dict[str, object] | None = None,
+    who: Principal | None = None,
+) -> SimulationSummary:
     session = await r.runtime.services.simulations.start(
         who or master_principal(), r.group_id, request, draft=draft
     )
     async with session as events:
         summaries = [e async for e in events if isinstance(e, SimulationSummary)]
     return summaries[-1]
+
+
+async def _logged_attempts(r: Recorded) -> list[dict[str, Any]]:
+    page = await r.runtime.services.request_log.page(
+        master_principal(), RequestLogQuery(group_id=r.group_id), 1, 100
+    )
+    return [a for e in page.items for a in e.attempts]
+
+
+def _overheads(attempts: list[dict[str, object]]) -> list[float]:
+    """What a user reads off the log: each attempt's time minus its provider's."""
+    return [float(a["latencyMs"]) - float(a["providerLatencyMs"]) for a in attempts]  # type: ignore[arg-type]
 
 
 async def test_the_log_keeps_what_replay_needs_per_attempt(recorded: Recorded) -> None:
@@ -159,6 +179,73 @@ async def test_the_log_keeps_what_replay_needs_per_attempt(recorded: Recorded) -
     assert all(e.messages is None for e in page.items), "never message content"
 
 
+async def test_each_attempt_keeps_its_providers_latency_apart_from_the_gateways(
+    recorded: Recorded,
+) -> None:
+    attempts = await _logged_attempts(recorded)
+
+    # every attempt made an HTTP call to the provider (answered, 500 or 429): each has the
+    # provider's part of its latency, and the gateway's own time on top of it
+    assert len(attempts) >= 28
+    assert all(0 < a["providerLatencyMs"] < a["latencyMs"] for a in attempts)
+    # the per-attempt rows replay reads keep it too
+    uow = recorded.runtime.database.uow_factory()
+    async with uow() as session:
+        rows = await session.request_log.attempts(RequestLogQuery(), MEMBERS)
+    assert sorted(r.provider_latency_ms or 0.0 for r in rows) == sorted(
+        float(a["providerLatencyMs"]) for a in attempts
+    )
+    # and the request log query shows it
+    answer = await recorded.http.post(
+        "/graphql",
+        json={"query": ATTEMPTS_QUERY},
+        headers={"authorization": f"Bearer {MASTER_KEY}"},
+    )
+    shown = [a for i in answer.json()["data"]["requestLog"]["items"] for a in i["attempts"]]
+    assert shown and all(0 < a["providerLatencyMs"] < a["latencyMs"] for a in shown)
+
+
+async def test_a_simulation_given_no_overhead_adds_the_one_measured_in_recorded_traffic(
+    recorded: Recorded,
+) -> None:
+    attempts = await _logged_attempts(recorded)
+    overheads = _overheads(attempts)
+
+    summary = await _simulate(recorded, SimulationRequest(40, 4, seed=2))
+
+    assert summary.gateway_overhead_ms > 0
+    assert summary.gateway_overhead_ms == statistics.median_low(overheads)
+    assert summary.gateway_overhead_source == OverheadSource(LatencyOrigin.RECORDED, len(overheads))
+    # the recorded latency default is the provider's part: the overhead is not counted twice
+    answered = sorted(
+        float(a["providerLatencyMs"])
+        for a in attempts
+        if a["deploymentId"] == "primary" and a["status"] == "SUCCESS"
+    )
+    primary = next(s for s in summary.latency_sources if s.deployment_id == "primary")
+    assert (primary.origin, primary.mean_ms) == (LatencyOrigin.RECORDED, percentile(answered, 50))
+    # a draft's run takes the saved group's overhead, so a comparison differs only by the draft
+    draft: dict[str, object] = {"deployments": (GroupDeployment(model_id="fresh", priority=1),)}
+    drafted = await _simulate(recorded, SimulationRequest(40, 4, seed=2), draft)
+    assert drafted.gateway_overhead_ms == summary.gateway_overhead_ms
+    # one given is the one used
+    given = await _simulate(recorded, SimulationRequest(40, 4, seed=2, gateway_overhead_ms=7.0))
+    assert given.gateway_overhead_ms == 7.0
+    assert given.gateway_overhead_source == OverheadSource(LatencyOrigin.INPUT)
+
+
+async def test_a_replay_given_no_overhead_adds_the_one_measured_in_its_window(
+    recorded: Recorded,
+) -> None:
+    overheads = _overheads(await _logged_attempts(recorded))
+
+    summary = await _replay(recorded)
+
+    assert summary.gateway_overhead_ms > 0
+    assert summary.gateway_overhead_ms == statistics.median_low(overheads)
+    assert summary.gateway_overhead_source == OverheadSource(LatencyOrigin.RECORDED, len(overheads))
+
+
 async def test_replaying_the_saved_group_reproduces_the_window(recorded: Recorded) -> None:
     calls_before = sum(recorded.server.calls.values())
 
@@ -176,7 +263,7 @@ async def test_replaying_the_saved_group_reproduces_the_window(recorded: Recorde
 
 
 async def test_replaying_a_draft_says_which_outcomes_are_assumed(recorded: Recorded) -> None:
-    draft = {
+    draft: dict[str, object] = {
         "deployments": (
             GroupDeployment(model_id="fresh", priority=1),
             GroupDeployment(model_id="backup", priority=2),

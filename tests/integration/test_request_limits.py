@@ -18,6 +18,7 @@ from tests.support.graphql_client import GraphQLClient
 from tests.support.operations import CREATE, failover_input
 from tests.support.polling import eventually
 from tests.support.server import RunningServer
+from tests.support.ws_client import PROTOCOL
 
 MIB = 1024 * 1024
 
@@ -87,8 +88,8 @@ def test_a_websocket_message_over_the_limit_closes_the_socket(server: RunningSer
     async def attempt() -> int | None:
         async with connect(
             server.ws_url,
-            subprotocols=["graphql-transport-ws"],
-            max_size=None,  # type: ignore[list-item]
+            subprotocols=[PROTOCOL],
+            max_size=None,
         ) as ws:
             await ws.send(json.dumps({"type": "connection_init", "payload": {"x": "y" * 2 * MIB}}))
             try:

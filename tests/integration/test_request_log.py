@@ -7,17 +7,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from pydantic import SecretStr
 
 from gql_server.auth import Principal, master_principal
 from gql_server.services.ports import RequestLogEntry, RequestLogQuery
 from gql_server.services.request_log import RequestLogService
-from gql_server.settings import Settings
 from gql_server.store import Database
 from tests.integration.access_helpers import create_group, generate_key
 from tests.support.graphql_client import GraphQLClient
-from tests.support.server import MASTER_KEY, running_server
-from tests.support.stack import DEMO_CONFIG
+from tests.support.server import running_server
+from tests.support.settings import DATABASE_FILE, demo_settings
 
 LOG = """query($f: RequestLogFilter, $p: Int, $s: Int) { requestLog(filter: $f, page: $p, size: $s)
   { total page size items { requestId keyId deploymentId success messagesJson } } }"""
@@ -113,14 +111,7 @@ async def test_filters_pagination_and_spend(database: Database) -> None:
 
 
 def test_message_content_is_not_stored_unless_enabled(tmp_path: Path) -> None:
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'log.db'}",
-        master_key=SecretStr(MASTER_KEY),
-        config_path=DEMO_CONFIG,
-        seed_groups=False,
-        ui_dist=tmp_path / "no-ui",
-    )
-    with running_server(settings) as server:
+    with running_server(demo_settings(tmp_path)) as server:
         admin = GraphQLClient(server.base_url, server.master_key)
         key_id, key = generate_key(admin, "private")
         create_group(admin, "quiet", assignedKeyIds=[key_id])
@@ -140,5 +131,5 @@ def test_message_content_is_not_stored_unless_enabled(tmp_path: Path) -> None:
         spend = admin(SPEND, {"by": "KEY"})["spend"]
         assert [(s["id"], s["name"], s["requests"]) for s in spend] == [(key_id, "private", 1)]
         admin.close()
-    raw = (tmp_path / "log.db").read_bytes()
+    raw = (tmp_path / DATABASE_FILE).read_bytes()
     assert b"hunter2" not in raw

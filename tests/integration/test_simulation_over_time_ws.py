@@ -12,13 +12,11 @@ from typing import Any
 
 import httpx
 import pytest
-from pydantic import SecretStr
 
-from gql_server.settings import Settings
 from tests.integration.access_helpers import create_group, generate_key
 from tests.support.graphql_client import GraphQLClient
-from tests.support.server import MASTER_KEY, RunningServer, running_server
-from tests.support.stack import DEMO_CONFIG
+from tests.support.server import RunningServer, running_server
+from tests.support.settings import demo_settings
 from tests.support.ws_client import GraphQLWebSocket
 
 NEBIUS, FIREWORKS, AZURE = "nebius-llama-3.3-70b", "fireworks-llama-v3p3-70b", "azure-gpt-4o"
@@ -53,15 +51,7 @@ subscription($id: ID!, $input: SimulationInput!) {
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[RunningServer]:
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'server.db'}",
-        master_key=SecretStr(MASTER_KEY),
-        config_path=DEMO_CONFIG,
-        seed_groups=False,
-        ui_dist=tmp_path / "no-ui",
-        simulation_workers=3,
-        max_simulations_per_key=2,
-    )
+    settings = demo_settings(tmp_path, simulation_workers=3, max_simulations_per_key=2)
     with running_server(settings) as running:
         yield running
 
@@ -179,8 +169,8 @@ def test_the_production_story_adds_up_across_traces_timeline_and_flow(
         if skip:
             skips_out[step["fromDeployment"]] += step["requestCount"]
     assert inflow == attempts
-    skipped = Counter(s["deploymentId"] for r in requests for s in r["skipped"])
-    assert skips_out == skipped
+    skips = Counter(s["deploymentId"] for r in requests for s in r["skipped"])
+    assert skips_out == skips
     nebius_buckets = [
         (b["startMs"], d["coolingDown"])
         for b in timeline

@@ -78,6 +78,39 @@ async def test_a_worker_waiting_for_credit_obeys_a_stop_at_once() -> None:
         await pool.close()
 
 
+async def test_a_worker_sends_the_engines_batches_not_one_message_per_trace() -> None:
+    """One pipe message (one server wake-up, one decode) carries a batch of up to BATCH_MAX
+    traces gathered over the job's batch interval. Before, the worker asked the engine for no
+    batching in time, so a full-speed run sent about one message per trace and end to end ran at
+    0.58x the in-process engine (benchmarks.pipeline, 36,000 requests). Here the interval is an
+    hour of wall time, so only BATCH_MAX closes a batch: 1,000 traces come in exactly 5 pushes."""
+    group = make_group(Strategy.PRIORITY_FAILOVER, [GroupDeployment(model_id=NEBIUS, priority=1)])
+    request = SimulationRequest(
+        1_000, 8, seed=3, plan=InjectionPlan(latency={NEBIUS: LatencyRule(5)})
+    )
+    pool = SimulationPool(1, max_backlog=10_000)
+    subscriber = _Subscriber()
+    pushes: list[int] = []
+    take = subscriber.push_many
+
+    def counted(traces: list[RequestTrace], simulated_ms: float) -> None:
+        pushes.append(len(traces))
+        take(traces, simulated_ms)
+
+    subscriber.push_many = counted  # type: ignore[method-assign]
+    lease = pool.reserve()
+    try:
+        job = SimulationJob("b", group, deployments_for(group), request, batch_interval_s=3600)
+        await lease.start(job, subscriber)
+        await eventually_async(lambda: _finished(subscriber), timeout=120)
+        assert isinstance(subscriber.outcome, SimulationSummary)
+        assert subscriber.outcome.total_requests == 1_000 == sum(pushes)
+        assert pushes == [BATCH_MAX] * (1_000 // BATCH_MAX)
+    finally:
+        await lease.release()
+        await pool.close()
+
+
 async def _finished(subscriber: _Subscriber) -> bool:
     await asyncio.sleep(0)
     return subscriber.outcome is not None

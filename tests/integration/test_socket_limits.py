@@ -12,34 +12,26 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.typing import Origin
 
-from gql_server.settings import Settings
 from tests.support.server import MASTER_KEY, RunningServer, running_server
-from tests.support.stack import DEMO_CONFIG
-
-PROTOCOL = "graphql-transport-ws"
+from tests.support.settings import demo_settings
+from tests.support.ws_client import PROTOCOL
 
 
 @pytest.fixture
 def strict_server(tmp_path: Path) -> Iterator[RunningServer]:
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'server.db'}",
-        master_key=SecretStr(MASTER_KEY),
-        config_path=DEMO_CONFIG,
-        seed_groups=False,
-        ui_dist=tmp_path / "no-ui",
-        ws_connection_init_timeout_seconds=0.5,
-        max_unauthenticated_sockets=3,
+    settings = demo_settings(
+        tmp_path, ws_connection_init_timeout_seconds=0.5, max_unauthenticated_sockets=3
     )
     with running_server(settings) as running:
         yield running
 
 
 async def _open(server: RunningServer) -> ClientConnection:
-    return await connect(server.ws_url, subprotocols=[PROTOCOL])  # type: ignore[list-item]
+    return await connect(server.ws_url, subprotocols=[PROTOCOL])
 
 
 def test_a_socket_that_never_signs_in_is_closed(strict_server: RunningServer) -> None:
@@ -81,26 +73,15 @@ def test_unauthenticated_sockets_are_capped(strict_server: RunningServer) -> Non
 # and a client that signs in at the upgrade never waits for one.
 
 
-def _settings(tmp_path: Path, **limits: object) -> Settings:
-    return Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'server.db'}",
-        master_key=SecretStr(MASTER_KEY),
-        config_path=DEMO_CONFIG,
-        seed_groups=False,
-        ui_dist=tmp_path / "no-ui",
-        **limits,  # type: ignore[arg-type]
-    )
-
-
 @pytest.fixture
 def per_client_server(tmp_path: Path) -> Iterator[RunningServer]:
     limits = {"max_unauthenticated_sockets": 4, "max_unauthenticated_sockets_per_client": 2}
-    with running_server(_settings(tmp_path, **limits)) as running:
+    with running_server(demo_settings(tmp_path, **limits)) as running:
         yield running
 
 
 async def _open_as(server: RunningServer, **headers: str) -> ClientConnection:
-    return await connect(server.ws_url, subprotocols=[PROTOCOL], additional_headers=headers)  # type: ignore[list-item]
+    return await connect(server.ws_url, subprotocols=[PROTOCOL], additional_headers=headers)
 
 
 async def _acked(ws: ClientConnection, payload: dict[str, str] | None = None) -> bool:
@@ -155,7 +136,7 @@ def test_forwarded_for_counts_only_behind_a_trusted_proxy(tmp_path: Path) -> Non
         finally:
             await first.close()
 
-    with running_server(_settings(tmp_path, **limits)) as server:
+    with running_server(demo_settings(tmp_path, **limits)) as server:
         assert asyncio.run(behind_proxy(server)) == (403, True)
 
 
@@ -169,7 +150,7 @@ def test_forwarded_for_is_ignored_from_an_untrusted_peer(tmp_path: Path) -> None
         finally:
             await first.close()
 
-    with running_server(_settings(tmp_path, **limits)) as server:
+    with running_server(demo_settings(tmp_path, **limits)) as server:
         assert asyncio.run(direct(server)) == 403
 
 
@@ -192,7 +173,7 @@ def test_a_full_global_cap_never_refuses_a_client_signed_in_at_the_upgrade(
             for ws in waiting:
                 await ws.close()
 
-    with running_server(_settings(tmp_path, **limits)) as server:
+    with running_server(demo_settings(tmp_path, **limits)) as server:
         status, acks = asyncio.run(full(server))
     assert status == 403
     assert acks == [True] * 5
@@ -234,8 +215,8 @@ def test_a_page_on_this_machine_and_port_may_open_a_socket(
     async def from_page() -> bool:
         ws = await connect(
             per_client_server.ws_url,
-            subprotocols=[PROTOCOL],  # type: ignore[list-item]
-            origin=f"http://{host}:{port}",  # type: ignore[arg-type]
+            subprotocols=[PROTOCOL],
+            origin=Origin(f"http://{host}:{port}"),
         )
         async with ws:
             return await _acked(ws, {"authorization": f"Bearer {MASTER_KEY}"})
@@ -249,8 +230,8 @@ def test_a_page_elsewhere_may_not(per_client_server: RunningServer, origin: str)
         with pytest.raises(InvalidStatus) as refused:
             await connect(
                 per_client_server.ws_url,
-                subprotocols=[PROTOCOL],  # type: ignore[list-item]
-                origin=origin,  # type: ignore[arg-type]
+                subprotocols=[PROTOCOL],
+                origin=Origin(origin),
             )
         return refused.value.response.status_code
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -48,12 +48,12 @@ class SchemaClient:
         assert result.data is not None
         return result.data
 
-    async def subscribe(self, query: str, **variables: Any) -> AsyncIterator[dict[str, Any]]:
+    async def subscribe(self, query: str, **variables: Any) -> AsyncGenerator[dict[str, Any], None]:
         gen = await self.schema.subscribe(
             query, variable_values=variables, context_value=self.context()
         )
         assert not hasattr(gen, "errors"), gen
-        async for result in gen:  # type: ignore[union-attr]
+        async for result in gen:
             assert result.errors is None, result.errors
             assert result.data is not None
             yield result.data

@@ -7,8 +7,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Subprotocol
 
-PROTOCOL = "graphql-transport-ws"
+PROTOCOL = Subprotocol("graphql-transport-ws")
 
 
 class GraphQLWebSocket:
@@ -18,7 +19,7 @@ class GraphQLWebSocket:
 
     @classmethod
     async def open(cls, url: str, key: str | None) -> GraphQLWebSocket:
-        connection = await connect(url, subprotocols=[PROTOCOL])  # type: ignore[list-item]
+        connection = await connect(url, subprotocols=[PROTOCOL])
         socket = cls(connection)
         payload = {"authorization": f"Bearer {key}"} if key else {}
         await connection.send(json.dumps({"type": "connection_init", "payload": payload}))

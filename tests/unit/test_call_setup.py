@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from gql_server.core.domain.models import GroupDeployment, RoutingGroup, Strategy
+from gql_server.core.domain.models import Deployment, GroupDeployment, RoutingGroup, Strategy
 from gql_server.core.litellm_adapter.call_setup import CallSetupExecutor, inline_call_setup
 from gql_server.core.litellm_adapter.router_builder import build_router
 from tests.fakes import MESSAGES, deployments_for, make_deployment, make_group
@@ -25,7 +25,7 @@ def _weighted() -> RoutingGroup:
     )
 
 
-def _failing_first_tier() -> tuple[RoutingGroup, dict[str, object]]:
+def _failing_first_tier() -> tuple[RoutingGroup, dict[str, Deployment]]:
     group = make_group(
         Strategy.PRIORITY_FAILOVER,
         [GroupDeployment(model_id="a", priority=1), GroupDeployment(model_id="b", priority=2)],
@@ -39,8 +39,8 @@ def _failing_first_tier() -> tuple[RoutingGroup, dict[str, object]]:
     return group, dict(deployments)
 
 
-async def _routes(group: RoutingGroup, deployments: dict[str, object], n: int) -> list[Route]:
-    built = build_router(group, deployments, mock=True)  # type: ignore[arg-type]
+async def _routes(group: RoutingGroup, deployments: dict[str, Deployment], n: int) -> list[Route]:
+    built = build_router(group, deployments, mock=True)
     random.seed(7)  # litellm's picks and backoff jitter draw from the global random
     try:
         routes: list[Route] = []
@@ -56,7 +56,7 @@ async def _routes(group: RoutingGroup, deployments: dict[str, object], n: int) -
 
 
 def _run(
-    executor: ThreadPoolExecutor, group: RoutingGroup, deployments: dict[str, object], n: int
+    executor: ThreadPoolExecutor, group: RoutingGroup, deployments: dict[str, Deployment], n: int
 ) -> list[Route]:
     async def main() -> list[Route]:
         asyncio.get_running_loop().set_default_executor(executor)

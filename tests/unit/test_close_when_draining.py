@@ -39,4 +39,5 @@ def test_the_app_wraps_every_answer_in_it() -> None:
     from gql_server.settings import Settings
 
     app = create_app(Settings(master_key="sk-unit-test-master-key-0001"))
-    assert any(m.cls is CloseWhenDraining for m in app.user_middleware)
+    wrappers: list[object] = [m.cls for m in app.user_middleware]
+    assert CloseWhenDraining in wrappers

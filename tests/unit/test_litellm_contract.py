@@ -32,7 +32,7 @@ PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 def pinned_litellm() -> str:
     dependencies = tomllib.loads(PYPROJECT.read_text())["project"]["dependencies"]
     [pin] = [d for d in dependencies if re.match(r"litellm\s*==", d)]
-    return pin.split("==", 1)[1].strip()
+    return str(pin.split("==", 1)[1].strip())
 
 
 @pytest.fixture
@@ -107,7 +107,8 @@ def test_install_set_up_every_process_wide_patch() -> None:
     from litellm.caching import in_memory_cache
     from litellm.router_strategy import lowest_cost, lowest_latency, lowest_tpm_rpm_v2
 
-    from gql_server.core.litellm_adapter import memo, tracing
+    from gql_server.core.litellm_adapter import tracing
+    from gql_server.core.litellm_adapter.call_cost import memo
     from gql_server.core.litellm_adapter.state import cache_clock, usage_minutes
 
     adapter.install()  # again: idempotent

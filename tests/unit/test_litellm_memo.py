@@ -7,7 +7,7 @@ import litellm.utils
 import pytest
 
 from gql_server.core.domain.models import GroupDeployment, Strategy
-from gql_server.core.litellm_adapter import memo as litellm_memo
+from gql_server.core.litellm_adapter.call_cost import memo as litellm_memo
 from gql_server.core.litellm_adapter.router_builder import build_router
 from tests.fakes import deployments_for, make_group
 

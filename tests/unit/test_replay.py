@@ -182,3 +182,20 @@ def test_self_check_for_every_strategy(
     with capsys.disabled():
         print(f"\nself-check {strategy.value}: {report.same_final_deployment:.3f}")
     assert 0.0 < report.same_final_deployment <= 1.0
+
+
+def test_a_replayed_attempt_waits_its_providers_part_and_the_window_gives_the_overhead() -> None:
+    timed = RecordedAttempt("nebius", 1.0, 130.0, provider_latency_ms=100.0)  # 30 ms gateway
+    untimed = RecordedAttempt("nebius", 2.0, 90.0)  # e.g. a streamed answer: no provider part
+    window = ReplayWindow(START, START + timedelta(seconds=10))
+    request = RecordedRequest(1.0, 7, 12, "nebius", 130.0, 0.0, (timed,))
+    source = ReplaySource(window, (request,), {"nebius": (timed, untimed)})
+
+    met = {
+        Replayer(source).outcome(5, "nebius", 0, 1.5, random.Random(n)).latency_ms
+        for n in range(20)
+    }
+
+    # the run adds its gateway overhead on top of the provider's part, never twice
+    assert met == {100.0, 90.0}
+    assert source.overheads_ms() == [30.0]

@@ -59,7 +59,7 @@ async def test_priority_1_rate_limited_every_call_is_served_by_priority_2() -> N
         ]
         assert attempts[0].error_kind is ErrorKind.RATE_LIMIT
         assert [a.fallback_depth for a in attempts] == [0, 1]
-        headers = outcome.response._hidden_params["additional_headers"]  # type: ignore[union-attr]
+        headers = outcome.response._hidden_params["additional_headers"]
         assert headers["x-litellm-attempted-fallbacks"] == 1
 
 

@@ -7,7 +7,8 @@ import asyncio
 import random
 from collections import Counter
 from collections.abc import Callable, Coroutine
-from typing import Any
+from contextvars import Context
+from typing import Any, TypeVarTuple
 
 from gql_server.core.domain.injection import FailureRule, InjectionPlan
 from gql_server.core.domain.models import ErrorKind, GroupDeployment, Strategy
@@ -16,6 +17,7 @@ from gql_server.core.litellm_adapter.built_router import BuiltRouter
 from gql_server.core.litellm_adapter.router_builder import build_router
 from tests.fakes import MESSAGES, deployments_for, make_group
 
+_Ts = TypeVarTuple("_Ts")
 SEED = 11
 # litellm's backoff between retries in a tier is 0.5 * 2^k + jitter seconds: at least 0.5 s.
 BACKOFF_FLOOR_S = 0.5
@@ -44,8 +46,12 @@ class TimerLog(asyncio.SelectorEventLoop):
         self.delays: list[float] = []
 
     def call_at(
-        self, when: float, callback: Callable[..., object], *args: Any, context: Any = None
-    ) -> Any:
+        self,
+        when: float,
+        callback: Callable[[*_Ts], object],
+        *args: *_Ts,
+        context: Context | None = None,
+    ) -> asyncio.TimerHandle:
         self.delays.append(when - self.time())
         return super().call_at(when, callback, *args, context=context)
 

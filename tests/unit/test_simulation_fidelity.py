@@ -23,10 +23,14 @@ from gql_server.core.domain.scenario import (
     DEFAULT_LATENCY_MS,
     Incident,
     LatencyOrigin,
+    OverheadSource,
     SimulationClock,
     TrafficSpec,
 )
-from gql_server.core.simulation.latency_defaults import with_latency_defaults
+from gql_server.core.simulation.latency_defaults import (
+    with_latency_defaults,
+    with_overhead_default,
+)
 from gql_server.core.simulation.request import (
     SimulationRequest,
     frozen_clock_errors,
@@ -226,3 +230,24 @@ def test_a_closed_loop_whose_clock_cannot_advance_is_refused_with_the_reason() -
     slow_b = InjectionPlan(latency={"a": LatencyRule(0), "b": LatencyRule(0, 5)})
     assert not frozen_clock_errors(replace(frozen, plan=slow_b), ["a", "b"])
     assert not frozen_clock_errors(replace(frozen, traffic=TrafficSpec(1, 1)), ["a", "b"])
+
+
+def test_the_gateway_overhead_defaults_to_the_recorded_median_else_0() -> None:
+    open_ = SimulationRequest(1, 1, plan=STEADY)
+
+    recorded = with_overhead_default(open_, [4.0, 1.5, 9.0, 2.5])
+    nothing = with_overhead_default(open_, [])
+    given = with_overhead_default(replace(open_, gateway_overhead_ms=12.5), [4.0])
+
+    assert (recorded.gateway_overhead_ms, recorded.gateway_overhead_source) == (
+        2.5,
+        OverheadSource(LatencyOrigin.RECORDED, 4),
+    )
+    assert (nothing.gateway_overhead_ms, nothing.gateway_overhead_source) == (
+        0.0,
+        OverheadSource(LatencyOrigin.DEFAULT),
+    )
+    assert (given.gateway_overhead_ms, given.gateway_overhead_source) == (
+        12.5,
+        OverheadSource(LatencyOrigin.INPUT),
+    )

@@ -8,7 +8,7 @@ from gql_server.core.domain.injection import FailureRule, InjectionPlan, Latency
 from gql_server.core.domain.models import ErrorKind, GroupDeployment, Strategy
 from gql_server.core.domain.traces import TraceStatus
 from gql_server.core.litellm_adapter.router_builder import build_router
-from gql_server.core.litellm_adapter.tracing import attempt_hooks
+from gql_server.core.litellm_adapter.tracing import RequestRecorder, attempt_hooks
 from tests.fakes import MESSAGES, deployments_for, make_group
 
 
@@ -63,3 +63,31 @@ def test_hooks_are_installed_once() -> None:
 
     assert attempt_hooks() is attempt_hooks()
     assert sum(1 for cb in litellm.callbacks if cb is attempt_hooks()) == 1
+
+
+class _LoggingObject:
+    """litellm's per-call logging object, as far as the recorder reads it."""
+
+    def __init__(self) -> None:
+        self.model_call_details: dict[str, object] = {}
+
+
+async def test_an_attempt_gets_only_its_own_provider_timing() -> None:
+    recorder = RequestRecorder(0, {})
+    logging_obj = _LoggingObject()
+    call = {"litellm_logging_obj": logging_obj, "model_info": {"id": "a"}}
+
+    await recorder.attempt_started(dict(call))
+    await asyncio.sleep(0.02)
+    logging_obj.model_call_details["llm_api_duration_ms"] = 12.0  # litellm timed its HTTP call
+    recorder.attempt_failed(call, RuntimeError("500"))
+    # a retry on the same logging object that fails before calling the provider
+    await recorder.attempt_started(dict(call))
+    recorder.attempt_failed(call, RuntimeError("refused"))
+    group = make_group(Strategy.SIMPLE_SHUFFLE, [GroupDeployment(model_id="m")])
+    mock = await build_router(group, deployments_for(group), mock=True).call(MESSAGES)
+
+    called, refused = recorder.attempts
+    assert called.provider_latency_ms == 12.0 < called.latency_ms
+    assert refused.provider_latency_ms is None
+    assert mock.trace.attempts[0].provider_latency_ms is None  # a mock calls no provider

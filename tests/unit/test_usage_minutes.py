@@ -81,9 +81,10 @@ def test_latency_and_cost_routing_count_rpm_per_simulated_minute(strategy: Strat
 async def test_outside_a_virtual_clock_the_minute_is_the_wall_clocks() -> None:
     """Live Routers (the server's loop) keep litellm's wall-clock minutes."""
     install_run_minutes()
-    assert lowest_tpm_rpm_v2.get_utc_datetime is usage_now  # what litellm's strategy reads
+    strategy_now = vars(lowest_tpm_rpm_v2)["get_utc_datetime"]  # what litellm's strategy reads
+    assert strategy_now is usage_now
     before = datetime.now(UTC)
-    now = lowest_tpm_rpm_v2.get_utc_datetime()
+    now = strategy_now()
     after = datetime.now(UTC)
     assert before <= now <= after
     for module in (lowest_latency, lowest_cost):  # local time, naive, as before
@@ -98,7 +99,7 @@ def test_latency_and_cost_minutes_turn_with_the_loop() -> None:
 
     async def minutes() -> list[str]:
         def minute() -> str:
-            now = [
+            now: list[str] = [
                 module.datetime.now().strftime("%H-%M") for module in (lowest_latency, lowest_cost)
             ]
             assert now[0] == now[1]

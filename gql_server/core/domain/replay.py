@@ -13,7 +13,9 @@ attempt meets (`Replayer.outcome`, asked by the failure injector per attempt), f
      (other groups, other times), drawn the same way;
   4. none anywhere: the stated assumption (`ASSUMPTION`): it answers, in the window's median
      successful latency.
-Deployments of cases 3 and 4 are reported as assumed.
+Deployments of cases 3 and 4 are reported as assumed. An outcome's latency is the provider's
+part of the recorded attempt where it was timed: the run adds its gateway overhead (by default
+the median of the window's recorded overheads, see `ReplaySource.overheads_ms`) on top.
 """
 
 from __future__ import annotations
@@ -59,6 +61,13 @@ class RecordedAttempt:
     latency_ms: float
     error_kind: ErrorKind | None = None  # None: it answered
     retry_after_s: float | None = None
+    provider_latency_ms: float | None = None  # the provider's part of latency_ms, when timed
+
+    @property
+    def provider_ms(self) -> float:
+        """What a replayed attempt waits for its provider: the provider's part when it was
+        timed (the run adds its gateway overhead on top), else the whole recorded attempt."""
+        return self.latency_ms if self.provider_latency_ms is None else self.provider_latency_ms
 
 
 @dataclass(frozen=True)
@@ -92,12 +101,22 @@ class ReplaySource:
 
     def assumed_latency_ms(self) -> float:
         answered = sorted(
-            a.latency_ms
+            a.provider_ms
             for attempts in self.behaviour.values()
             for a in attempts
             if a.error_kind is None
         )
         return _median(answered) if answered else DEFAULT_LATENCY_MS
+
+    def overheads_ms(self) -> list[float]:
+        """The gateway's own time in each of the window's recorded attempts that timed its
+        provider (the attempt's time minus the provider's)."""
+        return [
+            a.latency_ms - a.provider_latency_ms
+            for request in self.requests
+            for a in request.attempts
+            if a.provider_latency_ms is not None
+        ]
 
 
 @dataclass(frozen=True)
@@ -167,7 +186,7 @@ class Replayer:
 
 
 def _outcome(attempt: RecordedAttempt) -> Outcome:
-    return Outcome(attempt.latency_ms, attempt.error_kind, attempt.retry_after_s)
+    return Outcome(attempt.provider_ms, attempt.error_kind, attempt.retry_after_s)
 
 
 def _median(values: list[float]) -> float:

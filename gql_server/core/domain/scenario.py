@@ -40,8 +40,11 @@ class SimulationClock(enum.StrEnum):
 
 class LatencyOrigin(enum.StrEnum):
     INPUT = "INPUT"  # the simulation's input gave it
-    RECORDED = "RECORDED"  # the last hour of this gateway's recorded traffic (p50 and spread)
-    DEFAULT = "DEFAULT"  # nothing given or recorded: DEFAULT_LATENCY_MS +- DEFAULT_JITTER_MS
+    # this gateway's recorded traffic (the last hour; a replay: its window): a deployment's p50
+    # and spread, or the median gateway overhead of the group's recorded attempts
+    RECORDED = "RECORDED"
+    # nothing given or recorded: DEFAULT_LATENCY_MS +- DEFAULT_JITTER_MS; no gateway overhead
+    DEFAULT = "DEFAULT"
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,15 @@ class LatencySource:
     mean_ms: float
     jitter_ms: float
     samples: int = 0  # recorded attempts it was drawn from (RECORDED only)
+
+
+@dataclass(frozen=True)
+class OverheadSource:
+    """Where a run's gateway overhead came from, and how many recorded attempts it is the
+    median of (RECORDED only)."""
+
+    origin: LatencyOrigin
+    samples: int = 0
 
 
 class TrafficPattern(enum.StrEnum):

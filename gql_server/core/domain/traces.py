@@ -43,6 +43,10 @@ class AttemptTrace:
     started_at_ms: float = 0.0  # since the run (or test) started, on its clock
     cost_usd: float = 0.0  # registry prices x the usage the attempt's answer reported
     retry_after_s: float | None = None  # the failed attempt's Retry-After, as litellm read it
+    # The provider's own part of `latency_ms` (its HTTP request sent to its answer, as litellm
+    # timed it); the rest is the gateway's. None: no provider was called, or it was not timed
+    # (a mock, a refused call, a streamed answer).
+    provider_latency_ms: float | None = None
 
     @property
     def was_fallback(self) -> bool:

@@ -14,7 +14,7 @@ process's shared random generator. In order, it:
      Face tokenizers at the first streamed token count (froze the server's loop ~24 s).
   2. quiets litellm's logging (a line per call at INFO, and its own prints to stderr): at
      simulation speed, thousands of lines a second.
-  3. memoises `litellm.utils.supports_factory` (memo.py): 16% of a simulation's CPU without it.
+  3. memoises litellm's `supports_factory` (call_cost/memo.py): else 16% of a simulation's CPU.
   4. puts the one `AttemptHooks` into `litellm.callbacks` (tracing.py): without it no trace
      records an attempt.
   5. routes the stdlib `random` draws through the running run's generator (run_context.py):
@@ -28,6 +28,8 @@ process's shared random generator. In order, it:
      fail counts, cooldowns and the key's budgets (Azure embeddings fill a None from it too).
   8. puts litellm's in-memory TTL caches on the run's clock (state/cache_clock.py): without it
      a virtual-clock run's latency history never expires (a once-slow deployment stays shunned).
+  9. cuts a throwaway Router's logging to what its strategies read (call_cost/quiet_logging.py):
+     without it a fifth of a simulated request's CPU builds a payload nothing reads.
 
 Per Router (router_builder, skips) and per call (built_router) the adapter also touches
 litellm's private names; per loop, `virtual_clock.VirtualClockLoop` overrides asyncio's private
@@ -59,6 +61,9 @@ Not replaceable with the 1.110.2 hooks, and why:
   * `supports_factory`, `function_setup` + `Rules`, `Logging._record_zero_cost_diagnostic`: no
     hook; a request's logging object must exist before the call to be bound with
     `router.observe(logging_obj)`, and litellm has no public factory for one.
+  * the standard logging payload's builder and helpers, `redact_string` and
+    `Logging._failure_handler_helper_fn` (quiet_logging): litellm builds the payload for every
+    logged call, with no per-request switch.
   * asyncio's `BaseEventLoop._run_once`: asyncio has no public way to move a loop's time.
 """
 
@@ -102,6 +107,10 @@ _LATENCY = "litellm.router_strategy.lowest_latency"
 _COST = "litellm.router_strategy.lowest_cost"
 _SKIPS = "litellm_adapter/skips.py"
 _NO_RPM_SKIPS = "rpm/tpm skips are no longer recorded in traces"
+_LOGGING = "litellm.litellm_core_utils.litellm_logging"
+_QUIET = "call_cost/quiet_logging.py"
+_FULL_PAYLOADS = "a throwaway Router's calls build and redact the whole logging payload again"
+_NO_PAYLOAD = "usage-based routing in a simulation counts no tokens (a broken payload)"
 
 PRIVATE_TOUCHES: tuple[PrivateTouch, ...] = (
     PrivateTouch(
@@ -115,6 +124,13 @@ PRIVATE_TOUCHES: tuple[PrivateTouch, ...] = (
         "retry_after_seconds",
         "tracing",
         "a failed attempt's Retry-After is not recorded, so replay cannot honour it",
+    ),
+    PrivateTouch(
+        "litellm.litellm_core_utils.logging_utils",
+        "_set_duration_in_model_call_details",
+        "tracing",
+        "no attempt records its provider's latency (model_call_details['llm_api_duration_ms']"
+        " it writes), so a simulation's default gateway overhead stays 0",
     ),
     PrivateTouch(
         ROUTER_CORE,
@@ -240,7 +256,7 @@ PRIVATE_TOUCHES: tuple[PrivateTouch, ...] = (
     PrivateTouch(
         "litellm.utils",
         "supports_factory",
-        "memo.py",
+        "call_cost/memo.py",
         "every call re-scans the price map (16% of a simulation's CPU)",
         ("model", "custom_llm_provider", "key"),
     ),
@@ -263,6 +279,46 @@ PRIVATE_TOUCHES: tuple[PrivateTouch, ...] = (
         "_record_zero_cost_diagnostic",
         "built_router._request_logging",
         "a third of a call's CPU spent diagnosing $0 answers",
+    ),
+    PrivateTouch(
+        _LOGGING,
+        "get_standard_logging_object_payload",
+        _QUIET,
+        _FULL_PAYLOADS,
+        (
+            "kwargs",
+            "init_response_obj",
+            "start_time",
+            "end_time",
+            "logging_obj",
+            "status",
+            "error_str",
+            "original_exception",
+            "standard_built_in_tools_params",
+        ),
+    ),
+    PrivateTouch(
+        _LOGGING,
+        "_extract_response_obj_and_hidden_params",
+        _QUIET,
+        _NO_PAYLOAD,
+        ("init_response_obj", "original_exception"),
+    ),
+    *(
+        PrivateTouch(f"{_LOGGING}:StandardLoggingPayloadSetup", name, _QUIET, _NO_PAYLOAD, params)
+        for name, params in (
+            ("merge_litellm_metadata", ("litellm_params",)),
+            ("get_usage_as_dict", ("response_obj", "combined_usage_object")),
+            ("get_hidden_params", ("hidden_params",)),
+        )
+    ),
+    PrivateTouch(_LOGGING, "redact_string", _QUIET, _FULL_PAYLOADS, ("value",)),
+    PrivateTouch(
+        f"{_LOGGING}:Logging",
+        "_failure_handler_helper_fn",
+        _QUIET,
+        _FULL_PAYLOADS,
+        ("exception", "traceback_exception", "start_time", "end_time"),
     ),
     PrivateTouch(
         "litellm.main",
@@ -360,7 +416,8 @@ def install() -> None:
             raise RuntimeError("litellm changed under the adapter:\n" + "\n".join(missing))
         import litellm
 
-        from gql_server.core.litellm_adapter import memo, run_context, tracing
+        from gql_server.core.litellm_adapter import run_context, tracing
+        from gql_server.core.litellm_adapter.call_cost import memo, quiet_logging
         from gql_server.core.litellm_adapter.state import cache_clock, usage_minutes
 
         for name in QUIET_LOGGERS:
@@ -372,6 +429,7 @@ def install() -> None:
         usage_minutes.install_run_minutes()
         litellm.DEFAULT_MAX_RETRIES = 0  # type: ignore[attr-defined]  # only the Router retries (7.)
         cache_clock.install_run_cache_clock()
+        quiet_logging.install()
         _installed.append(True)
 
 

@@ -41,8 +41,8 @@ from gql_server.core.domain.models import (
 )
 from gql_server.core.domain.rate_limits import RealCallGate
 from gql_server.core.domain.secret_box import reveal
-from gql_server.core.litellm_adapter import memo as litellm_memo
 from gql_server.core.litellm_adapter.built_router import BuiltRouter, SharedState
+from gql_server.core.litellm_adapter.call_cost import memo as litellm_memo
 from gql_server.core.litellm_adapter.call_setup import ASYNC_SETUP_PROVIDERS
 from gql_server.core.litellm_adapter.failures import FailureInjector
 from gql_server.core.litellm_adapter.install import require_installed
@@ -85,6 +85,8 @@ def build_router(
     because litellm's strategy callbacks (least-busy, latency, usage) are process-wide and keyed by
     model group and deployment id: a throwaway simulation Router must not feed its injected
     latencies and in-flight counts into the live Router of the same group.
+    An isolated Router's requests also skip litellm's standard logging payload but for what its
+    strategies read (see call_cost/quiet_logging): nothing else reads a throwaway Router's.
     `shared_state`: live Routers only (never a throwaway one: injected failures must not cool
     down a live deployment anywhere).
     `call_gate`: asked before every attempt that would reach a real provider (a key's budget).
@@ -171,6 +173,7 @@ def build_router(
         attempt_seconds=attempt_seconds,
         call_gate=call_gate,
         usage=host.usage,
+        quiet_logging=isolated,
         inline_setup=all(
             mock or d.has_mock_response or d.provider in ASYNC_SETUP_PROVIDERS
             for d in (deployments[gd.model_id] for gd in group.deployments)

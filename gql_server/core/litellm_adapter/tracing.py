@@ -71,6 +71,7 @@ class _OpenAttempt:
     deployment_id: str
     started: float
     retry_index: int
+    provider_mark: object = None  # litellm's provider timing as it stood when the attempt began
 
 
 def _loop_now() -> float:
@@ -159,7 +160,10 @@ class RequestRecorder:
         self._tries[deployment_id] += 1
         retries = _metadata(kwargs).get("attempted_retries")
         self._open = _OpenAttempt(
-            deployment_id, _loop_now(), retries if isinstance(retries, int) else 0
+            deployment_id,
+            _loop_now(),
+            retries if isinstance(retries, int) else 0,
+            _provider_timing(kwargs),
         )
         if self._before_attempt is None:
             return None
@@ -181,10 +185,11 @@ class RequestRecorder:
         if opened is None or opened.deployment_id != deployment_id:
             # A failure litellm reports without a matching start (raised before the pre-call
             # hook ran) still happened to this deployment: record it with no latency.
-            opened = _OpenAttempt(deployment_id, now, 0)
+            opened = _OpenAttempt(deployment_id, now, 0, _provider_timing(request_data))
             self._visited.add(deployment_id)
+        latency_s = now - opened.started
         if error is None and self._attempt_seconds is not None and self.call_id is not None:
-            self._attempt_seconds[self.call_id] = now - opened.started
+            self._attempt_seconds[self.call_id] = latency_s
         label = self._labels.get(deployment_id, DeploymentLabel(deployment_id, "unknown"))
         cost = 0.0
         if error is None and self._pricing is not None:
@@ -194,7 +199,7 @@ class RequestRecorder:
                 deployment_id=deployment_id,
                 deployment_name=label.name,
                 provider=label.provider,
-                latency_ms=(now - opened.started) * 1000,
+                latency_ms=latency_s * 1000,
                 status=TraceStatus.SUCCESS if error is None else TraceStatus.ERROR,
                 retry_index=opened.retry_index,
                 fallback_depth=label.fallback_depth,
@@ -203,6 +208,7 @@ class RequestRecorder:
                 started_at_ms=(opened.started - self.origin) * 1000,
                 cost_usd=cost,
                 retry_after_s=None if error is None else retry_after_seconds(error),
+                provider_latency_ms=_provider_ms(opened, request_data, latency_s * 1000),
             )
         )
 
@@ -329,6 +335,28 @@ def deployment_id_of(data: Mapping[str, Any]) -> str | None:
 
 def _deployment_id(data: Mapping[str, Any]) -> str:
     return deployment_id_of(data) or "unknown"
+
+
+# litellm's provider HTTP handlers time the request they send (sent to answered, or to the
+# error) into their logging object under this key, once per provider call.
+_PROVIDER_TIMING = "llm_api_duration_ms"
+
+
+def _provider_timing(data: Mapping[str, Any]) -> object:
+    details = getattr(data.get("litellm_logging_obj"), "model_call_details", None)
+    return details.get(_PROVIDER_TIMING) if isinstance(details, Mapping) else None
+
+
+def _provider_ms(opened: _OpenAttempt, data: Mapping[str, Any], attempt_ms: float) -> float | None:
+    """The provider's part of an attempt: litellm's timing of its provider call, when this
+    attempt made one. A timing already there when the attempt began is an earlier call's (a
+    logging object may serve several attempts): each call stores a new float object, so an
+    unchanged object means no call. None when nothing timed it (a mock, a refused call, or a
+    stream, closed with no logging object when it ends)."""
+    found = _provider_timing(data)
+    if not isinstance(found, int | float) or found is opened.provider_mark:
+        return None
+    return min(max(0.0, float(found)), attempt_ms)  # two clocks: never more than the attempt
 
 
 def _short(error: BaseException, limit: int = 500) -> str:

@@ -122,6 +122,10 @@ class RouterRegistry:
     def names(self) -> list[str]:
         return sorted(self._by_name)
 
+    def live(self) -> dict[str, BuiltRouter]:
+        """Every live group's Router, by group id (a copy)."""
+        return dict(self._by_id)
+
     def __contains__(self, name: object) -> bool:
         return name in self._by_name
 

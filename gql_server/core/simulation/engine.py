@@ -227,6 +227,7 @@ class SimulationRun:
                 stopped_reason=capped_reason(cap_s) if self._capped else self._stop_reason,
                 start_at=start_at,
                 gateway_overhead_ms=request.injection_plan().gateway_overhead_ms,
+                gateway_overhead_source=request.gateway_overhead_source,
                 latency_sources=list(request.latency_sources),
                 replay=(
                     None

@@ -1,6 +1,7 @@
 """Honest latency defaults: a deployment the input gives no latency takes what it recorded
 (p50 and spread of its successful attempts in the last hour of traffic), else a documented
-non-zero default; every run reports where each deployment's latency came from."""
+non-zero default; a run given no gateway overhead takes the median recorded one, else 0. Every
+run reports where each of them came from."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from gql_server.core.domain.injection import LatencyRule
 from gql_server.core.domain.scenario import (
     DEFAULT_JITTER_MS,
     DEFAULT_LATENCY_MS,
+    MAX_GATEWAY_OVERHEAD_MS,
     LatencyOrigin,
     LatencySource,
+    OverheadSource,
 )
 from gql_server.core.simulation.request import SimulationRequest
 from gql_server.core.simulation.stats import percentile
@@ -58,3 +61,26 @@ def with_latency_defaults(
         sources.append(LatencySource(model_id, origin, rule.mean_ms, rule.jitter_ms, samples))
     plan = dataclasses.replace(request.plan, latency=given)
     return dataclasses.replace(request, plan=plan, latency_sources=tuple(sources))
+
+
+def with_overhead_default(
+    request: SimulationRequest, recorded_overheads_ms: Sequence[float]
+) -> SimulationRequest:
+    """The request with its gateway overhead settled: as given; else the median of the
+    recorded attempts' own gateway time (each attempt's time minus its provider's); else 0."""
+    if request.gateway_overhead_ms is not None:
+        return dataclasses.replace(
+            request, gateway_overhead_source=OverheadSource(LatencyOrigin.INPUT)
+        )
+    if not recorded_overheads_ms:
+        return dataclasses.replace(
+            request,
+            gateway_overhead_ms=0.0,
+            gateway_overhead_source=OverheadSource(LatencyOrigin.DEFAULT),
+        )
+    median = percentile(sorted(recorded_overheads_ms), 50)
+    return dataclasses.replace(
+        request,
+        gateway_overhead_ms=min(max(0.0, median), MAX_GATEWAY_OVERHEAD_MS),
+        gateway_overhead_source=OverheadSource(LatencyOrigin.RECORDED, len(recorded_overheads_ms)),
+    )

@@ -27,6 +27,7 @@ from gql_server.core.domain.scenario import (
     MAX_TIMELINE_BUCKETS,
     Incident,
     LatencySource,
+    OverheadSource,
     SimulationClock,
     TrafficPattern,
     TrafficSpec,
@@ -63,6 +64,7 @@ class SimulationRequest:
     # Added to every attempt's latency (the gateway's own time around a provider's answer).
     # None: not given (a service settles it from recorded traffic; the engine takes 0).
     gateway_overhead_ms: float | None = None
+    gateway_overhead_source: OverheadSource | None = None  # where it came from (a service's)
     # The run stops itself once its clock has covered this much (a caller's cap may be lower
     # than the 24 h every run has; see services.simulations).
     max_simulated_s: float = MAX_SIMULATED_SECONDS

@@ -36,7 +36,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from gql_server.core.domain.scenario import LatencySource, SimulationClock
+from gql_server.core.domain.scenario import LatencySource, OverheadSource, SimulationClock
 from gql_server.core.domain.traces import AttemptTrace, RequestTrace, SkippedDeployment, TraceStatus
 
 REASON_PRIMARY = "primary"
@@ -152,6 +152,7 @@ class SimulationSummary:
     replay: ReplayReport | None = None  # a replay's report; None for any other run
     start_at: datetime | None = None  # the wall time the run's clock started at
     gateway_overhead_ms: float = 0.0  # added to every attempt's latency
+    gateway_overhead_source: OverheadSource | None = None  # None: not settled by a service
     latency_sources: list[LatencySource] = field(default_factory=list)
 
 

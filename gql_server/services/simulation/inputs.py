@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +13,11 @@ from pydantic import BaseModel
 
 from gql_server.core.domain.errors import FieldError, ValidationError
 from gql_server.core.domain.scenario import SimulationClock
-from gql_server.core.simulation.latency_defaults import RECORDED_WINDOW, with_latency_defaults
+from gql_server.core.simulation.latency_defaults import (
+    RECORDED_WINDOW,
+    with_latency_defaults,
+    with_overhead_default,
+)
 from gql_server.core.simulation.request import SimulationRequest, frozen_clock_errors
 from gql_server.core.simulation.stats import SimulationSummary
 from gql_server.services.ports import RequestLogQuery, UnitOfWorkFactory
@@ -35,45 +39,82 @@ _PATCH_NAMES = {
 }
 
 
-RECORDED_SAMPLE_LIMIT = 5_000  # the newest requests read for latency defaults
+RECORDED_SAMPLE_LIMIT = 5_000  # the newest requests read for latency and overhead defaults
 
 
-async def recorded_latencies(
-    uow_factory: UnitOfWorkFactory, model_ids: Collection[str], now: datetime
-) -> dict[str, list[float]]:
-    """Successful attempt latencies per deployment in the last hour of the request log (every
-    group's traffic: a deployment is one provider endpoint, whichever group called it)."""
+async def recorded_attempts(uow_factory: UnitOfWorkFactory, now: datetime) -> list[dict[str, Any]]:
+    """The attempts of the newest requests in the last hour of the request log (every group's
+    traffic: a deployment is one provider endpoint, whichever group called it)."""
     query = RequestLogQuery(since=now - RECORDED_WINDOW)
     async with uow_factory() as uow:
         entries, _ = await uow.request_log.page(query, 0, RECORDED_SAMPLE_LIMIT)
+    return [attempt for entry in entries for attempt in entry.attempts]
+
+
+def recorded_latencies(
+    attempts: Iterable[Mapping[str, Any]], model_ids: Collection[str]
+) -> dict[str, list[float]]:
+    """Successful attempt latencies per deployment: the provider's part where it was timed
+    (a run adds the gateway's overhead on top), else the whole attempt."""
     found: defaultdict[str, list[float]] = defaultdict(list)
-    for entry in entries:
-        for attempt in entry.attempts:
-            model_id = attempt.get("deploymentId")
+    for attempt in attempts:
+        model_id = attempt.get("deploymentId")
+        latency = attempt.get("providerLatencyMs")
+        if not isinstance(latency, int | float):
             latency = attempt.get("latencyMs")
-            if (
-                model_id in model_ids
-                and attempt.get("status") == "SUCCESS"
-                and isinstance(latency, int | float)
-            ):
-                found[str(model_id)].append(float(latency))
+        if (
+            model_id in model_ids
+            and attempt.get("status") == "SUCCESS"
+            and isinstance(latency, int | float)
+        ):
+            found[str(model_id)].append(float(latency))
     return dict(found)
 
 
+def recorded_overheads(
+    attempts: Iterable[Mapping[str, Any]], model_ids: Collection[str]
+) -> list[float]:
+    """The gateway's own time in each attempt on `model_ids` that timed its provider (the
+    attempt's latency minus the provider's), answered or failed."""
+    found: list[float] = []
+    for attempt in attempts:
+        latency, provider = attempt.get("latencyMs"), attempt.get("providerLatencyMs")
+        if (
+            attempt.get("deploymentId") in model_ids
+            and isinstance(latency, int | float)
+            and isinstance(provider, int | float)
+        ):
+            found.append(float(latency) - float(provider))
+    return found
+
+
 async def settled(
-    request: SimulationRequest, members: set[str], uow_factory: UnitOfWorkFactory, now: datetime
+    request: SimulationRequest,
+    members: set[str],
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
+    *,
+    overhead_members: Collection[str] | None = None,
 ) -> SimulationRequest:
     """The request with what it left open decided now, so the run, its summary and its saved
-    input all say the same: where its clock starts, the gateway's overhead (0: no provider
-    latency is recorded apart from the gateway's), each deployment's latency. Refused
-    (ValidationError) when its virtual clock could never advance."""
+    input all say the same: where its clock starts, each deployment's latency, and the gateway's
+    overhead: the median measured in the recorded attempts on `overhead_members` (default
+    `members`; a draft's run passes the saved group's, so a comparison differs only by the
+    draft) in the last hour, or a replay's in its window; else 0. A real run meets the
+    gateway's own overhead for real: 0 unless given. Refused (ValidationError) when its virtual
+    clock could never advance."""
     if request.resolved_clock is SimulationClock.VIRTUAL:
         request = request.started(now)
-    if request.gateway_overhead_ms is None:
-        request = dataclasses.replace(request, gateway_overhead_ms=0.0)
-    if request.mock and request.replay is None:  # real runs and replays meet their own
-        recorded = await recorded_latencies(uow_factory, members, now)
-        request = with_latency_defaults(request, members, recorded)
+    if request.replay is not None:  # a replay meets its window's own behaviour
+        request = with_overhead_default(request, request.replay.overheads_ms())
+    elif request.mock:
+        attempts = await recorded_attempts(uow_factory, now)
+        latencies = recorded_latencies(attempts, members)
+        request = with_latency_defaults(request, members, latencies)
+        overheads = recorded_overheads(attempts, overhead_members or members)
+        request = with_overhead_default(request, overheads)
+    else:
+        request = with_overhead_default(request, ())
     frozen = frozen_clock_errors(request, members)
     if frozen:
         raise ValidationError(frozen)

@@ -1,23 +1,24 @@
-"""A run's traces on their way from its worker to its subscriber: batched once, here."""
+"""A run's traces on their way from its worker to its subscriber, with flow control."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections import deque
 from collections.abc import AsyncGenerator, Callable
 
 from gql_server.core.domain.traces import RequestTrace
 from gql_server.core.simulation.engine import SimulationEvent, SimulationProgress
 from gql_server.core.simulation.stats import SimulationSummary
+from gql_server.services.simulation.worker import BATCH_MAX
 from gql_server.services.testing import KeyCalls
 
 
 class Relay:
-    """Traces arrive from the worker as the engine yields them and are batched here, once, on
-    the server's loop, where a timer fires on time (at most every `interval` seconds or
-    `batch_max` requests, as the contract's progress events promise). Each batch the subscriber
-    takes is credited back to the worker (`consumed`), which waits when too far ahead."""
+    """Traces arrive from the worker in the engine's batches (the run's one batching, see
+    `worker.BATCH_INTERVAL_S`) and go on as progress events as soon as the subscriber takes
+    them: what came while it was busy goes together, up to `batch_max`; no timer here. Each
+    batch the subscriber takes is credited back to the worker (`consumed`), which waits when
+    too far ahead."""
 
     def __init__(
         self,
@@ -56,27 +57,16 @@ class Relay:
         if self._calls is not None:
             self._calls.used(tokens)
 
-    async def _wait(self, seconds: float | None) -> None:
+    async def _wait(self) -> None:
         self._wake.clear()
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(seconds):
-                await self._wake.wait()
+        await self._wake.wait()
 
-    async def events(
-        self, interval: float = 0.05, batch_max: int = 200
-    ) -> AsyncGenerator[SimulationEvent, None]:
-        loop = asyncio.get_running_loop()
+    async def events(self, batch_max: int = BATCH_MAX) -> AsyncGenerator[SimulationEvent, None]:
         completed = 0
         while self.pending or self.outcome is None:
             if not self.pending:
-                await self._wait(None)
+                await self._wait()
                 continue
-            deadline = loop.time() + interval
-            while len(self.pending) < batch_max and self.outcome is None:
-                left = deadline - loop.time()
-                if left <= 0:
-                    break
-                await self._wait(left)
             batch = [self.pending.popleft() for _ in range(min(batch_max, len(self.pending)))]
             completed += len(batch)
             yield SimulationProgress(

@@ -201,6 +201,7 @@ def _recorded(attempt: LoggedAttempt, window: ReplayWindow) -> RecordedAttempt:
         latency_ms=attempt.latency_ms,
         error_kind=_kind(attempt.error_kind),
         retry_after_s=attempt.retry_after_seconds,
+        provider_latency_ms=attempt.provider_latency_ms,
     )
 
 
@@ -210,6 +211,7 @@ def _from_json(
     offset_ms = attempt.get("startedAtMs")
     retry_after = attempt.get("retryAfterSeconds")
     latency = attempt.get("latencyMs")
+    provider = attempt.get("providerLatencyMs")
     at = started_at + timedelta(
         milliseconds=float(offset_ms) if isinstance(offset_ms, int | float) else 0.0
     )
@@ -220,4 +222,5 @@ def _from_json(
         latency_ms=float(latency) if isinstance(latency, int | float) else 0.0,
         error_kind=(_kind(attempt.get("errorKind")) or ErrorKind.SERVER_ERROR) if failed else None,
         retry_after_s=float(retry_after) if isinstance(retry_after, int | float) else None,
+        provider_latency_ms=float(provider) if isinstance(provider, int | float) else None,
     )

@@ -145,6 +145,7 @@ class SimulationService:
         # Injection and incidents describe the world, the draft the change: a rule may name a
         # deployment the draft removes, so one scenario runs against both versions.
         scenario_ids = {d.model_id for d in group.deployments}
+        saved_ids = frozenset(scenario_ids)  # the gateway overhead is measured on these
         if draft:
             # A key's draft names only its group's own deployments (their credentials are
             # the ones it may spend); the master key may try any in the registry.
@@ -157,7 +158,11 @@ class SimulationService:
         if request.replay_window is not None:
             request = await self._with_replay(who, group, request)
         request = await settled(
-            request, {d.model_id for d in group.deployments}, self._uow, utcnow()
+            request,
+            {d.model_id for d in group.deployments},
+            self._uow,
+            utcnow(),
+            overhead_members=saved_ids,
         )
         deployments = await self._groups.deployments_of(group)
         # From here to the slots being held there is no await: a burst of starts by one key

@@ -27,6 +27,7 @@ _ATTEMPT_COLUMNS = (
     RequestLogAttemptRow.latency_ms,
     RequestLogAttemptRow.error_kind,
     RequestLogAttemptRow.retry_after_seconds,
+    RequestLogAttemptRow.provider_latency_ms,
 )
 _SUBJECT = {
     "key": RequestLogRow.key_id,
@@ -215,6 +216,7 @@ def _attempt_rows(entry: RequestLogEntry) -> list[dict[str, Any]]:
                 "error_kind": attempt.get("errorKind"),
                 "latency_ms": float(attempt.get("latencyMs") or 0.0),
                 "retry_after_seconds": attempt.get("retryAfterSeconds"),
+                "provider_latency_ms": attempt.get("providerLatencyMs"),
             }
         )
     return rows

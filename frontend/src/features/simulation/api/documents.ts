@@ -84,6 +84,8 @@ export const SimulationSummaryFieldsFragment = graphql(`
     }
     startAt
     gatewayOverheadMs
+    gatewayOverheadSource
+    gatewayOverheadSamples
     replay {
       recordedRequests
       replayedRequests

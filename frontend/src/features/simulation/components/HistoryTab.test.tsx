@@ -34,6 +34,9 @@ const summary = {
   ],
   clock: 'VIRTUAL',
   seed: 42,
+  gatewayOverheadMs: 10.3,
+  gatewayOverheadSource: 'RECORDED',
+  gatewayOverheadSamples: 32,
   simulatedDurationMs: 2000,
   totalCostUsd: 0.002,
   timeline: [
@@ -158,6 +161,9 @@ describe('HistoryTab', () => {
     expect(screen.getByTestId('stat-total')).toHaveAttribute('data-value', '2');
     expect(screen.getByTestId('stat-p95')).toHaveAttribute('data-value', '20');
     expect(screen.getByTestId('stat-cost')).toHaveAttribute('data-value', '0.002');
+    // the gateway overhead the run added to every attempt, and where it came from
+    expect(screen.getByTestId('stat-overhead')).toHaveAttribute('data-value', '10.3');
+    expect(screen.getByTestId('note-overhead')).toHaveTextContent('median of 32 recorded attempts');
     expect(screen.getAllByTestId('flow-step').map((s) => s.dataset.count)).toEqual(['2', '1', '1']);
     expect(screen.getByTestId('timeline-chart')).toHaveAttribute('data-requests', '2');
     expect(screen.getByTestId('cooldown-band')).toHaveAttribute('data-start-ms', '900');

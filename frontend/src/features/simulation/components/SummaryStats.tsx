@@ -12,15 +12,22 @@ interface Stat {
   deltaText?: string;
   /** Lower is better (latency, failures, cost): colours the difference. */
   lowerIsBetter?: boolean;
+  /** A line under the value: where it came from. */
+  note?: string;
 }
 
-function Stat({ id, label, text, value, delta, deltaText, lowerIsBetter }: Stat) {
+function Stat({ id, label, text, value, delta, deltaText, lowerIsBetter, note }: Stat) {
   const changed = delta !== undefined && delta !== null && Math.abs(delta) > 1e-9;
   const better = changed && (lowerIsBetter ? (delta as number) < 0 : (delta as number) > 0);
   return (
     <div className={`sim-stat${changed ? ' sim-stat-changed' : ''}`} data-testid={`stat-${id}`} data-value={value ?? ''}>
       <div className="sim-stat-label">{label}</div>
       <div className="sim-stat-value">{text}</div>
+      {note && (
+        <div className="sim-stat-note" data-testid={`note-${id}`}>
+          {note}
+        </div>
+      )}
       {changed && (
         <div className={`sim-stat-delta ${better ? 'sim-ok' : 'sim-err'}`} data-testid={`delta-${id}`}>
           {(delta as number) > 0 ? '+' : '−'}
@@ -61,6 +68,13 @@ function numbers(view: RunView): Numbers {
   };
 }
 
+/** Where the run's gateway overhead came from, as the summary says. */
+function overheadNote(source: string, samples: number): string {
+  if (source === 'RECORDED') return `median of ${formatCount(samples)} recorded attempt${samples === 1 ? '' : 's'}`;
+  if (source === 'DEFAULT') return 'none recorded';
+  return 'as given';
+}
+
 const diff = (a: number | null, b: number | null | undefined) => (a === null || b === null || b === undefined ? null : a - b);
 
 /** Live numbers from the counters; once the summary is in, exactly the summary's numbers. */
@@ -99,6 +113,16 @@ export function SummaryStats({ view, other }: { view: RunView; other?: RunView |
       value: summary.simulatedDurationMs,
     });
     stats.push({ id: 'duration', label: 'Took', text: formatSeconds(summary.durationMs), value: summary.durationMs });
+  }
+  // The overhead the run added to every attempt, and where it came from (when the summary says).
+  if (summary && typeof summary.gatewayOverheadMs === 'number') {
+    stats.push({
+      id: 'overhead',
+      label: 'Gateway overhead',
+      text: formatMs(summary.gatewayOverheadMs),
+      value: summary.gatewayOverheadMs,
+      note: overheadNote(summary.gatewayOverheadSource, summary.gatewayOverheadSamples),
+    });
   }
   return (
     <div className="sim-stats" aria-label="Simulation totals">

@@ -1,0 +1,114 @@
+"""A throwaway Router's requests log only what routing reads; a live Router's log everything.
+
+Measured before: every simulated attempt built litellm's whole standard logging payload (the
+request's messages, metadata, cost-map information, redacted error details) for logging
+integrations a throwaway Router never has, a fifth of a simulated request's CPU (see
+litellm_adapter/call_cost/quiet_logging.py). What the Router's strategies read of it must not
+change: usage-based routing counts a success's tokens from it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from typing import Any
+
+import pytest
+
+from gql_server.core.domain.injection import FailureRule, InjectionPlan, LatencyRule
+from gql_server.core.domain.models import ErrorKind, GroupDeployment, Strategy
+from gql_server.core.domain.traces import RequestTrace, SkipReason
+from gql_server.core.litellm_adapter import built_router
+from gql_server.core.litellm_adapter.built_router import BuiltRouter
+from gql_server.core.litellm_adapter.call_cost import quiet_logging
+from gql_server.core.litellm_adapter.router_builder import build_router
+from gql_server.core.simulation.request import SimulationRequest
+from tests.fakes import MESSAGES, deployments_for, make_deployment, make_group
+from tests.unit.simulate import simulate
+
+GROUP = make_group(Strategy.USAGE_BASED, [GroupDeployment(model_id=m) for m in "ab"])
+
+
+async def _logged_call(built: BuiltRouter, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
+    """One call; its litellm logging object (once its success is logged) and its answer."""
+    made: list[Any] = []
+    request_logging = BuiltRouter.request_logging
+
+    def keep(self: BuiltRouter, *args: Any, **kwargs: Any) -> Any:
+        made.append(request_logging(self, *args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(BuiltRouter, "request_logging", keep)
+    outcome = await built.call(MESSAGES)
+    assert outcome.error is None
+    [logging_obj] = made
+    for _ in range(500):  # litellm logs a success in a task of its own
+        if logging_obj.model_call_details.get("standard_logging_object") is not None:
+            break
+        await asyncio.sleep(0.01)
+    return logging_obj, outcome.response
+
+
+async def test_a_simulated_call_logs_the_routing_fields_only_and_a_live_call_everything(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    deployments = deployments_for(GROUP)
+    with build_router(GROUP, deployments, mock=True) as live:
+        live_logging, live_answer = await _logged_call(live, monkeypatch)
+    with build_router(GROUP, deployments, mock=True, plan=InjectionPlan(), lean=True) as thrown:
+        simulated_logging, _ = await _logged_call(thrown, monkeypatch)
+
+    full = live_logging.model_call_details["standard_logging_object"]
+    assert full["messages"] == MESSAGES  # the whole payload, for logging integrations
+    assert full["status"] == "success"
+    routing = simulated_logging.model_call_details["standard_logging_object"]
+    assert set(routing) == set(quiet_logging.ROUTING_FIELDS)
+    assert routing["model_id"] in {thrown.router_id("a"), thrown.router_id("b")}
+    assert routing["total_tokens"] > 0
+
+    # The routing fields are what litellm's own builder gives for the same call.
+    again = quiet_logging.routing_payload(
+        live_logging.model_call_details, live_answer, "success", None
+    )
+    for name in quiet_logging.ROUTING_FIELDS:
+        if name != "hidden_params":
+            assert again[name] == full[name], name
+    for name in ("litellm_model_name", "model_id", "api_base"):
+        assert again["hidden_params"][name] == full["hidden_params"][name], name
+    assert full["hidden_params"]["litellm_model_name"]  # usage-based routing keys on it
+
+
+def _traces(group_strategy: Strategy, quiet: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
+    if not quiet:
+        monkeypatch.setattr(built_router, "quiet", lambda logging_obj: None)
+    members = [GroupDeployment(model_id=m, priority=i + 1) for i, m in enumerate("abc")]
+    group = make_group(group_strategy, members, num_retries=2, allowed_fails=2)
+    deployments = {m: make_deployment(m, tpm=150 if m == "a" else 100_000) for m in "abc"}
+    plan = InjectionPlan(
+        failures={m: FailureRule(0.15, ErrorKind.SERVER_ERROR) for m in "ab"},
+        latency={"b": LatencyRule(200, 100)},
+        seed=3,
+    )
+    request = SimulationRequest(num_requests=120, concurrency=4, seed=3, plan=plan)
+    summary, traces, _ = simulate(group, deployments, request)
+    monkeypatch.undo()
+    # finished_at_ms is the wall time a trace was delivered: not part of the run
+    kept: list[RequestTrace] = [dataclasses.replace(t, finished_at_ms=None) for t in traces]
+    return summary.flow_data, kept
+
+
+@pytest.mark.parametrize(
+    "strategy", [Strategy.USAGE_BASED, Strategy.LATENCY_BASED, Strategy.PRIORITY_FAILOVER]
+)
+def test_quiet_logging_changes_no_routing_decision(
+    strategy: Strategy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quiet_flow, quiet_traces = _traces(strategy, True, monkeypatch)
+    full_flow, full_traces = _traces(strategy, False, monkeypatch)
+    assert quiet_traces == full_traces
+    assert quiet_flow == full_flow
+    # the runs exercise what the Router learns from its outcomes: tokens (tpm), failures
+    reasons = {s.reason for t in quiet_traces for s in t.skipped}
+    assert SkipReason.TPM_LIMIT in reasons or SkipReason.COOLDOWN in reasons
+    if strategy is Strategy.USAGE_BASED:
+        assert SkipReason.TPM_LIMIT in reasons
