@@ -9,9 +9,13 @@ and obeyed while it waits."""
 from __future__ import annotations
 
 import asyncio
+import pickle
+
+import uvloop
 
 from gql_server.core.domain.injection import InjectionPlan, LatencyRule
 from gql_server.core.domain.models import GroupDeployment, Strategy
+from gql_server.core.domain.scenario import Incident
 from gql_server.core.domain.traces import RequestTrace
 from gql_server.core.simulation.request import SimulationRequest
 from gql_server.core.simulation.stats import SimulationSummary
@@ -114,3 +118,31 @@ async def test_a_worker_sends_the_engines_batches_not_one_message_per_trace() ->
 async def _finished(subscriber: _Subscriber) -> bool:
     await asyncio.sleep(0)
     return subscriber.outcome is not None
+
+
+def test_a_job_larger_than_the_pipe_reaches_its_worker_on_uvloop() -> None:
+    """The server runs on uvloop, whose `add_reader` makes the pipe non-blocking: a job larger
+    than the socket's buffer (a replay of a few thousand recorded requests) failed to send,
+    and the run was lost as "the simulation's worker process ended unexpectedly" (the bench's
+    72,000-request replay, every time). Here a job of over 1 MB, on uvloop as in production."""
+    group = make_group(Strategy.PRIORITY_FAILOVER, [GroupDeployment(model_id=NEBIUS, priority=1)])
+    never = tuple(Incident(NEBIUS, 80_000 + i / 10, 80_000 + i / 10 + 0.05) for i in range(20_000))
+    request = SimulationRequest(300, 8, seed=3, incidents=never)
+    job = SimulationJob("big", group, deployments_for(group), request)
+    assert len(pickle.dumps(job)) > 1_000_000
+
+    async def scenario() -> SimulationSummary | BaseException | None:
+        pool = SimulationPool(1)
+        subscriber = _Subscriber()
+        lease = pool.reserve()
+        try:
+            await lease.start(job, subscriber)
+            await eventually_async(lambda: _finished(subscriber), timeout=120)
+            return subscriber.outcome
+        finally:
+            await lease.release()
+            await pool.close()
+
+    outcome = uvloop.run(scenario())
+    assert isinstance(outcome, SimulationSummary), outcome
+    assert outcome.total_requests == 300

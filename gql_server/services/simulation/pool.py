@@ -30,6 +30,7 @@ from typing import Any, Protocol
 from gql_server.core.domain.errors import DomainError, LimitExceededError
 from gql_server.core.domain.traces import RequestTrace
 from gql_server.core.simulation.stats import SimulationSummary
+from gql_server.services.simulation.pipe import FramedPipe
 from gql_server.services.simulation.trace_codec import decode_traces
 from gql_server.services.simulation.worker import SimulationJob, main
 
@@ -79,34 +80,15 @@ class _Worker:
         self.idle.set()
         self.dead = False
         self._answering: set[asyncio.Task[None]] = set()
-        self._loop = asyncio.get_running_loop()
-        self._fd = conn.fileno()
-        self._loop.add_reader(self._fd, self._on_readable)
+        self.pipe = FramedPipe(
+            conn, self._on_message, self._on_exit, messages_per_wake=MESSAGES_PER_WAKE
+        )
 
     def send(self, message: tuple[Any, ...]) -> bool:
-        try:
-            self.conn.send(message)
-        except (OSError, ValueError):
-            return False
-        return True
-
-    def _on_readable(self) -> None:
-        for _ in range(MESSAGES_PER_WAKE):
-            try:
-                if not self.conn.poll():
-                    return
-                message = self.conn.recv()
-            except (EOFError, OSError):
-                self._on_exit()
-                return
-            except Exception:  # a message that does not unpickle: a bug, not a dead worker
-                log.exception("unreadable message from simulation worker %s", self.process.pid)
-                continue
-            self._on_message(message)
+        return self.pipe.send(message)
 
     def stop_reading(self) -> None:
-        with contextlib.suppress(Exception):  # the loop has closed
-            self._loop.remove_reader(self._fd)
+        self.pipe.close()
 
     def _on_message(self, message: tuple[Any, ...]) -> None:
         kind, simulation_id = message[0], message[1]
@@ -144,7 +126,7 @@ class _Worker:
                     refusal = "not sent: the call could not be admitted"
             self.send(("admitted", simulation_id, ticket, refusal))
 
-        task = self._loop.create_task(answer())
+        task = asyncio.get_running_loop().create_task(answer())
         self._answering.add(task)
         task.add_done_callback(self._answering.discard)
 
