@@ -76,13 +76,8 @@ class InMemoryEventBus:
         subscribers.add(feed)
         return feed
 
-    async def subscribe(self, channel: str, max_queue: int = 1000) -> AsyncGenerator[Event, None]:
-        feed = await self.open(channel, max_queue)
-        try:
-            async for event in feed:
-                yield event
-        finally:
-            feed.close()
+    def subscribe(self, channel: str, max_queue: int = 1000) -> AsyncGenerator[Event, None]:
+        return _subscribed(self, channel, max_queue)
 
     async def close(self) -> None:
         self._subscribers.clear()
@@ -127,13 +122,8 @@ class RedisEventBus:
             raise
         return feed
 
-    async def subscribe(self, channel: str, max_queue: int = 1000) -> AsyncGenerator[Event, None]:
-        feed = await self.open(channel, max_queue)
-        try:
-            async for event in feed:
-                yield event
-        finally:
-            feed.close()
+    def subscribe(self, channel: str, max_queue: int = 1000) -> AsyncGenerator[Event, None]:
+        return _subscribed(self, channel, max_queue)
 
     async def _listen_to(self, channel: str) -> None:
         async with self._joining:
@@ -204,6 +194,16 @@ class RedisEventBus:
                 await self._pubsub.aclose()
         await self._local.close()
         await self._redis.aclose()
+
+
+async def _subscribed(bus: EventBus, channel: str, max_queue: int) -> AsyncGenerator[Event, None]:
+    """`bus.subscribe`: a feed opened on the first read, closed when the reader lets go."""
+    feed = await bus.open(channel, max_queue)
+    try:
+        async for event in feed:
+            yield event
+    finally:
+        feed.close()
 
 
 def make_event_bus(redis_url: str | None) -> InMemoryEventBus | RedisEventBus:
