@@ -29,7 +29,7 @@ from gql_server.core.domain.models import (
 )
 from gql_server.core.domain.rate_limits import RealCallGate
 from gql_server.core.domain.traces import RequestTrace, SkippedDeployment
-from gql_server.core.litellm_adapter.call_cost.quiet_logging import quiet
+from gql_server.core.litellm_adapter.call_cost.quiet_logging import integrations_registered, quiet
 from gql_server.core.litellm_adapter.call_setup import inline_call_setup
 from gql_server.core.litellm_adapter.failures import FailureInjector, refused_call
 from gql_server.core.litellm_adapter.skips import cooldown_skips
@@ -110,7 +110,8 @@ class BuiltRouter:
     inline_setup: bool = False  # litellm's call set-up does no I/O for any deployment (call_setup)
     call_gate: RealCallGate | None = None  # budgets attempts that reach a real provider
     usage: RouterUsage | None = None  # the store the Router counts rpm/tpm in (its host's)
-    quiet_logging: bool = False  # a throwaway Router's: litellm logs what routing reads only
+    quiet_logging: bool = False  # a throwaway Router's: litellm logs what routing reads only,
+    # whatever integrations are registered (a live Router's: only while none is)
 
     def router_id(self, model_id: str) -> str:
         """The id the Router knows `model_id` by."""
@@ -329,7 +330,7 @@ class BuiltRouter:
         # It decides nothing about routing; an unpriced deployment is reported once, when its
         # live Router is built (see unpriced_deployments).
         logging_obj._record_zero_cost_diagnostic = _no_zero_cost_diagnostic  # type: ignore[method-assign]
-        if self.quiet_logging:
+        if self.quiet_logging or not integrations_registered():
             quiet(logging_obj)
         self.router.observe(logging_obj)
         return logging_obj

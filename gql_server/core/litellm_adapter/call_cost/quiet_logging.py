@@ -17,9 +17,13 @@ the full payload would (tests/unit/test_quiet_logging.py compares them). The fai
 such a request also skips redacting the traceback and error text that only the payload and
 litellm's integrations would carry: it drops them instead.
 
-A live Router's requests are never marked (`quiet`): they keep litellm's whole payload for any
-logging integration a deployer configures. (The request log and spend read the answer's
-`_hidden_params` and usage, not this payload.) Installed by `install.install()`.
+A live Router's requests are marked too while no logging integration is registered with litellm
+(`integrations_registered()`: anything in its callback lists but this service's own
+`AttemptHooks`; the service registers none, but a deployer's code could): the full payload costs a
+live /v1 request a sixth of its CPU and nothing of ours reads it (the request log, spend and
+telemetry read the answer's `_hidden_params` and usage). Once an integration is registered, live
+requests get the whole payload again; a throwaway Router's stay quiet. Installed by
+`install.install()`.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import contextvars
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import litellm
 from litellm.litellm_core_utils import litellm_logging
 from litellm.litellm_core_utils.litellm_logging import (
     Logging,
@@ -35,6 +40,8 @@ from litellm.litellm_core_utils.litellm_logging import (
     _extract_response_obj_and_hidden_params,
 )
 from pydantic import BaseModel
+
+from gql_server.core.litellm_adapter.tracing import AttemptHooks
 
 # What the Router's strategies read of the payload (see the module doc), plus what identifies it.
 ROUTING_FIELDS = (
@@ -62,6 +69,25 @@ _dropping_redacted = contextvars.ContextVar("routing_groups_dropping_redacted", 
 def quiet(logging_obj: object) -> None:
     """From now on `logging_obj` (a request's litellm logging object) gets a routing payload."""
     setattr(logging_obj, _MARK, True)
+
+
+def integrations_registered() -> bool:
+    """Whether anything but this service's own `AttemptHooks` listens to litellm's logging
+    (litellm copies `litellm.callbacks` into its per-event lists on a call's set-up)."""
+    return any(
+        not isinstance(callback, AttemptHooks)
+        for callbacks in (
+            litellm.callbacks,
+            litellm.success_callback,
+            litellm._async_success_callback,
+            litellm.failure_callback,
+            litellm._async_failure_callback,
+            litellm.input_callback,
+            litellm._async_input_callback,
+            litellm.service_callback,
+        )
+        for callback in callbacks
+    )
 
 
 def is_quiet(logging_obj: object) -> bool:
