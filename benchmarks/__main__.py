@@ -98,7 +98,7 @@ async def hour_scenario(server: Served, seconds: float) -> None:
     goal = (
         "moonshot < 1 min met"
         if hour_wall < 60
-        else ("target < 5 min met" if hour_wall < 300 else "target < 5 min NOT met")
+        else ("target < 4 min met" if hour_wall < 240 else "target < 4 min NOT met")
     )
     print(_row("wall seconds", f"{wall:.1f}"))
     if seconds != 3600:
@@ -106,36 +106,38 @@ async def hour_scenario(server: Served, seconds: float) -> None:
     print(_row("requests per wall second", f"{hour.requests / wall:.0f}", f"({goal})"))
 
 
-async def live(server: Served) -> None:
-    print("\n3. live /v1 calls beside a full-speed simulation (sequential calls, p99)")
-    beside = await live_beside_simulation(
-        server.base_url,
-        server.ws_url,
-        server.key,
-        group_id=server.group_id,
-        model=server.group_name,
-    )
-    print(_row("/v1 p99 idle (ms)", f"{beside.p99(beside.idle_ms):.1f}"))
-    print(
-        _row(
-            "/v1 p99 during a simulation (ms)",
-            f"{beside.p99(beside.busy_ms):.1f}",
-            f"({beside.simulated_requests_meanwhile:,} simulated traces streamed meanwhile)",
+async def live(server: Served, rounds: int) -> None:
+    print(f"\n3. live /v1 calls beside a full-speed simulation (sequential, p99, {rounds} rounds)")
+    runs = []
+    for _ in range(rounds):  # idle then busy, alternating: machine load hits both alike
+        runs.append(
+            await live_beside_simulation(
+                server.base_url,
+                server.ws_url,
+                server.key,
+                group_id=server.group_id,
+                model=server.group_name,
+            )
         )
-    )
-    share = beside.simulated_per_s_beside / max(beside.simulated_per_s_alone, 1e-9)
-    print(
-        _row(
-            "simulation req/s beside /v1 / alone",
-            f"{share:.2f}x",
-            f"({beside.simulated_per_s_beside:,.0f} vs {beside.simulated_per_s_alone:,.0f})",
+    for n, beside in enumerate(runs, 1):
+        share = beside.simulated_per_s_beside / max(beside.simulated_per_s_alone, 1e-9)
+        print(
+            _row(
+                f"round {n}: /v1 p99 idle / during (ms)",
+                f"{beside.p99(beside.idle_ms):.1f} / {beside.p99(beside.busy_ms):.1f}",
+                f"= {beside.ratio:.2f}x; simulation {beside.simulated_per_s_beside:,.0f} req/s "
+                f"beside /v1, {beside.simulated_per_s_alone:,.0f} alone ({share:.2f}x)",
+            )
         )
-    )
-    full_speed = share >= 0.8
-    verdict = "met" if beside.ratio <= 1.5 else "NOT met"
-    if not full_speed:
-        verdict = "no verdict: the simulation did not run at >= 0.8x its own rate beside /v1"
-    print(_row("during / idle", f"{beside.ratio:.2f}x", f"(target <= 1.5x: {verdict})"))
+    median = statistics.median(r.ratio for r in runs)
+    shares = [r.simulated_per_s_beside / max(r.simulated_per_s_alone, 1e-9) for r in runs]
+    # The worker is niced: it yields the CPU to live traffic by design, and on 2 cores the /v1
+    # caller, the server and the trace client take a core between them. Below half its own rate
+    # the run would no longer be "a full-speed simulation beside /v1".
+    verdict = "met" if median <= 1.5 else "NOT met"
+    if statistics.median(shares) < 0.5:
+        verdict = "no verdict: the simulation ran at < 0.5x its own rate beside /v1"
+    print(_row("during / idle, median of rounds", f"{median:.2f}x", f"(target <= 1.5x: {verdict})"))
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -146,7 +148,7 @@ async def main(args: argparse.Namespace) -> None:
         if "hour" in parts:
             await hour_scenario(server, args.hour_seconds)
         if "live" in parts:
-            await live(server)
+            await live(server, args.rounds)
         if "flood" in parts:
             flood = await measure_flood(server.base_url, server.key)
             print(f"\n4. {flood.table()}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import sys
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -125,6 +126,25 @@ async def v1_latencies_ms(base_url: str, key: str, model: str, count: int) -> li
     return out
 
 
+async def v1_latencies_ms_elsewhere(base_url: str, key: str, model: str, count: int) -> list[float]:
+    """`v1_latencies_ms` from a process of its own (benchmarks/v1_probe.py)."""
+    probe = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "benchmarks.v1_probe",
+        base_url,
+        key,
+        model,
+        str(count),
+        stdout=asyncio.subprocess.PIPE,
+    )
+    out, _ = await probe.communicate()
+    if probe.returncode != 0:
+        raise RuntimeError(f"the /v1 probe failed (exit code {probe.returncode})")
+    latencies: list[float] = json.loads(out)
+    return latencies
+
+
 @dataclass
 class LiveBesideSimulation:
     idle_ms: list[float]
@@ -142,18 +162,20 @@ class LiveBesideSimulation:
 
 
 async def live_beside_simulation(
-    base_url: str, url: str, key: str, *, group_id: str, model: str, count: int = 200
+    base_url: str, url: str, key: str, *, group_id: str, model: str, count: int = 1000
 ) -> LiveBesideSimulation:
-    """`/v1` p99 idle, then while a full-speed virtual-clock simulation streams to a client."""
+    """`/v1` p99 idle, then while a full-speed virtual-clock simulation streams to a client.
+    The `/v1` caller is a process of its own (benchmarks/v1_probe.py), as a gateway's callers are:
+    the simulation's client here decodes every trace batch on this process's loop."""
     await v1_latencies_ms(base_url, key, model, 20)  # warm
-    idle = await v1_latencies_ms(base_url, key, model, count)
+    idle = await v1_latencies_ms_elsewhere(base_url, key, model, count)
     started, run = asyncio.Event(), WsRun()
     big = {"numRequests": 100_000, "concurrency": 50, "seed": 1}
     simulation = asyncio.create_task(simulate(url, key, group_id, big, started=started, run=run))
     await started.wait()
     await asyncio.sleep(1.0)  # past the worker's start: the run is at full speed
     before, began = run.requests, time.perf_counter()
-    busy = await v1_latencies_ms(base_url, key, model, count)
+    busy = await v1_latencies_ms_elsewhere(base_url, key, model, count)
     meanwhile, took = run.requests - before, time.perf_counter() - began
     # The p99 only means something if the simulation really ran at full speed beside it (a
     # starved worker leaves the server idle): its rate alone, for as long, right after.
