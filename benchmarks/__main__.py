@@ -27,6 +27,7 @@ from benchmarks.live_fanout import fanout, table
 from benchmarks.replay_hour import replay_hour
 from benchmarks.serve import Served, served
 from benchmarks.throughput import Throughput, bare_loop, compare, engine_overhead_us
+from benchmarks.worker_memory import peak_worker_rss
 from benchmarks.ws_delivery import measure_delivery
 
 NEBIUS = "nebius-llama-3.3-70b"
@@ -87,9 +88,10 @@ async def hour_scenario(server: Served, seconds: float) -> None:
         **HOUR_SCENARIO,
         "traffic": {**HOUR_SCENARIO["traffic"], "durationSeconds": seconds},
     }
-    began = time.perf_counter()
-    hour = await simulate(server.ws_url, server.key, server.hour_group_id, scenario)
-    wall = time.perf_counter() - began
+    async with peak_worker_rss(server.pid) as peak:
+        began = time.perf_counter()
+        hour = await simulate(server.ws_url, server.key, server.hour_group_id, scenario)
+        wall = time.perf_counter() - began
     summary = hour.summary
     print(_row("requests received by the client", f"{hour.requests:,}"))
     print(_row("simulated duration (s)", f"{summary.get('simulatedDurationMs', 0) / 1000:,.0f}"))
@@ -104,6 +106,8 @@ async def hour_scenario(server: Served, seconds: float) -> None:
     if seconds != 3600:
         print(_row("wall seconds projected for 3,600 s", f"{hour_wall:.1f}"))
     print(_row("requests per wall second", f"{hour.requests / wall:.0f}", f"({goal})"))
+    memory = "met" if peak.mib < 1024 else "NOT met"
+    print(_row("worker peak memory (MiB)", f"{peak.mib:,.0f}", f"(target < 1 GiB: {memory})"))
 
 
 async def live(server: Served, rounds: int) -> None:

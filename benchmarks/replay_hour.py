@@ -28,6 +28,7 @@ from pathlib import Path
 
 from benchmarks.end_to_end import simulate
 from benchmarks.serve import Served
+from benchmarks.worker_memory import peak_worker_rss
 from gql_server.core.domain.models import GroupDeployment, Strategy
 from gql_server.core.domain.replay import RecordedAttempt, ReplaySource, ReplayWindow
 from gql_server.core.litellm_adapter.install import install
@@ -214,9 +215,10 @@ async def replay_hour(server: Served, seconds: float = SECONDS, profile: bool = 
             else contextlib.nullcontext()
         )
         with spy:
-            began = time.perf_counter()
-            run = await simulate(server.ws_url, server.key, server.hour_group_id, sim_input)
-            wall = time.perf_counter() - began
+            async with peak_worker_rss(server.pid) as peak:
+                began = time.perf_counter()
+                run = await simulate(server.ws_url, server.key, server.hour_group_id, sim_input)
+                wall = time.perf_counter() - began
         report = run.summary.get("replay") or {}
         print(_row("requests received by the client", f"{run.requests:,}"))
         print(
@@ -229,6 +231,8 @@ async def replay_hour(server: Served, seconds: float = SECONDS, profile: bool = 
         )
         print(_row("end to end wall seconds", f"{wall:.1f}", f"({verdict})"))
         print(_row("requests per wall second", f"{run.requests / wall:.0f}"))
+        memory = "met" if peak.mib < 1024 else "NOT met"
+        print(_row("worker peak memory (MiB)", f"{peak.mib:,.0f}", f"(target < 1 GiB: {memory})"))
         # its own thread: the virtual clock runs its own loop, never inside this one
         local_wall, local_same = await asyncio.to_thread(in_process, window, entries)
         print(
