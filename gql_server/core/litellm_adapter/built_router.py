@@ -29,6 +29,7 @@ from gql_server.core.domain.models import (
 )
 from gql_server.core.domain.rate_limits import RealCallGate
 from gql_server.core.domain.traces import RequestTrace, SkippedDeployment
+from gql_server.core.litellm_adapter.call_cost import lean_mock
 from gql_server.core.litellm_adapter.call_cost.quiet_logging import integrations_registered, quiet
 from gql_server.core.litellm_adapter.call_setup import inline_call_setup
 from gql_server.core.litellm_adapter.failures import FailureInjector, refused_call
@@ -332,6 +333,8 @@ class BuiltRouter:
         logging_obj._record_zero_cost_diagnostic = _no_zero_cost_diagnostic  # type: ignore[method-assign]
         if self.quiet_logging or not integrations_registered():
             quiet(logging_obj)
+        if self.quiet_logging:  # a throwaway Router's: its mocked attempts' set-up replayed
+            lean_mock.allow(logging_obj)
         self.router.observe(logging_obj)
         return logging_obj
 

@@ -70,7 +70,8 @@ def inline_call_setup(enabled: bool = True) -> Iterator[None]:
 
 
 def is_call_setup(fn: object) -> bool:
-    """`partial(Context.run, partial(litellm.completion, ...))`: how litellm hands it over."""
+    """`partial(Context.run, partial(litellm.completion, ...))`: how litellm hands it over (or a
+    wrapper of a set-up: call_cost/lean_mock.py replaces litellm.main's `completion`)."""
     if not isinstance(fn, partial) or not fn.args:
         return False
     runner = fn.func
@@ -78,7 +79,7 @@ def is_call_setup(fn: object) -> bool:
     return (
         isinstance(getattr(runner, "__self__", None), contextvars.Context)
         and isinstance(inner, partial)
-        and inner.func in _SETUPS
+        and (inner.func in _SETUPS or getattr(inner.func, "__wrapped__", None) in _SETUPS)
     )
 
 

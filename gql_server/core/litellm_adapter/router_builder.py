@@ -42,6 +42,7 @@ from gql_server.core.domain.models import (
 from gql_server.core.domain.rate_limits import RealCallGate
 from gql_server.core.domain.secret_box import reveal
 from gql_server.core.litellm_adapter.built_router import BuiltRouter, SharedState
+from gql_server.core.litellm_adapter.call_cost import lean_mock
 from gql_server.core.litellm_adapter.call_cost import memo as litellm_memo
 from gql_server.core.litellm_adapter.call_setup import ASYNC_SETUP_PROVIDERS
 from gql_server.core.litellm_adapter.failures import FailureInjector
@@ -137,6 +138,7 @@ def build_router(
     # `Router(**arguments)` is exactly this, on litellm's default host.
     router = Router.from_config(build_router_config(arguments), host)
     litellm_memo.forget()  # the Router has registered its deployments' prices and capabilities
+    lean_mock.forget()  # and a mocked attempt's set-up may read them
     # Its strategy learns only from the requests bound to it (see BuiltRouter._request_logging).
     router.observe(request_scoped=True)
     # Its usage-based picks tell each request which deployments were over rpm/tpm (skips).
