@@ -19,8 +19,10 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+import httpx
 import litellm
 import litellm.main
+import openai
 import pytest
 from litellm.litellm_core_utils.logging_worker import GLOBAL_LOGGING_WORKER
 from pydantic import BaseModel
@@ -80,8 +82,8 @@ def _normalized(value: Any, seen: frozenset[int] = frozenset()) -> Any:
 
 def _parts(value: Any) -> Any:
     """What an error, a pydantic model (an answer) or a dataclass is made of; None for others."""
-    if isinstance(value, BaseException):
-        return str(value)
+    if isinstance(value, BaseException):  # its message and every attribute (headers, status)
+        return (str(value), vars(value))
     if isinstance(value, BaseModel):
         return (value.model_dump(), getattr(value, "_hidden_params", None))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -179,6 +181,24 @@ def test_a_simulations_attempts_are_the_same_lean(monkeypatch: pytest.MonkeyPatc
     assert lean_result == full_result  # the same routing, traces and summary
 
 
+def _sdk_error() -> openai.APIError:
+    request: Any = httpx.Request("POST", "https://mock.invalid/v1")  # the SDK's own httpx
+    return openai.APIError("boom", request, body=None)
+
+
+# A text answer (the deployment's), litellm's error sentinel, an error object litellm wraps
+# (ValueError) and one it maps (an OpenAI SDK error), each at least twice: recorded, replayed.
+_MOCKS = (
+    None,
+    None,
+    "litellm.RateLimitError",
+    None,
+    ValueError("x"),
+    ValueError("y"),
+    *[_sdk_error(), _sdk_error()],
+)
+
+
 def _direct_calls(**body: Any) -> Callable[[], Any]:
     """A throwaway Router's chat calls with `body`: a caller's parameters, a text mock answer,
     a mock error string."""
@@ -187,7 +207,7 @@ def _direct_calls(**body: Any) -> Callable[[], Any]:
         group = make_group(Strategy.SIMPLE_SHUFFLE, [GroupDeployment(model_id="a")])
         answers = []
         with build_router(group, deployments_for(group), mock=True, isolated=True) as built:
-            for mock_response in (None, None, "litellm.RateLimitError", None):
+            for mock_response in _MOCKS:
                 extra: dict[str, Any] = {"mock_response": mock_response} if mock_response else {}
                 outcome = await built.call(MESSAGES, **body, **extra)
                 answers.append((_normalized(outcome.response), type(outcome.error).__name__))
@@ -217,7 +237,7 @@ def test_the_lean_path_replays_only_what_it_recorded(monkeypatch: pytest.MonkeyP
     lean_mock.forget()
     before = dict(lean_mock.stats)
     _direct_calls(max_tokens=5)()
-    assert lean_mock.stats["recorded"] - before["recorded"] == 1  # one shape: a text mock
+    assert lean_mock.stats["recorded"] - before["recorded"] == 3  # text, ValueError, APIError
     assert lean_mock.stats["lean"] - before["lean"] >= 3
 
     before = dict(lean_mock.stats)

@@ -100,6 +100,7 @@ _get_litellm_params: Callable[..., Any] = litellm.main.get_litellm_params  # typ
 _mock_completion: Callable[..., Any] = litellm.main.mock_completion
 _record_agentic_loop_params: Callable[..., Any] = litellm.main._record_agentic_loop_params
 _admission_input_tokens: Callable[..., Any] = litellm.main.admission_input_tokens
+exception_type: Callable[..., Any] = litellm.main.exception_type  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -294,19 +295,35 @@ def _replay(recording: _Recording, kwargs: Mapping[str, Any]) -> Any:
                 }
             )
         elif name == "mock_completion":
-            return _mock_completion(
-                args[0],
-                messages,
-                **{
-                    **step,
-                    "mock_response": kwargs["mock_response"],
-                    "logging": logging_obj,
-                    "prompt_tokens": _admission_input_tokens(kwargs),
-                },
-            )
+            try:
+                return _mock_completion(
+                    args[0],
+                    messages,
+                    **{
+                        **step,
+                        "mock_response": kwargs["mock_response"],
+                        "logging": logging_obj,
+                        "prompt_tokens": _admission_input_tokens(kwargs),
+                    },
+                )
+            except Exception as exc:
+                # As `completion` maps every error (a litellm error, as mocks raise, unchanged);
+                # of its arguments the mapping reads the messages only.
+                raise exception_type(  # noqa: B904  # `completion` raises it so too
+                    model=args[0],
+                    original_exception=exc,
+                    custom_llm_provider=step.get("custom_llm_provider"),
+                    completion_kwargs={"messages": messages},
+                    extra_kwargs=_completion_kwargs(kwargs),
+                )
         else:
             getattr(logging_obj, name)(*args, **step)
     raise AssertionError("a replayable recording ends with mock_completion")
+
+
+def _completion_kwargs(kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """`completion`'s own **kwargs when it calls its mock (it drops a `mock_timeout` first)."""
+    return {name: value for name, value in kwargs.items() if name != "mock_timeout"}
 
 
 # litellm's module functions `completion` calls, recording while a recording is under way.
