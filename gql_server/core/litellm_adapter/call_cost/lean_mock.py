@@ -18,12 +18,14 @@ Every later attempt of that shape replays them, with the per-call values put bac
 `litellm_params` come from `get_litellm_params` called with the recorded arguments and this call's
 metadata and ids, the messages from litellm's own `validate_and_fix_openai_messages` (plain
 messages are what every later step leaves as they are), the admission tokens from the call's
-metadata. The recording checks that each per-call value reached litellm where the replay puts it
-(the same object); a shape where one did not, or where litellm did something the replay does not
-repeat (per-call pricing, a prompt-management hook), is never replayed: its attempts keep the full
-path. So are streams, tools, functions, structured output, reasoning, prompt management, any
-argument but a scalar (the deployment's model_info and a stop list aside) and anything with
-litellm-wide fallbacks, aliases or retries-per-request set. tests/unit/test_lean_mock.py
+metadata; an error the mock raises goes through litellm's `exception_type` as in `completion`
+(a litellm error unchanged). The recording checks that each per-call value reached litellm
+where the replay puts it (the same object); a shape where one did not, or where litellm did
+something the replay does not repeat (per-call pricing, a prompt-management hook), is never
+replayed: its attempts keep the full path. So do streams, text completions, tools, functions,
+structured output, reasoning, prompt management, any argument but a scalar (the deployment's
+model_info and a stop list aside) and anything with litellm-wide fallbacks, aliases or
+retries-per-request set. tests/unit/test_lean_mock.py
 compares replayed and full attempts: the answer and the logging object's whole
 `model_call_details` and attributes.
 
@@ -84,6 +86,8 @@ _FULL_PATH_PARAMS = frozenset(
         "stream_options",
         "mock_tool_calls",
         "mock_timeout",
+        "text_completion",  # chat only
+        "atext_completion",
     }
 )
 # Of those, what `completion` passes on to `get_litellm_params` (by the same name).
@@ -142,9 +146,7 @@ def _argument(name: str, value: object) -> Hashable:
     """An argument's part of the shape; TypeError: not a shape the lean path serves."""
     if name in PER_CALL:
         return None
-    if value is None:
-        return None
-    if name in _FULL_PATH_PARAMS:
+    if name in _FULL_PATH_PARAMS and value is not None and value is not False:
         raise TypeError
     if name == "model_info" and isinstance(value, dict):  # the deployment's
         return (dict, tuple(sorted((str(k), _frozen(v)) for k, v in value.items())))
