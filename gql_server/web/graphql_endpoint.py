@@ -9,7 +9,8 @@ the upgrade, close code 1013 after `connection_init`. A key revoked or deleted
 while connected closes the socket too. A socket not signed in at the upgrade must send
 `connection_init` within `SocketLimits.init_timeout_seconds` (4408 otherwise), and at most
 `SocketLimits.max_unauthenticated` such sockets may wait at once, at most
-`max_unauthenticated_per_client` from one client address (more are refused at the handshake); a
+`max_unauthenticated_per_client` from one client address (more are refused at the handshake:
+429 with Retry-After); a
 socket signed in at the upgrade never waits, so no crowd of anonymous sockets can lock it out.
 `http://localhost:PORT` and `http://127.0.0.1:PORT` are the same local origin.
 
@@ -64,6 +65,7 @@ from gql_server.web.graphql_http import (
     is_request_error,
     preflight_error,
     request_error,
+    too_many_waiting,
     unauthorized,
     unavailable,
     wants_graphql_response_json,
@@ -352,8 +354,13 @@ class GraphQLView(GraphQL[Context, None]):
             refused = self._waiting.admit(client)
             if refused is not None:
                 log.info("refusing a websocket: %s", refused)
-                # Before `accept`: the handshake is refused (HTTP 403), nothing is held.
-                await send({"type": "websocket.close", "code": 1013})
+                # Before `accept`: the handshake is refused, nothing is held. 429 + Retry-After
+                # (the waiting sockets sign in or time out by then) where the server can say so.
+                if "websocket.http.response" in scope.get("extensions", {}):
+                    wait = self._sockets.init_timeout_seconds
+                    await websocket.send_denial_response(too_many_waiting(refused, wait))
+                else:
+                    await send({"type": "websocket.close", "code": 1013})  # (403)
                 return
             self._unauthenticated[id(context)] = client
         serving = asyncio.ensure_future(self.run(websocket, context=context))

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from cross_web import HTTPException
@@ -86,6 +87,20 @@ def unavailable() -> Response:
         {"errors": [problem]},
         status_code=503,
         headers={"Retry-After": "1"},
+    )
+
+
+def too_many_waiting(reason: str, retry_after_s: float) -> Response:
+    """A websocket refused at the handshake because too many sockets wait to sign in (from its
+    address, or in all): try again once the waiting ones have signed in or timed out."""
+    problem = {
+        "message": f"too many websockets: {reason}",
+        "extensions": {"code": "TOO_MANY_SOCKETS"},
+    }
+    return JSONResponse(
+        {"errors": [problem]},
+        status_code=429,
+        headers={"Retry-After": str(max(1, math.ceil(retry_after_s)))},
     )
 
 

@@ -41,6 +41,24 @@ def _eventually(check: Callable[[], object], timeout: float = 10.0) -> None:
 
 
 RETRIED_CALL = (AssertionError, openai.APIError)
+AZURE_FIRST = [
+    {"modelId": "azure-gpt-4o", "priority": 1},
+    {"modelId": "nebius-llama-3.3-70b", "priority": 2},
+]
+
+
+def _put_azure_first(admin: GraphQLClient, gid: str) -> None:
+    """Version 1 -> 2 of the demo group: Azure answers first (Nebius did)."""
+    admin(UPDATE, {"id": gid, "input": {"deployments": AZURE_FIRST}, "v": 1})
+
+
+def _follows(base_url: str, key: str, model: str) -> Callable[[], None]:
+    """A check that `base_url` routes `model` the new way (Azure first)."""
+
+    def check() -> None:
+        assert _answering(base_url, key, model) == "azure-gpt-4o"
+
+    return check
 
 
 def test_a_change_on_one_instance_routes_on_the_other(tmp_path: Path) -> None:
@@ -52,16 +70,8 @@ def test_a_change_on_one_instance_routes_on_the_other(tmp_path: Path) -> None:
         _eventually(lambda: _answering(b.base_url, key, "shared-group"))
         assert _answering(b.base_url, key, "shared-group") == "nebius-llama-3.3-70b"
 
-        reordered = [
-            {"modelId": "azure-gpt-4o", "priority": 1},
-            {"modelId": "nebius-llama-3.3-70b", "priority": 2},
-        ]
-        admin_a(UPDATE, {"id": gid, "input": {"deployments": reordered}, "v": 1})
-
-        def b_follows() -> None:
-            assert _answering(b.base_url, key, "shared-group") == "azure-gpt-4o"
-
-        _eventually(b_follows)
+        _put_azure_first(admin_a, gid)
+        _eventually(_follows(b.base_url, key, "shared-group"))
         admin_a.close()
 
 
@@ -78,10 +88,6 @@ def test_a_change_made_while_an_instance_starts_is_not_lost(
         admin_a = GraphQLClient(a.base_url, a.master_key)
         key_id, key = generate_key(admin_a, "dev")
         gid = create_group(admin_a, "starting-group", assignedKeyIds=[key_id])
-        reordered = [
-            {"modelId": "azure-gpt-4o", "priority": 1},
-            {"modelId": "nebius-llama-3.3-70b", "priority": 2},
-        ]
         load = RoutingGroupService.load_all_live
         changed: list[bool] = []
 
@@ -89,19 +95,13 @@ def test_a_change_made_while_an_instance_starts_is_not_lost(
             loaded = await load(self)
             if not changed:  # instance B's start-up: A changes the group just after B's read
                 changed.append(True)
-                await asyncio.to_thread(
-                    admin_a, UPDATE, {"id": gid, "input": {"deployments": reordered}, "v": 1}
-                )
+                await asyncio.to_thread(_put_azure_first, admin_a, gid)
             return loaded
 
         monkeypatch.setattr(RoutingGroupService, "load_all_live", load_then_change_elsewhere)
         with running_server(settings) as b:
             assert changed
-
-            def b_follows() -> None:
-                assert _answering(b.base_url, key, "starting-group") == "azure-gpt-4o"
-
-            _eventually(b_follows)
+            _eventually(_follows(b.base_url, key, "starting-group"))
         admin_a.close()
 
 
@@ -129,19 +129,11 @@ def test_an_instance_back_on_redis_catches_up_with_changes_it_missed(
                 await publish(channel, event)
 
         monkeypatch.setattr(bus_a, "publish", lost)  # what B misses while cut off
-        reordered = [
-            {"modelId": "azure-gpt-4o", "priority": 1},
-            {"modelId": "nebius-llama-3.3-70b", "priority": 2},
-        ]
-        admin_a(UPDATE, {"id": gid, "input": {"deployments": reordered}, "v": 1})
+        _put_azure_first(admin_a, gid)
         revoke_key(admin_a, victim_id)
         assert _answering(b.base_url, key, "reconnect-group") == "nebius-llama-3.3-70b"  # stale
         asyncio.run(kill_listener(bus_b.client_name))
-
-        def b_caught_up() -> None:
-            assert _answering(b.base_url, key, "reconnect-group") == "azure-gpt-4o"
-
-        _eventually(b_caught_up, timeout=20)
+        _eventually(_follows(b.base_url, key, "reconnect-group"), timeout=20)
         with pytest.raises(openai.AuthenticationError):
             _answering(b.base_url, victim, "reconnect-group")  # long before the 60 s key cache
         admin_a.close()

@@ -47,7 +47,7 @@ def test_a_socket_that_never_signs_in_is_closed(strict_server: RunningServer) ->
 
 
 def test_unauthenticated_sockets_are_capped(strict_server: RunningServer) -> None:
-    async def crowd() -> tuple[int, bool]:
+    async def crowd() -> tuple[tuple[int, str | None, str], bool]:
         waiting = [await _open(strict_server) for _ in range(3)]
         try:
             with pytest.raises(InvalidStatus) as refused:
@@ -58,13 +58,18 @@ def test_unauthenticated_sockets_are_capped(strict_server: RunningServer) -> Non
             acked = json.loads(await waiting[0].recv())["type"] == "connection_ack"
             extra = await _open(strict_server)
             await extra.close()
-            return refused.value.response.status_code, acked
+            answer = refused.value.response
+            body = answer.body.decode() if answer.body else ""
+            return (answer.status_code, answer.headers.get("Retry-After"), body), acked
         finally:
             for ws in waiting:
                 await ws.close()
 
-    status, acked = asyncio.run(crowd())
-    assert status == 403
+    (status, retry_after, body), acked = asyncio.run(crowd())
+    # Too many, not forbidden: try again once the waiting sockets have signed in or timed out.
+    assert status == 429
+    assert retry_after is not None and int(retry_after) >= 1
+    assert "TOO_MANY_SOCKETS" in body
     assert acked
 
 
@@ -112,7 +117,7 @@ def test_one_address_holds_at_most_its_share_of_waiting_sockets(
                 await ws.close()
 
     status, acked = asyncio.run(crowd())
-    assert status == 403
+    assert status == 429
     assert acked
 
 
@@ -129,7 +134,7 @@ def test_forwarded_for_counts_only_behind_a_trusted_proxy(tmp_path: Path) -> Non
             status = await _refused(server, **{"X-Forwarded-For": "203.0.113.7"})
             # A spoofed left-most hop changes nothing: the proxy appended the real one.
             spoofed = await _refused(server, **{"X-Forwarded-For": "1.2.3.4, 203.0.113.7"})
-            assert spoofed == 403
+            assert spoofed == 429
             other = await _open_as(server, **{"X-Forwarded-For": "203.0.113.8"})
             await other.close()
             return status, True
@@ -137,7 +142,7 @@ def test_forwarded_for_counts_only_behind_a_trusted_proxy(tmp_path: Path) -> Non
             await first.close()
 
     with running_server(demo_settings(tmp_path, **limits)) as server:
-        assert asyncio.run(behind_proxy(server)) == (403, True)
+        assert asyncio.run(behind_proxy(server)) == (429, True)
 
 
 def test_forwarded_for_is_ignored_from_an_untrusted_peer(tmp_path: Path) -> None:
@@ -151,7 +156,7 @@ def test_forwarded_for_is_ignored_from_an_untrusted_peer(tmp_path: Path) -> None
             await first.close()
 
     with running_server(demo_settings(tmp_path, **limits)) as server:
-        assert asyncio.run(direct(server)) == 403
+        assert asyncio.run(direct(server)) == 429
 
 
 def test_a_full_global_cap_never_refuses_a_client_signed_in_at_the_upgrade(
@@ -175,7 +180,7 @@ def test_a_full_global_cap_never_refuses_a_client_signed_in_at_the_upgrade(
 
     with running_server(demo_settings(tmp_path, **limits)) as server:
         status, acks = asyncio.run(full(server))
-    assert status == 403
+    assert status == 429
     assert acks == [True] * 5
 
 
