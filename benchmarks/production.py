@@ -352,14 +352,16 @@ def compare(workers: int, connections: list[int], rounds: int, duration: float) 
                 wrk(target, 4, 2, script)
             floors: dict[int, float] = {}
             for c in connections:
+                readings: list[float] = []
                 for n in range(rounds):
                     order = targets if n % 2 == 0 else [fake, theirs, ours]
                     for target in order:
                         run = wrk(target, c, duration, script)
                         results.setdefault((target.label, c), Series()).runs.append(run)
-                # Right after the runs it is compared with: this machine's speed drifts (the
-                # floor read 8.5 and 5.9 ms in one session), so one reading for all would not do.
-                floors[c] = router_floor(_port(fake))
+                    # In every round, beside the runs it is compared with: this machine's speed
+                    # drifts (the floor read 8.5 and 5.9 ms in one session).
+                    readings.append(router_floor(_port(fake)))
+                floors[c] = statistics.median(readings)
         return table(results, workers, connections, rounds, duration, floors_ms=floors)
 
 
@@ -438,8 +440,8 @@ def table(
         for c in connections
     )
     lines.append(
-        "floor: a bare in-process Router.acompletion on the same provider, measured after each "
-        "connection count's runs; a gateway on litellm's Router can use at most "
+        "floor: a bare in-process Router.acompletion on the same provider, median of one reading "
+        "per round; a gateway on litellm's Router can use at most "
         f"{headroom:.2f}x less CPU a request than LiteLLM's proxy here (median over counts)"
     )
     lines.append(
