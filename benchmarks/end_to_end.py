@@ -13,9 +13,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,20 +127,29 @@ async def v1_latencies_ms(base_url: str, key: str, model: str, count: int) -> li
     return out
 
 
-async def v1_latencies_ms_elsewhere(base_url: str, key: str, model: str, count: int) -> list[float]:
-    """`v1_latencies_ms` from a process of its own (benchmarks/v1_probe.py)."""
+async def v1_latencies_ms_elsewhere(
+    base_url: str, key: str, model: str, count: int, started: Callable[[], None] | None = None
+) -> list[float]:
+    """`v1_latencies_ms` from a process of its own (benchmarks/v1_probe.py); `started` is
+    called when its first timed call is about to go (its start-up is not part of the window).
+    The key goes in the environment: a command line is readable by everyone on the machine."""
     probe = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "benchmarks.v1_probe",
         base_url,
-        key,
         model,
         str(count),
         stdout=asyncio.subprocess.PIPE,
+        env={**os.environ, "V1_PROBE_KEY": key},
     )
-    out, _ = await probe.communicate()
-    if probe.returncode != 0:
+    assert probe.stdout is not None
+    ready = await probe.stdout.readline()
+    if ready.strip() == b"ready" and started is not None:
+        started()
+    out = await probe.stdout.read()
+    await probe.wait()
+    if probe.returncode != 0 or ready.strip() != b"ready":
         raise RuntimeError(f"the /v1 probe failed (exit code {probe.returncode})")
     latencies: list[float] = json.loads(out)
     return latencies
@@ -174,9 +184,13 @@ async def live_beside_simulation(
     simulation = asyncio.create_task(simulate(url, key, group_id, big, started=started, run=run))
     await started.wait()
     await asyncio.sleep(1.0)  # past the worker's start: the run is at full speed
-    before, began = run.requests, time.perf_counter()
-    busy = await v1_latencies_ms_elsewhere(base_url, key, model, count)
-    meanwhile, took = run.requests - before, time.perf_counter() - began
+    window: list[float] = []  # the simulation's requests and the time when /v1 calls began
+
+    def calls_begin() -> None:
+        window[:] = [run.requests, time.perf_counter()]
+
+    busy = await v1_latencies_ms_elsewhere(base_url, key, model, count, calls_begin)
+    meanwhile, took = run.requests - int(window[0]), time.perf_counter() - window[1]
     # The p99 only means something if the simulation really ran at full speed beside it (a
     # starved worker leaves the server idle): its rate alone, for as long, right after.
     alone_from = run.requests

@@ -53,6 +53,18 @@ async def _logged_call(built: BuiltRouter, monkeypatch: pytest.MonkeyPatch) -> t
     return logging_obj, outcome.response
 
 
+_CALLBACK_LISTS = (
+    "callbacks",
+    "success_callback",
+    "_async_success_callback",
+    "failure_callback",
+    "_async_failure_callback",
+    "input_callback",
+    "_async_input_callback",
+    "service_callback",
+)
+
+
 class _Integration(CustomLogger):
     """A deployer's logging integration: what litellm hands it on success."""
 
@@ -75,7 +87,11 @@ async def test_calls_log_the_routing_fields_only_until_an_integration_listens(
         quiet_live_logging, _ = await _logged_call(live, monkeypatch)
     monkeypatch.undo()
     integration = _Integration()
-    monkeypatch.setattr(litellm, "callbacks", [*litellm.callbacks, integration])
+    # litellm copies `litellm.callbacks` into its per-event lists at a call's set-up: each list
+    # is put back afterwards, or the integration would outlive this test.
+    for name in _CALLBACK_LISTS:
+        monkeypatch.setattr(litellm, name, list(getattr(litellm, name)))
+    litellm.callbacks.append(integration)
     assert quiet_logging.integrations_registered()
     with build_router(GROUP, deployments, mock=True) as live:
         live_logging, live_answer = await _logged_call(live, monkeypatch)
@@ -93,10 +109,13 @@ async def test_calls_log_the_routing_fields_only_until_an_integration_listens(
     quiet_live = quiet_live_logging.model_call_details["standard_logging_object"]
     assert set(quiet_live) == set(quiet_logging.ROUTING_FIELDS)
     assert quiet_live["model_id"] in {"a", "b"}
+    assert quiet_live["total_tokens"] > 0  # what a live usage-based Router counts
     routing = simulated_logging.model_call_details["standard_logging_object"]
     assert set(routing) == set(quiet_logging.ROUTING_FIELDS)  # a throwaway Router's, regardless
     assert routing["model_id"] in {thrown.router_id("a"), thrown.router_id("b")}
     assert routing["total_tokens"] > 0
+    monkeypatch.undo()
+    assert not quiet_logging.integrations_registered()  # nothing left behind for later tests
 
     # The routing fields are what litellm's own builder gives for the same call.
     again = quiet_logging.routing_payload(
