@@ -360,15 +360,24 @@ def compare(workers: int, connections: list[int], rounds: int, duration: float) 
                         results.setdefault((target.label, c), Series()).runs.append(run)
                     # In every round, beside the runs it is compared with: this machine's speed
                     # drifts (the floor read 8.5 and 5.9 ms in one session).
-                    readings.append(router_floor(_port(fake)))
+                    readings.append(router_floor(_port(fake), c))
                 floors[c] = statistics.median(readings)
         return table(results, workers, connections, rounds, duration, floors_ms=floors)
 
 
-def router_floor(provider_port: int) -> float:
-    """CPU ms per call of a bare in-process `Router.acompletion` loop on the same provider."""
+def router_floor(provider_port: int, in_flight: int) -> float:
+    """CPU ms per call of a bare in-process `Router.acompletion` loop on the same provider, with
+    as many calls in flight as the gateways had connections (one at a time pays every call's
+    loop wake-ups and socket waits alone, as a gateway at one connection does)."""
     out = subprocess.run(
-        [sys.executable, "-m", "benchmarks.router_floor", str(provider_port)],
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.router_floor",
+            str(provider_port),
+            "1500",
+            str(in_flight),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -440,8 +449,9 @@ def table(
         for c in connections
     )
     lines.append(
-        "floor: a bare in-process Router.acompletion on the same provider, median of one reading "
-        "per round; a gateway on litellm's Router can use at most "
+        "floor: a bare in-process Router.acompletion loop on the same provider with as many calls "
+        "in flight as connections, median of one reading per round; a gateway on litellm's "
+        "Router can use at most "
         f"{headroom:.2f}x less CPU a request than LiteLLM's proxy here (median over counts)"
     )
     lines.append(
