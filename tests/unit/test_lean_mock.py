@@ -27,15 +27,12 @@ import pytest
 from litellm.litellm_core_utils.logging_worker import GLOBAL_LOGGING_WORKER
 from pydantic import BaseModel
 
-from gql_server.core.domain.injection import FailureRule, InjectionPlan, LatencyRule
-from gql_server.core.domain.models import ErrorKind, GroupDeployment, Strategy
-from gql_server.core.domain.traces import RequestTrace
+from gql_server.core.domain.models import GroupDeployment, Strategy
 from gql_server.core.litellm_adapter.call_cost import lean_mock
 from gql_server.core.litellm_adapter.call_setup import is_call_setup
 from gql_server.core.litellm_adapter.router_builder import build_router
-from gql_server.core.simulation.request import SimulationRequest
-from tests.fakes import MESSAGES, deployments_for, make_deployment, make_group
-from tests.unit.simulate import simulate
+from tests.fakes import MESSAGES, deployments_for, make_group
+from tests.unit.simulate import failing_tiers_run
 
 # Differ between any two runs, lean or not: wall times and their durations.
 _TIMING_KEYS = frozenset(
@@ -156,18 +153,14 @@ def _simulation() -> Callable[[], Any]:
     (its attempts answer a priced ModelResponse: built_router's lean mode)."""
 
     def run() -> Any:
-        members = [GroupDeployment(model_id=m, priority=i + 1) for i, m in enumerate("abc")]
-        group = make_group(Strategy.USAGE_BASED, members, num_retries=2, allowed_fails=2)
-        deployments = {m: make_deployment(m, tpm=300 if m == "a" else 100_000) for m in "abc"}
-        plan = InjectionPlan(
-            failures={m: FailureRule(0.25, ErrorKind.SERVER_ERROR) for m in "ab"},
-            latency={"b": LatencyRule(200, 100)},
+        return failing_tiers_run(
+            Strategy.USAGE_BASED,
+            tpm_a=300,
+            failure_rate=0.25,
             seed=5,
+            num_requests=40,
+            concurrency=3,
         )
-        request = SimulationRequest(num_requests=40, concurrency=3, seed=5, plan=plan)
-        summary, traces, _ = simulate(group, deployments, request)
-        kept: list[RequestTrace] = [dataclasses.replace(t, finished_at_ms=None) for t in traces]
-        return summary.flow_data, kept
 
     return run
 

@@ -12,23 +12,21 @@ connection) with nothing registered to read it.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from typing import Any
 
 import litellm
 import pytest
 from litellm.integrations.custom_logger import CustomLogger
 
-from gql_server.core.domain.injection import FailureRule, InjectionPlan, LatencyRule
-from gql_server.core.domain.models import ErrorKind, GroupDeployment, Strategy
-from gql_server.core.domain.traces import RequestTrace, SkipReason
+from gql_server.core.domain.injection import InjectionPlan
+from gql_server.core.domain.models import GroupDeployment, Strategy
+from gql_server.core.domain.traces import SkipReason
 from gql_server.core.litellm_adapter import built_router
 from gql_server.core.litellm_adapter.built_router import BuiltRouter
 from gql_server.core.litellm_adapter.call_cost import quiet_logging
 from gql_server.core.litellm_adapter.router_builder import build_router
-from gql_server.core.simulation.request import SimulationRequest
-from tests.fakes import MESSAGES, deployments_for, make_deployment, make_group
-from tests.unit.simulate import simulate
+from tests.fakes import MESSAGES, deployments_for, make_group
+from tests.unit.simulate import failing_tiers_run
 
 GROUP = make_group(Strategy.USAGE_BASED, [GroupDeployment(model_id=m) for m in "ab"])
 
@@ -51,18 +49,6 @@ async def _logged_call(built: BuiltRouter, monkeypatch: pytest.MonkeyPatch) -> t
             break
         await asyncio.sleep(0.01)
     return logging_obj, outcome.response
-
-
-_CALLBACK_LISTS = (
-    "callbacks",
-    "success_callback",
-    "_async_success_callback",
-    "failure_callback",
-    "_async_failure_callback",
-    "input_callback",
-    "_async_input_callback",
-    "service_callback",
-)
 
 
 class _Integration(CustomLogger):
@@ -89,7 +75,7 @@ async def test_calls_log_the_routing_fields_only_until_an_integration_listens(
     integration = _Integration()
     # litellm copies `litellm.callbacks` into its per-event lists at a call's set-up: each list
     # is put back afterwards, or the integration would outlive this test.
-    for name in _CALLBACK_LISTS:
+    for name in quiet_logging.CALLBACK_LISTS:
         monkeypatch.setattr(litellm, name, list(getattr(litellm, name)))
     litellm.callbacks.append(integration)
     assert quiet_logging.integrations_registered()
@@ -132,20 +118,11 @@ async def test_calls_log_the_routing_fields_only_until_an_integration_listens(
 def _traces(group_strategy: Strategy, quiet: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
     if not quiet:
         monkeypatch.setattr(built_router, "quiet", lambda logging_obj: None)
-    members = [GroupDeployment(model_id=m, priority=i + 1) for i, m in enumerate("abc")]
-    group = make_group(group_strategy, members, num_retries=2, allowed_fails=2)
-    deployments = {m: make_deployment(m, tpm=150 if m == "a" else 100_000) for m in "abc"}
-    plan = InjectionPlan(
-        failures={m: FailureRule(0.15, ErrorKind.SERVER_ERROR) for m in "ab"},
-        latency={"b": LatencyRule(200, 100)},
-        seed=3,
+    run = failing_tiers_run(
+        group_strategy, tpm_a=150, failure_rate=0.15, seed=3, num_requests=120, concurrency=4
     )
-    request = SimulationRequest(num_requests=120, concurrency=4, seed=3, plan=plan)
-    summary, traces, _ = simulate(group, deployments, request)
     monkeypatch.undo()
-    # finished_at_ms is the wall time a trace was delivered: not part of the run
-    kept: list[RequestTrace] = [dataclasses.replace(t, finished_at_ms=None) for t in traces]
-    return summary.flow_data, kept
+    return run
 
 
 @pytest.mark.parametrize(

@@ -71,22 +71,26 @@ def quiet(logging_obj: object) -> None:
     setattr(logging_obj, _MARK, True)
 
 
+# Where litellm keeps its logging callbacks (it copies `callbacks` into the per-event lists at a
+# call's set-up).
+CALLBACK_LISTS = (
+    "callbacks",
+    "success_callback",
+    "_async_success_callback",
+    "failure_callback",
+    "_async_failure_callback",
+    "input_callback",
+    "_async_input_callback",
+    "service_callback",
+)
+
+
 def integrations_registered() -> bool:
-    """Whether anything but this service's own `AttemptHooks` listens to litellm's logging
-    (litellm copies `litellm.callbacks` into its per-event lists on a call's set-up)."""
+    """Whether anything but this service's own `AttemptHooks` listens to litellm's logging."""
     return any(
         not isinstance(callback, AttemptHooks)
-        for callbacks in (
-            litellm.callbacks,
-            litellm.success_callback,
-            litellm._async_success_callback,
-            litellm.failure_callback,
-            litellm._async_failure_callback,
-            litellm.input_callback,
-            litellm._async_input_callback,
-            litellm.service_callback,
-        )
-        for callback in callbacks
+        for name in CALLBACK_LISTS
+        for callback in getattr(litellm, name)
     )
 
 
